@@ -1,0 +1,59 @@
+# sectorplannen: the front door. `make` (or `make help`) lists the targets.
+# On a fresh machine (Python 3.11, pip, make) every target first builds .venv from the lock file.
+
+PYTHON_SYS ?= python3
+VENV       := .venv
+PY         := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+KERNEL     := sectorplannen
+STAMP      := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab lock data verify test lint format clean distclean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(STAMP) ## Create .venv from requirements.lock and register the Jupyter kernel
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --compile-bytecode requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --compile-bytecode -e .
+	$(PY) -m ipykernel install --prefix $(VENV) --name $(KERNEL) --display-name "sectorplannen (.venv)" >/dev/null
+	touch $@
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project kernel (installs JupyterLab on first use)
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-lab.lock
+	$(VENV)/bin/jupyter lab notebooks/
+
+lock: ## Re-resolve requirements*.lock from pyproject.toml (needs the package index)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-header -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra lab --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-header -o requirements-lab.lock
+
+data: $(STAMP) ## Regenerate data/published/ from data/raw/ (tables, plan register, findings)
+	$(PY) -m sectorplannen data
+
+verify: $(STAMP) ## Run every consistency check; list the findings; fail on an unrecorded difference
+	$(PY) -m sectorplannen verify
+
+lint: $(STAMP) ## ruff check (code and notebooks)
+	$(VENV)/bin/ruff check src tests notebooks
+
+format: $(STAMP) ## ruff format
+	$(VENV)/bin/ruff format src tests
+
+test: $(STAMP) ## Lint and run the test suite
+	$(VENV)/bin/ruff check src tests notebooks
+	$(PY) -m pytest
+
+clean: ## Remove outputs/ (keeps its README) and caches
+	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache
+
+distclean: clean ## Also remove .venv
+	rm -rf $(VENV)

@@ -1,0 +1,3 @@
+from sectorplannen.cli import main
+
+raise SystemExit(main())
