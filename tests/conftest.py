@@ -1,0 +1,37 @@
+"""Shared fixtures: a scratch copy of data/published/ that a test may corrupt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sectorplannen import paths
+
+
+@pytest.fixture
+def published_copy(tmp_path: Path) -> Path:
+    """A copy of data/published/ in a temporary folder."""
+    target = tmp_path / "published"
+    shutil.copytree(paths.PUBLISHED, target)
+    return target
+
+
+def rewrite_cell(csv_path: Path, row_match: dict, column: str, new_value: str) -> None:
+    """Set ``column`` to ``new_value`` in the first CSV row whose fields equal ``row_match``."""
+    import csv
+
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+        fields = list(rows[0].keys())
+    for row in rows:
+        if all(row[k] == v for k, v in row_match.items()):
+            row[column] = new_value
+            break
+    else:  # pragma: no cover - a test that matches nothing is a broken test
+        raise AssertionError(f"no row matches {row_match}")
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

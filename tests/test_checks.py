@@ -1,0 +1,108 @@
+"""Consistency checks and findings: rounding, ratios, verify's verdict."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from sectorplannen import build, checks, findings, paths
+
+
+def frame(rows, total_row="Totaal", total_column="Totaal", unit="aantal"):
+    records = []
+    for row, values in rows.items():
+        for category, value in values.items():
+            records.append(
+                {
+                    "group": "",
+                    "row": row,
+                    "line": "1",
+                    "plan_id": "",
+                    "category_id": "",
+                    "is_total_row": row == total_row,
+                    "is_total_column": category == total_column,
+                    "category": category,
+                    "value": value,
+                    "unit": unit,
+                    "table": "T",
+                }
+            )
+    out = pd.DataFrame(records)
+    out.attrs.update({"seed": "999", "table": "T", "total_row": total_row, "total_column": total_column})
+    return out
+
+
+def test_row_and_column_totals_find_exact_differences():
+    f = frame(
+        {
+            "P": {"A": 1, "B": 2, "Totaal": 3},
+            "Q": {"A": 4, "B": 5, "Totaal": 10},
+            "Totaal": {"A": 5, "B": 8, "Totaal": 13},
+        }
+    )
+    rows = checks.row_totals(f)
+    assert [(d.row, d.published, d.computed, d.kind) for d in rows] == [("Q", 10, 9, "verschil")]
+    cols = checks.column_totals(f)
+    assert [(d.category, d.published, d.computed) for d in cols] == [("B", 8, 7), ("Totaal", 13, 13)][:1]
+
+
+def test_rounded_units_allow_half_a_unit_per_part():
+    f = frame({"P": {"A": 1, "B": 2, "Totaal": 4}, "Totaal": {"A": 1, "B": 2, "Totaal": 4}}, unit="duizend euro")
+    assert {d.kind for d in checks.row_totals(f)} == {"afronding"}
+    f = frame({"P": {"A": 1, "B": 2, "Totaal": 5}, "Totaal": {"A": 1, "B": 2, "Totaal": 5}}, unit="duizend euro")
+    assert {d.kind for d in checks.row_totals(f)} == {"verschil"}
+
+
+@pytest.mark.parametrize(("value", "expected"), [(78.5, 79), (122.5, 123), (0.5, 1), (2.4999, 2)])
+def test_round_half_up_as_the_report_rounds(value, expected):
+    assert checks.round_half_up(value) == expected
+
+
+def test_explanations_match_by_check_table_row_and_category():
+    d = checks.Discrepancy("kolomtotaal", "001/A.1", "Totaal", "Overig", "8803", 84, 79, "som")
+    assert findings.Explanation("kolomtotaal", "001/A.1", "x").matches(d)
+    assert findings.Explanation("kolomtotaal", "001/A.1", "x", row="Totaal", category="Overig").matches(d)
+    assert not findings.Explanation("kolomtotaal", "001/A.1", "x", category="Gezondheid").matches(d)
+    table = findings.classify([d], [])
+    assert table["status"].tolist() == ["onverklaard"]
+
+
+def test_the_published_data_verifies():
+    result = build.build_all()
+    assert (result.classified["status"] == "onverklaard").sum() == 0
+    assert result.unused == []
+    statuses = set(result.classified["status"])
+    assert statuses == {"afronding", "verklaard"}
+
+
+def test_known_findings_are_found():
+    result = build.build_all()
+    table = result.classified
+    a1 = table[(table["table"] == "001/A.1") & (table["check"] == "kolomtotaal") & (table["category"] == "Totaal")]
+    assert a1[["published", "computed"]].to_numpy().tolist() == [[558, 538]]
+    a10 = table[(table["table"] == "001/A.10") & (table["category"] == "Vanuit werk naar ander beroep")]
+    assert a10["difference"].tolist() == [-72]
+    youth = table[(table["table"] == "001/3.1") & (table["check"] == "percentage")]
+    assert youth["published"].tolist() == [21]
+
+
+def test_an_unrecorded_difference_fails_verify(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW, raw)
+    a2 = raw / "001" / "A.2.txt"
+    text = a2.read_text(encoding="utf-8")
+    assert "| Afval |   2.764   1.700 4.464" in text
+    a2.write_text(text.replace("| Afval |   2.764   1.700 4.464", "| Afval |   2.764   1.700 4.465"), encoding="utf-8")
+    result = build.build_all(raw)
+    bad = result.classified[result.classified["status"] == "onverklaard"]
+    assert ("rijtotaal", "001/A.2", "Afval") in set(zip(bad["check"], bad["table"], bad["row"], strict=True))
+
+
+def test_stale_explanation_is_reported(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW, raw)
+    with (raw / "findings.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n- {check: rijtotaal, table: 001/A.9, row: Achterhoek, explanation: bestaat niet}\n")
+    assert [e.row for e in build.build_all(raw).unused] == ["Achterhoek"]
