@@ -1,0 +1,265 @@
+"""The statistics the plan-level chapters state, computed from Bijlage A and the register.
+
+:class:`Indicators` computes every statistic of the claims vocabulary (``data/claims/README.md``)
+for one :class:`~sectorplannen.bijlage.Bijlage`. Values come in base units: counts, euros,
+percentages (0-100), or a plan id for rank statistics. A statistic the data cannot give raises
+:class:`NotComputable` with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sectorplannen import published
+from sectorplannen.bijlage import Bijlage
+
+
+class NotComputable(LookupError):
+    """The data the project has cannot give this statistic (the message says why)."""
+
+
+def _pct(part: float, whole: float) -> float:
+    if not whole or (isinstance(whole, float) and math.isnan(whole)):
+        raise NotComputable("deler is nul of ontbreekt")
+    return 100.0 * part / whole
+
+
+class Indicators:
+    """Statistics of one tranche group's selected plans."""
+
+    def __init__(self, bijlage: Bijlage):
+        self.b = bijlage
+        self.group = bijlage.params.tranche_group
+
+    # ---------------------------------------------------------------- helpers
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if name not in self.b.tables:
+            raise NotComputable(f"geen tabel met {name} voor tranche {self.group}")
+        return self.b.tables[name]
+
+    def _total(self, name: str, category: str | None = None, plan: str | None = None) -> float:
+        table = self._table(name)
+        if plan:
+            if plan not in table.index:
+                raise NotComputable(f"plan {plan} valt buiten de selectie")
+            row = table.loc[plan]
+            return float(row.sum()) if not category or category == "totaal" else float(row.get(category, 0) or 0)
+        if not category or category == "totaal":
+            return float(table.sum().sum())
+        if category not in table.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return float(table[category].sum())
+
+    def _plan_totals(self, name: str) -> pd.Series:
+        return self._table(name).sum(axis=1, min_count=1)
+
+    def _rates(self, numerator: str, denominator: str) -> pd.Series:
+        den = self._plan_totals(denominator)
+        num = self._plan_totals(numerator).fillna(0.0)
+        keep = den.notna() & (den > 0)
+        return (100.0 * num[keep] / den[keep]).sort_values()
+
+    @staticmethod
+    def _nth(series: pd.Series, rank: int, largest: bool) -> tuple[str, float]:
+        if not rank or rank < 1 or rank > len(series):
+            raise NotComputable(f"rang {rank} bestaat niet ({len(series)} plannen)")
+        ordered = series.sort_values(ascending=not largest, kind="mergesort")
+        return str(ordered.index[rank - 1]), float(ordered.iloc[rank - 1])
+
+    # ---------------------------------------------------------------- statistics
+
+    def maatregelen(self, category=None, **_):
+        return self._total("maatregelen", category)
+
+    def maatregelen_aandeel(self, category=None, **_):
+        return _pct(self._total("maatregelen", category), self._total("maatregelen"))
+
+    def plannen_met_categorie(self, category=None, **_):
+        """% of plans with at least one measure (1-2, A.1) or planned participant (3, A.10) in the
+        category, among the plans the table has a row for."""
+        table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
+        rows = table[table.notna().any(axis=1)]
+        if category not in rows.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return _pct(float((rows[category].fillna(0) > 0).sum()), float(len(rows)))
+
+    def _realised_presence(self) -> pd.DataFrame:
+        """Plan x category: did the plan realise participants in the category (A.3 / A.9)?"""
+        table = self._table("deelnemers_gerealiseerd")
+        return table[table.notna().any(axis=1)].fillna(0) > 0
+
+    def plannen_met_categorie_gerealiseerd(self, category=None, **_):
+        """% of plans with realised participants in the category (A.3 / A.9)."""
+        presence = self._realised_presence()
+        if category not in presence.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return _pct(float(presence[category].sum()), float(len(presence)))
+
+    def plannen_alle_categorieen(self, **_):
+        """Number of plans with realised participants in every category."""
+        return float(self._realised_presence().all(axis=1).sum())
+
+    def plannen_alle_categorieen_aandeel(self, **_):
+        presence = self._realised_presence()
+        return _pct(float(presence.all(axis=1).sum()), float(len(presence)))
+
+    def plannen_meerdere_categorieen_aandeel(self, **_):
+        """% of plans with realised participants in two or more categories."""
+        presence = self._realised_presence()
+        return _pct(float((presence.sum(axis=1) >= 2).sum()), float(len(presence)))
+
+    def plannen_zonder_categorie(self, category=None, **_):
+        """% of plans without any measure (1-2) or planned participant (3) in the category."""
+        return 100.0 - self.plannen_met_categorie(category)
+
+    def _category_rank(self, totals: pd.Series, rank, largest: bool) -> str:
+        return self._nth(totals.fillna(0.0), rank, largest)[0]
+
+    def categorie_rang_maatregelen(self, rank=1, **_):
+        """Category id of the n-th largest category by number of measures (tranche 1-2)."""
+        return self._category_rank(self._table("maatregelen").sum(), rank, True)
+
+    def categorie_rang_maatregelen_laagste(self, rank=1, **_):
+        return self._category_rank(self._table("maatregelen").sum(), rank, False)
+
+    def categorie_rang_deelnemers(self, rank=1, **_):
+        """Category id of the n-th largest category by realised participants."""
+        return self._category_rank(self._table("deelnemers_gerealiseerd").sum(), rank, True)
+
+    def categorie_rang_budget(self, rank=1, **_):
+        """Category id of the n-th largest category by spent budget."""
+        return self._category_rank(self._table("budget_besteed").sum(), rank, True)
+
+    def categorie_rang_plannen(self, rank=1, **_):
+        """Category id of the n-th most common category among plans (plannen_met_categorie)."""
+        shares = pd.Series({c: self.plannen_met_categorie(c) for c in self.b.categories})
+        return self._category_rank(shares, rank, True)
+
+    def categorie_rang_plannen_laagste(self, rank=1, **_):
+        shares = pd.Series({c: self.plannen_met_categorie(c) for c in self.b.categories})
+        return self._category_rank(shares, rank, False)
+
+    def plannen(self, **_):
+        return float(len(self.b.plans))
+
+    def plannen_landelijk(self, **_):
+        return float(sum(p.plan_type == "sectoraal" for p in self.b.plans))
+
+    def plannen_regionaal(self, **_):
+        return float(sum(p.plan_type == "regionaal" for p in self.b.plans))
+
+    def plannen_landelijk_zorg(self, **_):
+        return float(sum(p.plan_type == "sectoraal" and p.cluster == "zorg" for p in self.b.plans))
+
+    def plannen_regionaal_zorg(self, **_):
+        return float(sum(p.plan_type == "regionaal" and p.cluster == "zorg" for p in self.b.plans))
+
+    def deelnemers_gepland(self, category=None, plan=None, **_):
+        return self._total("deelnemers_gepland", category, plan)
+
+    def deelnemers_gerealiseerd(self, category=None, plan=None, **_):
+        return self._total("deelnemers_gerealiseerd", category, plan)
+
+    def realisatie_deelnemers(self, category=None, plan=None, **_):
+        return _pct(self.deelnemers_gerealiseerd(category, plan), self.deelnemers_gepland(category, plan))
+
+    def deelnemers_aandeel(self, category=None, **_):
+        return _pct(self.deelnemers_gerealiseerd(category), self.deelnemers_gerealiseerd())
+
+    def realisatie_deelnemers_hoogste(self, rank=1, **_):
+        return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, True)[1]
+
+    def realisatie_deelnemers_laagste(self, rank=1, **_):
+        return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, False)[1]
+
+    def plan_rang_deelnemers(self, rank=1, **_):
+        return self._nth(self._plan_totals("deelnemers_gerealiseerd"), rank, True)[0]
+
+    def budget_gepland(self, category=None, plan=None, **_):
+        return self._total("budget_gepland", category, plan)
+
+    def budget_besteed(self, category=None, plan=None, **_):
+        return self._total("budget_besteed", category, plan)
+
+    def realisatie_budget(self, category=None, plan=None, **_):
+        return _pct(self.budget_besteed(category, plan), self.budget_gepland(category, plan))
+
+    def budget_aandeel(self, category=None, **_):
+        return _pct(self.budget_besteed(category), self.budget_besteed())
+
+    def realisatie_budget_hoogste(self, rank=1, **_):
+        return self._nth(self._rates("budget_besteed", "budget_gepland"), rank, True)[1]
+
+    def realisatie_budget_laagste(self, rank=1, **_):
+        return self._nth(self._rates("budget_besteed", "budget_gepland"), rank, False)[1]
+
+    def plan_rang_budget(self, rank=1, **_):
+        return self._nth(self._plan_totals("budget_besteed"), rank, True)[0]
+
+    def deelnemers_bsn(self, category=None, plan=None, **_):
+        return self._total("deelnemers_bsn", category, plan)
+
+    def _funding(self, column: str, category=None, plan=None) -> float:
+        key = plan or ("totaal" if category in (None, "", "totaal") else None)
+        if key is None:
+            raise NotComputable("financiering is per plan of voor het totaal gedrukt, niet per categorie")
+        if key == "totaal" and not self.b.params.is_published_cohort:
+            raise NotComputable("het totaal over alle plannen is alleen voor de gepubliceerde selectie gedrukt")
+        if key not in self.b.funding.index:
+            raise NotComputable(f"financiering van {key} staat niet in Tabel 3.3/6.3")
+        return float(self.b.funding.loc[key, column])
+
+    def financiering_rijk(self, category=None, plan=None, **_):
+        return self._funding("rijk", category, plan)
+
+    def financiering_sector(self, category=None, plan=None, **_):
+        return self._funding("sector", category, plan)
+
+    def financiering_totaal(self, category=None, plan=None, **_):
+        return self._funding("totaal", category, plan)
+
+    def aandeel_sector(self, category=None, plan=None, **_):
+        return _pct(self.financiering_sector(category, plan), self.financiering_totaal(category, plan))
+
+    def _quickscan(self, table_id: str, row: str, group: str | None = None) -> pd.DataFrame:
+        frame = published.table(table_id, source="000")
+        frame = frame[frame["row"] == row]
+        if group:
+            frame = frame[frame["group"] == group]
+        return frame
+
+    def ambitie_deelnemers_qs2(self, **_):
+        if self.group != "1-2":
+            raise NotComputable("de quickscans geven alleen voor tranche 1-2 het beoogde aantal deelnemers")
+        return float(self._quickscan("1", "Tijdens quickscan 2", "Beoogde ambities")["value"].iloc[0])
+
+    def realisatie_tov_ambitie_deelnemers(self, **_):
+        return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers_qs2())
+
+    def ambitie_budget_qs2(self, **_):
+        """Rijk + sociale partners at quickscan 2 (tranche 1-2, seed 000 Tabel 2) or at the first
+        report of tranche 3 (seed 000 Tabel 3, June 2016), in euro."""
+        if self.group == "1-2":
+            rows = self._quickscan("2", "Tijdens quickscan 2")
+        else:
+            rows = published.table("3", source="000")
+            rows = rows[rows["line"] == rows["line"].iloc[0]]
+        return float(rows["value"].sum()) * 1e6
+
+    def realisatie_tov_ambitie_budget(self, **_):
+        return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
+
+    # ---------------------------------------------------------------- dispatch
+
+    def compute(self, statistic: str, category: str | None = None, plan: str | None = None, rank: int | None = None):
+        """The value of one vocabulary statistic for a cohort."""
+        method = getattr(self, statistic, None)
+        if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
+            raise NotComputable(f"onbekende statistiek {statistic!r}")
+        return method(category=category or None, plan=plan or None, rank=int(rank) if rank else None)
+
+
+STATISTICS = sorted(name for name in vars(Indicators) if not name.startswith("_") and name != "compute")

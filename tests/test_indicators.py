@@ -1,0 +1,110 @@
+"""Statistics from Bijlage A against hand-computed values and the report's numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from sectorplannen import bijlage, inhoud, uitvoering
+from sectorplannen.claims import matches
+from sectorplannen.indicators import Indicators, NotComputable
+from sectorplannen.params import validate
+
+
+@pytest.fixture(scope="module")
+def t12():
+    return Indicators(bijlage.load(validate()))
+
+
+@pytest.fixture(scope="module")
+def t3():
+    return Indicators(bijlage.load(validate(tranche="3")))
+
+
+def test_totals_equal_the_sum_of_the_plan_rows(t12, t3):
+    assert t12.deelnemers_gerealiseerd() == 296145  # = Tabel 3.1 and A.3's total row
+    assert t12.deelnemers_gepland() == 309384
+    assert t12.budget_besteed() == 977743000  # A.6 plan rows, thousands x 1000
+    assert t3.deelnemers_gerealiseerd() == 13122
+    assert t3.deelnemers_gepland() == 14384  # A.10's rows; the printed total is 14.312 (a finding)
+
+
+def test_rates_and_shares(t12):
+    assert t12.realisatie_deelnemers() == pytest.approx(100 * 296145 / 309384)
+    assert t12.realisatie_deelnemers(category="overig") == pytest.approx(100 * 4002 / 5264)
+    assert t12.budget_aandeel(category="leerwerkplekken") == pytest.approx(67.0, abs=0.05)
+
+
+def test_ranks_and_outliers_as_the_text_names_them(t12):
+    assert [t12.plan_rang_deelnemers(rank=i) for i in (1, 2, 3, 4)] == [
+        "bouw",
+        "welzijn-jeugdzorg-en-kinderopvang",
+        "levensmiddelenindustrie",
+        "transport",
+    ]
+    assert t12.plan_rang_budget(rank=1) == "metaal"
+    assert [round(t12.realisatie_deelnemers_hoogste(rank=i)) for i in (1, 2, 3)] == [164, 127, 124]
+    assert round(t12.realisatie_budget_hoogste(rank=1)) == 297
+    assert t12.categorie_rang_maatregelen(rank=1) == "scholing"
+
+
+def test_register_counts(t12):
+    assert t12.plannen() == 75
+    assert t12.plannen_regionaal_zorg() == 18
+
+
+def test_not_computable_is_said(t3):
+    with pytest.raises(NotComputable, match="alleen voor tranche 1-2"):
+        t3.ambitie_deelnemers_qs2()
+    with pytest.raises(NotComputable, match="onbekende statistiek"):
+        t3.compute("bestaat_niet")
+    with pytest.raises(NotComputable, match="geen tabel met maatregelen"):
+        t3.maatregelen()
+
+
+def test_excluding_a_plan_changes_the_totals():
+    without = Indicators(bijlage.load(validate(exclude_plans=["Bouw"])))
+    full = Indicators(bijlage.load(validate()))
+    bouw = full.deelnemers_gerealiseerd(plan="bouw")
+    assert without.deelnemers_gerealiseerd() == full.deelnemers_gerealiseerd() - bouw
+    assert without.plan_rang_deelnemers(rank=1) == "welzijn-jeugdzorg-en-kinderopvang"
+    with pytest.raises(NotComputable, match="alleen voor de gepubliceerde selectie"):
+        without.financiering_totaal(category="totaal")
+
+
+def test_tranche_1_alone_uses_the_register():
+    t1 = bijlage.load(validate(tranche="1"))
+    assert len(t1.plans) == 23  # 24 approvals in 2014, one (Uitzendbranche) withdrawn
+    assert "bouw" in t1.plan_ids and "afval" not in t1.plan_ids
+
+
+def test_chapter_tables_have_a_total_row():
+    data = bijlage.load(validate(tranche="3"))
+    table = uitvoering.per_category(data)
+    assert table.loc["Totaal", "deelnemers_gerealiseerd"] == 13122
+    assert list(table.index[:-1]) == [
+        "Vanuit werk naar hetzelfde beroep",
+        "Vanuit werk naar ander beroep",
+        "Vanuit WW-uitkering naar baan",
+        "Vanuit overig naar baan",
+    ]
+    content = inhoud.per_category(bijlage.load(validate()))
+    assert content["maatregelen"].sum() == 538
+
+
+@pytest.mark.parametrize(
+    ("computed", "published", "step", "qualifier", "ok"),
+    [
+        (95.72, 96, 1, "", True),
+        (95.4, 96, 1, "", False),
+        (296145, 296, 1, "", False),
+        (39.6, 40, 5, "ongeveer", True),
+        (67.6, 66.7, 5, "ongeveer", True),
+        (19.6, 20, 5, "bijna", True),
+        (20.1, 20, 5, "bijna", False),
+        (296.1, 296, 1, "ruim", True),
+        (51, 50, 1, "meer dan", True),
+        (2.5, 3, 1, "", True),
+    ],
+)
+def test_claim_matching_rules(computed, published, step, qualifier, ok):
+    assert matches(computed, published, step, qualifier) is ok
