@@ -9,11 +9,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sectorplannen import build, published
+from sectorplannen import build, claims, published, report
 from sectorplannen.plans import UnknownPlanError
 from sectorplannen.rawtable import RawTableError
 
-USER_ERRORS = (RawTableError, published.PublishedDataError, UnknownPlanError, ValueError, FileNotFoundError)
+USER_ERRORS = (
+    claims.ClaimsError,
+    RawTableError,
+    published.PublishedDataError,
+    UnknownPlanError,
+    ValueError,
+    FileNotFoundError,
+    report.ChapterFailed,
+)
 
 
 def _data(args) -> int:
@@ -42,6 +50,20 @@ def _verify(args) -> int:
     if result.unused:
         print(f"\nFAIL {len(result.unused)} explanation(s) in data/raw/findings.yaml match nothing")
         status = 1
+    ledgers = claims.published_ledgers()
+    print("\nGrootboeken (gepubliceerde selectie):")
+    for name, frame in ledgers.items():
+        counts = claims.summary(frame)
+        print(f"  {name:<16} {len(frame):>4} claims: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+        for row in frame[~frame["verklaard"]].itertuples(index=False):
+            print(
+                f"    FAIL {row.claim} gedrukt {row.gepubliceerd}, berekend {row.berekend}: geen toelichting "
+                "in data/claims/verschillen.yaml"
+            )
+            status = 1
+    for claim in claims.stale_explanations(ledgers):
+        print(f"  FAIL data/claims/verschillen.yaml explains {claim}, which does not differ (any more)")
+        status = 1
     if status == 0:
         print("\nOK every difference is rounding-level or explained")
     return status
@@ -54,6 +76,22 @@ def _table(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    report.build(show_code=args.show_code)
+    print(f"report: {report.paths.OUTPUTS / 'report' / 'index.html'}")
+    return 0
+
+
+def _chapter(args) -> int:
+    parameters = report.parse_params(args.params)
+    if args.tranche:
+        parameters["tranche"] = args.tranche
+    chapter = report.chapter_for(args.notebook, parameters)
+    (html,) = report.build([chapter], show_code=args.show_code)
+    print(f"chapter: {html}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sectorplannen", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -61,6 +99,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("verify", help="run every check, list findings; fail on an unexplained difference").set_defaults(
         func=_verify
     )
+    r = sub.add_parser("report", help="run every chapter notebook and render the HTML report")
+    r.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
+    r.set_defaults(func=_report)
+    c = sub.add_parser("chapter", help="run one chapter notebook with other parameters")
+    c.add_argument("notebook", help="notebook name, e.g. uitvoering")
+    c.add_argument("--tranche", help="tranche: 1-2, 3, 1 or 2")
+    c.add_argument("--params", help='more parameters: key=value pairs in YAML, e.g. exclude_plans=["Bouw"] top_n=10')
+    c.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
+    c.set_defaults(func=_chapter)
     t = sub.add_parser("table", help="print one published table")
     t.add_argument("table", help="table id as printed, e.g. A.1 or 3.1")
     t.add_argument("--source", default="001", help="seed number (000-004); default 001")

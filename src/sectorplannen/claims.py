@@ -1,0 +1,241 @@
+"""Claims and the reproduction ledger.
+
+A claim (``data/claims/<chapter>.csv``, format in ``data/claims/README.md``) is one number the
+report prints, with what it means. :func:`ledger` computes each claim's statistic and says
+whether the report's number is reproduced, differs (with the explanation from
+``data/claims/verschillen.yaml``) or is not computable from the data the project has.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from sectorplannen import paths
+from sectorplannen.checks import round_half_up
+from sectorplannen.indicators import STATISTICS, Indicators, NotComputable
+
+CLAIMS = paths.DATA / "claims"
+UNITS = {
+    "aantal": 1.0,
+    "procent": 1.0,
+    "euro": 1.0,
+    "duizend": 1e3,
+    "miljoen euro": 1e6,
+    "plan": None,
+    "categorie": None,
+}
+IDENTITY_UNITS = ("plan", "categorie")  # the published value is an id, compared as text
+QUALIFIERS = ("", "ongeveer", "ruim", "bijna", "meer dan", "minder dan")
+STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER = (
+    "gereproduceerd",
+    "wijkt af",
+    "niet berekenbaar",
+    "andere selectie",
+)
+COLUMNS = [
+    "id",
+    "chapter",
+    "tranche",
+    "line",
+    "location",
+    "quote",
+    "statistic",
+    "category",
+    "plan",
+    "rank",
+    "published",
+    "unit",
+    "step",
+    "qualifier",
+    "note",
+]
+
+
+class ClaimsError(ValueError):
+    """A malformed claims file (names file, row and column)."""
+
+
+def _schema() -> pa.DataFrameSchema:
+    from sectorplannen.plans import register
+    from sectorplannen.published import category_ids
+
+    text = {"dtype": str, "nullable": False}
+    return pa.DataFrameSchema(
+        {
+            "id": pa.Column(checks=pa.Check.str_matches(r"^[0-9S]+-\d{2,3}$"), unique=True, **text),
+            "chapter": pa.Column(**text),
+            "tranche": pa.Column(checks=pa.Check.isin(["1-2", "3"]), **text),
+            "line": pa.Column(checks=pa.Check.str_matches(r"^\d+(-\d+)?$"), **text),
+            "location": pa.Column(**text),
+            "quote": pa.Column(**text),
+            "statistic": pa.Column(checks=pa.Check.isin(["", *STATISTICS]), **text),
+            "category": pa.Column(checks=pa.Check.isin(["", *category_ids()]), **text),
+            "plan": pa.Column(checks=pa.Check.isin(["", *(p.id for p in register())]), **text),
+            "rank": pa.Column(checks=pa.Check.str_matches(r"^(\d+)?$"), **text),
+            "published": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
+            "unit": pa.Column(checks=pa.Check.isin(list(UNITS)), **text),
+            "step": pa.Column(float, checks=pa.Check.gt(0), coerce=True),
+            "qualifier": pa.Column(checks=pa.Check.isin(QUALIFIERS), **text),
+            "note": pa.Column(**text),
+        },
+        strict=True,
+        ordered=True,
+    )
+
+
+def load(chapter_file: str, claims_dir: Path | None = None) -> pd.DataFrame:
+    """The claims of one chapter notebook (``inhoud``, ``uitvoering``), validated."""
+    path = Path(claims_dir or CLAIMS) / f"{chapter_file}.csv"
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise ClaimsError(f"{path}: missing") from None
+    try:
+        frame = _schema().validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        case = exc.failure_cases.iloc[0]
+        row = f", row {int(case['index']) + 2}" if pd.notna(case["index"]) else ""
+        raise ClaimsError(
+            f"{path}{row}, column {case['column']!r}: fails {case['check']} (value {case['failure_case']!r})"
+        ) from None
+    numeric = ~frame["unit"].isin(IDENTITY_UNITS)
+    values = pd.to_numeric(
+        frame.loc[numeric, "published"].str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+        errors="coerce",
+    )
+    if values.isna().any():
+        bad = values[values.isna()].index[0]
+        raise ClaimsError(f"{path}, row {bad + 2}, column 'published': {frame.loc[bad, 'published']!r} is not a number")
+    frame["value"] = None
+    frame.loc[numeric, "value"] = values
+    frame.loc[~numeric, "value"] = frame.loc[~numeric, "published"]
+    return frame
+
+
+def explanations(path: Path | None = None) -> dict[str, str]:
+    """Claim id -> explanation of why the computed value differs (``verschillen.yaml``)."""
+    path = path or CLAIMS / "verschillen.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out = {}
+    for number, entry in enumerate(entries, start=1):
+        ids = entry.get("claims") or [entry.get("claim")]
+        if not all(ids) or not entry.get("explanation"):
+            raise ClaimsError(f"{path}: entry {number} needs 'claim' (or 'claims') and 'explanation'")
+        for claim_id in ids:
+            out[str(claim_id)] = " ".join(str(entry["explanation"]).split())
+    return out
+
+
+def matches(computed: float, published: float, step: float, qualifier: str) -> bool:
+    """Does the computed value, in the claim's unit, give the printed number?"""
+    if qualifier == "":
+        return math.isclose(round_half_up(computed / step) * step, published, abs_tol=1e-9)
+    if qualifier == "ongeveer":
+        return abs(computed - published) <= step / 2 + 1e-9
+    if qualifier == "ruim":
+        return published < computed < published + step
+    if qualifier == "bijna":
+        return published - step < computed < published
+    if qualifier == "meer dan":
+        return computed > published
+    if qualifier == "minder dan":
+        return computed < published
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = True) -> dict:
+    """One ledger row for a claim."""
+    row = {
+        "claim": claim["id"],
+        "hoofdstuk": claim["chapter"],
+        "plaats": claim["location"],
+        "regel": claim["line"],
+        "tekst": claim["quote"],
+        "gepubliceerd": claim["published"],
+        "eenheid": claim["unit"],
+        "berekend": "",
+        "berekend_waarde": None,
+        "status": STATUS_NA,
+        "toelichting": claim["note"],
+    }
+    if not claim["statistic"]:
+        return row
+    try:
+        value = indicators.compute(claim["statistic"], claim["category"], claim["plan"], claim["rank"] or None)
+    except NotComputable as exc:
+        row["toelichting"] = f"{claim['note']} {exc}".strip()
+        return row
+    if claim["unit"] in IDENTITY_UNITS:
+        row["berekend"] = row["berekend_waarde"] = value
+        ok = value == claim["value"]
+    else:
+        scaled = value / UNITS[claim["unit"]]
+        row["berekend_waarde"] = scaled
+        step = float(claim["step"])
+        digits = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+        row["berekend"] = f"{round_half_up(scaled, digits + 1):g}" if step < 1 else f"{scaled:.1f}"
+        ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
+    if not published_cohort:
+        row["status"] = STATUS_OTHER
+    else:
+        row["status"] = STATUS_REPRODUCED if ok else STATUS_DIFFERS
+    return row
+
+
+def ledger(
+    chapter_file: str,
+    tranche: str,
+    indicators: Indicators,
+    published_cohort: bool = True,
+    claims_dir: Path | None = None,
+) -> pd.DataFrame:
+    """The reproduction ledger of one chapter notebook for one tranche group."""
+    claims = load(chapter_file, claims_dir)
+    claims = claims[claims["tranche"] == tranche]
+    known = explanations(Path(claims_dir or CLAIMS) / "verschillen.yaml")
+    rows = [evaluate(claim, indicators, published_cohort) for _, claim in claims.iterrows()]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    differs = frame["status"] == STATUS_DIFFERS
+    frame.loc[differs, "toelichting"] = [
+        " ".join(part for part in (known.get(c, ""), note) if part).strip()
+        for c, note in zip(frame.loc[differs, "claim"], frame.loc[differs, "toelichting"], strict=True)
+    ]
+    frame["verklaard"] = ~differs | frame["claim"].isin(list(known))
+    return frame
+
+
+def summary(frame: pd.DataFrame) -> dict[str, int]:
+    """Counts per status."""
+    counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
+    return {
+        status: int(counts.get(status, 0)) for status in (STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER)
+    }
+
+
+def published_ledgers() -> dict[str, pd.DataFrame]:
+    """The ledger of every plan-level chapter for the published selection, by chapter notebook
+    and tranche (``uitvoering 3``), computed without running the notebooks."""
+    from sectorplannen import bijlage
+    from sectorplannen.params import validate
+
+    out = {}
+    for path in sorted(CLAIMS.glob("*.csv")):
+        for tranche in ("1-2", "3"):
+            params = validate(tranche=tranche)
+            frame = ledger(path.stem, tranche, Indicators(bijlage.load(params)))
+            if not frame.empty:
+                out[f"{path.stem} {tranche}"] = frame
+    return out
+
+
+def stale_explanations(ledgers: dict[str, pd.DataFrame]) -> list[str]:
+    """Claim ids in ``verschillen.yaml`` whose claim no longer differs."""
+    differing = {c for frame in ledgers.values() for c in frame.loc[frame["status"] == STATUS_DIFFERS, "claim"]}
+    return sorted(set(explanations()) - differing)
