@@ -1,0 +1,92 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: sectorplannen (.venv)
+#     language: python
+#     name: sectorplannen
+# ---
+
+# %% [markdown]
+# # De inhoud van de maatregelen
+#
+# Dit hoofdstuk reproduceert hoofdstuk 2 (tranche 1 en 2) en hoofdstuk 5 (tranche 3) van de
+# eindevaluatie: welke maatregelen de plannen bevatten. In tranche 1 en 2 zijn dat maatregelen in
+# zes thema's (Tabel A.1); tranche 3 kende vier typen trajecten, en de inhoud blijkt daar uit de
+# typen waarin een plan deelnemers plande (Tabel A.10) en realiseerde (Tabel A.9).
+
+# %% tags=["parameters"]
+tranche = "1-2"  # "1-2", "3", of "1" / "2" afzonderlijk (via het planregister)
+exclude_plans = []  # plannen (naam of id) die buiten de berekening blijven
+top_n = 20  # niet gebruikt in dit hoofdstuk; zelfde parameters als uitvoering
+
+# %%
+from IPython.display import Markdown, display
+
+from sectorplannen import bijlage, claims, figures, inhoud, narrative, report, style, tables
+from sectorplannen.indicators import Indicators
+from sectorplannen.params import validate
+
+params = validate(tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
+chapter = report.chapter_for("inhoud", {"tranche": tranche, "exclude_plans": list(params.exclude_plans),
+                                        "top_n": top_n})
+style.apply()
+data = bijlage.load(params)
+indicators = Indicators(data)
+per_category = inhoud.per_category(data)
+t12 = params.tranche_group == "1-2"
+display(Markdown(narrative.banner(chapter, params, data)))
+
+# %% [markdown]
+# ## Thema's en typen trajecten
+
+# %%
+if t12:
+    fig = figures.bars(per_category["maatregelen"], "Aantal maatregelen naar thema in sectorplannen",
+                       "Tabel A.1 (beschikkingen sectorplannen), som over de plannen", "Aantal maatregelen")
+else:
+    fig = figures.bars(per_category["deelnemers_gepland"], "Geplande deelnemers naar type traject",
+                       "Tabel A.10 (einddeclaraties sectorplannen), som over de plannen", "Aantal geplande deelnemers")
+
+# %%
+fig = figures.bars(per_category["aandeel_plannen"],
+                   "Percentage sectorplannen met minimaal één maatregel in het thema" if t12
+                   else "Percentage sectorplannen met geplande deelnemers in het type traject",
+                   "Tabel A.1" if t12 else "Tabel A.10", "Percentage van de plannen", percent=True,
+                   subtitle=f"{per_category.attrs['plannen_in_tabel']} plannen met gegevens in de tabel")
+
+# %% [markdown]
+# ## Landelijke en regionale plannen
+#
+# De verdeling over de thema's (of typen) voor landelijke plannen, regionale plannen en de
+# zorgplannen (cluster zorg volgens het planregister), in procenten van de maatregelen of van de
+# geplande deelnemers van die groep.
+
+# %%
+style.table(inhoud.per_plan_type(data), dict.fromkeys(inhoud.per_plan_type(data).columns, style.procent),
+            "Verdeling over de thema's naar soort plan" if t12 else "Verdeling over de typen trajecten naar soort plan",
+            "Tabel A.1 / A.10 en het planregister")
+
+# %% [markdown]
+# ## Per plan
+
+# %%
+tables.plans(inhoud.per_plan(data), "Maatregelen per thema per sectorplan" if t12
+             else "Geplande deelnemers per type traject per sectorplan")
+
+# %% [markdown]
+# ## Grootboek
+#
+# Elk getal dat het hoofdstuk noemt, met de herberekening uit de tabellen per plan.
+
+# %%
+ledger = claims.ledger("inhoud", params.tranche_group, indicators, params.is_published_cohort)
+report.save_ledger(ledger, chapter)
+display(Markdown(narrative.ledger_sentence(ledger)))
+tables.ledger(ledger)

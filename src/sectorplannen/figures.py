@@ -1,0 +1,78 @@
+"""The chapters' figures in the house style (seaborn/matplotlib), titled like the report's."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from sectorplannen import style
+
+
+def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
+    """Horizontal bars of one value per category (Figuur 2.1, 2.2)."""
+    fig, ax = plt.subplots()
+    sns.barplot(x=series.to_numpy(), y=list(series.index), ax=ax, color=style.PALETTE[0], orient="h")
+    for container in ax.containers:
+        ax.bar_label(
+            container, labels=[style.procent(v) if percent else style.getal(v) for v in series], padding=3, fontsize=8
+        )
+    (style.percent_axis if percent else style.thousands_axis)(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout()
+    return fig
+
+
+def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: str, source: str, subtitle=None):
+    """Planned and realised side by side per category (Figuur 3.1)."""
+    data = frame[[planned, realised]].rename(columns={planned: "Gepland", realised: "Gerealiseerd"})
+    long = data.reset_index(names="categorie").melt(id_vars="categorie", var_name="", value_name="aantal")
+    fig, ax = plt.subplots()
+    sns.barplot(data=long, y="categorie", x="aantal", hue="", ax=ax, orient="h")
+    style.thousands_axis(ax.xaxis)
+    ax.set_xlabel("Aantal deelnemers")
+    ax.set_ylabel("")
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout()
+    return fig
+
+
+def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False):
+    """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2)."""
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.32 * len(frame) + 1.2)))
+    data = frame / 1e6 if euro else frame
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]])
+    style.thousands_axis(ax.xaxis)
+    ax.set_xlabel(xlabel + (" (miljoen euro)" if euro else ""))
+    ax.set_ylabel("")
+    ax.legend(loc="lower right", fontsize=8)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout()
+    return fig
+
+
+def distribution(
+    rates: pd.Series, title: str, source: str, xlabel: str, marked: pd.Series | None = None, subtitle=None
+):
+    """Distribution of plan realisation rates with the outliers named (Figuur A.1-A.7)."""
+    fig, ax = plt.subplots()
+    sns.histplot(rates.to_numpy(), bins=range(0, int(max(rates.max(), 100)) + 20, 10), ax=ax, color=style.PALETTE[1])
+    ax.axvline(100, color="#555555", linestyle="--", linewidth=1)
+    for name, value in (marked if marked is not None else pd.Series(dtype=float)).items():
+        ax.annotate(
+            f"{name} ({style.procent(value)})",
+            xy=(value, 0),
+            xytext=(value, ax.get_ylim()[1] * 0.6),
+            fontsize=7,
+            rotation=90,
+            ha="center",
+            arrowprops={"arrowstyle": "-", "color": "#999999"},
+        )
+    style.percent_axis(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Aantal plannen")
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,83 @@
+"""Sentences a chapter shows its reader, written from computed values (Dutch, report's terms)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sectorplannen import claims, style
+from sectorplannen.bijlage import Bijlage
+from sectorplannen.indicators import Indicators, NotComputable
+from sectorplannen.params import ChapterParams
+
+
+def banner(chapter, params: ChapterParams, data: Bijlage) -> str:
+    """The chapter heading and a line saying what selection of plans it is computed for."""
+    lines = [f"## Hoofdstuk {chapter.number}: {chapter.title}", ""]
+    selection = f"**Selectie:** tranche {params.tranche}, {len(data.plans)} plannen"
+    if params.exclude_plans:
+        selection += " (zonder " + ", ".join(p.name for p in _excluded(params)) + ")"
+    lines.append(selection + ".")
+    if not params.is_published_cohort:
+        lines += [
+            "",
+            "> **Let op:** deze selectie wijkt af van wat het rapport publiceerde. De gepubliceerde "
+            "getallen staan in het grootboek ter vergelijking, maar gelden voor een andere selectie.",
+        ]
+    return "\n".join(lines)
+
+
+def _excluded(params: ChapterParams):
+    from sectorplannen.plans import register
+
+    return [register().get(i) for i in params.exclude_plans]
+
+
+def range_sentence(rates: pd.Series, what: str) -> str:
+    """'De realisatiegraad loopt uiteen van 40% (plan) tot 164% (plan).'"""
+    if rates.empty:
+        return "Geen plannen met een geplande omvang in deze selectie."
+    low, high = rates.idxmin(), rates.idxmax()
+    median = rates.median()
+    label = "deelnemers" if what == "deelnemers" else "het budget"
+    return (
+        f"De realisatiegraad van {label} loopt per plan uiteen van {style.procent(rates[low])} ({low}) tot "
+        f"{style.procent(rates[high])} ({high}); de mediaan is {style.procent(median)} over "
+        f"{len(rates)} plannen."
+    )
+
+
+def ambition_sentence(indicators: Indicators) -> str:
+    """Realisation against the quickscan ambition, where the sources give it."""
+    parts = []
+    try:
+        ambition = indicators.ambitie_deelnemers_qs2()
+        parts.append(
+            f"Ten tijde van quickscan 2 werden {style.getal(ambition)} deelnemers beoogd "
+            f"(voortgangsbrief 2017, Tabel 1, afgerond op duizenden); met "
+            f"{style.getal(indicators.deelnemers_gerealiseerd())} gerealiseerde deelnemers is dat "
+            f"{style.procent(indicators.realisatie_tov_ambitie_deelnemers())} van die ambitie."
+        )
+    except NotComputable as exc:
+        parts.append(f"Een ambitie in deelnemers is niet beschikbaar: {exc}.")
+    budget = indicators.ambitie_budget_qs2()
+    parts.append(
+        f"Het oorspronkelijk beoogde budget (cofinanciering Rijk plus sociale partners, "
+        f"{style.miljoen(budget)}) is voor {style.procent(indicators.realisatie_tov_ambitie_budget())} "
+        f"besteed ({style.miljoen(indicators.budget_besteed())} volgens Bijlage A, exclusief overhead)."
+    )
+    return " ".join(parts)
+
+
+def ledger_sentence(ledger: pd.DataFrame) -> str:
+    counts = claims.summary(ledger)
+    text = (
+        f"Van de {len(ledger)} getallen in dit hoofdstuk zijn er {counts[claims.STATUS_REPRODUCED]} "
+        f"gereproduceerd, wijken er {counts[claims.STATUS_DIFFERS]} af (met toelichting) en zijn er "
+        f"{counts[claims.STATUS_NA]} niet te berekenen uit de gegevens van dit project."
+    )
+    if counts[claims.STATUS_OTHER]:
+        text += (
+            f" {counts[claims.STATUS_OTHER]} getallen horen bij de gepubliceerde selectie en zijn hier niet "
+            "vergelijkbaar."
+        )
+    return text

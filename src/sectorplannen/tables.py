@@ -1,0 +1,102 @@
+"""The chapters' tables as a report reader sees them: Dutch headers and numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sectorplannen import style
+
+SOURCE_DECLARATIONS = "Beschikkingen en einddeclaraties sectorplannen (Bijlage A), bewerking sectorplannen-project"
+
+
+def participants(frame: pd.DataFrame, caption: str):
+    """Tabel 3.1 / 6.1: planned and realised participants per category."""
+    view = frame[["deelnemers_gepland", "deelnemers_gerealiseerd", "realisatie_deelnemers", "deelnemers_aandeel"]]
+    view = view.rename(
+        columns={
+            "deelnemers_gepland": "Gepland aantal deelnemers",
+            "deelnemers_gerealiseerd": "Gerealiseerd aantal deelnemers",
+            "realisatie_deelnemers": "Percentage bereikt",
+            "deelnemers_aandeel": "Aandeel in gerealiseerde deelnemers",
+        }
+    )
+    return style.table(
+        view,
+        {
+            "Gepland aantal deelnemers": style.getal,
+            "Gerealiseerd aantal deelnemers": style.getal,
+            "Percentage bereikt": style.procent,
+            "Aandeel in gerealiseerde deelnemers": style.procent,
+        },
+        caption,
+        SOURCE_DECLARATIONS,
+    )
+
+
+def budget(frame: pd.DataFrame, caption: str):
+    """Tabel 3.2 / 6.2: planned and spent budget per category."""
+    view = frame[["budget_gepland", "budget_besteed", "realisatie_budget", "budget_aandeel"]]
+    view = view.rename(
+        columns={
+            "budget_gepland": "Gepland budget",
+            "budget_besteed": "Gerealiseerd budget",
+            "realisatie_budget": "Percentage bereikt",
+            "budget_aandeel": "Aandeel in besteed budget",
+        }
+    )
+    return style.table(
+        view,
+        {
+            "Gepland budget": style.euro,
+            "Gerealiseerd budget": style.euro,
+            "Percentage bereikt": style.procent,
+            "Aandeel in besteed budget": style.procent,
+        },
+        caption,
+        SOURCE_DECLARATIONS,
+    )
+
+
+def funding(frame: pd.DataFrame, caption: str):
+    """Tabel 3.3 / 6.3: funding per plan, incl. overhead."""
+    view = frame.rename(
+        columns={
+            "rijk": "Rijksoverheid",
+            "sector": "Sector",
+            "totaal": "Totaal",
+            "aandeel_sector": "Aandeel sector (gedrukt)",
+            "aandeel_sector_berekend": "Aandeel sector (berekend)",
+        }
+    )
+    return style.table(
+        view,
+        {
+            "Rijksoverheid": style.euro,
+            "Sector": style.euro,
+            "Totaal": style.euro,
+            "Aandeel sector (gedrukt)": style.procent,
+            "Aandeel sector (berekend)": style.procent,
+        },
+        caption,
+        "Einddeclaraties sectorplannen (Tabel 3.3 / 6.3), bewerking sectorplannen-project",
+    )
+
+
+def plans(frame: pd.DataFrame, caption: str, money: bool = False):
+    """A plan x category table (Tabel A.1 and the like)."""
+    fmt = style.euro if money else style.getal
+    return style.table(frame, dict.fromkeys(frame.columns, fmt), caption, SOURCE_DECLARATIONS)
+
+
+def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getallen en de herberekening"):
+    """The reproduction ledger as a table (differences highlighted)."""
+    view = frame[["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "toelichting"]]
+    view = view.rename(columns=str.capitalize).set_index("Claim")
+    colors = {
+        "wijkt af": "background-color: #fdebd0",
+        "niet berekenbaar": "color: #777777",
+        "andere selectie": "color: #777777",
+    }
+    styler = style.table(view, caption=caption)
+    styler = styler.set_properties(subset=["Plaats", "Tekst", "Status", "Toelichting"], **{"text-align": "left"})
+    return styler.map(lambda v: colors.get(v, ""), subset=["Status"])

@@ -1,0 +1,102 @@
+"""Chapter notebooks: paired with jupytext, committed without outputs, executed by papermill."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+from sectorplannen import paths, report
+
+NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_without_outputs_and_paired(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs"
+    assert path.with_suffix(".py").exists(), f"{path.name} has no paired .py"
+    import jupytext
+
+    paired = jupytext.read(path.with_suffix(".py"))
+    assert [c.source for c in paired.cells] == [c.source for c in nb.cells], f"{path.name} and .py differ"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name} needs exactly one cell tagged 'parameters'"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Execute every chapter of the report once (papermill) and render it."""
+    report.build(log=lambda _: None)
+    return paths.OUTPUTS / "report"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("chapter", report.CHAPTERS, ids=lambda c: c.name)
+def test_chapter_runs_and_shows_its_tables(built, chapter):
+    page = (built / f"{chapter.name}.html").read_text(encoding="utf-8")
+    assert f"Hoofdstuk {chapter.number}" in page
+    assert "Grootboek" in page
+    assert "<table" in page and "data:image/png;base64" in page
+    assert "Traceback" not in page and "Error" not in page.split("Grootboek")[0][-2000:]
+    if chapter.notebook == "uitvoering":
+        assert "Gepland en gerealiseerd aantal deelnemers" in page
+        assert "296.145" in page or chapter.parameters["tranche"] == "3"
+        assert "13.122" in page or chapter.parameters["tranche"] == "1-2"
+    ledger = pd.read_csv(report.ledger_path(chapter.name))
+    assert len(ledger) > 0
+    assert set(ledger["status"]) <= {"gereproduceerd", "wijkt af", "niet berekenbaar"}
+    assert ledger["verklaard"].all(), "a claim differs without an explanation"
+
+
+@pytest.mark.notebook
+def test_index_links_chapters_in_report_order(built):
+    page = (built / "index.html").read_text(encoding="utf-8")
+    positions = [page.index(f'href="{c.name}.html"') for c in sorted(report.CHAPTERS, key=lambda c: c.number)]
+    assert positions == sorted(positions)
+    assert "gereproduceerd" in page
+
+
+@pytest.mark.notebook
+def test_rerun_with_other_parameters_does_not_overwrite(built):
+    chapter = report.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
+    (html,) = report.build([chapter], log=lambda _: None)
+    assert html.name == "uitvoering_exclude_plans-transport-t3_tranche-3.html"
+    assert (built / "uitvoering_tranche-3.html").exists()
+    page = html.read_text(encoding="utf-8")
+    assert "zonder Transport (t3)" in page
+    ledger = pd.read_csv(report.ledger_path(chapter.name))
+    assert set(ledger["status"]) <= {"andere selectie", "niet berekenbaar"}
+
+
+@pytest.mark.notebook
+def test_failing_chapter_names_chapter_cell_and_error(tmp_path, monkeypatch):
+    source = paths.ROOT / "notebooks" / "inhoud.ipynb"
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('kapot')",
+        }
+    )
+    (tmp_path / "kapot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    monkeypatch.setattr(report, "NOTEBOOKS", tmp_path)
+    chapter = report.Chapter("kapot", 2, "test", {"tranche": "1-2"})
+    with pytest.raises(report.ChapterFailed, match=r"chapter 2 \(kapot.*failed in cell \d+: RuntimeError: kapot"):
+        report.execute(chapter, tmp_path / "out")
+    assert not (tmp_path / "out" / "kapot_tranche-1-2.ipynb").exists()
+    assert (tmp_path / "out" / "kapot_tranche-1-2.failed.ipynb").exists()
+
+
+def test_bad_parameters_fail_before_execution(tmp_path):
+    chapter = report.Chapter("uitvoering", 3, "test", {"tranche": "4"})
+    with pytest.raises(ValueError, match="tranche must be one of"):
+        report.execute(chapter, tmp_path)
+    assert not any(tmp_path.iterdir())
