@@ -62,6 +62,7 @@ def apply() -> None:
 
 def thousands_axis(axis) -> None:
     """Dutch thousands separators on a matplotlib axis."""
+    axis.set_major_locator(mpl.ticker.MaxNLocator(nbins=6))
     axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: getal(x)))
 
 
