@@ -9,7 +9,7 @@ KERNEL     := sectorplannen
 STAMP      := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab lock data verify report chapter test lint format clean distclean
+.PHONY: help setup lab lock data verify report chapter bench test lint format clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,12 +40,16 @@ data: $(STAMP) ## Regenerate data/published/ from data/raw/ (tables, plan regist
 verify: $(STAMP) ## Run every consistency check; list the findings; fail on an unrecorded difference
 	$(PY) -m sectorplannen verify
 
-report: $(STAMP) ## Run every chapter notebook (papermill) and render outputs/report/ (SHOW_CODE=1 shows code)
-	$(PY) -m sectorplannen report $(if $(SHOW_CODE),--show-code)
+JOBS ?= 2
+report: $(STAMP) ## Run the chapter notebooks (papermill, JOBS=2 in parallel; only what changed) into outputs/report/
+	$(PY) -m sectorplannen report --jobs $(JOBS) $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
 
 chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PARAMS='exclude_plans=["Transport"]'
 	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...']"; exit 2; }
 	$(PY) -m sectorplannen chapter $(NB) $(if $(TRANCHE),--tranche '$(TRANCHE)') $(if $(PARAMS),--params '$(PARAMS)') $(if $(SHOW_CODE),--show-code)
+
+bench: $(STAMP) ## Benchmark the report build against plain nbconvert (prints figures)
+	$(PY) benchmarks/report_build.py --jobs $(JOBS)
 
 lint: $(STAMP) ## ruff check (code and notebooks)
 	$(VENV)/bin/ruff check src tests notebooks
@@ -54,7 +58,7 @@ format: $(STAMP) ## ruff format
 	$(VENV)/bin/ruff format src tests
 
 test: $(STAMP) ## Lint and run the test suite
-	$(VENV)/bin/ruff check src tests notebooks
+	$(VENV)/bin/ruff check src tests notebooks benchmarks
 	$(PY) -m pytest
 
 clean: ## Remove outputs/ (keeps its README) and caches

@@ -53,6 +53,8 @@ if t12:
 else:
     fig = figures.bars(per_category["deelnemers_gepland"], "Geplande deelnemers naar type traject",
                        "Tabel A.10 (einddeclaraties sectorplannen), som over de plannen", "Aantal geplande deelnemers")
+alt = "Staafdiagram: aantal maatregelen per thema" if t12 else "Staafdiagram: geplande deelnemers per type traject"
+figures.show(fig, alt)
 
 # %%
 fig = figures.bars(per_category["aandeel_plannen"],
@@ -60,6 +62,7 @@ fig = figures.bars(per_category["aandeel_plannen"],
                    else "Percentage sectorplannen met geplande deelnemers in het type traject",
                    "Tabel A.1" if t12 else "Tabel A.10", "Percentage van de plannen", percent=True,
                    subtitle=f"{per_category.attrs['plannen_in_tabel']} plannen met gegevens in de tabel")
+figures.show(fig, "Staafdiagram: percentage plannen met minimaal één maatregel (of geplande deelnemers) per categorie")
 
 # %% [markdown]
 # ## Landelijke en regionale plannen

@@ -58,6 +58,7 @@ tables.participants(per_category, f"Gepland en gerealiseerd aantal deelnemers pe
 # %%
 fig = figures.planned_realised(per_category.drop(index="Totaal"), "deelnemers_gepland", "deelnemers_gerealiseerd",
                                f"Geplande en gerealiseerde deelnemers per {axis}", tables.SOURCE_DECLARATIONS)
+figures.show(fig, f"Staafdiagram: geplande en gerealiseerde deelnemers per {axis}")
 
 # %% [markdown]
 # De grootste plannen naar gerealiseerde deelnemers, uitgesplitst naar thema of type traject:
@@ -66,6 +67,7 @@ fig = figures.planned_realised(per_category.drop(index="Totaal"), "deelnemers_ge
 fig = figures.stacked(uitvoering.top_plans(data, "deelnemers_gerealiseerd", params.top_n),
                       f"De {params.top_n} grootste plannen naar gerealiseerde deelnemers",
                       tables.SOURCE_DECLARATIONS, "Aantal gerealiseerde deelnemers")
+figures.show(fig, f"Gestapelde staven: gerealiseerde deelnemers per {axis} voor de {params.top_n} grootste plannen")
 
 # %% [markdown]
 # ### Spreiding van de realisatie over de plannen
@@ -77,6 +79,7 @@ fig = figures.stacked(uitvoering.top_plans(data, "deelnemers_gerealiseerd", para
 rates = per_plan.set_index("plan")["realisatie_deelnemers"].dropna()
 fig = figures.distribution(rates, "Verdeling realisatiegraad deelnemers per sectorplan", tables.SOURCE_DECLARATIONS,
                            "Gerealiseerde deelnemers als percentage van gepland", uitvoering.outliers(rates))
+display(figures.show(fig, "Histogram: realisatiegraad deelnemers per sectorplan, uitschieters bij naam"))
 display(Markdown(narrative.range_sentence(rates, "deelnemers")))
 
 # %% [markdown]
@@ -92,11 +95,13 @@ tables.budget(per_category, f"Gepland en gerealiseerd budget per {axis}")
 fig = figures.stacked(uitvoering.top_plans(data, "budget_besteed", params.top_n),
                       f"De {params.top_n} grootste plannen naar besteed budget", tables.SOURCE_DECLARATIONS,
                       "Besteed budget", euro=True)
+figures.show(fig, f"Gestapelde staven: besteed budget per {axis} voor de {params.top_n} grootste plannen")
 
 # %%
 budget_rates = per_plan.set_index("plan")["realisatie_budget"].dropna()
 fig = figures.distribution(budget_rates, "Percentage besteed budget per sectorplan", tables.SOURCE_DECLARATIONS,
                            "Besteed budget als percentage van gepland", uitvoering.outliers(budget_rates, 60, 125))
+display(figures.show(fig, "Histogram: percentage besteed budget per sectorplan, uitschieters bij naam"))
 display(Markdown(narrative.range_sentence(budget_rates, "budget")))
 
 # %% [markdown]

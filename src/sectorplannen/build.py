@@ -49,6 +49,7 @@ def build_all(raw_dir: Path | None = None) -> Result:
     recorded = findings.explanations(raw_dir / "findings.yaml")
     classified = findings.classify(found, recorded)
     files["findings.csv"] = findings.to_csv_text(classified)
+    files = published.add_hashes(files)
     return Result(files, found, classified, findings.unused(found, recorded))
 
 

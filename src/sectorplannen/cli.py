@@ -9,22 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sectorplannen import build, claims, published, report
-from sectorplannen.plans import UnknownPlanError
+from sectorplannen import report
 from sectorplannen.rawtable import RawTableError
 
-USER_ERRORS = (
-    claims.ClaimsError,
-    RawTableError,
-    published.PublishedDataError,
-    UnknownPlanError,
-    ValueError,
-    FileNotFoundError,
-    report.ChapterFailed,
-)
+# Errors a user can act on: printed as one line, exit status 2. Every data error subclasses
+# ValueError (RawTableError, PublishedDataError, ClaimsError, ParameterError) or KeyError
+# (UnknownPlanError).
+USER_ERRORS = (RawTableError, ValueError, KeyError, FileNotFoundError, report.ChapterFailed)
 
 
 def _data(args) -> int:
+    from sectorplannen import build
+
     result = build.make_data()
     tables = sum(1 for name in result.files if name.count("/") == 1)
     cells = sum(text.count("\n") - 1 for name, text in result.files.items() if name.count("/") == 1)
@@ -33,6 +29,8 @@ def _data(args) -> int:
 
 
 def _verify(args) -> int:
+    from sectorplannen import build, claims
+
     result = build.build_all()
     stale = build.stale_files(result)
     print(build.report(result))
@@ -70,6 +68,8 @@ def _verify(args) -> int:
 
 
 def _table(args) -> int:
+    from sectorplannen import published
+
     frame = published.table(args.table, args.source)
     print(frame.attrs["title"])
     print(frame.to_string(max_rows=args.rows))
@@ -77,7 +77,7 @@ def _table(args) -> int:
 
 
 def _report(args) -> int:
-    report.build(show_code=args.show_code)
+    report.build(show_code=args.show_code, jobs=args.jobs, force=args.force)
     print(f"report: {report.paths.OUTPUTS / 'report' / 'index.html'}")
     return 0
 
@@ -87,7 +87,7 @@ def _chapter(args) -> int:
     if args.tranche:
         parameters["tranche"] = args.tranche
     chapter = report.chapter_for(args.notebook, parameters)
-    (html,) = report.build([chapter], show_code=args.show_code)
+    (html,) = report.build([chapter], show_code=args.show_code, jobs=1, force=args.force)
     print(f"chapter: {html}")
     return 0
 
@@ -101,12 +101,15 @@ def parser() -> argparse.ArgumentParser:
     )
     r = sub.add_parser("report", help="run every chapter notebook and render the HTML report")
     r.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
+    r.add_argument("--jobs", type=int, default=2, help="chapters run in parallel (default 2)")
+    r.add_argument("--force", action="store_true", help="rebuild chapters whose inputs did not change")
     r.set_defaults(func=_report)
     c = sub.add_parser("chapter", help="run one chapter notebook with other parameters")
     c.add_argument("notebook", help="notebook name, e.g. uitvoering")
     c.add_argument("--tranche", help="tranche: 1-2, 3, 1 or 2")
     c.add_argument("--params", help='more parameters: key=value pairs in YAML, e.g. exclude_plans=["Bouw"] top_n=10')
     c.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
+    c.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
     c.set_defaults(func=_chapter)
     t = sub.add_parser("table", help="print one published table")
     t.add_argument("table", help="table id as printed, e.g. A.1 or 3.1")
@@ -118,6 +121,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "jobs", 1) < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except USER_ERRORS as exc:

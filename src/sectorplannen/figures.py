@@ -9,6 +9,21 @@ import seaborn as sns
 from sectorplannen import style
 
 
+def show(fig, alt: str):
+    """Show a figure as a PNG with alternative text (deterministic bytes: no software stamp)."""
+    import base64
+    import html
+    import io
+
+    from IPython.display import HTML
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">')
+
+
 def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
     """Horizontal bars of one value per category (Figuur 2.1, 2.2)."""
     fig, ax = plt.subplots()

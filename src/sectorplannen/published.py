@@ -26,6 +26,7 @@ A tidy table has one row per printed cell:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -89,14 +90,12 @@ def raw_table_files(raw_dir: Path | None = None) -> list[Path]:
 
 
 def _table_key(table_id: str) -> tuple:
-    """Report order: the summary (S.1), the chapters (2.1 ... 10.1), then the appendix (A.1 ...)."""
-    first, _, rest = table_id.partition(".")
+    """Report order: the summary (S.1), the chapters (2.1 ... 10.1, with the tables transcribed
+    from the running text as 8.t1, 8.t2 ...), then the appendix (A.1 ...); numbers sort naturally."""
+    first = table_id.split(".")[0]
     rank = 0 if first == "S" else 1 if first.isdigit() else 2
-    return (
-        rank,
-        int(first) if first.isdigit() else first,
-        *(int(p) if p.isdigit() else p for p in rest.split(".") if p),
-    )
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|[^\d.]+", table_id))
+    return (rank, *parts)
 
 
 def label_columns(meta: dict) -> list[str]:
@@ -290,6 +289,26 @@ def build(out_dir: Path | None = None, raw_dir: Path | None = None) -> dict[str,
             },
         }
     )
+    from sectorplannen.findings import COLUMNS as FINDING_COLUMNS
+
+    resources.append(
+        {
+            "name": "findings",
+            "path": "findings.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": "Bevindingen: inconsistenties in de gepubliceerde tabellen, met toelichting",
+            "description": "Written by make data from the checks (sectorplannen.checks) and data/raw/findings.yaml.",
+            "schema": {
+                "fields": [
+                    _field(c, "number" if c in ("published", "computed", "difference") else "string", c)
+                    for c in FINDING_COLUMNS
+                ]
+            },
+        }
+    )
     package = {
         "profile": "tabular-data-package",
         "name": "sectorplannen-published",
@@ -301,6 +320,33 @@ def build(out_dir: Path | None = None, raw_dir: Path | None = None) -> dict[str,
     }
     files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     return files
+
+
+def add_hashes(files: dict[str, str]) -> dict[str, str]:
+    """Record each resource's SHA-256 in datapackage.json (Frictionless ``hash``), so a changed or
+    damaged file is found without reading it as a table."""
+    package = json.loads(files["datapackage.json"])
+    for res in package["resources"]:
+        if res["path"] in files:
+            res["hash"] = "sha256:" + hashlib.sha256(files[res["path"]].encode("utf-8")).hexdigest()
+    return {**files, "datapackage.json": json.dumps(package, ensure_ascii=False, indent=2) + "\n"}
+
+
+def check_files(data_dir: Path | None = None) -> None:
+    """Every file of the data package exists and has the recorded hash; a file that differs is
+    then validated as a table, so the error names its row and column where it can."""
+    data_dir = Path(data_dir or paths.PUBLISHED)
+    package = _package(data_dir)
+    for res in package["resources"]:
+        path = data_dir / res["path"]
+        if not path.exists():
+            raise PublishedDataError(f"{path}: missing; run `make data`")
+        expected = res.get("hash", "").removeprefix("sha256:")
+        if expected and hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            if "sectorplannen" in res:
+                meta = res["sectorplannen"]
+                table(meta["table"], meta["seed"], data_dir)
+            raise PublishedDataError(f"{path}: content differs from datapackage.json; run `make data`")
 
 
 def write(files: dict[str, str], out_dir: Path | None = None) -> list[Path]:

@@ -131,16 +131,107 @@ def _atomic_write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+_OBJECT_REPR = re.compile(r"^<[\w.]+ at 0x[0-9a-f]+>$")
+
+
 def _strip_volatile(nb) -> None:
-    """Remove timestamps and durations so that the same inputs give the same notebook."""
+    """Remove what differs between two runs of the same inputs: timestamps and durations,
+    papermill's random id for its injected cell, memory addresses in object reprs."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data and _OBJECT_REPR.match(str(data.get("text/plain", ""))):
+                del data["text/plain"]
+
+
+def data_kind(chapter: Chapter) -> str:
+    """What the chapter is computed from: 'published', 'synthetic' or 'extract'."""
+    source = chapter.parameters.get("data_source")
+    if chapter.notebook in PLAN_LEVEL or source is None:
+        return "published"
+    return "synthetic" if str(source) == "synthetic" else "extract"
+
+
+def preflight(chapters: list[Chapter]) -> None:
+    """Everything that can be checked before any chapter runs: notebooks, parameters, kernel,
+    output folder, data files. Raises ValueError naming what is wrong; nothing is written."""
+    from sectorplannen.params import validate
+
+    for chapter in chapters:
+        source = NOTEBOOKS / f"{chapter.notebook}.ipynb"
+        if not source.exists():
+            known = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+            raise ValueError(f"unknown notebook {chapter.notebook!r}; known: {', '.join(known)}")
+        if chapter.notebook in PLAN_LEVEL:
+            validate(**chapter.parameters)
+    check_kernel()
+    check_writable(paths.OUTPUTS)
+    check_data()
+
+
+def check_kernel(name: str = KERNEL) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise ValueError(f"Jupyter kernel {name!r} is not installed: run `make setup`") from None
+
+
+def check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(f"output folder {folder} is not writable: {exc.strerror or exc}") from None
+
+
+def check_data() -> None:
+    """Every published file is there and unchanged (hashes in datapackage.json); a damaged table
+    is named with its row and column. The claims files are validated."""
+    from sectorplannen import claims, published
+
+    published.check_files()
+    for path in sorted(claims.CLAIMS.glob("*.csv")):
+        claims.load(path.stem)
+
+
+class IPCKernelManager:
+    """Factory for a kernel manager that talks over IPC sockets in a private folder: no TCP ports,
+    so parallel chapters cannot race for the same port (papermill's known issue)."""
+
+    @staticmethod
+    def cls():
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+
+        class _Manager(AsyncKernelManager):
+            @default("transport")
+            def _default_transport(self):
+                return "ipc"
+
+            @default("ip")
+            def _default_ip(self):
+                return str(Path(tempfile.mkdtemp(prefix="sectorplannen-kernel-")) / "kernel")
+
+        return _Manager
 
 
 def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
-    """Execute one chapter notebook with papermill; returns the executed notebook path."""
+    """Execute one chapter notebook with papermill; returns the executed notebook path.
+
+    The notebook is executed into a temporary file and renamed into place when it is complete;
+    a failing run leaves ``<name>.failed.ipynb`` and raises :class:`ChapterFailed`.
+    """
     import nbformat
     import papermill
 
@@ -165,6 +256,7 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            kernel_manager_class=IPCKernelManager.cls(),
         )
     except papermill.PapermillExecutionError as exc:
         failed = out_dir / f"{chapter.name}.failed.ipynb"
@@ -178,23 +270,33 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    from sectorplannen import provenance
+
     nb = nbformat.read(tmp, as_version=4)
     _strip_volatile(nb)
+    fingerprint = provenance.fingerprint(source, chapter.parameters, data_kind(chapter))
+    nb.metadata["sectorplannen"] = provenance.record(chapter.parameters, data_kind(chapter), fingerprint)
     nbformat.write(nb, tmp)
     tmp.replace(target)
     return target
 
 
 def render(notebook_path: Path, html_path: Path, show_code: bool = False) -> Path:
-    """Render an executed notebook to HTML (code hidden unless ``show_code``)."""
+    """Render an executed notebook to HTML (code hidden unless ``show_code``), with the
+    provenance footer; written atomically."""
     import nbformat
     from nbconvert import HTMLExporter
+
+    from sectorplannen import provenance
 
     nb = nbformat.read(notebook_path, as_version=4)
     exporter = HTMLExporter(
         exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True
     )
     body, _ = exporter.from_notebook_node(nb)
+    prov = nb.metadata.get("sectorplannen")
+    if prov:
+        body = body.replace("</body>", provenance.footer_html(prov) + "\n</body>", 1)
     _atomic_write_text(html_path, body)
     return html_path
 
@@ -235,29 +337,93 @@ def write_index(chapters: list[Chapter], report_dir: Path) -> Path:
     return path
 
 
-def build(chapters: list[Chapter] | None = None, show_code: bool = False, log=print) -> list[Path]:
-    """Execute and render chapters (default: the whole report); returns the HTML paths."""
-    chapters = chapters or CHAPTERS
+def _manifest(chapter: Chapter) -> Path:
+    return paths.OUTPUTS / ".build" / f"{chapter.name}.json"
+
+
+def is_current(chapter: Chapter, show_code: bool = False) -> bool:
+    """True when the chapter's HTML was built from exactly the current inputs (content hashes)."""
+    from sectorplannen import provenance
+
+    html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
+    manifest = _manifest(chapter)
+    if not (html_path.exists() and manifest.exists()):
+        return False
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    source = NOTEBOOKS / f"{chapter.notebook}.ipynb"
+    current = provenance.fingerprint(source, chapter.parameters, data_kind(chapter))
+    return recorded.get("fingerprint") == current and recorded.get("show_code") == show_code
+
+
+def _run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
+    """Worker: execute and render one chapter. Returns (name, seconds, error or None)."""
+    start = time.perf_counter()
+    try:
+        executed = execute(chapter)
+        render(executed, paths.OUTPUTS / "report" / f"{chapter.name}.html", show_code)
+    except ChapterFailed as exc:
+        return chapter.name, time.perf_counter() - start, str(exc)
+    import nbformat
+
+    prov = nbformat.read(executed, as_version=4).metadata["sectorplannen"]
+    _atomic_write_text(
+        _manifest(chapter), json.dumps({"fingerprint": prov["fingerprint"], "show_code": show_code}, sort_keys=True)
+    )
+    return chapter.name, time.perf_counter() - start, None
+
+
+def _log_result(chapter: Chapter, result: tuple[str, float, str | None], log) -> None:
+    name, seconds, error = result
+    if error:
+        log(f"[FOUT] hoofdstuk {chapter.number} {name} ({seconds:.1f} s)\n{error}")
+    else:
+        log(f"[klaar] hoofdstuk {chapter.number} {name} ({seconds:.1f} s)")
+
+
+def build(
+    chapters: list[Chapter] | None = None, show_code: bool = False, jobs: int = 2, force: bool = False, log=print
+) -> list[Path]:
+    """Execute and render chapters (default: the whole report) with ``jobs`` workers, skipping
+    chapters whose inputs did not change; returns the HTML paths. Prints a progress line per
+    chapter (started, finished, seconds)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    chapters = list(chapters or CHAPTERS)
     report_dir = paths.OUTPUTS / "report"
-    out = []
-    failures = []
+    todo = [c for c in chapters if force or not is_current(c, show_code)]
     for chapter in chapters:
-        start = time.perf_counter()
-        log(f"[start] hoofdstuk {chapter.number} {chapter.name}")
-        try:
-            executed = execute(chapter)
-        except ChapterFailed as exc:
-            failures.append(str(exc))
-            log(f"[FAILED] {exc}")
-            continue
-        out.append(render(executed, report_dir / f"{chapter.name}.html", show_code))
-        log(f"[done] hoofdstuk {chapter.number} {chapter.name} ({time.perf_counter() - start:.1f} s)")
+        if chapter not in todo:
+            log(f"[actueel] hoofdstuk {chapter.number} {chapter.name}")
+    failures = []
+    if todo:
+        preflight(todo)
+        if jobs > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+                futures = {}
+                for chapter in todo:
+                    log(f"[start] hoofdstuk {chapter.number} {chapter.name}")
+                    futures[pool.submit(_run_one, chapter, show_code)] = chapter
+                done = {}
+                for future in as_completed(futures):
+                    done[futures[future].name] = result = future.result()
+                    _log_result(futures[future], result, log)
+                results = [done[c.name] for c in todo]
+        else:
+            results = []
+            for chapter in todo:
+                log(f"[start] hoofdstuk {chapter.number} {chapter.name}")
+                results.append(_run_one(chapter, show_code))
+                _log_result(chapter, results[-1], log)
+        failures = [error for _, _, error in results if error]
     by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
     existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
     write_index(existing, report_dir)
     if failures:
         raise ChapterFailed("\n".join(failures))
-    return out
+    return [report_dir / f"{c.name}.html" for c in chapters]
 
 
 def save_ledger(ledger, chapter: Chapter) -> Path:

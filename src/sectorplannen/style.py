@@ -83,8 +83,11 @@ def table(
     source: str | None = None,
 ):
     """A pandas Styler in the house style: Dutch numbers, caption, no index name clutter."""
+    import hashlib
+
     formats = formats or {}
-    styler = frame.style.format({c: f for c, f in formats.items() if c in frame.columns}, na_rep="")
+    styler = frame.style.set_uuid(hashlib.sha256(str(caption).encode()).hexdigest()[:8])
+    styler = styler.format({c: f for c, f in formats.items() if c in frame.columns}, na_rep="")
     if caption:
         styler = styler.set_caption(caption + (f"<br><small>Bron: {source}</small>" if source else ""))
     styler = styler.set_table_styles(

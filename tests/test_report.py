@@ -1,0 +1,155 @@
+"""Report production: incremental, traceable, byte-identical, atomic, clear about bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+
+import nbformat
+import pytest
+
+from sectorplannen import paths, report
+from sectorplannen.cli import main
+
+pytestmark = pytest.mark.notebook
+
+SMALL = report.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def small_built():
+    report.build([SMALL], jobs=1, log=lambda _: None)
+    return paths.OUTPUTS / "report" / f"{SMALL.name}.html"
+
+
+def test_unchanged_chapter_is_not_rebuilt(small_built):
+    before = small_built.stat().st_mtime_ns
+    lines = []
+    report.build([SMALL], jobs=1, log=lines.append)
+    assert lines == [f"[actueel] hoofdstuk 5 {SMALL.name}"]
+    assert small_built.stat().st_mtime_ns == before
+    assert report.is_current(SMALL)
+
+
+def test_rebuild_gives_byte_identical_outputs(small_built):
+    executed = paths.OUTPUTS / "notebooks" / f"{SMALL.name}.ipynb"
+    first = (digest(small_built), digest(executed))
+    report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+    assert (digest(small_built), digest(executed)) == first
+
+
+def test_outputs_record_their_provenance(small_built):
+    nb = nbformat.read(paths.OUTPUTS / "notebooks" / f"{SMALL.name}.ipynb", as_version=4)
+    prov = nb.metadata["sectorplannen"]
+    assert prov["parameters"] == {"tranche": "3"}
+    assert prov["data_kind"] == "published"
+    assert len(prov["git"]["commit"]) in (40, len("onbekend"))
+    assert "data/published/001/A.9.csv" in prov["inputs"]
+    assert all(len(v) == 64 for v in prov["inputs"].values())
+    assert prov["packages"]["pandas"]
+    page = small_built.read_text(encoding="utf-8")
+    assert 'class="sectorplannen-provenance"' in page
+    assert prov["inputs"]["data/published/001/A.9.csv"][:16] in page
+
+
+def test_changed_input_makes_the_chapter_stale(small_built, tmp_path, monkeypatch):
+    claims_copy = tmp_path / "claims"
+    shutil.copytree(paths.DATA / "claims", claims_copy)
+    (claims_copy / "extra.txt").write_text("x")
+    monkeypatch.setattr("sectorplannen.provenance.INPUT_DIRS", ("data/published", str(claims_copy)))
+    assert not report.is_current(SMALL)
+
+
+def test_failing_chapter_keeps_the_previous_good_html(small_built, tmp_path, monkeypatch):
+    good = small_built.read_bytes()
+    nb = json.loads((paths.ROOT / "notebooks" / "inhoud.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "kapot",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('kapot')",
+        }
+    )
+    (tmp_path / "inhoud.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    monkeypatch.setattr(report, "NOTEBOOKS", tmp_path)
+    with pytest.raises(report.ChapterFailed, match=r"chapter 5 \(inhoud.*failed in cell \d+: RuntimeError: kapot"):
+        report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+    assert small_built.read_bytes() == good
+    assert not list((paths.OUTPUTS / "report").glob(".*.tmp"))
+
+
+# -------------------------------------------------------------------- bad input, before any work
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["chapter", "bestaat-niet"], "unknown notebook 'bestaat-niet'"),
+        (["chapter", "uitvoering", "--tranche", "4"], "tranche must be one of"),
+        (["chapter", "uitvoering", "--params", "top_n=twintig"], "top_n must be a whole number"),
+        (["chapter", "uitvoering", "--params", "top_n=-3"], "top_n must be a whole number of at least 1"),
+        (["chapter", "uitvoering", "--params", 'exclude_plans=["Bouwen"]'], "unknown plan 'Bouwen'"),
+        (["chapter", "uitvoering", "--params", "exclude_plans=[Bouw"], "not valid YAML"),
+        (["report", "--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
+def test_bad_command_lines_are_named(argv, message, capsys):
+    before = sorted(p.name for p in (paths.OUTPUTS / "report").glob("*.html"))
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in (paths.OUTPUTS / "report").glob("*.html")) == before
+
+
+def test_missing_kernel_is_named(monkeypatch):
+    monkeypatch.setattr(report, "KERNEL", "geen-kernel")
+    with pytest.raises(ValueError, match="Jupyter kernel 'geen-kernel' is not installed: run `make setup`"):
+        report.check_kernel("geen-kernel")
+
+
+def test_unwritable_output_folder_is_named(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        with pytest.raises(ValueError, match="is not writable"):
+            report.check_writable(folder)
+    finally:
+        folder.chmod(0o700)
+
+
+def test_unwritable_file_system_is_named(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ValueError, match=r"output folder .* is not writable"):
+        report.check_writable(blocker / "sub")
+
+
+def test_missing_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path):
+    copy = tmp_path / "published"
+    shutil.copytree(paths.PUBLISHED, copy)
+    (copy / "001" / "A.9.csv").unlink()
+    monkeypatch.setattr(paths, "PUBLISHED", copy)
+    monkeypatch.setattr("sectorplannen.published.paths.PUBLISHED", copy)
+    with pytest.raises(ValueError, match=r"A\.9\.csv: missing; run `make data`"):
+        report.preflight([SMALL])
+
+
+def test_corrupted_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path):
+    copy = tmp_path / "published"
+    shutil.copytree(paths.PUBLISHED, copy)
+    path = copy / "001" / "A.9.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",aantal,", ",stuks,", 1), encoding="utf-8")
+    monkeypatch.setattr("sectorplannen.published.paths.PUBLISHED", copy)
+    with pytest.raises(ValueError, match=r"A\.9\.csv, row 2, column 'unit'.*'stuks'"):
+        report.preflight([SMALL])
