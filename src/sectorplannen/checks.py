@@ -92,33 +92,37 @@ def _row_key(frame: pd.DataFrame) -> list[str]:
 
 
 def row_totals(frame: pd.DataFrame) -> list[Discrepancy]:
-    """Printed total column against the sum of the row's other cells."""
+    """Printed total column against the sum of the row's other cells in the same unit."""
     if not frame.attrs.get("total_column"):
         return []
+    keys = [*_row_key(frame), "line"]
+    totals = frame[frame["is_total_column"]]
+    parts = frame[~frame["is_total_column"] & frame["value"].notna()]
+    parts = parts.merge(totals[[*keys, "unit"]], on=keys, suffixes=("", "_total"))
+    parts = parts[parts["unit"] == parts["unit_total"]]
+    sums = parts.groupby(keys, sort=False)["value"].agg(["sum", "count"])
     out = []
-    for _, cells in frame.groupby([*_row_key(frame), "line"], sort=False):
-        total = cells[cells["is_total_column"]]
-        parts = cells[~cells["is_total_column"] & cells["value"].notna()]
-        if not total.empty:
-            parts = parts[parts["unit"] == total["unit"].iloc[0]]
-        if total.empty or (total["value"].isna().all() and parts.empty):
+    for total in totals.itertuples(index=False):
+        key = tuple(getattr(total, k) for k in keys)
+        computed, n = (float(sums.loc[key, "sum"]), int(sums.loc[key, "count"])) if key in sums.index else (0.0, 0)
+        if pd.isna(total.value) and n == 0:
             continue
-        printed = float(total["value"].fillna(0).iloc[0])
-        unit = total["unit"].iloc[0]
-        out.append(
-            Discrepancy(
-                "rijtotaal",
-                _name(frame),
-                str(total["row"].iloc[0]),
-                str(total["category"].iloc[0]),
-                str(total["line"].iloc[0]),
-                printed,
-                float(parts["value"].sum()),
-                "som van de rij",
-                rounding_tolerance(unit, len(parts)),
+        printed = 0.0 if pd.isna(total.value) else float(total.value)
+        if abs(printed - computed) > EPSILON:
+            out.append(
+                Discrepancy(
+                    "rijtotaal",
+                    _name(frame),
+                    str(total.row),
+                    str(total.category),
+                    str(total.line),
+                    printed,
+                    computed,
+                    "som van de rij",
+                    rounding_tolerance(total.unit, n),
+                )
             )
-        )
-    return [d for d in out if abs(d.difference) > EPSILON]
+    return out
 
 
 def column_totals(frame: pd.DataFrame) -> list[Discrepancy]:

@@ -18,7 +18,7 @@ def show(fig, alt: str):
     from IPython.display import HTML
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">')
@@ -36,7 +36,7 @@ def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool 
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     style.titled(ax, title, source, subtitle)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -50,7 +50,7 @@ def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: st
     ax.set_xlabel("Aantal deelnemers")
     ax.set_ylabel("")
     style.titled(ax, title, source, subtitle)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -64,7 +64,7 @@ def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=
     ax.set_ylabel("")
     ax.legend(loc="lower right", fontsize=8)
     style.titled(ax, title, source, subtitle)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -89,5 +89,5 @@ def distribution(
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Aantal plannen")
     style.titled(ax, title, source, subtitle)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

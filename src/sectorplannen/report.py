@@ -375,6 +375,14 @@ def _run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]
     return chapter.name, time.perf_counter() - start, None
 
 
+def _expected_seconds(chapter: Chapter) -> float:
+    """How long the chapter took last time (longest first balances the workers)."""
+    try:
+        return float(json.loads(_manifest(chapter).read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError):
+        return 10.0 if chapter.notebook == "uitvoering" else 5.0
+
+
 def _log_result(chapter: Chapter, result: tuple[str, float, str | None], log) -> None:
     name, seconds, error = result
     if error:
@@ -393,7 +401,7 @@ def build(
 
     chapters = list(chapters or CHAPTERS)
     report_dir = paths.OUTPUTS / "report"
-    todo = [c for c in chapters if force or not is_current(c, show_code)]
+    todo = sorted((c for c in chapters if force or not is_current(c, show_code)), key=_expected_seconds, reverse=True)
     for chapter in chapters:
         if chapter not in todo:
             log(f"[actueel] hoofdstuk {chapter.number} {chapter.name}")

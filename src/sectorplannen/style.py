@@ -73,7 +73,7 @@ def percent_axis(axis) -> None:
 def titled(ax, title: str, source: str, subtitle: str | None = None) -> None:
     """Title in the report's form, with the source line under the figure."""
     ax.set_title(title if not subtitle else f"{title}\n{subtitle}")
-    ax.figure.text(0.01, -0.02, f"Bron: {source}", fontsize=8, color="#555555", ha="left", va="top")
+    ax.figure.text(0.01, 0.01, f"Bron: {source}", fontsize=8, color="#555555", ha="left", va="bottom")
 
 
 def table(
