@@ -29,16 +29,10 @@ top_n = 20  # niet gebruikt in dit hoofdstuk; zelfde parameters als uitvoering
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import bijlage, claims, figures, inhoud, narrative, report, style, tables
-from sectorplannen.indicators import Indicators
-from sectorplannen.params import validate
+from sectorplannen import claims, figures, inhoud, narrative, report, style, tables
 
-params = validate(tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
-chapter = report.chapter_for("inhoud", {"tranche": tranche, "exclude_plans": list(params.exclude_plans),
-                                        "top_n": top_n})
-style.apply()
-data = bijlage.load(params)
-indicators = Indicators(data)
+setup = narrative.start("inhoud", tranche, exclude_plans, top_n)
+params, chapter, data, indicators = setup.params, setup.chapter, setup.data, setup.indicators
 per_category = inhoud.per_category(data)
 t12 = params.tranche_group == "1-2"
 display(Markdown(narrative.banner(chapter, params, data)))

@@ -30,16 +30,10 @@ top_n = 20  # aantal plannen in de figuren per plan
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import bijlage, claims, figures, narrative, report, style, tables, uitvoering
-from sectorplannen.indicators import Indicators
-from sectorplannen.params import validate
+from sectorplannen import claims, figures, narrative, report, tables, uitvoering
 
-params = validate(tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
-chapter = report.chapter_for("uitvoering", {"tranche": tranche, "exclude_plans": list(params.exclude_plans),
-                                            "top_n": top_n})
-style.apply()
-data = bijlage.load(params)
-indicators = Indicators(data)
+setup = narrative.start("uitvoering", tranche, exclude_plans, top_n)
+params, chapter, data, indicators = setup.params, setup.chapter, setup.data, setup.indicators
 per_category = uitvoering.per_category(data)
 per_plan = uitvoering.per_plan(data)
 axis = "thema" if params.tranche_group == "1-2" else "type traject"

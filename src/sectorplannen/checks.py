@@ -250,42 +250,20 @@ def ratio_check(spec: dict, load) -> list[Discrepancy]:
     for key, category, printed, n, d, n_unit, d_unit in pairs:
         if pd.isna(printed) and (pd.isna(d) or d == 0):
             continue
-        if pd.isna(d) or d == 0:
-            out.append(
-                Discrepancy(
-                    "percentage",
-                    spec["table"],
-                    keyed[key][0],
-                    category,
-                    keyed[key][1],
-                    float(printed),
-                    float("nan"),
-                    against,
-                    0.0,
-                )
-            )
-            continue
-        n = 0.0 if pd.isna(n) else float(n)
-        computed = 100.0 * n / float(d)
-        dn, dd = ROUNDED_UNITS.get(n_unit, 0.0), ROUNDED_UNITS.get(d_unit, 0.0)
-        low = 100.0 * max(n - dn, 0.0) / (float(d) + dd)
-        high = 100.0 * (n + dn) / max(float(d) - dd, EPSILON)
         value = 0.0 if pd.isna(printed) else float(printed)
-        tolerance = max(computed - low, high - computed) + 0.5
-        if value != round_half_up(computed):
-            out.append(
-                Discrepancy(
-                    "percentage",
-                    spec["table"],
-                    keyed[key][0],
-                    category,
-                    keyed[key][1],
-                    value,
-                    computed,
-                    against,
-                    tolerance,
-                )
-            )
+        if pd.isna(d) or d == 0:
+            computed, tolerance = float("nan"), 0.0
+        else:
+            n = 0.0 if pd.isna(n) else float(n)
+            computed = 100.0 * n / float(d)
+            dn, dd = ROUNDED_UNITS.get(n_unit, 0.0), ROUNDED_UNITS.get(d_unit, 0.0)
+            low = 100.0 * max(n - dn, 0.0) / (float(d) + dd)
+            high = 100.0 * (n + dn) / max(float(d) - dd, EPSILON)
+            tolerance = max(computed - low, high - computed) + 0.5
+            if value == round_half_up(computed):
+                continue
+        row, line = keyed[key]
+        out.append(Discrepancy("percentage", spec["table"], row, category, line, value, computed, against, tolerance))
     return out
 
 

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from sectorplannen import claims, style
 from sectorplannen.bijlage import Bijlage
 from sectorplannen.indicators import Indicators, NotComputable
 from sectorplannen.params import ChapterParams
+
+
+@dataclass
+class Setup:
+    """What a plan-level chapter notebook starts from."""
+
+    params: ChapterParams
+    chapter: object
+    data: Bijlage
+    indicators: Indicators
+
+
+def start(notebook: str, tranche="1-2", exclude_plans=(), top_n=20) -> Setup:
+    """Validate the parameters, apply the house style and load Bijlage A for a chapter notebook."""
+    from sectorplannen import bijlage, report, style
+    from sectorplannen.params import validate
+
+    params = validate(tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
+    chapter = report.chapter_for(
+        notebook, {"tranche": tranche, "exclude_plans": list(params.exclude_plans), "top_n": top_n}
+    )
+    style.apply()
+    data = bijlage.load(params)
+    return Setup(params, chapter, data, Indicators(data))
 
 
 def banner(chapter, params: ChapterParams, data: Bijlage) -> str:
