@@ -67,8 +67,16 @@ def test_excluding_a_plan_changes_the_totals():
     bouw = full.deelnemers_gerealiseerd(plan="bouw")
     assert without.deelnemers_gerealiseerd() == full.deelnemers_gerealiseerd() - bouw
     assert without.plan_rang_deelnemers(rank=1) == "welzijn-jeugdzorg-en-kinderopvang"
-    with pytest.raises(NotComputable, match="alleen voor de gepubliceerde selectie"):
+    with pytest.raises(NotComputable, match="alleen de 20 grootste plannen"):
         without.financiering_totaal(category="totaal")
+
+
+def test_tranche_3_funding_without_a_plan_sums_the_remaining_rows():
+    full = Indicators(bijlage.load(validate(tranche="3")))
+    without = Indicators(bijlage.load(validate(tranche="3", exclude_plans=["Transport"])))
+    transport = full.financiering_rijk(plan="transport-t3")
+    assert without.financiering_rijk(category="totaal") == pytest.approx(
+        full.b.funding.drop(index="totaal")["rijk"].sum() - transport)
 
 
 def test_tranche_1_alone_uses_the_register():

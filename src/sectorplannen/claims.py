@@ -31,12 +31,14 @@ UNITS = {
 }
 IDENTITY_UNITS = ("plan", "categorie")  # the published value is an id, compared as text
 QUALIFIERS = ("", "ongeveer", "ruim", "bijna", "meer dan", "minder dan")
-STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER = (
+STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER, STATUS_TAKEN = (
     "gereproduceerd",
     "wijkt af",
     "niet berekenbaar",
     "andere selectie",
+    "overgenomen",
 )
+TRANCHES = ("1", "2", "1-2", "3", "alle")
 COLUMNS = [
     "id",
     "chapter",
@@ -53,6 +55,10 @@ COLUMNS = [
     "step",
     "qualifier",
     "note",
+    "source",
+    "table",
+    "row",
+    "column",
 ]
 
 
@@ -67,9 +73,9 @@ def _schema() -> pa.DataFrameSchema:
     text = {"dtype": str, "nullable": False}
     return pa.DataFrameSchema(
         {
-            "id": pa.Column(checks=pa.Check.str_matches(r"^[0-9S]+-\d{2,3}$"), unique=True, **text),
+            "id": pa.Column(checks=pa.Check.str_matches(r"^[0-9A-Za-z]+-\d{2,3}$"), unique=True, **text),
             "chapter": pa.Column(**text),
-            "tranche": pa.Column(checks=pa.Check.isin(["1-2", "3"]), **text),
+            "tranche": pa.Column(checks=pa.Check.isin(list(TRANCHES)), **text),
             "line": pa.Column(checks=pa.Check.str_matches(r"^\d+(-\d+)?$"), **text),
             "location": pa.Column(**text),
             "quote": pa.Column(**text),
@@ -82,10 +88,20 @@ def _schema() -> pa.DataFrameSchema:
             "step": pa.Column(float, checks=pa.Check.gt(0), coerce=True),
             "qualifier": pa.Column(checks=pa.Check.isin(QUALIFIERS), **text),
             "note": pa.Column(**text),
+            "source": pa.Column(checks=pa.Check.isin(["000", "001", "002", "003", "004"]), **text),
+            "table": pa.Column(checks=pa.Check.isin(["", *_table_refs()]), **text),
+            "row": pa.Column(**text),
+            "column": pa.Column(**text),
         },
         strict=True,
         ordered=True,
     )
+
+
+def _table_refs() -> list[str]:
+    from sectorplannen.published import tables
+
+    return [f"{seed}/{table_id}" for seed, table_id in tables()]
 
 
 def load(chapter_file: str, claims_dir: Path | None = None) -> pd.DataFrame:
@@ -117,17 +133,20 @@ def load(chapter_file: str, claims_dir: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def explanations(path: Path | None = None) -> dict[str, str]:
-    """Claim id -> explanation of why the computed value differs (``verschillen.yaml``)."""
-    path = path or CLAIMS / "verschillen.yaml"
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+def explanations(claims_dir: Path | None = None) -> dict[str, str]:
+    """Claim id -> explanation of why the computed value differs (``verschillen*.yaml``: one
+    general file and one per chapter notebook)."""
     out = {}
-    for number, entry in enumerate(entries, start=1):
-        ids = entry.get("claims") or [entry.get("claim")]
-        if not all(ids) or not entry.get("explanation"):
-            raise ClaimsError(f"{path}: entry {number} needs 'claim' (or 'claims') and 'explanation'")
-        for claim_id in ids:
-            out[str(claim_id)] = " ".join(str(entry["explanation"]).split())
+    for path in sorted(Path(claims_dir or CLAIMS).glob("verschillen*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for number, entry in enumerate(entries, start=1):
+            ids = entry.get("claims") or [entry.get("claim")]
+            if not all(ids) or not entry.get("explanation"):
+                raise ClaimsError(f"{path}: entry {number} needs 'claim' (or 'claims') and 'explanation'")
+            for claim_id in ids:
+                if str(claim_id) in out:
+                    raise ClaimsError(f"{path}: claim {claim_id} is explained twice")
+                out[str(claim_id)] = " ".join(str(entry["explanation"]).split())
     return out
 
 
@@ -166,7 +185,15 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
     if not claim["statistic"]:
         return row
     try:
-        value = indicators.compute(claim["statistic"], claim["category"], claim["plan"], claim["rank"] or None)
+        value = indicators.compute(
+            claim["statistic"],
+            claim["category"],
+            claim["plan"],
+            claim["rank"] or None,
+            table=claim["table"],
+            row=claim["row"],
+            column=claim["column"],
+        )
     except NotComputable as exc:
         row["toelichting"] = f"{claim['note']} {exc}".strip()
         return row
@@ -182,23 +209,44 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
     if not published_cohort:
         row["status"] = STATUS_OTHER
+    elif ok and claim["statistic"] == "tabelwaarde" and ".t" in claim["table"]:
+        row["status"] = STATUS_TAKEN  # the number is the data: transcribed from this very text
     else:
         row["status"] = STATUS_REPRODUCED if ok else STATUS_DIFFERS
     return row
 
 
+def indicators_for(tranche: str):
+    """The statistics of a claim's tranche for the published selection ('alle': tables only)."""
+    from sectorplannen import bijlage
+    from sectorplannen.indicators import TableIndicators
+    from sectorplannen.params import validate
+
+    if tranche == "alle":
+        return TableIndicators()
+    return Indicators(bijlage.load(validate(tranche=tranche)))
+
+
 def ledger(
     chapter_file: str,
-    tranche: str,
-    indicators: Indicators,
+    tranche: str | None = None,
+    indicators: Indicators | None = None,
     published_cohort: bool = True,
     claims_dir: Path | None = None,
 ) -> pd.DataFrame:
-    """The reproduction ledger of one chapter notebook for one tranche group."""
+    """The reproduction ledger of one chapter notebook: the claims of ``tranche`` (all claims when
+    None), computed with ``indicators`` for that tranche and the published selection otherwise."""
     claims = load(chapter_file, claims_dir)
-    claims = claims[claims["tranche"] == tranche]
-    known = explanations(Path(claims_dir or CLAIMS) / "verschillen.yaml")
-    rows = [evaluate(claim, indicators, published_cohort) for _, claim in claims.iterrows()]
+    if tranche is not None:
+        claims = claims[claims["tranche"] == tranche]
+    known = explanations(claims_dir)
+    cache = {tranche: indicators} if indicators is not None else {}
+    rows = []
+    for _, claim in claims.iterrows():
+        if claim["tranche"] not in cache:
+            cache[claim["tranche"]] = indicators_for(claim["tranche"])
+        own = claim["tranche"] == tranche
+        rows.append(evaluate(claim, cache[claim["tranche"]], published_cohort or not own))
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -215,7 +263,8 @@ def summary(frame: pd.DataFrame) -> dict[str, int]:
     """Counts per status."""
     counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
     return {
-        status: int(counts.get(status, 0)) for status in (STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER)
+        status: int(counts.get(status, 0))
+        for status in (STATUS_REPRODUCED, STATUS_TAKEN, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER)
     }
 
 
@@ -227,11 +276,13 @@ def published_ledgers() -> dict[str, pd.DataFrame]:
 
     out = {}
     for path in sorted(CLAIMS.glob("*.csv")):
-        for tranche in ("1-2", "3"):
-            params = validate(tranche=tranche)
-            frame = ledger(path.stem, tranche, Indicators(bijlage.load(params)))
-            if not frame.empty:
-                out[f"{path.stem} {tranche}"] = frame
+        if path.stem in ("inhoud", "uitvoering"):
+            for tranche in ("1-2", "3"):
+                frame = ledger(path.stem, tranche, Indicators(bijlage.load(validate(tranche=tranche))))
+                if not frame.empty:
+                    out[f"{path.stem} {tranche}"] = frame
+        else:
+            out[path.stem] = ledger(path.stem)
     return out
 
 

@@ -91,3 +91,31 @@ def distribution(
     style.titled(ax, title, source, subtitle)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def grouped(frame: pd.DataFrame, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
+    """Horizontal bars per row, one colour per column (e.g. national against regional plans)."""
+    long = frame.reset_index(names="rij").melt(id_vars="rij", var_name="groep", value_name="waarde").dropna()
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.45 * len(frame) + 1.5)))
+    sns.barplot(data=long, y="rij", x="waarde", hue="groep", ax=ax, orient="h")
+    (style.percent_axis if percent else style.thousands_axis)(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.legend(title="", fontsize=8)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def over_time(frame: pd.DataFrame, title: str, source: str, ylabel: str, subtitle=None):
+    """Lines over successive reports (quickscans, then the end figures)."""
+    fig, ax = plt.subplots()
+    for i, column in enumerate(frame.columns):
+        ax.plot(range(len(frame)), frame[column].to_numpy(), marker="o", label=column, color=style.PALETTE[i])
+    ax.set_xticks(range(len(frame)), [str(i) for i in frame.index], rotation=20, ha="right", fontsize=8)
+    style.thousands_axis(ax.yaxis)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

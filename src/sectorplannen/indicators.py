@@ -26,7 +26,70 @@ def _pct(part: float, whole: float) -> float:
     return 100.0 * part / whole
 
 
-class Indicators:
+def _row_labels(frame: pd.DataFrame) -> pd.Series:
+    """Every way a claim may name a row: 'row', 'group / row', and either followed by the extra
+    label columns as ' | extra1 | extra2' (where several rows share a label)."""
+    extra = [c for c in frame.columns if c not in published.BASE_COLUMNS + published.TAIL_COLUMNS]
+    grouped = frame["group"].where(frame["group"] == "", frame["group"] + " / ") + frame["row"]
+    suffix = frame[extra].astype(str).agg(" | ".join, axis=1).radd(" | ") if extra else ""
+    return pd.Series(
+        [
+            {r, g, r + s, g + s} if extra else {r, g}
+            for r, g, s in zip(frame["row"], grouped, suffix if extra else [""] * len(frame), strict=True)
+        ],
+        index=frame.index,
+    )
+
+
+class TableIndicators:
+    """Statistics read from the published tables themselves (any chapter, any source)."""
+
+    def _cells(self, table: str, row: str | None, column: str | None) -> pd.DataFrame:
+        if not table:
+            raise NotComputable("geen tabel opgegeven")
+        seed, _, table_id = table.partition("/")
+        frame = published.table(table_id, seed)
+        frame = frame[_row_labels(frame).apply(lambda labels: row in labels)] if row else frame[~frame["is_total_row"]]
+        if column:
+            frame = frame[frame["category"] == column]
+        elif row:
+            frame = frame[~frame["is_total_column"]]
+        if frame.empty:
+            raise NotComputable(f"geen cel in {table} voor rij {row!r}, kolom {column!r}")
+        return frame
+
+    def tabelwaarde(self, table=None, row=None, column=None, **_):
+        """The printed value of one cell (row label, or 'group / row'; column header)."""
+        cells = self._cells(table, row, column)
+        if len(cells) != 1:
+            raise NotComputable(f"{len(cells)} cellen in {table} voor rij {row!r}, kolom {column!r}")
+        value = cells["value"].iloc[0]
+        if pd.isna(value):
+            raise NotComputable(f"lege cel in {table}")
+        return float(value) * {"duizend euro": 1e3, "miljoen euro": 1e6, "duizend": 1e3}.get(cells["unit"].iloc[0], 1.0)
+
+    def tabelsom(self, table=None, row=None, column=None, **_):
+        """Sum of the cells of a row (over its columns), a column (over the rows) or the table."""
+        cells = self._cells(table, row, column)
+        scale = cells["unit"].map({"duizend euro": 1e3, "miljoen euro": 1e6, "duizend": 1e3}).fillna(1.0)
+        return float((cells["value"].fillna(0) * scale).sum())
+
+    def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
+        """The value of one vocabulary statistic for a cohort."""
+        method = getattr(self, statistic, None)
+        if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
+            raise NotComputable(f"onbekende statistiek {statistic!r}")
+        return method(
+            category=category or None,
+            plan=plan or None,
+            rank=int(rank) if rank else None,
+            table=table or None,
+            row=row or None,
+            column=column or None,
+        )
+
+
+class Indicators(TableIndicators):
     """Statistics of one tranche group's selected plans."""
 
     def __init__(self, bijlage: Bijlage):
@@ -151,6 +214,10 @@ class Indicators:
     def plannen_regionaal(self, **_):
         return float(sum(p.plan_type == "regionaal" for p in self.b.plans))
 
+    def plannen_regionaal_aandeel(self, **_):
+        """% of the selected plans that are regional (Figuur 9.1, per tranche)."""
+        return _pct(self.plannen_regionaal(), self.plannen())
+
     def plannen_landelijk_zorg(self, **_):
         return float(sum(p.plan_type == "sectoraal" and p.cluster == "zorg" for p in self.b.plans))
 
@@ -207,7 +274,11 @@ class Indicators:
         if key is None:
             raise NotComputable("financiering is per plan of voor het totaal gedrukt, niet per categorie")
         if key == "totaal" and not self.b.params.is_published_cohort:
-            raise NotComputable("het totaal over alle plannen is alleen voor de gepubliceerde selectie gedrukt")
+            if self.group == "3":  # Tabel 6.3 lists every tranche 3 plan: sum the selected rows
+                return float(self.b.funding.drop(index="totaal", errors="ignore")[column].sum())
+            raise NotComputable(
+                "Tabel 3.3 geeft alleen de 20 grootste plannen; het totaal is alleen voor alle plannen gedrukt"
+            )
         if key not in self.b.funding.index:
             raise NotComputable(f"financiering van {key} staat niet in Tabel 3.3/6.3")
         return float(self.b.funding.loc[key, column])
@@ -252,14 +323,10 @@ class Indicators:
     def realisatie_tov_ambitie_budget(self, **_):
         return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
 
-    # ---------------------------------------------------------------- dispatch
 
-    def compute(self, statistic: str, category: str | None = None, plan: str | None = None, rank: int | None = None):
-        """The value of one vocabulary statistic for a cohort."""
-        method = getattr(self, statistic, None)
-        if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
-            raise NotComputable(f"onbekende statistiek {statistic!r}")
-        return method(category=category or None, plan=plan or None, rank=int(rank) if rank else None)
-
-
-STATISTICS = sorted(name for name in vars(Indicators) if not name.startswith("_") and name != "compute")
+STATISTICS = sorted(
+    name
+    for cls in (TableIndicators, Indicators)
+    for name in vars(cls)
+    if not name.startswith("_") and name != "compute"
+)

@@ -94,13 +94,25 @@ def ambition_sentence(indicators: Indicators) -> str:
     return " ".join(parts)
 
 
+def heading(chapter) -> str:
+    """The heading of a chapter without plan parameters (report chapter or context chapter)."""
+    kind = f"Hoofdstuk {chapter.number}" if chapter.number <= 10 else "Context"
+    return f"## {kind}: {chapter.title}"
+
+
 def ledger_sentence(ledger: pd.DataFrame) -> str:
     counts = claims.summary(ledger)
+    taken = counts[claims.STATUS_TAKEN]
     text = (
         f"Van de {len(ledger)} getallen in dit hoofdstuk zijn er {counts[claims.STATUS_REPRODUCED]} "
         f"gereproduceerd, wijken er {counts[claims.STATUS_DIFFERS]} af (met toelichting) en zijn er "
         f"{counts[claims.STATUS_NA]} niet te berekenen uit de gegevens van dit project."
     )
+    if taken:
+        text += (
+            f" {taken} getallen zijn zelf de gegevens: ze zijn uit deze tekst overgenomen en hier als tabel of "
+            "figuur getoond, maar niet onafhankelijk na te rekenen."
+        )
     if counts[claims.STATUS_OTHER]:
         text += (
             f" {counts[claims.STATUS_OTHER]} getallen horen bij de gepubliceerde selectie en zijn hier niet "

@@ -54,6 +54,12 @@ CHAPTERS = [
     Chapter("uitvoering", 3, "De uitvoering van de maatregelen – tranche 1 en 2", {"tranche": "1-2"}),
     Chapter("inhoud", 5, "De inhoud van de maatregelen – tranche 3", {"tranche": "3"}),
     Chapter("uitvoering", 6, "De uitvoering van de maatregelen – tranche 3", {"tranche": "3"}),
+    Chapter("samenwerking", 8, "Het effect van de sectorplannen op de inspanningen van samenwerkingspartners"),
+    Chapter("vormgeving", 9, "De vormgeving van de Regeling cofinanciering sectorplannen"),
+    Chapter("kerncijfers", 10, "Kerncijfers: tranche 1 en 2 en tranche 3 naast elkaar (Tabel S.1 en 10.1)"),
+    Chapter("monitoring", 11, "Ambities en realisatie door de tijd: de voortgangsbrieven van 2014 en 2017"),
+    Chapter("dwsra", 12, "De vervolgregeling DWSRA: aanvragen en projecten (tussenevaluatie 2018)"),
+    Chapter("steunpakket_2020", 13, "Het steunpakket van 2020: leren en ontwikkelen en de sectorale maatwerktrajecten"),
 ]
 
 
@@ -316,9 +322,10 @@ def write_index(chapters: list[Chapter], report_dir: Path) -> Path:
         if ledger.exists():
             counts = pd.read_csv(ledger)["status"].value_counts()
             summary = ", ".join(f"{int(n)} {html.escape(str(s))}" for s, n in counts.items())
+        kind = f"Hoofdstuk {chapter.number}" if chapter.number <= 10 else "Context"
         rows.append(
-            f'<tr><td>Hoofdstuk {chapter.number}</td><td><a href="{chapter.name}.html">'
-            f"{html.escape(chapter.title)}</a></td><td>{summary}</td></tr>"
+            f'<tr><td>{kind}</td><td><a href="{chapter.name}.html">{html.escape(chapter.title)}</a></td>'
+            f"<td>{summary}</td></tr>"
         )
     page = (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
@@ -328,7 +335,9 @@ def write_index(chapters: list[Chapter], report_dir: Path) -> Path:
         "<h1>Eindevaluatie Regeling cofinanciering sectorplannen: reproductie</h1>"
         "<p>Elk hoofdstuk is opnieuw berekend uit de gepubliceerde tabellen. Het grootboek per hoofdstuk "
         "zegt per gepubliceerd getal of het is gereproduceerd, afwijkt (met toelichting) of niet te "
-        "berekenen is uit de beschikbare gegevens.</p>"
+        "berekenen is uit de beschikbare gegevens; getallen die zelf de gegevens zijn (uit de tekst "
+        "overgenomen) heten overgenomen. De contexthoofdstukken gebruiken de voortgangsbrieven, de "
+        "tussenevaluatie van DWSRA en de brief over het steunpakket van 2020.</p>"
         "<table><tr><th>Hoofdstuk</th><th>Titel</th><th>Grootboek</th></tr>" + "".join(rows) + "</table>"
         "</body></html>\n"
     )

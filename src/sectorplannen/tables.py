@@ -100,3 +100,45 @@ def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getalle
     styler = style.table(view, caption=caption)
     styler = styler.set_properties(subset=["Plaats", "Tekst", "Status", "Toelichting"], **{"text-align": "left"})
     return styler.map(lambda v: colors.get(v, ""), subset=["Status"])
+
+
+def wide(seed: str, table_id: str) -> pd.DataFrame:
+    """A published table back in its printed layout (rows x columns), values as numbers."""
+    from sectorplannen import published
+
+    frame = published.table(table_id, seed)
+    labels = frame["group"].where(frame["group"] == "", frame["group"] + " / ") + frame["row"]
+    extra = [c for c in frame.columns if c not in published.BASE_COLUMNS + published.TAIL_COLUMNS]
+    for column in extra:
+        labels = labels + frame[column].where(frame[column] == "", " " + frame[column])
+    out = frame.assign(label=labels).pivot_table(
+        index="label", columns="category", values="value", aggfunc="first", sort=False
+    )
+    out = out.reindex(columns=[c for c in frame.attrs["columns"] if c in out.columns])
+    out.index.name = frame.attrs["label_columns"][0] if frame.attrs.get("label_columns") else ""
+    out.columns.name = None
+    return out
+
+
+def published_table(seed: str, table_id: str, caption: str | None = None):
+    """A published table in the house style, captioned with its source and lines."""
+    from sectorplannen import published
+
+    res = published.resource(table_id, seed)
+    meta = res["sectorplannen"]
+    frame = wide(seed, table_id)
+    units = {c: (meta.get("units") or {}).get(c, meta["unit"]) for c in frame.columns}
+    formats = {
+        c: (
+            style.procent
+            if u == "procent"
+            else style.euro
+            if u == "euro"
+            else (lambda v: style.getal(v, 1) if v is not None and v == v and v % 1 else style.getal(v))
+        )
+        for c, u in units.items()
+    }
+    first, last = meta["lines"]
+    source = f"{res['sources'][0]['title']}, r. {first}-{last}"
+    unit_note = {"duizend euro": " (x € 1.000)", "miljoen euro": " (x € 1 mln.)"}.get(meta["unit"], "")
+    return style.table(frame, formats, (caption or res["title"]) + unit_note, source)
