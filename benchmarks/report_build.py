@@ -60,6 +60,30 @@ def naive(chapters: list[report.Chapter], folder: Path) -> float:
     return total
 
 
+def participant_scaling(factors=(1, 10, 100)) -> list[tuple[int, float]]:
+    """Cohort selection and a disclosure-controlled distribution table on the 2019 rows of the
+    synthetic file, replicated 10x and 100x (categorical columns keep 100x in memory)."""
+    import pandas as pd
+
+    from sectorplannen import cohort, describe, participants
+
+    people = participants.load("synthetic")
+    base = people[people["peildatum"] == "2019-05-31"].copy()
+    for column in ("plan_id", "categorie", "maatregel", "doelgroep", "peildatum", "inkomenssituatie", "werkgever",
+                   "contract", "uren"):
+        base[column] = base[column].astype("category")
+    out = []
+    for factor in factors:
+        frame = pd.concat([base] * factor, ignore_index=True) if factor > 1 else base
+        start = time.perf_counter()
+        selection = cohort.select(frame, tranche="1-2")
+        describe.distribution(selection, "categorie", "inkomenssituatie")
+        describe.distribution(selection[selection["inkomenssituatie"] == "werknemer"], "categorie", "werkgever")
+        out.append((factor, time.perf_counter() - start))
+        del frame
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
@@ -78,7 +102,10 @@ def main() -> int:
     print(f"full build / naive                     {t_full / t_naive:7.2f}   (target: at most 0.50)")
     print(f"no-op rebuild (make report)            {t_noop:7.2f} s (target: under 2 s)")
     print(f"make data (raw -> published)           {t_data:7.2f} s")
-    print("synthetic participant data             n/a (no participant layer yet)")
+    t_synthetic = timed([PY, "-c", "from sectorplannen import synthetic; synthetic.write()"])
+    print(f"synthetic participant file (generate)  {t_synthetic:7.2f} s")
+    for factor, seconds in participant_scaling():
+        print(f"cohort + descriptive tables, {factor:>3}x    {seconds:7.2f} s")
     print(f"peak memory: largest child process     {peak_children:7.0f} MiB; this process {peak_self:.0f} MiB")
     return 0
 

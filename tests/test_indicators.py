@@ -76,7 +76,8 @@ def test_tranche_3_funding_without_a_plan_sums_the_remaining_rows():
     without = Indicators(bijlage.load(validate(tranche="3", exclude_plans=["Transport"])))
     transport = full.financiering_rijk(plan="transport-t3")
     assert without.financiering_rijk(category="totaal") == pytest.approx(
-        full.b.funding.drop(index="totaal")["rijk"].sum() - transport)
+        full.b.funding.drop(index="totaal")["rijk"].sum() - transport
+    )
 
 
 def test_tranche_1_alone_uses_the_register():

@@ -43,6 +43,9 @@ def test_chapter_runs_and_shows_its_tables(built, chapter):
     assert "Grootboek" in page
     assert "<table" in page and "data:image/png;base64" in page
     assert "Traceback" not in page and "Error" not in page.split("Grootboek")[0][-2000:]
+    if chapter.notebook == "arbeidsmarktpositie":
+        assert "SYNTHETISCHE GEGEVENS" in page and "(SYNTHETISCHE GEGEVENS)" in page
+        assert "geen effecten" in page
     if chapter.notebook == "kerncijfers":
         assert "Overzicht kerncijfers uitvoering sectorplannen" in page and "296,1" in page
     if chapter.notebook == "monitoring":
@@ -53,7 +56,13 @@ def test_chapter_runs_and_shows_its_tables(built, chapter):
         assert "13.122" in page or chapter.parameters["tranche"] == "1-2"
     ledger = pd.read_csv(report.ledger_path(chapter.name))
     assert len(ledger) > 0
-    assert set(ledger["status"]) <= {"gereproduceerd", "wijkt af", "niet berekenbaar", "overgenomen"}
+    assert set(ledger["status"]) <= {
+        "gereproduceerd",
+        "wijkt af",
+        "niet berekenbaar",
+        "overgenomen",
+        "niet gekalibreerd (synthetisch)",
+    }
     assert ledger["verklaard"].all(), "a claim differs without an explanation"
 
 

@@ -153,3 +153,45 @@ def test_corrupted_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path
     monkeypatch.setattr("sectorplannen.published.paths.PUBLISHED", copy)
     with pytest.raises(ValueError, match=r"A\.9\.csv, row 2, column 'unit'.*'stuks'"):
         report.preflight([SMALL])
+
+
+# -------------------------------------------------------------------- participant data
+
+
+def test_bad_participant_parameters_fail_before_any_work(capsys):
+    for argv, message in (
+        (["chapter", "arbeidsmarktpositie", "--params", "measurement_date=2020"], "measurement_date must be"),
+        (
+            ["chapter", "arbeidsmarktpositie", "--params", "measurement_date=2019-02-30"],
+            "value of 'measurement_date' is not valid: day is out of range",
+        ),
+        (["chapter", "arbeidsmarktpositie", "--params", "min_cell_size=-5"], "min_cell_size must be"),
+        (["chapter", "arbeidsmarktpositie", "--params", "data_source=data/extract/x.csv"], "outside the repository"),
+    ):
+        assert main(argv) == 2
+        assert message in capsys.readouterr().err
+
+
+def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
+    """A run on a (stand-in) real extract: no participant id or row may reach outputs/."""
+    from sectorplannen import participants, synthetic
+
+    if not participants.SYNTHETIC.exists():
+        synthetic.write()
+    extract = tmp_path / "beveiligd" / "deelnemers.csv"
+    extract.parent.mkdir()
+    rows = participants.SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
+    assert str(extract) not in chapter.name
+    (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+    assert report.data_kind(chapter) == "extract"
+    ids = {line.split(",", 1)[0] for line in rows[1::7]}
+    produced = [p for p in paths.OUTPUTS.rglob("*") if p.is_file() and chapter.name in p.name]
+    assert produced
+    for path in produced:
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        leaked = [i for i in ids if i in text]
+        assert not leaked, f"{path} contains participant ids {leaked[:3]}"
+    page = html.read_text(encoding="utf-8")
+    assert "SYNTHETISCHE GEGEVENS" not in page and "vertrouwelijk deelnemersbestand" in page

@@ -31,14 +31,17 @@ UNITS = {
 }
 IDENTITY_UNITS = ("plan", "categorie")  # the published value is an id, compared as text
 QUALIFIERS = ("", "ongeveer", "ruim", "bijna", "meer dan", "minder dan")
-STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER, STATUS_TAKEN = (
+STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER, STATUS_TAKEN, STATUS_UNCALIBRATED = (
     "gereproduceerd",
     "wijkt af",
     "niet berekenbaar",
     "andere selectie",
     "overgenomen",
+    "niet gekalibreerd (synthetisch)",
 )
 TRANCHES = ("1", "2", "1-2", "3", "alle")
+PARTICIPANT_CLAIMS = ("arbeidsmarktpositie",)
+PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
 COLUMNS = [
     "id",
     "chapter",
@@ -233,9 +236,12 @@ def ledger(
     indicators: Indicators | None = None,
     published_cohort: bool = True,
     claims_dir: Path | None = None,
+    synthetic: bool = False,
 ) -> pd.DataFrame:
     """The reproduction ledger of one chapter notebook: the claims of ``tranche`` (all claims when
-    None), computed with ``indicators`` for that tranche and the published selection otherwise."""
+    None), computed with ``indicators`` for that tranche and the published selection otherwise.
+    With ``synthetic`` participant data a participant statistic that differs checks the
+    calibration, not the report: its status is 'niet gekalibreerd (synthetisch)'."""
     claims = load(chapter_file, claims_dir)
     if tranche is not None:
         claims = claims[claims["tranche"] == tranche]
@@ -250,6 +256,9 @@ def ledger(
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
+    if synthetic:
+        participant = claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
+        frame.loc[participant & (frame["status"] == STATUS_DIFFERS).to_numpy(), "status"] = STATUS_UNCALIBRATED
     differs = frame["status"] == STATUS_DIFFERS
     frame.loc[differs, "toelichting"] = [
         " ".join(part for part in (known.get(c, ""), note) if part).strip()
@@ -264,7 +273,7 @@ def summary(frame: pd.DataFrame) -> dict[str, int]:
     counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
     return {
         status: int(counts.get(status, 0))
-        for status in (STATUS_REPRODUCED, STATUS_TAKEN, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER)
+        for status in (STATUS_REPRODUCED, STATUS_TAKEN, STATUS_DIFFERS, STATUS_UNCALIBRATED, STATUS_NA, STATUS_OTHER)
     }
 
 
@@ -276,6 +285,8 @@ def published_ledgers() -> dict[str, pd.DataFrame]:
 
     out = {}
     for path in sorted(CLAIMS.glob("*.csv")):
+        if path.stem in PARTICIPANT_CLAIMS:
+            continue  # computed from participant data: checked in its chapter, not against the report here
         if path.stem in ("inhoud", "uitvoering"):
             for tranche in ("1-2", "3"):
                 frame = ledger(path.stem, tranche, Indicators(bijlage.load(validate(tranche=tranche))))
@@ -287,6 +298,7 @@ def published_ledgers() -> dict[str, pd.DataFrame]:
 
 
 def stale_explanations(ledgers: dict[str, pd.DataFrame]) -> list[str]:
-    """Claim ids in ``verschillen.yaml`` whose claim no longer differs."""
+    """Claim ids in ``verschillen*.yaml`` whose claim no longer differs (participant claims aside)."""
     differing = {c for frame in ledgers.values() for c in frame.loc[frame["status"] == STATUS_DIFFERS, "claim"]}
-    return sorted(set(explanations()) - differing)
+    participant = {c for name in PARTICIPANT_CLAIMS if (CLAIMS / f"{name}.csv").exists() for c in load(name)["id"]}
+    return sorted(set(explanations()) - differing - participant)

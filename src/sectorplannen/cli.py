@@ -19,9 +19,15 @@ USER_ERRORS = (RawTableError, ValueError, KeyError, FileNotFoundError, report.Ch
 
 
 def _data(args) -> int:
-    from sectorplannen import build
+    import time
+
+    from sectorplannen import build, synthetic
 
     result = build.make_data()
+    start = time.perf_counter()
+    path = synthetic.write()
+    seconds = time.perf_counter() - start
+    print(f"{path.relative_to(build.paths.ROOT)}: SYNTHETIC participant file written ({seconds:.1f} s)")
     tables = sum(1 for name in result.files if name.count("/") == 1)
     cells = sum(text.count("\n") - 1 for name, text in result.files.items() if name.count("/") == 1)
     print(f"data/published: {tables} tables, {cells} cells, {len(result.classified)} findings written")

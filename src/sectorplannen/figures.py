@@ -119,3 +119,18 @@ def over_time(frame: pd.DataFrame, title: str, source: str, ylabel: str, subtitl
     style.titled(ax, title, source, subtitle)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def stacked_shares(shares: pd.DataFrame, title: str, source: str, label: str):
+    """100%-stacked bars of shares per group (Figuur 4.1 and the like); suppressed cells left out."""
+    data = shares.fillna(0.0)
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.45 * len(data) + 1.6)))
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]])
+    style.percent_axis(ax.xaxis)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Aandeel deelnemers")
+    ax.set_ylabel("")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
+    style.titled(ax, title, source, subtitle=label)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

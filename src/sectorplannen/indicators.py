@@ -9,6 +9,7 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 from __future__ import annotations
 
 import math
+import typing
 
 import pandas as pd
 
@@ -324,9 +325,69 @@ class Indicators(TableIndicators):
         return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
 
 
-STATISTICS = sorted(
-    name
-    for cls in (TableIndicators, Indicators)
-    for name in vars(cls)
-    if not name.startswith("_") and name != "compute"
-)
+class ParticipantIndicators(TableIndicators):
+    """Statistics of chapters 4 and 7, from a participant file (synthetic or a real extract)."""
+
+    DERIVED: typing.ClassVar[dict] = {
+        "baan": ("inkomenssituatie", ("werknemer", "werknemer_ww", "werknemer_overige_uitkering")),
+        "uitkering": ("inkomenssituatie", ("werknemer_ww", "werknemer_overige_uitkering", "ww", "overige_uitkering")),
+        "alleen_uitkering": ("inkomenssituatie", ("ww", "overige_uitkering")),
+    }
+
+    def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=()):
+        self.people = people
+        self.tranche = tranche
+        self.exclude_plans = tuple(exclude_plans)
+
+    def cohort(self, row: str | None) -> pd.DataFrame:
+        from sectorplannen import cohort
+
+        selection = cohort.parse(row or "")
+        selection.setdefault("tranche", self.tranche)
+        if self.exclude_plans:
+            selection["exclude_plans"] = self.exclude_plans
+        return cohort.select(self.people, **selection)
+
+    def outcome(self, frame: pd.DataFrame, column: str | None) -> pd.Series:
+        """Boolean: does each participant have the outcome ``variable=value|value``?"""
+        if not column or "=" not in column:
+            raise NotComputable(f"uitkomst {column!r} is niet variabele=waarde")
+        variable, _, values = column.partition("=")
+        wanted = tuple(v.strip() for v in values.split("|"))
+        if variable in self.DERIVED:
+            source, members = self.DERIVED[variable]
+            hit = frame[source].isin(members)
+            return hit if wanted == ("ja",) else ~hit
+        if variable not in ("inkomenssituatie", "werkgever", "contract", "uren"):
+            raise NotComputable(f"onbekende uitkomstvariabele {variable!r}")
+        return frame[variable].isin(wanted)
+
+    def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
+        """Participant statistics from the file; any other statistic from the plan-level data."""
+        if statistic in ("aandeel", "deelnemers_aantal"):
+            return super().compute(statistic, category, plan, rank, table, row, column)
+        if not hasattr(self, "_plan_level"):
+            from sectorplannen import bijlage
+            from sectorplannen.params import validate
+
+            self._plan_level = Indicators(bijlage.load(validate(tranche=self.tranche)))
+        return self._plan_level.compute(statistic, category, plan, rank, table, row, column)
+
+    def deelnemers_aantal(self, row=None, **_):
+        return float(len(self.cohort(row)))
+
+    def aandeel(self, row=None, column=None, **_):
+        frame = self.cohort(row)
+        if frame.empty:
+            raise NotComputable(f"geen deelnemers in cohort {row!r}")
+        return 100.0 * float(self.outcome(frame, column).mean())
+
+
+def _statistics(*classes) -> list[str]:
+    return sorted(
+        {name for cls in classes for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+        - {"compute", "cohort", "outcome"}
+    )
+
+
+STATISTICS = _statistics(TableIndicators, Indicators, ParticipantIndicators)

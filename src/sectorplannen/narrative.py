@@ -119,3 +119,26 @@ def ledger_sentence(ledger: pd.DataFrame) -> str:
             "vergelijkbaar."
         )
     return text
+
+
+def participant_banner(chapter, params, n: int) -> str:
+    """Heading of the participant chapter, with the data kind on its face."""
+    lines = [f"## Hoofdstuk {chapter.number}: {chapter.title}", ""]
+    if params.synthetic:
+        lines += [
+            '<div style="border:3px solid #b03a2e;background:#fdedec;padding:0.8em;font-weight:bold">'
+            "SYNTHETISCHE GEGEVENS. Alle tabellen en figuren in dit hoofdstuk komen uit een synthetisch "
+            "deelnemersbestand: geen echte personen. De aantallen per plan, thema en doelgroep en de "
+            "percentages die het rapport noemt zijn nagebootst (data/calibratie.yaml); al het andere is "
+            "een gedocumenteerde aanname. Trek er geen conclusies uit over de deelnemers.</div>",
+            "",
+        ]
+    else:
+        lines += ["**Gegevens:** vertrouwelijk deelnemersbestand (alleen in een beveiligde omgeving).", ""]
+    lines.append(
+        f"**Selectie:** tranche {params.tranche}, peildatum 31 mei {params.measurement_date}, "
+        f"{style.getal(n)} deelnemers; minimale celgrootte {params.min_cell_size}."
+    )
+    if params.exclude_plans:
+        lines.append("Zonder: " + ", ".join(p.name for p in _excluded(params)) + ".")
+    return "\n".join(lines)

@@ -79,3 +79,49 @@ def validate(tranche="1-2", exclude_plans=(), top_n=20, **extra) -> ChapterParam
     return ChapterParams(
         tranche=tranche, exclude_plans=_plan_ids(exclude_plans or (), tranche), top_n=top_n, extra=extra
     )
+
+
+@dataclass(frozen=True)
+class ParticipantParams:
+    """The validated parameters of the participant-level chapter (arbeidsmarktpositie)."""
+
+    tranche: str = "1-2"
+    measurement_date: str = "2019"
+    exclude_plans: tuple[str, ...] = ()
+    min_cell_size: int = 10
+    data_source: str = "synthetic"
+
+    @property
+    def tranche_group(self) -> str:
+        return "3" if self.tranche == "3" else "1-2"
+
+    @property
+    def is_published_cohort(self) -> bool:
+        return self.tranche in ("1-2", "3") and not self.exclude_plans and self.measurement_date == "2019"
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data_source == "synthetic"
+
+
+def validate_participant(
+    tranche="1-2", measurement_date="2019", exclude_plans=(), min_cell_size=10, data_source="synthetic", **extra
+) -> ParticipantParams:
+    """Check the parameters of the participant-level chapter before any work is done."""
+    if extra:
+        raise ParameterError(f"unknown parameter(s): {', '.join(sorted(extra))}")
+    base = validate(tranche=tranche, exclude_plans=exclude_plans)
+    date = str(measurement_date)
+    if date[:4] in ("2017", "2018", "2019") and date[4:] in ("", "-05-31"):
+        date = date[:4]
+    else:
+        raise ParameterError(
+            f"measurement_date must be 2017, 2018 or 2019 (31 May of that year), not {measurement_date!r}"
+        )
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, int) or min_cell_size < 1:
+        raise ParameterError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
+    if not isinstance(data_source, str) or not data_source:
+        raise ParameterError(
+            f"data_source must be 'synthetic' or the path of a participant extract, not {data_source!r}"
+        )
+    return ParticipantParams(base.tranche, date, base.exclude_plans, min_cell_size, data_source)

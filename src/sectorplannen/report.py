@@ -26,7 +26,13 @@ from sectorplannen import paths
 KERNEL = "sectorplannen"
 # Parameter values that leave a run name unchanged (the notebooks' defaults, except the tranche,
 # which every name carries).
-DEFAULTS = {"exclude_plans": [], "top_n": 20}
+DEFAULTS = {
+    "exclude_plans": [],
+    "top_n": 20,
+    "measurement_date": "2019",
+    "min_cell_size": 10,
+    "data_source": "synthetic",
+}
 PLAN_LEVEL = ("inhoud", "uitvoering")  # notebooks with ChapterParams
 NOTEBOOKS = paths.ROOT / "notebooks"
 
@@ -52,8 +58,10 @@ class Chapter:
 CHAPTERS = [
     Chapter("inhoud", 2, "De inhoud van de maatregelen – tranche 1 en 2", {"tranche": "1-2"}),
     Chapter("uitvoering", 3, "De uitvoering van de maatregelen – tranche 1 en 2", {"tranche": "1-2"}),
+    Chapter("arbeidsmarktpositie", 4, "De arbeidsmarktpositie van de deelnemers – tranche 1 en 2", {"tranche": "1-2"}),
     Chapter("inhoud", 5, "De inhoud van de maatregelen – tranche 3", {"tranche": "3"}),
     Chapter("uitvoering", 6, "De uitvoering van de maatregelen – tranche 3", {"tranche": "3"}),
+    Chapter("arbeidsmarktpositie", 7, "De arbeidsmarktpositie van de deelnemers – tranche 3", {"tranche": "3"}),
     Chapter("samenwerking", 8, "Het effect van de sectorplannen op de inspanningen van samenwerkingspartners"),
     Chapter("vormgeving", 9, "De vormgeving van de Regeling cofinanciering sectorplannen"),
     Chapter("kerncijfers", 10, "Kerncijfers: tranche 1 en 2 en tranche 3 naast elkaar (Tabel S.1 en 10.1)"),
@@ -66,6 +74,13 @@ CHAPTERS = [
 def chapter_for(notebook: str, parameters: dict) -> Chapter:
     """The report chapter a notebook run with these parameters reproduces (or a variant of it)."""
     tranche = str(parameters.get("tranche", "1-2"))
+    if notebook == "arbeidsmarktpositie":
+        from sectorplannen.params import validate_participant
+
+        checked = validate_participant(**parameters)
+        parameters = {**parameters, "tranche": checked.tranche}
+        if "exclude_plans" in parameters:
+            parameters["exclude_plans"] = list(checked.exclude_plans)
     if notebook in PLAN_LEVEL:  # name the run after the validated parameters (plan ids, not names)
         from sectorplannen.params import validate
 
@@ -98,6 +113,8 @@ def run_name(notebook: str, parameters: dict) -> str:
     Long names are shortened with a hash of the full parameter set, so two runs never share a name.
     """
     shown = {k: v for k, v in parameters.items() if k not in DEFAULTS or _normal(v) != _normal(DEFAULTS[k])}
+    if "data_source" in shown:  # the name carries no path of a confidential file, only a short hash of it
+        shown["data_source"] = "extract-" + hashlib.sha256(str(shown["data_source"]).encode()).hexdigest()[:8]
     parts = [notebook] + [f"{key}-{_slug(shown[key])}" for key in sorted(shown)]
     name = "_".join(parts)
     if len(name) > 120:
@@ -127,6 +144,8 @@ def parse_params(text: str | None) -> dict:
             out[key.strip()] = yaml.safe_load(raw.strip().rstrip(";"))
         except yaml.YAMLError as exc:
             raise ValueError(f"PARAMS: value of {key.strip()!r} is not valid YAML: {exc}") from None
+        except ValueError as exc:  # e.g. an impossible date such as 2019-02-30
+            raise ValueError(f"PARAMS: value of {key.strip()!r} is not valid: {exc}") from None
     return out
 
 
@@ -157,10 +176,9 @@ def _strip_volatile(nb) -> None:
 
 def data_kind(chapter: Chapter) -> str:
     """What the chapter is computed from: 'published', 'synthetic' or 'extract'."""
-    source = chapter.parameters.get("data_source")
-    if chapter.notebook in PLAN_LEVEL or source is None:
+    if chapter.notebook != "arbeidsmarktpositie":
         return "published"
-    return "synthetic" if str(source) == "synthetic" else "extract"
+    return "synthetic" if str(chapter.parameters.get("data_source", "synthetic")) == "synthetic" else "extract"
 
 
 def preflight(chapters: list[Chapter]) -> None:
@@ -175,6 +193,14 @@ def preflight(chapters: list[Chapter]) -> None:
             raise ValueError(f"unknown notebook {chapter.notebook!r}; known: {', '.join(known)}")
         if chapter.notebook in PLAN_LEVEL:
             validate(**chapter.parameters)
+        if chapter.notebook == "arbeidsmarktpositie":
+            from sectorplannen.params import validate_participant
+
+            checked = validate_participant(**chapter.parameters)
+            if not checked.synthetic:
+                from sectorplannen import participants
+
+                participants.check_location(Path(checked.data_source))
     check_kernel()
     check_writable(paths.OUTPUTS)
     check_data()

@@ -142,3 +142,47 @@ def published_table(seed: str, table_id: str, caption: str | None = None):
     source = f"{res['sources'][0]['title']}, r. {first}-{last}"
     unit_note = {"duizend euro": " (x € 1.000)", "miljoen euro": " (x € 1 mln.)"}.get(meta["unit"], "")
     return style.table(frame, formats, (caption or res["title"]) + unit_note, source)
+
+
+def participant_table(counts: pd.DataFrame, caption: str, label: str, min_cell: int):
+    """A disclosure-controlled count table ('<10' where suppressed), labelled with the data kind."""
+    from sectorplannen import disclosure
+
+    shown = disclosure.marked(counts, style.getal, min_cell)
+    return style.table(
+        shown,
+        caption=f"{caption} ({label})",
+        source="koppeling deelnemers met UWV-gegevens; celgrootte gecontroleerd met ACRO",
+    )
+
+
+def participant_shares(shares: pd.DataFrame, caption: str, label: str, min_cell: int):
+    """A disclosure-controlled share table: percentages, n, '<10' where suppressed."""
+    from sectorplannen import disclosure
+
+    shown = disclosure.marked(shares.drop(columns="n"), style.procent, min_cell)
+    shown.insert(0, "n", disclosure.marked(shares[["n"]], style.getal, min_cell)["n"])
+    return style.table(
+        shown,
+        caption=f"{caption} ({label})",
+        source="koppeling deelnemers met UWV-gegevens; celgrootte gecontroleerd met ACRO",
+    )
+
+
+def comparison(frame: pd.DataFrame, caption: str, label: str):
+    """Differences between groups (points), intervals and p-values: never called an effect."""
+    formats = {
+        c: (lambda v: style.getal(v, 1))
+        for c in (
+            "aandeel",
+            "alle",
+            "verschil",
+            "laag",
+            "hoog",
+            "Met een baan",
+            "Andere werkgever (van werkenden)",
+            "Andere sector (van werkenden)",
+        )
+    }
+    formats |= {"p": lambda v: "" if v != v else ("<0,001" if v < 0.001 else style.getal(v, 3)), "n": style.getal}
+    return style.table(frame, formats, f"{caption} ({label}; verschillen, geen effecten)")

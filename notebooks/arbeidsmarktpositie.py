@@ -1,0 +1,153 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: sectorplannen (.venv)
+#     language: python
+#     name: sectorplannen
+# ---
+
+# %% [markdown]
+# # De arbeidsmarktpositie van de deelnemers
+#
+# Dit hoofdstuk reproduceert hoofdstuk 4 (tranche 1 en 2) en hoofdstuk 7 (tranche 3): wat er van
+# de deelnemers werd, gemeten op 31 mei 2019 (en 2017, 2018): hun inkomenssituatie, of ze bij
+# dezelfde werkgever of in dezelfde sector werken, hun contract en hun uren, naar thema of type
+# traject, maatregel, doelgroep en soort plan. De evaluatoren koppelden daarvoor de BSN's van de
+# deelnemers aan gegevens van UWV. Dat bestand is vertrouwelijk; zonder dat bestand draait dit
+# hoofdstuk op een **synthetisch** bestand met hetzelfde schema, gekalibreerd op wat het rapport
+# publiceert. Elke tabel en figuur gaat eerst door de controle op onthulling (ACRO, minimale
+# celgrootte).
+
+# %% tags=["parameters"]
+tranche = "1-2"  # "1-2" of "3" (of "1" / "2" afzonderlijk)
+measurement_date = "2019"  # peildatum: 2017, 2018 of 2019 (31 mei)
+exclude_plans = []  # plannen (naam of id) die buiten beschouwing blijven, bijv. ["Bouw", "VVT", "Energieproductie"]
+min_cell_size = 10  # kleinste cel die getoond mag worden
+data_source = "synthetic"  # "synthetic" of het pad van een echt deelnemersbestand buiten de repository
+
+# %%
+from IPython.display import Markdown, display
+
+from sectorplannen import arbeidsmarkt, claims, figures, narrative, participants, report, style, tables
+from sectorplannen.indicators import ParticipantIndicators
+from sectorplannen.params import validate_participant
+
+params = validate_participant(tranche, measurement_date, exclude_plans, min_cell_size, data_source)
+chapter = report.chapter_for("arbeidsmarktpositie", {
+    "tranche": tranche, "measurement_date": params.measurement_date, "exclude_plans": list(params.exclude_plans),
+    "min_cell_size": min_cell_size, "data_source": data_source})
+style.apply()
+people = participants.load(params.data_source)
+selection = arbeidsmarkt.select(people, params)
+group = params.tranche_group
+label = "SYNTHETISCHE GEGEVENS" if params.synthetic else "vertrouwelijk deelnemersbestand"
+display(Markdown(narrative.participant_banner(chapter, params, len(selection))))
+
+# %% [markdown]
+# ## Deelnemers naar doelgroep
+#
+# Het aantal deelnemers met een BSN-registratie, zoals Tabel 4.1 en 7.1.
+
+# %%
+counts = arbeidsmarkt.participants_table(selection, group, params.min_cell_size)
+tables.participant_table(counts, "Aantal deelnemers per doelgroep en thema" if group == "1-2"
+                         else "Aantal deelnemers per doel(groep) en soort plan", label, params.min_cell_size)
+
+# %% [markdown]
+# ## Inkomenssituatie
+#
+# De inkomenssituatie op de peildatum per thema of type traject. *Overig* betreft zelfstandigen,
+# gepensioneerden, personen zonder inkomen en personen die niet meer in Nederland wonen.
+
+# %%
+income = arbeidsmarkt.distribution(selection, "categorie", "inkomenssituatie", params.min_cell_size,
+                                   arbeidsmarkt.category_labels(group))
+display(tables.participant_shares(income, f"Inkomenssituatie op 31 mei {params.measurement_date}", label,
+                                  params.min_cell_size))
+figures.show(figures.stacked_shares(income.drop(columns="n"), f"Inkomenssituatie op 31 mei {params.measurement_date}",
+                                    "koppeling deelnemers met UWV-gegevens", label),
+             "Gestapelde staven: inkomenssituatie van de deelnemers per thema of type traject")
+
+# %%
+if group == "1-2":
+    mobility = selection[selection["categorie"] == "arbeidsmobiliteit"]
+    by_measure = arbeidsmarkt.distribution(mobility, "maatregel", "inkomenssituatie", params.min_cell_size)
+    display(tables.participant_shares(by_measure, "Inkomenssituatie per maatregel: arbeidsmobiliteit", label,
+                                      params.min_cell_size))
+by_group = arbeidsmarkt.distribution(selection, "doelgroep", "inkomenssituatie", params.min_cell_size,
+                                     arbeidsmarkt.group_labels(group))
+tables.participant_shares(by_group, "Inkomenssituatie per doelgroep", label, params.min_cell_size)
+
+# %% [markdown]
+# ## Werkgever, contract en uren
+#
+# Van de deelnemers met een baan als werknemer: werken ze bij dezelfde werkgever als bij de start,
+# bij een andere werkgever in dezelfde sector of in een andere sector; hebben ze een vast contract;
+# en hoeveel uren werken ze. Zoals het rapport laten de mobiliteitscijfers de zes regionale
+# sectoroverstijgende plannen buiten beschouwing (voetnoot bij Figuur 4.2).
+
+# %%
+working = arbeidsmarkt.employed(selection)
+mobile = arbeidsmarkt.distribution(working[~working["plan_id"].isin(arbeidsmarkt.cohort.CROSS_SECTOR_PLANS)],
+                                   "categorie", "werkgever", params.min_cell_size, arbeidsmarkt.category_labels(group))
+display(tables.participant_shares(mobile, "Werkgever en sector ten opzichte van de start (met een baan)", label,
+                                  params.min_cell_size))
+figures.show(figures.stacked_shares(mobile.drop(columns="n"), "Werkgever en sector ten opzichte van de start",
+                                    "koppeling deelnemers met UWV-gegevens", label),
+             "Gestapelde staven: zelfde werkgever, andere werkgever of andere sector per thema")
+
+# %%
+contract = arbeidsmarkt.distribution(working, "categorie", "contract", params.min_cell_size,
+                                     arbeidsmarkt.category_labels(group))
+hours = arbeidsmarkt.distribution(working, "categorie", "uren", params.min_cell_size,
+                                  arbeidsmarkt.category_labels(group))
+display(tables.participant_shares(contract, "Contract (met een baan)", label, params.min_cell_size))
+tables.participant_shares(hours, "Uren (met een baan)", label, params.min_cell_size)
+
+# %% [markdown]
+# ## Vergelijking tussen thema's
+#
+# Elk thema tegenover alle deelnemers van de tranchegroep: het verschil in het aandeel met een baan,
+# met een betrouwbaarheidsinterval en een toets, en daarna gecorrigeerd voor doelgroep, leeftijd
+# en soort plan (logit, gemiddeld marginaal verschil ten opzichte van het grootste thema).
+# **Dit zijn verschillen tussen groepen deelnemers, geen effecten van de maatregelen**: er is geen
+# controlegroep, en de deelnemers aan een thema verschillen op meer dan wat hier is gecorrigeerd.
+
+# %%
+display(tables.comparison(arbeidsmarkt.against_all(selection, group, params.min_cell_size),
+                          "Aandeel met een baan: thema tegenover alle deelnemers", label))
+tables.comparison(arbeidsmarkt.adjusted(selection, group), "Aandeel met een baan, gecorrigeerd voor samenstelling",
+                  label)
+
+# %% [markdown]
+# ## Gevoeligheid: zonder de plannen die het thema domineren
+#
+# Iets meer dan de helft van de deelnemers aan mobiliteitsmaatregelen komt uit drie plannen: Bouw,
+# VVT en Energieproductie (r. 1983-1986). Hoe veranderen de uitkomsten zonder die plannen?
+
+# %%
+if group == "1-2":
+    display(tables.comparison(arbeidsmarkt.without_dominant(selection, params.min_cell_size),
+                              "Arbeidsmobiliteit met en zonder Bouw, VVT en Energieproductie", label))
+
+# %% [markdown]
+# ## Grootboek
+#
+# Elk getal dat het hoofdstuk noemt. Op **synthetische** gegevens toetst het grootboek de
+# kalibratie van het synthetische bestand, niet het rapport: *niet gekalibreerd* betekent dat het
+# synthetische bestand dit getal (nog) niet nabootst. Op het echte bestand toetst het het rapport.
+
+# %%
+indicators = ParticipantIndicators(people, params.tranche_group, params.exclude_plans)
+ledger = claims.ledger("arbeidsmarktpositie", params.tranche_group, indicators, params.is_published_cohort,
+                       synthetic=params.synthetic)
+report.save_ledger(ledger, chapter)
+display(Markdown(narrative.ledger_sentence(ledger)))
+tables.ledger(ledger)

@@ -1,0 +1,99 @@
+"""Counterfactual-free comparisons across themes, as the report makes them.
+
+Each theme is set against all participants of its tranche group: the difference in a share with a
+confidence interval and a two-sample test, and a composition-adjusted comparison (a logit on
+target group, age group and plan type). These describe differences between groups of
+participants; they are not effects of a measure, and the chapter says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from sectorplannen import disclosure
+from sectorplannen.plans import register
+
+
+def against_all(
+    people: pd.DataFrame, outcome: pd.Series, by: str = "categorie", min_cell: int = disclosure.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """Per group: share with the outcome, share among all, difference (points) with a 95% interval
+    and the p-value of a two-sample test (group against the rest)."""
+    rows = []
+    y = outcome.loc[people.index].astype(bool)
+    total = float(y.mean()) * 100
+    for group, members in people.groupby(by):
+        inside, rest = y.loc[members.index], y.drop(members.index)
+        k1, n1, k2, n2 = int(inside.sum()), len(inside), int(rest.sum()), len(rest)
+        if min(n1, n2) < min_cell or min(k1, n1 - k1) < min_cell:
+            rows.append(
+                {
+                    by: group,
+                    "n": None,
+                    "aandeel": None,
+                    "verschil": None,
+                    "laag": None,
+                    "hoog": None,
+                    "p": None,
+                    "onderdrukt": True,
+                }
+            )
+            continue
+        low, high = confint_proportions_2indep(k1, n1, k2, n2, method="wald")
+        test = test_proportions_2indep(k1, n1, k2, n2, method="wald")
+        rows.append(
+            {
+                by: group,
+                "n": n1,
+                "aandeel": 100 * k1 / n1,
+                "alle": total,
+                "verschil": 100 * (k1 / n1 - k2 / n2),
+                "laag": 100 * low,
+                "hoog": 100 * high,
+                "p": float(test.pvalue),
+                "onderdrukt": False,
+            }
+        )
+    return pd.DataFrame(rows).set_index(by)
+
+
+def adjusted(people: pd.DataFrame, outcome: pd.Series, by: str = "categorie") -> pd.DataFrame:
+    """Logit of the outcome on the groups, adjusted for target group, age group and plan type:
+    the average marginal difference in points of each group against the reference (the largest
+    group), with a 95% interval."""
+    plans = {p.id: p for p in register()}
+    data = pd.DataFrame(
+        {
+            "y": outcome.loc[people.index].astype(int).to_numpy(),
+            "groep": people[by].to_numpy(),
+            "doelgroep": people["doelgroep"].to_numpy(),
+            "jong": people["jong"].astype(int).to_numpy(),
+            "plantype": people["plan_id"].map(lambda p: plans[p].plan_type).to_numpy(),
+        }
+    )
+    reference = data["groep"].value_counts().index[0]
+    terms = [f"C(groep, Treatment(reference={reference!r}))", "jong"]
+    for column in ("doelgroep", "plantype"):
+        # a term that varies, and is not the grouping itself (in tranche 3 the target group is the type)
+        if data[column].nunique() > 1 and not (data[column] == data["groep"]).all():
+            terms.append(f"C({column})")
+    model = smf.logit("y ~ " + " + ".join(terms), data=data).fit(disp=False)
+    margins = model.get_margeff(at="overall").summary_frame()
+    rows = [{by: reference, "verschil": 0.0, "laag": 0.0, "hoog": 0.0, "p": np.nan, "referentie": True}]
+    for name, row in margins.iterrows():
+        if "groep" in name:
+            group = name.split("[T.")[-1].rstrip("]")
+            rows.append(
+                {
+                    by: group,
+                    "verschil": 100 * row["dy/dx"],
+                    "laag": 100 * row["Conf. Int. Low"],
+                    "hoog": 100 * row["Cont. Int. Hi."],
+                    "p": row["Pr(>|z|)"],
+                    "referentie": False,
+                }
+            )
+    return pd.DataFrame(rows).set_index(by)

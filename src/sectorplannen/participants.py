@@ -1,0 +1,222 @@
+"""The participant file: schema, validation and loading (a real extract or the synthetic file).
+
+Chapters 4 and 7 describe participants linked by BSN to UWV records. That extract is
+confidential: evaluators keep it outside the repository and point the notebook's ``data_source``
+parameter at it. Anyone else runs the same analysis on the synthetic file
+(:mod:`sectorplannen.synthetic`), which has this schema. The schema is documented in
+``data/README.md``.
+
+One row per participant and measurement date (31 May 2017, 2018, 2019).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from sectorplannen import paths
+
+INKOMENSSITUATIE = {
+    "werknemer": "Werknemer",
+    "werknemer_ww": "Werknemer en WW",
+    "werknemer_overige_uitkering": "Werknemer en overige uitkering",
+    "ww": "WW",
+    "overige_uitkering": "Overige uitkering",
+    "overig": "Overig",
+}
+EMPLOYED = ("werknemer", "werknemer_ww", "werknemer_overige_uitkering")
+BENEFIT = ("werknemer_ww", "werknemer_overige_uitkering", "ww", "overige_uitkering")
+WERKGEVER = {
+    "zelfde_werkgever": "Zelfde werkgever",
+    "andere_werkgever_zelfde_sector": "Andere werkgever, zelfde sector",
+    "andere_sector": "Andere sector",
+}
+CONTRACT = {"vast": "Vast", "flexibel": "Flexibel"}
+# Hours as Figuur 4.14 distinguishes them; "deeltijd met vaste uren" is the three middle values.
+UREN = {
+    "geen_vaste_uren": "Geen vaste uren (uitzend/oproep)",
+    "minder_dan_12_uur": "Minder dan 12 uur per week",
+    "twee_drie_dagen": "2-3 dagen",
+    "vier_dagen": "4 dagen",
+    "voltijd": "Voltijd",
+}
+PART_TIME = ("minder_dan_12_uur", "twee_drie_dagen", "vier_dagen")
+NOT_EMPLOYED = "geen"
+DOELGROEPEN = {
+    "1-2": {
+        "werkenden_sector": "Werkenden sector",
+        "werkenden_andere_sectoren": "Werkenden andere sectoren",
+        "studenten": "Studenten",
+        "niet_werkend": "Niet-werkend",
+    },
+}
+PEILDATA = ("2017-05-31", "2018-05-31", "2019-05-31")
+COLUMNS = [
+    "deelnemer_id",
+    "plan_id",
+    "tranche",
+    "categorie",
+    "maatregel",
+    "doelgroep",
+    "jong",
+    "start",
+    "einde",
+    "peildatum",
+    "inkomenssituatie",
+    "werkgever",
+    "contract",
+    "uren",
+]
+SYNTHETIC = paths.DATA / "synthetic" / "deelnemers.csv"
+
+
+class ParticipantDataError(ValueError):
+    """A participant file that does not follow the schema (names file, row and column)."""
+
+
+def doelgroepen(tranche_group: str) -> list[str]:
+    """Target groups at the start: four for tranche 1-2; in tranche 3 the trajectory type is the group."""
+    from sectorplannen.published import category_ids
+
+    return list(DOELGROEPEN["1-2"]) if tranche_group == "1-2" else category_ids("type_traject")
+
+
+def _schema() -> pa.DataFrameSchema:
+    from sectorplannen.plans import register
+    from sectorplannen.published import category_ids
+
+    plans = {p.id: p for p in register()}
+    themes, types = set(category_ids("thema")), set(category_ids("type_traject"))
+    groups = set(doelgroepen("1-2")) | set(doelgroepen("3"))
+    text = {"dtype": str, "nullable": False}
+
+    def consistent(df: pd.DataFrame) -> pd.Series:
+        tranche_ok = df["plan_id"].map(lambda p: plans[p].tranche if p in plans else -1) == df["tranche"]
+        axis_ok = df["categorie"].where(df["tranche"] < 3, "").isin(themes | {""}) & df["categorie"].where(
+            df["tranche"] == 3, ""
+        ).isin(types | {""})
+        group_ok = (df["tranche"] < 3) & df["doelgroep"].isin(doelgroepen("1-2")) | (df["tranche"] == 3) & (
+            df["doelgroep"] == df["categorie"]
+        )
+        return tranche_ok & axis_ok & group_ok
+
+    def job_fields(df: pd.DataFrame) -> pd.Series:
+        employed = df["inkomenssituatie"].isin(EMPLOYED)
+        filled = (df[["werkgever", "contract", "uren"]] != NOT_EMPLOYED).all(axis=1)
+        empty = (df[["werkgever", "contract", "uren"]] == NOT_EMPLOYED).all(axis=1)
+        return (employed & filled) | (~employed & empty)
+
+    return pa.DataFrameSchema(
+        {
+            "deelnemer_id": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
+            "plan_id": pa.Column(checks=pa.Check.isin(list(plans)), **text),
+            "tranche": pa.Column(int, checks=pa.Check.isin([1, 2, 3]), coerce=True),
+            "categorie": pa.Column(checks=pa.Check.isin(sorted(themes | types)), **text),
+            "maatregel": pa.Column(**text),
+            "doelgroep": pa.Column(checks=pa.Check.isin(sorted(groups)), **text),
+            "jong": pa.Column(bool, coerce=False),
+            "start": pa.Column("datetime64[ns]", checks=pa.Check.ge(pd.Timestamp("2013-01-01"))),
+            "einde": pa.Column("datetime64[ns]", checks=pa.Check.le(pd.Timestamp("2019-05-31"))),
+            "peildatum": pa.Column(checks=pa.Check.isin(list(PEILDATA)), **text),
+            "inkomenssituatie": pa.Column(checks=pa.Check.isin(list(INKOMENSSITUATIE)), **text),
+            "werkgever": pa.Column(checks=pa.Check.isin([*WERKGEVER, NOT_EMPLOYED]), **text),
+            "contract": pa.Column(checks=pa.Check.isin([*CONTRACT, NOT_EMPLOYED]), **text),
+            "uren": pa.Column(checks=pa.Check.isin([*UREN, NOT_EMPLOYED]), **text),
+        },
+        checks=[
+            pa.Check(consistent, name="plan, tranche, categorie and doelgroep belong together"),
+            pa.Check(job_fields, name="werkgever, contract and uren are filled exactly when employed"),
+            pa.Check(lambda df: df["start"] <= df["einde"], name="start is not after einde"),
+        ],
+        unique=["deelnemer_id", "peildatum"],
+        strict=True,
+        ordered=False,
+    )
+
+
+def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ParticipantDataError(f"{path}: missing column(s) {', '.join(missing)}")
+    out = frame.copy()
+    for column in ("start", "einde"):
+        parsed = pd.to_datetime(out[column], format="%Y-%m-%d", errors="coerce")
+        bad = parsed.isna()
+        if bad.any():
+            index = int(bad.idxmax())
+            raise ParticipantDataError(
+                f"{path}, row {index + 2}, column {column!r}: {out.loc[index, column]!r} is not a date (YYYY-MM-DD)"
+            )
+        out[column] = parsed
+    jong = out["jong"].map({"true": True, "false": False, "True": True, "False": False, "1": True, "0": False})
+    if jong.isna().any():
+        index = int(jong.isna().idxmax())
+        raise ParticipantDataError(
+            f"{path}, row {index + 2}, column 'jong': expected true or false, found {out.loc[index, 'jong']!r}"
+        )
+    out["jong"] = jong.astype(bool)
+    tranche = pd.to_numeric(out["tranche"], errors="coerce")
+    if tranche.isna().any():
+        index = int(tranche.isna().idxmax())
+        raise ParticipantDataError(
+            f"{path}, row {index + 2}, column 'tranche': {out.loc[index, 'tranche']!r} is not 1, 2 or 3"
+        )
+    out["tranche"] = tranche.astype(int)
+    return out
+
+
+def validate(frame: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
+    """Check a participant frame against the schema; raise naming row and column."""
+    try:
+        return _schema().validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        column_level = cases[cases["schema_context"] == "Column"]
+        case = (column_level if not column_level.empty else cases).iloc[0]
+        row = f", row {int(case['index']) + 2}" if pd.notna(case["index"]) else ""
+        column = ""
+        if case["schema_context"] == "Column" and pd.notna(case["column"]):
+            column = f", column {case['column']!r}"
+        value = f" (value {case['failure_case']!r})" if case["schema_context"] == "Column" else ""
+        n = len(cases)
+        raise ParticipantDataError(
+            f"{path}{row}{column}: fails {case['check']}{value}" + (f"; {n - 1} more failure(s)" if n > 1 else "")
+        ) from None
+
+
+def check_location(path: Path) -> None:
+    """A real extract must stay outside the repository and outside outputs/."""
+    resolved = path.resolve()
+    if resolved == SYNTHETIC.resolve():
+        return
+    for folder in (paths.ROOT, paths.OUTPUTS):
+        if resolved.is_relative_to(folder.resolve()):
+            raise ParticipantDataError(
+                f"{path}: a participant extract must be kept outside the repository ({paths.ROOT}); "
+                "move it and pass its path as data_source"
+            )
+
+
+def load(data_source: str | Path = "synthetic") -> pd.DataFrame:
+    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract."""
+    if str(data_source) == "synthetic":
+        path = SYNTHETIC
+        if not path.exists():
+            from sectorplannen import synthetic
+
+            synthetic.write()
+    else:
+        path = Path(data_source)
+        check_location(path)
+        if not path.exists():
+            raise ParticipantDataError(f"data_source {str(data_source)!r}: no such file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ParticipantDataError(f"{path}: not a readable CSV ({exc})") from None
+    frame = validate(_parse(frame, path), path)
+    frame.attrs["data_kind"] = "synthetic" if path == SYNTHETIC else "extract"
+    frame.attrs["path"] = str(path)
+    return frame
