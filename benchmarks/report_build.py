@@ -69,8 +69,17 @@ def participant_scaling(factors=(1, 10, 100)) -> list[tuple[int, float]]:
 
     people = participants.load("synthetic")
     base = people[people["peildatum"] == "2019-05-31"].copy()
-    for column in ("plan_id", "categorie", "maatregel", "doelgroep", "peildatum", "inkomenssituatie", "werkgever",
-                   "contract", "uren"):
+    for column in (
+        "plan_id",
+        "categorie",
+        "maatregel",
+        "doelgroep",
+        "peildatum",
+        "inkomenssituatie",
+        "werkgever",
+        "contract",
+        "uren",
+    ):
         base[column] = base[column].astype("category")
     out = []
     for factor in factors:

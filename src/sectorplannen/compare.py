@@ -25,7 +25,7 @@ def against_all(
     rows = []
     y = outcome.loc[people.index].astype(bool)
     total = float(y.mean()) * 100
-    for group, members in people.groupby(by):
+    for group, members in people.groupby(by, observed=True):
         inside, rest = y.loc[members.index], y.drop(members.index)
         k1, n1, k2, n2 = int(inside.sum()), len(inside), int(rest.sum()), len(rest)
         if min(n1, n2) < min_cell or min(k1, n1 - k1) < min_cell:

@@ -21,7 +21,7 @@ def distribution(
     if order:
         counts = counts.reindex(columns=[c for c in order if c in counts.columns])
     out = disclosure.shares(counts)
-    n = people.groupby(by).size()
+    n = people.groupby(by, observed=True).size()
     out.insert(0, "n", n.where(n >= min_cell).reindex(out.index))
     return out
 

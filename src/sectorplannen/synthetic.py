@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from sectorplannen import paths, published
-from sectorplannen.participants import EMPLOYED, NOT_EMPLOYED, PEILDATA, SYNTHETIC, doelgroepen
+from sectorplannen.participants import COLUMNS, EMPLOYED, NOT_EMPLOYED, PEILDATA, SYNTHETIC
 from sectorplannen.plans import register
 
 SEED = 20190531
@@ -312,23 +312,7 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     people = population(rng)
     frame = outcomes(people, rng, targets(calibration))
-    columns = [
-        "deelnemer_id",
-        "plan_id",
-        "tranche",
-        "categorie",
-        "maatregel",
-        "doelgroep",
-        "jong",
-        "start",
-        "einde",
-        "peildatum",
-        "inkomenssituatie",
-        "werkgever",
-        "contract",
-        "uren",
-    ]
-    frame = frame[columns].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
+    frame = frame[COLUMNS].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
     frame["start"] = pd.to_datetime(frame["start"]).dt.strftime("%Y-%m-%d")
     frame["einde"] = pd.to_datetime(frame["einde"]).dt.strftime("%Y-%m-%d")
     frame["jong"] = frame["jong"].map({True: "true", False: "false"})
@@ -346,4 +330,4 @@ def write(path: Path | None = None, seed: int = SEED) -> Path:
     return path
 
 
-__all__ = ["ASSUMPTIONS", "doelgroepen", "generate", "integer_split", "two_margin_table", "write"]
+__all__ = ["ASSUMPTIONS", "generate", "integer_split", "two_margin_table", "write"]
