@@ -69,26 +69,9 @@ def _name(frame: pd.DataFrame) -> str:
 
 
 def _row_key(frame: pd.DataFrame) -> list[str]:
-    extra = [
-        c
-        for c in frame.columns
-        if c
-        not in {
-            "table",
-            "line",
-            "group",
-            "row",
-            "plan_id",
-            "category_id",
-            "is_total_row",
-            "is_total_column",
-            "category",
-            "value",
-            "unit",
-            "printed",
-        }
-    ]
-    return ["group", "row", *extra]
+    from sectorplannen.published import extra_label_columns
+
+    return ["group", "row", *extra_label_columns(frame)]
 
 
 def row_totals(frame: pd.DataFrame) -> list[Discrepancy]:

@@ -30,8 +30,8 @@ def _pct(part: float, whole: float) -> float:
 def _row_labels(frame: pd.DataFrame) -> pd.Series:
     """Every way a claim may name a row: 'row', 'group / row', and either followed by the extra
     label columns as ' | extra1 | extra2' (where several rows share a label)."""
-    extra = [c for c in frame.columns if c not in published.BASE_COLUMNS + published.TAIL_COLUMNS]
-    grouped = frame["group"].where(frame["group"] == "", frame["group"] + " / ") + frame["row"]
+    extra = published.extra_label_columns(frame)
+    grouped = published.grouped_labels(frame)
     suffix = frame[extra].astype(str).agg(" | ".join, axis=1).radd(" | ") if extra else ""
     return pd.Series(
         [
@@ -67,12 +67,12 @@ class TableIndicators:
         value = cells["value"].iloc[0]
         if pd.isna(value):
             raise NotComputable(f"lege cel in {table}")
-        return float(value) * {"duizend euro": 1e3, "miljoen euro": 1e6, "duizend": 1e3}.get(cells["unit"].iloc[0], 1.0)
+        return float(value) * published.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
 
     def tabelsom(self, table=None, row=None, column=None, **_):
         """Sum of the cells of a row (over its columns), a column (over the rows) or the table."""
         cells = self._cells(table, row, column)
-        scale = cells["unit"].map({"duizend euro": 1e3, "miljoen euro": 1e6, "duizend": 1e3}).fillna(1.0)
+        scale = cells["unit"].map(published.UNIT_SCALE).fillna(1.0)
         return float((cells["value"].fillna(0) * scale).sum())
 
     def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
@@ -367,10 +367,9 @@ class ParticipantIndicators(TableIndicators):
         if statistic in ("aandeel", "deelnemers_aantal"):
             return super().compute(statistic, category, plan, rank, table, row, column)
         if not hasattr(self, "_plan_level"):
-            from sectorplannen import bijlage
-            from sectorplannen.params import validate
+            from sectorplannen.claims import indicators_for
 
-            self._plan_level = Indicators(bijlage.load(validate(tranche=self.tranche)))
+            self._plan_level = indicators_for(self.tranche)
         return self._plan_level.compute(statistic, category, plan, rank, table, row, column)
 
     def deelnemers_aantal(self, row=None, **_):

@@ -44,6 +44,8 @@ from sectorplannen.rawtable import UNITS, RawTable, RawTableError, parse_file
 BASE_COLUMNS = ["table", "line", "group", "row"]
 TAIL_COLUMNS = ["plan_id", "category_id", "is_total_row", "is_total_column", "category", "value", "unit", "printed"]
 SOURCES = {"000", "001", "002", "003", "004"}
+# Units printed in thousands or millions, and their factor to the base unit (euros, persons).
+UNIT_SCALE = {"duizend euro": 1e3, "miljoen euro": 1e6, "duizend": 1e3}
 
 
 class PublishedDataError(ValueError):
@@ -96,6 +98,16 @@ def _table_key(table_id: str) -> tuple:
     rank = 0 if first == "S" else 1 if first.isdigit() else 2
     parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|[^\d.]+", table_id))
     return (rank, *parts)
+
+
+def extra_label_columns(frame: pd.DataFrame) -> list[str]:
+    """The further printed label columns of a loaded tidy table (e.g. ``maatregel``)."""
+    return [c for c in frame.columns if c not in BASE_COLUMNS + TAIL_COLUMNS]
+
+
+def grouped_labels(frame: pd.DataFrame) -> pd.Series:
+    """Row labels with their printed sub-heading: ``<group> / <row>`` (just ``<row>`` without one)."""
+    return frame["group"].where(frame["group"] == "", frame["group"] + " / ") + frame["row"]
 
 
 def label_columns(meta: dict) -> list[str]:

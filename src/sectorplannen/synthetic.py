@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from sectorplannen import paths, published
-from sectorplannen.participants import COLUMNS, EMPLOYED, NOT_EMPLOYED, PEILDATA, SYNTHETIC
+from sectorplannen.participants import COLUMNS, DOELGROEPEN, EMPLOYED, NOT_EMPLOYED, PEILDATA, SYNTHETIC
 from sectorplannen.plans import register
 
 SEED = 20190531
@@ -101,17 +101,16 @@ def _counts(table_id: str) -> pd.DataFrame:
     return body.pivot_table(index="plan_id", columns="category_id", values="value", aggfunc="sum").fillna(0).astype(int)
 
 
+def target_group_ids() -> dict[str, str]:
+    """Tabel 4.1's printed target groups -> the schema's ids (participants.DOELGROEPEN)."""
+    return {label: group for group, label in DOELGROEPEN["1-2"].items()}
+
+
 def _target_groups() -> pd.DataFrame:
     """Tabel 4.1 as theme x target group counts."""
     frame = published.table("4.1")
     body = frame[~frame["is_total_row"] & ~frame["is_total_column"]]
-    groups = {
-        "Werkenden sector": "werkenden_sector",
-        "Werkenden andere sectoren": "werkenden_andere_sectoren",
-        "Studenten": "studenten",
-        "Niet-werkend": "niet_werkend",
-    }
-    body = body.assign(doelgroep=body["row"].map(groups))
+    body = body.assign(doelgroep=body["row"].map(target_group_ids()))
     return (
         body.pivot_table(index="category_id", columns="doelgroep", values="value", aggfunc="sum").fillna(0).astype(int)
     )
@@ -330,4 +329,4 @@ def write(path: Path | None = None, seed: int = SEED) -> Path:
     return path
 
 
-__all__ = ["ASSUMPTIONS", "generate", "integer_split", "two_margin_table", "write"]
+__all__ = ["ASSUMPTIONS", "generate", "integer_split", "target_group_ids", "two_margin_table", "write"]

@@ -107,9 +107,8 @@ def wide(seed: str, table_id: str) -> pd.DataFrame:
     from sectorplannen import published
 
     frame = published.table(table_id, seed)
-    labels = frame["group"].where(frame["group"] == "", frame["group"] + " / ") + frame["row"]
-    extra = [c for c in frame.columns if c not in published.BASE_COLUMNS + published.TAIL_COLUMNS]
-    for column in extra:
+    labels = published.grouped_labels(frame)
+    for column in published.extra_label_columns(frame):
         labels = labels + frame[column].where(frame[column] == "", " " + frame[column])
     out = frame.assign(label=labels).pivot_table(
         index="label", columns="category", values="value", aggfunc="first", sort=False
