@@ -142,7 +142,9 @@ if group == "1-2":
 #
 # Elk getal dat het hoofdstuk noemt. Op **synthetische** gegevens toetst het grootboek de
 # kalibratie van het synthetische bestand, niet het rapport: *niet gekalibreerd* betekent dat het
-# synthetische bestand dit getal (nog) niet nabootst. Op het echte bestand toetst het het rapport.
+# synthetische bestand dit getal niet nabootst. *Wijkt af* betekent dat het rapport zichzelf
+# tegenspreekt: geen bestand, echt of synthetisch, geeft al die getallen tegelijk (zie de
+# toelichting). Op het echte bestand toetst het grootboek het rapport.
 
 # %%
 indicators = ParticipantIndicators(people, params.tranche_group, params.exclude_plans)

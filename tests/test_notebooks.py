@@ -93,6 +93,7 @@ def test_failing_chapter_names_chapter_cell_and_error(tmp_path, monkeypatch):
     nb["cells"].append(
         {
             "cell_type": "code",
+            "id": "kapot",
             "metadata": {},
             "execution_count": None,
             "outputs": [],

@@ -159,3 +159,21 @@ def test_comparisons_are_differences_not_effects(people):
     sample = t12.sample(20000, random_state=1)
     adjusted = compare.adjusted(sample, employed.loc[sample.index])
     assert adjusted["referentie"].sum() == 1
+
+
+@pytest.mark.parametrize("tranche", ["1-2", "3"])
+def test_synthetic_file_gives_every_participant_claim_the_report_allows(people, tranche):
+    """The calibration's promise: every participant number of chapters 4 and 7 is reproduced on the
+    synthetic file, except where the report contradicts itself (verschillen_arbeidsmarktpositie.yaml)."""
+    from sectorplannen import claims
+    from sectorplannen.indicators import ParticipantIndicators
+
+    ledger = claims.ledger("arbeidsmarktpositie", tranche, ParticipantIndicators(people, tranche), synthetic=True)
+    participant = claims.load("arbeidsmarktpositie").set_index("id")["statistic"].isin(claims.PARTICIPANT_STATISTICS)
+    ledger = ledger[ledger["claim"].map(participant)]
+    assert (ledger["status"] != claims.STATUS_UNCALIBRATED).all(), ledger.loc[
+        ledger["status"] == claims.STATUS_UNCALIBRATED, ["claim", "gepubliceerd", "berekend"]
+    ].to_string()
+    differs = ledger[ledger["status"] == claims.STATUS_DIFFERS]
+    assert set(differs["claim"]) <= set(claims.explanations())
+    assert set(ledger["status"]) <= {claims.STATUS_REPRODUCED, claims.STATUS_DIFFERS}

@@ -184,14 +184,21 @@ def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
     extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
     chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     assert str(extract) not in chapter.name
-    (html,) = report.build([chapter], jobs=1, log=lambda _: None)
-    assert report.data_kind(chapter) == "extract"
-    ids = {line.split(",", 1)[0] for line in rows[1::7]}
-    produced = [p for p in paths.OUTPUTS.rglob("*") if p.is_file() and chapter.name in p.name]
-    assert produced
-    for path in produced:
-        text = path.read_text(encoding="utf-8", errors="ignore")
-        leaked = [i for i in ids if i in text]
-        assert not leaked, f"{path} contains participant ids {leaked[:3]}"
-    page = html.read_text(encoding="utf-8")
-    assert "SYNTHETISCHE GEGEVENS" not in page and "vertrouwelijk deelnemersbestand" in page
+    try:
+        (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+        assert report.data_kind(chapter) == "extract"
+        ids = {line.split(",", 1)[0] for line in rows[1::7]}
+        produced = [p for p in paths.OUTPUTS.rglob("*") if p.is_file() and chapter.name in p.name]
+        assert produced
+        for path in produced:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            leaked = [i for i in ids if i in text]
+            assert not leaked, f"{path} contains participant ids {leaked[:3]}"
+        page = html.read_text(encoding="utf-8")
+        assert "SYNTHETISCHE GEGEVENS" not in page and "vertrouwelijk deelnemersbestand" in page
+    finally:  # the run is named after this temporary extract: leave nothing behind
+        for path in paths.OUTPUTS.rglob("*"):
+            if path.is_file() and chapter.name in path.name:
+                path.unlink()
+        folder = paths.OUTPUTS / "report"
+        report.write_index([c for c in report.CHAPTERS if (folder / f"{c.name}.html").exists()], folder)

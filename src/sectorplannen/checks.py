@@ -7,7 +7,9 @@ returns :class:`Discrepancy` records, never corrections. Four kinds:
 - ``kolomtotaal``: a printed total row against the sum of its column (``total_row``);
 - ``percentage``: a printed percentage against the ratio it claims (``checks.yaml``: ratios);
 - ``vergelijking``: the same number printed in two places, e.g. a chapter table against the
-  aggregation of Bijlage A, or one plan across tables (``checks.yaml``: matches).
+  aggregation of Bijlage A, or one plan across tables (``checks.yaml``: matches);
+- ``soort plan``: a table with a column per plan type (sectoral, regional) against the sum of
+  the plans of that type in Bijlage A, by the plan register (``checks.yaml``: plan_types).
 
 A discrepancy is rounding-level (``afronding``) when the rounding of the printed numbers can
 explain it; every other difference needs a recorded explanation (see ``findings``).
@@ -303,6 +305,45 @@ def plan_set_check(spec: dict, load) -> list[Discrepancy]:
     return out
 
 
+def plan_type_check(spec: dict, load) -> list[Discrepancy]:
+    """Columns per plan type against the Bijlage A table summed over the register's plans of
+    that type, row by row (rows matched on category)."""
+    from sectorplannen.plans import register
+
+    plan_type = {p.id: p.plan_type for p in register()}
+    table = load(*_split(spec["table"]))
+    plans = load(*_split(spec["plans"]))
+    plans = plans[~plans["is_total_row"] & ~plans["is_total_column"]]
+    plans = plans.assign(
+        _type=plans["plan_id"].map(plan_type), _row="totaal", _category=_axis(plans["category"]).values
+    )
+    by_category = plans.groupby(["_category", "_type"])["value"].sum(min_count=1)
+    by_type = plans.groupby("_type")["value"].sum(min_count=1)
+    out = []
+    for column, kind in spec["columns"].items():
+        cells = table[table["category"] == column]
+        for _, cell in cells.iterrows():
+            if cell["is_total_row"]:
+                expected = by_type.get(kind)
+            else:
+                expected = by_category.get((_axis(pd.Series([cell["row"]])).iloc[0], kind))
+            if expected is None or pd.isna(cell["value"]) or abs(float(cell["value"]) - float(expected)) <= EPSILON:
+                continue
+            out.append(
+                Discrepancy(
+                    "soort plan",
+                    spec["table"],
+                    str(cell["row"]),
+                    column,
+                    str(cell["line"]),
+                    float(cell["value"]),
+                    float(expected),
+                    f"som van de {kind}e plannen in {spec['plans']}",
+                )
+            )
+    return out
+
+
 def _select(sel: dict, load) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     """Values of a selector by key, with their line refs: see ``checks.yaml`` for the forms."""
     frame = load(*_split(sel["table"]))
@@ -378,4 +419,6 @@ def all_discrepancies(load, spec: dict | None = None, tables: list[tuple[str, st
         out += plan_set_check(plan_set, load)
     for match in spec.get("matches", []):
         out += match_check(match, load)
+    for plan_types in spec.get("plan_types", []):
+        out += plan_type_check(plan_types, load)
     return out

@@ -153,21 +153,33 @@ def explanations(claims_dir: Path | None = None) -> dict[str, str]:
     return out
 
 
+def interval(published: float, step: float, qualifier: str) -> tuple[float, float, bool, bool]:
+    """The values a computed number may take for the report to print ``published`` with this
+    rounding ``step`` and ``qualifier``: ``(low, high, low_included, high_included)``.
+
+    Unqualified numbers are rounded half up; *ongeveer* allows half a step either way; *ruim* and
+    *bijna* mean just above and just below (within a step); *meer dan* and *minder dan* are open."""
+    half = step / 2
+    bounds = {
+        "": (published - half, published + half, True, False),
+        "ongeveer": (published - half, published + half, True, True),
+        "ruim": (published, published + step, False, False),
+        "bijna": (published - step, published, False, False),
+        "meer dan": (published, math.inf, False, False),
+        "minder dan": (-math.inf, published, False, False),
+    }
+    if qualifier not in bounds:
+        raise ValueError(f"unknown qualifier {qualifier!r}")
+    return bounds[qualifier]
+
+
 def matches(computed: float, published: float, step: float, qualifier: str) -> bool:
     """Does the computed value, in the claim's unit, give the printed number?"""
-    if qualifier == "":
-        return math.isclose(round_half_up(computed / step) * step, published, abs_tol=1e-9)
-    if qualifier == "ongeveer":
-        return abs(computed - published) <= step / 2 + 1e-9
-    if qualifier == "ruim":
-        return published < computed < published + step
-    if qualifier == "bijna":
-        return published - step < computed < published
-    if qualifier == "meer dan":
-        return computed > published
-    if qualifier == "minder dan":
-        return computed < published
-    raise ValueError(f"unknown qualifier {qualifier!r}")
+    low, high, low_in, high_in = interval(published, step, qualifier)
+    tol = max(step * 1e-9, abs(published) * 1e-12)  # float noise, far below any rounding step
+    above = computed >= low - tol if low_in else computed > low + tol
+    below = computed <= high + tol if high_in else computed < high - tol
+    return above and below
 
 
 def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = True) -> dict:
@@ -241,7 +253,9 @@ def ledger(
     """The reproduction ledger of one chapter notebook: the claims of ``tranche`` (all claims when
     None), computed with ``indicators`` for that tranche and the published selection otherwise.
     With ``synthetic`` participant data a participant statistic that differs checks the
-    calibration, not the report: its status is 'niet gekalibreerd (synthetisch)'."""
+    calibration, not the report: its status is 'niet gekalibreerd (synthetisch)', unless
+    ``verschillen*.yaml`` explains it by a contradiction in the report itself (then no data can
+    give every number, and the status is 'wijkt af' with that explanation)."""
     claims = load(chapter_file, claims_dir)
     if tranche is not None:
         claims = claims[claims["tranche"] == tranche]
@@ -256,9 +270,12 @@ def ledger(
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    if synthetic:
+    if synthetic:  # a difference the report's own contradictions do not explain is the calibration's
         participant = claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
-        frame.loc[participant & (frame["status"] == STATUS_DIFFERS).to_numpy(), "status"] = STATUS_UNCALIBRATED
+        unexplained = ~frame["claim"].isin(list(known)).to_numpy()
+        frame.loc[participant & unexplained & (frame["status"] == STATUS_DIFFERS).to_numpy(), "status"] = (
+            STATUS_UNCALIBRATED
+        )
     differs = frame["status"] == STATUS_DIFFERS
     frame.loc[differs, "toelichting"] = [
         " ".join(part for part in (known.get(c, ""), note) if part).strip()

@@ -25,9 +25,16 @@ def _data(args) -> int:
 
     result = build.make_data()
     start = time.perf_counter()
-    path = synthetic.write()
+    frame = synthetic.generate()
+    path = synthetic.save(frame)
     seconds = time.perf_counter() - start
     print(f"{path.relative_to(build.paths.ROOT)}: SYNTHETIC participant file written ({seconds:.1f} s)")
+    missed = frame.attrs["niet gehaald"]
+    if missed:
+        print(
+            f"  calibrated to every participant claim but {len(missed)}, which contradict other claims "
+            f"(explained in data/claims/verschillen_arbeidsmarktpositie.yaml): {', '.join(missed)}"
+        )
     tables = sum(1 for name in result.files if name.count("/") == 1)
     cells = sum(text.count("\n") - 1 for name, text in result.files.items() if name.count("/") == 1)
     print(f"data/published: {tables} tables, {cells} cells, {len(result.classified)} findings written")

@@ -58,7 +58,7 @@ def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     unknown = set(cohort) - set(KEYS)
     if unknown:
         raise CohortError(f"unknown cohort key(s) {', '.join(sorted(unknown))}; valid: {', '.join(KEYS)}")
-    plans = {p.id: p for p in register()}
+    plan_type = {p.id: p.plan_type for p in register()}
     peildatum = str(cohort.get("peildatum", "2019"))
     if peildatum not in ("2017", "2018", "2019"):
         raise CohortError(f"peildatum must be 2017, 2018 or 2019, not {peildatum!r}")
@@ -77,7 +77,7 @@ def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     if "jong" in cohort:
         mask &= people["jong"] == (str(cohort["jong"]) in ("ja", "True", "true", "1"))
     if "plantype" in cohort:
-        mask &= people["plan_id"].map(lambda p: plans[p].plan_type) == cohort["plantype"]
+        mask &= people["plan_id"].map(plan_type) == cohort["plantype"]
     if cohort.get("baan") == "ja":
         mask &= people["inkomenssituatie"].isin(EMPLOYED)
     if cohort.get("baanwisselaar") == "ja":

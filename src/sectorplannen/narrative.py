@@ -129,7 +129,8 @@ def participant_banner(chapter, params, n: int) -> str:
             '<div style="border:3px solid #b03a2e;background:#fdedec;padding:0.8em;font-weight:bold">'
             "SYNTHETISCHE GEGEVENS. Alle tabellen en figuren in dit hoofdstuk komen uit een synthetisch "
             "deelnemersbestand: geen echte personen. De aantallen per plan, thema en doelgroep en de "
-            "percentages die het rapport noemt zijn nagebootst (data/calibratie.yaml); al het andere is "
+            "percentages die het rapport noemt zijn nagebootst (behalve waar het rapport zichzelf tegenspreekt); "
+            "al het andere is "
             "een gedocumenteerde aanname. Trek er geen conclusies uit over de deelnemers.</div>",
             "",
         ]

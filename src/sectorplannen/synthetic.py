@@ -10,9 +10,11 @@ that anyone can run chapters 4 and 7. It is calibrated to the published numbers:
   type (Tabel 7.1 follows from A.13 and the register);
 - the measures within a theme where the report prints their counts (Figuur 4.1), exactly;
 - per theme the share of young participants (Tabel 3.1; tranche 3: Tabel 10.1), to the unit;
-- the outcomes (income situation, employer, contract, hours) to the targets in
-  ``data/synthetic/calibratie.yaml``: every target names the claim(s) it reproduces, or says it is
-  an assumption where the report is silent.
+- the outcomes (income situation, employer, contract, hours) to every participant number chapters
+  4 and 7 state (the claims in ``data/claims/arbeidsmarktpositie.csv``), at the published rounding,
+  by :mod:`sectorplannen.calibration`. Where the report is silent, ``data/calibratie.yaml`` holds
+  the prior: full distributions from the figures, or assumptions that say so. Where the report
+  contradicts itself, the fewest claims are given up; :func:`write` lists them.
 
 What the report does not say is filled with documented assumptions (see ``ASSUMPTIONS``), never
 presented as a finding. Every output made from this file says it is synthetic.
@@ -44,23 +46,12 @@ ASSUMPTIONS = {
     "looptijd": "Start en einde van de deelname zijn verzonnen: tranche 1-2 start 2014-2016 en duurt 3-18 "
     "maanden; tranche 3 start juni 2016-2017 en duurt 3-12 maanden.",
     "eerdere peildata": "Waar het rapport voor 2017 of 2018 geen uitkomst geeft, is de situatie gelijk aan die "
-    "van 2019.",
-    "uitkomsten": "Per deelnemer geldt het meest specifieke kalibratiedoel dat op hem van toepassing is; "
-    "deelnemers zonder doel volgen het totaal van hun tranchegroep.",
+    "van de latere peildatum; waar het wel iets zegt, wisselen zo min mogelijk deelnemers van situatie.",
+    "uitkomsten": "Elk getal dat hoofdstuk 4 en 7 over deelnemers noemen is een eis (op de gepubliceerde "
+    "afronding); wat het rapport niet zegt volgt de aannames in data/calibratie.yaml (2019) of, voor 2017 "
+    "en 2018, de situatie van de latere peildatum (zo min mogelijk wisselingen). Binnen een cel die geen "
+    "enkel getal van het rapport onderscheidt, is de uitkomst onafhankelijk van plan en persoon.",
 }
-
-
-def integer_split(total: int, weights: pd.Series) -> pd.Series:
-    """Split ``total`` over the index of ``weights`` proportionally, in whole units (largest remainder)."""
-    weights = weights.astype(float).clip(lower=0)
-    if total == 0 or weights.sum() == 0:
-        return pd.Series(0, index=weights.index, dtype=int)
-    exact = weights / weights.sum() * total
-    floor = np.floor(exact).astype(int)
-    rest = int(total - floor.sum())
-    order = (exact - floor).sort_values(ascending=False, kind="mergesort")
-    floor[order.index[:rest]] += 1
-    return floor
 
 
 def two_margin_table(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
@@ -239,94 +230,106 @@ def targets(path: Path | None = None) -> list[Target]:
     return out
 
 
-def _assign(people, variable: str, peildatum: str, eligible: pd.Series, rng, goals: list[Target], fallback=None):
-    """Assign ``variable`` to the eligible people: each follows its most specific matching target;
-    people no target covers keep ``fallback`` (their situation at the later date)."""
-    values = pd.Series("", index=people.index, dtype=object)
-    relevant = [t for t in goals if t.variable == variable and t.peildatum == peildatum]
-    if not relevant:
-        return None
-    specificity = sorted(relevant, key=lambda t: len(t.cohort))
-    chosen = pd.Series(-1, index=people.index)
-    for number, goal in enumerate(specificity):
-        chosen[goal.matches(people) & eligible] = number
-    for number, goal in enumerate(specificity):
-        members = chosen.index[chosen == number]
-        if len(members) == 0:
-            continue
-        counts = integer_split(len(members), pd.Series(goal.distribution))
-        labels = np.repeat(counts.index.to_numpy(), counts.to_numpy())
-        values[rng.permutation(members)] = labels
-    uncovered = eligible & (chosen == -1)
-    if uncovered.any():
-        if fallback is None:
-            raise ValueError(
-                f"calibratie: no target for {variable} at {peildatum} covers {int(uncovered.sum())} people "
-                "(add a tranche-wide target)"
-            )
-        values[uncovered] = fallback[uncovered]
-    return values
+def _prior(
+    frame: pd.DataFrame, variable: str, peildatum: str, eligible: pd.Series, goals: list[Target], later
+) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    """Each eligible person's prior for ``variable``: the most specific calibration target of this
+    date that matches; otherwise the value at the later date (fewest changes); otherwise the
+    most specific 2019 target. Returns the prior key per person and the distribution per key."""
+    from sectorplannen.calibration import VARIABLES
+
+    values = VARIABLES[variable]
+    keys = pd.Series("", index=frame.index[eligible], dtype=object)
+    table: dict[str, np.ndarray] = {}
+
+    def most_specific(date: str) -> pd.Series:
+        chosen = pd.Series("", index=keys.index, dtype=object)
+        relevant = [t for t in goals if t.variable == variable and t.peildatum == date]
+        for goal in sorted(relevant, key=lambda t: len(t.cohort)):
+            key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
+            weights = np.array([goal.distribution.get(v, 0.0) for v in values])
+            table[key] = weights / weights.sum()
+            chosen[goal.matches(frame.loc[keys.index])] = key
+        return chosen
+
+    keys[:] = most_specific(peildatum)
+    if later is not None:
+        previous = later.loc[keys.index, variable]
+        own = (keys == "") & previous.isin(values)
+        for value in values:
+            table[f"= {value}"] = np.array([float(v == value) for v in values])
+        keys[own] = "= " + previous[own]
+    missing = keys == ""
+    if missing.any():
+        keys[missing] = most_specific(PEILDATA[-1])[missing]
+    if (keys == "").any():
+        raise ValueError(
+            f"calibratie: no target for {variable} covers {int((keys == '').sum())} people (add a tranche-wide target)"
+        )
+    return keys, table
 
 
-def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]) -> pd.DataFrame:
-    """Long frame: every participant at every measurement date with income, employer, contract, hours."""
-    frames = []
-    latest = None
-    for peildatum in reversed(PEILDATA):  # 2019 first: earlier dates default to it
+def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None) -> pd.DataFrame:
+    """Long frame: every participant at every measurement date with income, employer, contract,
+    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.calibration`).
+    The claims the calibration could not meet together are in ``frame.attrs["niet gehaald"]``."""
+    from sectorplannen import calibration
+
+    claims = calibration.constraints() if claims is None else claims
+    masks = calibration.attribute_masks(people, claims)
+    frames, unmet = [], []
+    later = None
+    for peildatum in reversed(PEILDATA):  # 2019 first: earlier dates stay as close to it as the claims allow
         frame = people.copy()
         frame["peildatum"] = peildatum
-        everyone = pd.Series(True, index=frame.index)
-        income = _assign(
-            frame,
-            "inkomenssituatie",
-            peildatum,
-            everyone,
-            rng,
-            goals,
-            None if latest is None else latest["inkomenssituatie"],
-        )
-        frame["inkomenssituatie"] = income if income is not None else latest["inkomenssituatie"]
-        employed = frame["inkomenssituatie"].isin(EMPLOYED)
-        for variable in ("werkgever", "contract", "uren"):
-            fallback = None
-            if latest is not None:  # earlier dates: the later situation, drawn anew for the newly employed
-                fallback = latest[variable].where(employed & (latest[variable] != NOT_EMPLOYED), "")
-                missing = employed & (fallback == "")
-                if missing.any():
-                    pool = latest.loc[latest[variable] != NOT_EMPLOYED, variable].to_numpy()
-                    fallback[missing] = rng.choice(pool, int(missing.sum()))
-            assigned = _assign(frame, variable, peildatum, employed, rng, goals, fallback)
-            if assigned is None:
-                assigned = fallback
-            frame[variable] = assigned.where(employed, NOT_EMPLOYED)
-        if latest is None:
-            latest = frame
+        assigned: dict[str, pd.Series] = {}
+        for variable in calibration.VARIABLES:
+            if variable == "inkomenssituatie":
+                eligible = pd.Series(True, index=frame.index)
+            else:
+                eligible = assigned["inkomenssituatie"].isin(EMPLOYED)
+            keys, table = _prior(frame, variable, peildatum, eligible, goals, later)
+            relevant = [c for c in claims if c.variable == variable and c.peildatum == peildatum[:4]]
+            problem = calibration.build_problem(variable, peildatum, keys, table, assigned, relevant, masks)
+            result = calibration.solve(problem)
+            unmet += [f"{claim} ({peildatum[:4]})" for claim in result.unmet]
+            values = calibration.assign(problem, result, rng)
+            assigned[variable] = values.reindex(frame.index).fillna(NOT_EMPLOYED)
+            frame[variable] = assigned[variable]
+        later = frame
         frames.append(frame)
     out = pd.concat(frames[::-1], ignore_index=True)
+    out.attrs["niet gehaald"] = unmet
     return out
 
 
 def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
-    """The synthetic participant file (deterministic for a seed)."""
+    """The synthetic participant file (deterministic for a seed). ``attrs["niet gehaald"]`` lists
+    the claims the calibration gave up because the report contradicts itself."""
     rng = np.random.default_rng(seed)
     people = population(rng)
-    frame = outcomes(people, rng, targets(calibration))
-    frame = frame[COLUMNS].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
+    long = outcomes(people, rng, targets(calibration))
+    frame = long[COLUMNS].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
     frame["start"] = pd.to_datetime(frame["start"]).dt.strftime("%Y-%m-%d")
     frame["einde"] = pd.to_datetime(frame["einde"]).dt.strftime("%Y-%m-%d")
     frame["jong"] = frame["jong"].map({True: "true", False: "false"})
+    frame.attrs["niet gehaald"] = list(long.attrs.get("niet gehaald", []))
     return frame
 
 
-def write(path: Path | None = None, seed: int = SEED) -> Path:
-    """Generate and write the synthetic file atomically (``data/synthetic/deelnemers.csv``)."""
+def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
+    """Write a generated file atomically (default ``data/synthetic/deelnemers.csv``)."""
     path = path or SYNTHETIC
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = generate(seed)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.to_csv(tmp, index=False, lineterminator="\n")
     tmp.replace(path)
     return path
 
 
-__all__ = ["ASSUMPTIONS", "generate", "integer_split", "target_group_ids", "two_margin_table", "write"]
+def write(path: Path | None = None, seed: int = SEED) -> Path:
+    """Generate and write the synthetic file."""
+    return save(generate(seed), path)
+
+
+__all__ = ["ASSUMPTIONS", "generate", "save", "target_group_ids", "two_margin_table", "write"]

@@ -1,0 +1,171 @@
+"""Calibration of the synthetic outcomes to the claims: intervals, the integer programme, contradictions."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sectorplannen import calibration, checks, claims
+from sectorplannen.plans import register
+
+
+@pytest.mark.parametrize(
+    ("computed", "published", "step", "qualifier", "expected"),
+    [
+        (86.5, 87, 1, "", True),  # half up: 86.5 prints as 87
+        (87.5, 87, 1, "", False),  # ... and 87.5 as 88
+        (87.4999, 87, 1, "", True),
+        (699642521.0, 699642521, 1, "", True),  # large numbers: no relative slack beyond float noise
+        (699642522.0, 699642521, 1, "", False),
+        (47.0, 50, 5, "bijna", True),
+        (50.0, 50, 5, "bijna", False),
+        (45.0, 50, 5, "bijna", False),
+        (40.01, 40, 1, "meer dan", True),
+        (40.0, 40, 1, "meer dan", False),
+        (7.99, 8, 1, "minder dan", True),
+        (69.2, 66.7, 5, "ongeveer", True),
+        (69.3, 66.7, 5, "ongeveer", False),
+        (30.5, 30, 5, "ruim", True),
+    ],
+)
+def test_claim_intervals(computed, published, step, qualifier, expected):
+    assert claims.matches(computed, published, step, qualifier) is expected
+    low, high, _, _ = claims.interval(published, step, qualifier)
+    assert low <= high and (math.isinf(high - low) or high - low <= step + 1e-12)
+
+
+def test_unknown_qualifier_is_an_error():
+    with pytest.raises(ValueError, match="unknown qualifier 'circa'"):
+        claims.interval(10, 1, "circa")
+
+
+def _people(sizes: dict[str, int]) -> pd.DataFrame:
+    """A small population of one real tranche-1 plan, with the given number of people per theme."""
+    plan = next(p for p in register() if p.tranche == 1 and p.status != "ingetrokken")
+    themes = [theme for theme, n in sizes.items() for _ in range(n)]
+    return pd.DataFrame(
+        {
+            "plan_id": plan.id,
+            "tranche": 1,
+            "categorie": themes,
+            "maatregel": "niet uitgesplitst",
+            "doelgroep": "werkenden_sector",
+            "jong": False,
+        }
+    )
+
+
+def _solve(people: pd.DataFrame, made: list, prior: dict[str, float]):
+    values = calibration.VARIABLES["inkomenssituatie"]
+    weights = np.array([prior.get(v, 0.0) for v in values])
+    keys = pd.Series("prior", index=people.index)
+    masks = calibration.attribute_masks(people, made)
+    problem = calibration.build_problem(
+        "inkomenssituatie", "2019-05-31", keys, {"prior": weights / weights.sum()}, {}, made, masks
+    )
+    result = calibration.solve(problem)
+    assigned = calibration.assign(problem, result, np.random.default_rng(1))
+    return problem, result, assigned
+
+
+def _share(assigned: pd.Series, mask) -> float:
+    return 100 * assigned[mask].isin(("werknemer", "werknemer_ww", "werknemer_overige_uitkering")).mean()
+
+
+def test_calibration_meets_every_claim_and_keeps_the_cell_sizes():
+    people = _people({"scholing": 600, "loopbaan": 400})
+    made = [
+        calibration.constraint("a", "1", "categorie=scholing", "baan=ja", 90),
+        calibration.constraint("b", "1", "categorie=loopbaan", "baan=ja", 80),
+        calibration.constraint("c", "1", "categorie=loopbaan", "inkomenssituatie=ww", 5),
+        calibration.constraint("d", "1", "", "baan=ja", 86),
+    ]
+    problem, result, assigned = _solve(people, made, {"werknemer": 70, "overig": 30})
+    assert result.unmet == []
+    assert (result.counts.sum(axis=1) == problem.sizes).all()
+    assert claims.matches(_share(assigned, people["categorie"] == "scholing"), 90, 1, "")
+    assert claims.matches(_share(assigned, people["categorie"] == "loopbaan"), 80, 1, "")
+    assert claims.matches(100 * (assigned[people["categorie"] == "loopbaan"] == "ww").mean(), 5, 1, "")
+    assert claims.matches(_share(assigned, slice(None)), 86, 1, "")
+    # the shares sit a tenth of a step inside their interval where the claims allow it
+    assert 89.6 <= _share(assigned, people["categorie"] == "scholing") <= 90.4
+
+
+def test_calibration_stays_with_the_prior_where_the_claims_are_silent():
+    people = _people({"scholing": 1000})
+    made = [calibration.constraint("a", "1", "categorie=scholing", "baan=ja", 90)]
+    _, result, assigned = _solve(people, made, {"werknemer": 85, "ww": 5, "overig": 10})
+    assert result.unmet == []
+    counts = assigned.value_counts()
+    assert counts.get("werknemer_ww", 0) == 0 and counts.get("overige_uitkering", 0) == 0  # not in the prior
+    assert counts["werknemer"] >= 896  # moved up to the claim, no further than its soft interval
+
+
+def test_contradicting_claims_give_up_the_fewest():
+    people = _people({"scholing": 500, "loopbaan": 500})
+    made = [
+        calibration.constraint("a", "1", "categorie=scholing", "baan=ja", 90),
+        calibration.constraint("b", "1", "categorie=loopbaan", "baan=ja", 90),
+        calibration.constraint("total", "1", "", "baan=ja", 80),  # cannot be: both halves are 90
+    ]
+    _, result, assigned = _solve(people, made, {"werknemer": 85, "overig": 15})
+    assert result.unmet == ["total"]
+    assert claims.matches(_share(assigned, people["categorie"] == "scholing"), 90, 1, "")
+
+
+def test_counts_of_employed_are_whole_people():
+    people = _people({"scholing": 1000})
+    made = [calibration.constraint("n", "1", "categorie=scholing; baan=ja", "", 873, unit="aantal")]
+    _, result, assigned = _solve(people, made, {"werknemer": 80, "overig": 20})
+    assert result.unmet == []
+    assert assigned.isin(("werknemer", "werknemer_ww", "werknemer_overige_uitkering")).sum() == 873
+
+
+def test_a_population_count_is_no_constraint_and_a_bad_outcome_is_an_error():
+    assert calibration.constraint("n", "1-2", "categorie=scholing", "", 130354, unit="aantal") is None
+    with pytest.raises(calibration.CalibrationError, match="unknown value"):
+        calibration.constraint("x", "1-2", "", "uren=halve_dagen", 5)
+    with pytest.raises(calibration.CalibrationError, match="unknown variable"):
+        calibration.constraint("x", "1-2", "", "salaris=hoog", 5)
+
+
+def test_plan_type_check_finds_swapped_columns():
+    by_type = {p.plan_type: p for p in register() if p.tranche == 3}
+    sectoral, regional = by_type["sectoraal"], by_type["regionaal"]
+
+    def tidy(rows):
+        return pd.DataFrame(
+            rows, columns=["row", "category", "value", "plan_id", "is_total_row", "is_total_column", "line"]
+        )
+
+    plans = tidy(
+        [
+            ("S", "Vanuit WW-uitkering naar baan", 10.0, sectoral.id, False, False, "1"),
+            ("R", "Vanuit WW-uitkering naar baan", 30.0, regional.id, False, False, "2"),
+        ]
+    )
+    columns = {"Sectoraal": "sectoraal", "Regionaal": "regionaal"}
+
+    def chapter(sect, reg):
+        return tidy(
+            [
+                ("Vanuit WW-uitkering naar baan", "Sectoraal", sect, "", False, False, "9"),
+                ("Vanuit WW-uitkering naar baan", "Regionaal", reg, "", False, False, "9"),
+                ("Totaal", "Sectoraal", sect, "", True, False, "10"),
+                ("Totaal", "Regionaal", reg, "", True, False, "10"),
+            ]
+        )
+
+    spec = {"table": "001/T", "plans": "001/P", "columns": columns}
+    right = {"T": chapter(10.0, 30.0), "P": plans}
+    assert checks.plan_type_check(spec, lambda seed, table: right[table]) == []
+    swapped = {"T": chapter(30.0, 10.0), "P": plans}
+    found = checks.plan_type_check(spec, lambda seed, table: swapped[table])
+    assert {(d.row, d.category, d.published, d.computed) for d in found} == {
+        ("Vanuit WW-uitkering naar baan", "Sectoraal", 30.0, 10.0),
+        ("Vanuit WW-uitkering naar baan", "Regionaal", 10.0, 30.0),
+        ("Totaal", "Sectoraal", 30.0, 10.0),
+        ("Totaal", "Regionaal", 10.0, 30.0),
+    }
+    assert all(d.check == "soort plan" and d.kind == "verschil" for d in found)
