@@ -86,6 +86,24 @@ by_group = arbeidsmarkt.distribution(selection, "doelgroep", "inkomenssituatie",
 tables.participant_shares(by_group, "Inkomenssituatie per doelgroep", label, params.min_cell_size)
 
 # %% [markdown]
+# Tranche 1 en 2: de deelnemers aan leerwerkplekken naar hun situatie vooraf (Figuur 4.11).
+# Tranche 3: sectorale tegenover regionale plannen (Figuur 7.2), met de indeling van het
+# plannenregister (zie de bevinding bij Tabel 7.1).
+
+# %%
+if group == "1-2":
+    start_groups = arbeidsmarkt.distribution(selection[selection["categorie"] == "leerwerkplekken"], "doelgroep",
+                                             "inkomenssituatie", params.min_cell_size, arbeidsmarkt.group_labels(group))
+    title = "Inkomenssituatie van deelnemers aan leerwerkplekken per doelgroep vooraf"
+else:
+    start_groups = arbeidsmarkt.distribution(arbeidsmarkt.with_plan_type(selection), "soort_plan", "inkomenssituatie",
+                                             params.min_cell_size, arbeidsmarkt.PLAN_TYPE_LABELS)
+    title = "Inkomenssituatie per soort plan"
+display(tables.participant_shares(start_groups, title, label, params.min_cell_size))
+figures.show(figures.stacked_shares(start_groups.drop(columns="n"), title, "koppeling deelnemers met UWV-gegevens",
+                                    label), f"Gestapelde staven: {title.lower()}")
+
+# %% [markdown]
 # ## Werkgever, contract en uren
 #
 # Van de deelnemers met een baan als werknemer: werken ze bij dezelfde werkgever als bij de start,
@@ -109,7 +127,29 @@ contract = arbeidsmarkt.distribution(working, "categorie", "contract", params.mi
 hours = arbeidsmarkt.distribution(working, "categorie", "uren", params.min_cell_size,
                                   arbeidsmarkt.category_labels(group))
 display(tables.participant_shares(contract, "Contract (met een baan)", label, params.min_cell_size))
-tables.participant_shares(hours, "Uren (met een baan)", label, params.min_cell_size)
+display(tables.participant_shares(hours, "Uren (met een baan)", label, params.min_cell_size))
+figures.show(figures.stacked_shares(hours.drop(columns="n"), "Aantal vaste contracturen of werkdagen per week",
+                                    "koppeling deelnemers met UWV-gegevens", label),
+             "Gestapelde staven: uren van de werkende deelnemers per thema of type traject")
+
+# %% [markdown]
+# Van wie een nieuwe baan heeft (een andere werkgever dan bij de start): werken ze in vaste dienst
+# (Figuur 4.3, 4.9, 4.13, 7.4)? En, voor leerwerkplekken, de uren naar de situatie vooraf
+# (Figuur 4.14).
+
+# %%
+changers = arbeidsmarkt.distribution(arbeidsmarkt.job_changers(selection), "categorie", "contract",
+                                     params.min_cell_size, arbeidsmarkt.category_labels(group))
+display(tables.participant_shares(changers, "Contract van deelnemers met een nieuwe baan", label,
+                                  params.min_cell_size))
+figures.show(figures.stacked_shares(changers.drop(columns="n"), "Contract van deelnemers met een nieuwe baan",
+                                    "koppeling deelnemers met UWV-gegevens", label),
+             "Gestapelde staven: vast of flexibel contract van baanwisselaars per thema of type traject")
+if group == "1-2":
+    lwp_hours = arbeidsmarkt.distribution(working[working["categorie"] == "leerwerkplekken"], "doelgroep", "uren",
+                                          params.min_cell_size, arbeidsmarkt.group_labels(group))
+    display(tables.participant_shares(lwp_hours, "Uren van werkende deelnemers aan leerwerkplekken per doelgroep",
+                                      label, params.min_cell_size))
 
 # %% [markdown]
 # ## Vergelijking tussen thema's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -177,3 +178,9 @@ def test_synthetic_file_gives_every_participant_claim_the_report_allows(people, 
     differs = ledger[ledger["status"] == claims.STATUS_DIFFERS]
     assert set(differs["claim"]) <= set(claims.explanations())
     assert set(ledger["status"]) <= {claims.STATUS_REPRODUCED, claims.STATUS_DIFFERS}
+
+
+def test_add_months_follows_the_calendar():
+    days = np.array(["2016-01-31", "2015-12-15", "2016-08-31", "2014-03-01"], dtype="datetime64[D]")
+    got = synthetic.add_months(days, np.array([1, 3, 6, 18]))
+    assert [str(d) for d in got] == ["2016-02-29", "2016-03-15", "2017-02-28", "2015-09-01"]

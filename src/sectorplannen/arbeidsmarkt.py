@@ -70,8 +70,25 @@ def distribution(
     return table
 
 
+PLAN_TYPE_LABELS = {"sectoraal": "Sectorale plannen", "regionaal": "Regionale plannen"}
+
+
 def employed(people: pd.DataFrame) -> pd.DataFrame:
     return people[people["inkomenssituatie"].isin(EMPLOYED)]
+
+
+def job_changers(people: pd.DataFrame) -> pd.DataFrame:
+    """Participants with a job at another employer than at the start (Figuur 4.3, 4.9, 7.4)."""
+    working = employed(people)
+    return working[working["werkgever"].isin(["andere_werkgever_zelfde_sector", "andere_sector"])]
+
+
+def with_plan_type(people: pd.DataFrame) -> pd.DataFrame:
+    """The participants with a column ``soort_plan`` (sectoraal, regionaal) from the plan register."""
+    from sectorplannen.plans import register
+
+    plan_type = {p.id: p.plan_type for p in register()}
+    return people.assign(soort_plan=people["plan_id"].map(plan_type))
 
 
 def against_all(people: pd.DataFrame, tranche_group: str, min_cell: int) -> pd.DataFrame:

@@ -122,15 +122,20 @@ def over_time(frame: pd.DataFrame, title: str, source: str, ylabel: str, subtitl
 
 
 def stacked_shares(shares: pd.DataFrame, title: str, source: str, label: str):
-    """100%-stacked bars of shares per group (Figuur 4.1 and the like); suppressed cells left out."""
+    """100%-stacked bars of shares per group (Figuur 4.1 and the like); suppressed cells left out.
+    The legend sits under the axis label, in a band of fixed height whatever the number of bars."""
     data = shares.fillna(0.0)
-    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.45 * len(data) + 1.6)))
-    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]])
+    legend_rows = -(-data.shape[1] // 3)
+    bottom = 0.55 + 0.22 * legend_rows  # inches: axis label, legend, source line
+    height = 0.45 * len(data) + 1.2 + bottom
+    fig, ax = plt.subplots(figsize=(8.0, height))
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]], legend=False)
     style.percent_axis(ax.xaxis)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Aandeel deelnemers")
     ax.set_ylabel("")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.2 / height), ncol=3, fontsize=8)
     style.titled(ax, title, source, subtitle=label)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, bottom / height, 1, 1))
     return fig

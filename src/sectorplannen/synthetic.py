@@ -54,6 +54,15 @@ ASSUMPTIONS = {
 }
 
 
+def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """``days + months`` as the calendar does it (31 January + 1 month = 28/29 February), vectorised."""
+    first = days.astype("datetime64[M]")
+    offset = days - first.astype("datetime64[D]")
+    target = first + months.astype("timedelta64[M]")
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(target.astype("datetime64[D]") + offset, last)
+
+
 def two_margin_table(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
     """Whole-unit table whose row sums are ``rows`` and column sums are ``columns`` (equal totals),
     as close as possible to independence (controlled rounding)."""
@@ -177,7 +186,7 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
     start3 = pd.Timestamp("2016-06-01") + pd.to_timedelta(rng.integers(0, 18 * 30, len(out)), unit="D")
     out["start"] = np.where(early, start12, start3)
     months = np.where(early, rng.integers(3, 19, len(out)), rng.integers(3, 13, len(out)))
-    out["einde"] = [s + pd.DateOffset(months=int(m)) for s, m in zip(out["start"], months, strict=True)]
+    out["einde"] = add_months(out["start"].to_numpy("datetime64[D]"), months)
     return out
 
 
@@ -201,8 +210,10 @@ class Target:
             if key == "baanwisselaar":
                 changed = people["werkgever"].isin(["andere_werkgever_zelfde_sector", "andere_sector"])
                 mask &= changed if value == "ja" else ~changed
+            elif people[key].dtype == bool:
+                mask &= people[key] == (str(value).lower() in ("true", "ja", "1"))
             else:
-                mask &= people[key].astype(str) == str(value)
+                mask &= people[key] == value
         return mask
 
 
@@ -277,6 +288,7 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
 
     claims = calibration.constraints() if claims is None else claims
     masks = calibration.attribute_masks(people, claims)
+    people = people.astype({c: "category" for c in ("plan_id", "categorie", "maatregel", "doelgroep")})
     frames, unmet = [], []
     later = None
     for peildatum in reversed(PEILDATA):  # 2019 first: earlier dates stay as close to it as the claims allow
