@@ -35,3 +35,23 @@ def rewrite_cell(csv_path: Path, row_match: dict, column: str, new_value: str) -
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def broken_notebook(folder: Path, name: str, source: str = "inhoud") -> Path:
+    """A copy of a chapter notebook with a last cell that raises ``RuntimeError('kapot')``."""
+    import json
+
+    nb = json.loads((paths.ROOT / "notebooks" / f"{source}.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "kapot",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('kapot')",
+        }
+    )
+    path = folder / f"{name}.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import nbformat
 import pandas as pd
 import pytest
+from conftest import broken_notebook
 
 from sectorplannen import paths, report
 
@@ -88,19 +87,7 @@ def test_rerun_with_other_parameters_does_not_overwrite(built):
 
 @pytest.mark.notebook
 def test_failing_chapter_names_chapter_cell_and_error(tmp_path, monkeypatch):
-    source = paths.ROOT / "notebooks" / "inhoud.ipynb"
-    nb = json.loads(source.read_text(encoding="utf-8"))
-    nb["cells"].append(
-        {
-            "cell_type": "code",
-            "id": "kapot",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "raise RuntimeError('kapot')",
-        }
-    )
-    (tmp_path / "kapot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    broken_notebook(tmp_path, "kapot")
     monkeypatch.setattr(report, "NOTEBOOKS", tmp_path)
     chapter = report.Chapter("kapot", 2, "test", {"tranche": "1-2"})
     with pytest.raises(report.ChapterFailed, match=r"chapter 2 \(kapot.*failed in cell \d+: RuntimeError: kapot"):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 
 import nbformat
 import pytest
+from conftest import broken_notebook
 
 from sectorplannen import paths, report
 from sectorplannen.cli import main
@@ -68,18 +68,7 @@ def test_changed_input_makes_the_chapter_stale(small_built, tmp_path, monkeypatc
 
 def test_failing_chapter_keeps_the_previous_good_html(small_built, tmp_path, monkeypatch):
     good = small_built.read_bytes()
-    nb = json.loads((paths.ROOT / "notebooks" / "inhoud.ipynb").read_text(encoding="utf-8"))
-    nb["cells"].append(
-        {
-            "cell_type": "code",
-            "id": "kapot",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "raise RuntimeError('kapot')",
-        }
-    )
-    (tmp_path / "inhoud.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    broken_notebook(tmp_path, "inhoud")
     monkeypatch.setattr(report, "NOTEBOOKS", tmp_path)
     with pytest.raises(report.ChapterFailed, match=r"chapter 5 \(inhoud.*failed in cell \d+: RuntimeError: kapot"):
         report.build([SMALL], jobs=1, force=True, log=lambda _: None)
