@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sectorplannen import cohort, describe, disclosure, published
-from sectorplannen.participants import CONTRACT, DOELGROEPEN, EMPLOYED, INKOMENSSITUATIE, UREN, WERKGEVER
+from sectorplannen.participants import CONTRACT, DOELGROEPEN, EMPLOYED, INKOMENSSITUATIE, JOB_CHANGERS, UREN, WERKGEVER
 
 LABELS = {
     "inkomenssituatie": INKOMENSSITUATIE,
@@ -39,16 +39,8 @@ def participants_table(people: pd.DataFrame, tranche_group: str, min_cell: int) 
         rows = people["doelgroep"].map(group_labels("1-2")).rename("Doelgroep vooraf")
         cols = people["categorie"].map(category_labels("1-2")).rename("Thema")
     else:
-        from sectorplannen.plans import register
-
-        plan_type = {p.id: p.plan_type for p in register()}
         rows = people["categorie"].map(category_labels("3")).rename("Doel(groep)")
-        cols = (
-            people["plan_id"]
-            .map(plan_type)
-            .map({"sectoraal": "Sectorale plannen", "regionaal": "Regionale plannen"})
-            .rename("Soort plan")
-        )
+        cols = with_plan_type(people)["soort_plan"].map(PLAN_TYPE_LABELS).rename("Soort plan")
     counts = disclosure.crosstab(rows, cols, min_cell)
     counts["Totaal"] = rows.value_counts().reindex(counts.index)
     counts.loc["Totaal"] = [*list(cols.value_counts().reindex(counts.columns[:-1])), len(people)]
@@ -80,15 +72,14 @@ def employed(people: pd.DataFrame) -> pd.DataFrame:
 def job_changers(people: pd.DataFrame) -> pd.DataFrame:
     """Participants with a job at another employer than at the start (Figuur 4.3, 4.9, 7.4)."""
     working = employed(people)
-    return working[working["werkgever"].isin(["andere_werkgever_zelfde_sector", "andere_sector"])]
+    return working[working["werkgever"].isin(JOB_CHANGERS)]
 
 
 def with_plan_type(people: pd.DataFrame) -> pd.DataFrame:
     """The participants with a column ``soort_plan`` (sectoraal, regionaal) from the plan register."""
     from sectorplannen.plans import register
 
-    plan_type = {p.id: p.plan_type for p in register()}
-    return people.assign(soort_plan=people["plan_id"].map(plan_type))
+    return people.assign(soort_plan=people["plan_id"].map(register().plan_types()))
 
 
 def against_all(people: pd.DataFrame, tranche_group: str, min_cell: int) -> pd.DataFrame:

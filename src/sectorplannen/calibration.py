@@ -33,7 +33,7 @@ from scipy import optimize, sparse
 
 from sectorplannen import claims as claims_module
 from sectorplannen import cohort as cohort_module
-from sectorplannen.participants import CONTRACT, EMPLOYED, INKOMENSSITUATIE, UREN, WERKGEVER
+from sectorplannen.participants import CONTRACT, EMPLOYED, INKOMENSSITUATIE, JOB_CHANGERS, UREN, WERKGEVER
 
 VARIABLES = {
     "inkomenssituatie": tuple(INKOMENSSITUATIE),
@@ -41,7 +41,6 @@ VARIABLES = {
     "contract": tuple(CONTRACT),
     "uren": tuple(UREN),
 }
-JOB_CHANGERS = ("andere_werkgever_zelfde_sector", "andere_sector")
 # Cohort keys that are conditions on an outcome variable.
 OUTCOME_KEYS = {"baan": ("inkomenssituatie", EMPLOYED), "baanwisselaar": ("werkgever", JOB_CHANGERS)}
 # Cohort keys that are attributes of the person (cells are split on them when a claim uses them).

@@ -310,7 +310,7 @@ def plan_type_check(spec: dict, load) -> list[Discrepancy]:
     that type, row by row (rows matched on category)."""
     from sectorplannen.plans import register
 
-    plan_type = {p.id: p.plan_type for p in register()}
+    plan_type = register().plan_types()
     table = load(*_split(spec["table"]))
     plans = load(*_split(spec["plans"]))
     plans = plans[~plans["is_total_row"] & ~plans["is_total_column"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sectorplannen.participants import EMPLOYED
+from sectorplannen.participants import EMPLOYED, JOB_CHANGERS
 from sectorplannen.plans import register
 
 # Footnote ** at Figuur 4.2 (r. 2149-2151): left out of the sector-mobility figures.
@@ -58,7 +58,7 @@ def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     unknown = set(cohort) - set(KEYS)
     if unknown:
         raise CohortError(f"unknown cohort key(s) {', '.join(sorted(unknown))}; valid: {', '.join(KEYS)}")
-    plan_type = {p.id: p.plan_type for p in register()}
+    plan_type = register().plan_types()
     peildatum = str(cohort.get("peildatum", "2019"))
     if peildatum not in ("2017", "2018", "2019"):
         raise CohortError(f"peildatum must be 2017, 2018 or 2019, not {peildatum!r}")
@@ -81,7 +81,7 @@ def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     if cohort.get("baan") == "ja":
         mask &= people["inkomenssituatie"].isin(EMPLOYED)
     if cohort.get("baanwisselaar") == "ja":
-        mask &= people["werkgever"].isin(["andere_werkgever_zelfde_sector", "andere_sector"])
+        mask &= people["werkgever"].isin(JOB_CHANGERS)
     if cohort.get("excl_overstijgend") == "ja":
         mask &= ~people["plan_id"].isin(CROSS_SECTOR_PLANS)
     excluded = cohort.get("exclude_plans") or ()

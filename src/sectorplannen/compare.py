@@ -64,14 +64,13 @@ def adjusted(people: pd.DataFrame, outcome: pd.Series, by: str = "categorie") ->
     """Logit of the outcome on the groups, adjusted for target group, age group and plan type:
     the average marginal difference in points of each group against the reference (the largest
     group), with a 95% interval."""
-    plans = {p.id: p for p in register()}
     data = pd.DataFrame(
         {
             "y": outcome.loc[people.index].astype(int).to_numpy(),
             "groep": people[by].to_numpy(),
             "doelgroep": people["doelgroep"].to_numpy(),
             "jong": people["jong"].astype(int).to_numpy(),
-            "plantype": people["plan_id"].map(lambda p: plans[p].plan_type).to_numpy(),
+            "plantype": people["plan_id"].map(register().plan_types()).to_numpy(),
         }
     )
     reference = data["groep"].value_counts().index[0]

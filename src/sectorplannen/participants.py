@@ -27,6 +27,7 @@ INKOMENSSITUATIE = {
     "overig": "Overig",
 }
 EMPLOYED = ("werknemer", "werknemer_ww", "werknemer_overige_uitkering")
+JOB_CHANGERS = ("andere_werkgever_zelfde_sector", "andere_sector")  # employed elsewhere than at the start
 BENEFIT = ("werknemer_ww", "werknemer_overige_uitkering", "ww", "overige_uitkering")
 WERKGEVER = {
     "zelfde_werkgever": "Zelfde werkgever",

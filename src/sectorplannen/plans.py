@@ -129,6 +129,10 @@ class PlanRegister:
         except KeyError:
             raise UnknownPlanError(f"unknown plan id {plan_id!r}") from None
 
+    def plan_types(self) -> dict[str, str]:
+        """Plan id -> plan type (``sectoraal`` or ``regionaal``), to map a column of plan ids."""
+        return {plan.id: plan.plan_type for plan in self.plans}
+
     def in_group(self, tranche_group: str, include_withdrawn: bool = False) -> list[Plan]:
         """Plans of a tranche group: '1', '2', '1-2' or '3' (carried out, unless asked otherwise)."""
         if tranche_group not in TRANCHE_GROUPS:

@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 from sectorplannen import paths, published
-from sectorplannen.participants import COLUMNS, DOELGROEPEN, EMPLOYED, NOT_EMPLOYED, PEILDATA, SYNTHETIC
+from sectorplannen.participants import COLUMNS, DOELGROEPEN, EMPLOYED, JOB_CHANGERS, NOT_EMPLOYED, PEILDATA, SYNTHETIC
 from sectorplannen.plans import register
 
 SEED = 20190531
@@ -178,7 +178,7 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
         frames.append(people)
     out = pd.concat(frames, ignore_index=True)
     out["tranche"] = out["plan_id"].map(lambda p: plans[p].tranche)
-    out["plantype"] = out["plan_id"].map(lambda p: plans[p].plan_type)
+    out["plantype"] = out["plan_id"].map(register().plan_types())
     out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
     out.insert(0, "deelnemer_id", [f"S{i:06d}" for i in range(1, len(out) + 1)])
     early = out["tranche"] < 3
@@ -208,7 +208,7 @@ class Target:
         mask = people["tranche"].isin([1, 2] if self.tranche == "1-2" else [3])
         for key, value in self.cohort.items():
             if key == "baanwisselaar":
-                changed = people["werkgever"].isin(["andere_werkgever_zelfde_sector", "andere_sector"])
+                changed = people["werkgever"].isin(JOB_CHANGERS)
                 mask &= changed if value == "ja" else ~changed
             elif people[key].dtype == bool:
                 mask &= people[key] == (str(value).lower() in ("true", "ja", "1"))
