@@ -68,19 +68,7 @@ def participant_scaling(factors=(1, 10, 100)) -> list[tuple[int, float]]:
     from sectorplannen import cohort, describe, participants
 
     people = participants.load("synthetic")
-    base = people[people["peildatum"] == "2019-05-31"].copy()
-    for column in (
-        "plan_id",
-        "categorie",
-        "maatregel",
-        "doelgroep",
-        "peildatum",
-        "inkomenssituatie",
-        "werkgever",
-        "contract",
-        "uren",
-    ):
-        base[column] = base[column].astype("category")
+    base = participants.with_categories(people[people["peildatum"] == "2019-05-31"])
     out = []
     for factor in factors:
         frame = pd.concat([base] * factor, ignore_index=True) if factor > 1 else base

@@ -335,9 +335,9 @@ class ParticipantIndicators(TableIndicators):
     }
 
     def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=()):
-        # Categorical text columns: a ledger selects some 200 cohorts from 780 thousand rows.
-        text = [c for c in people.columns if people[c].dtype == object and c != "deelnemer_id"]
-        self.people = people.astype({c: "category" for c in text})
+        from sectorplannen.participants import with_categories
+
+        self.people = with_categories(people)  # a ledger selects some 200 cohorts from 780 thousand rows
         self.tranche = tranche
         self.exclude_plans = tuple(exclude_plans)
 

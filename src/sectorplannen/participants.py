@@ -73,6 +73,13 @@ COLUMNS = [
 SYNTHETIC = paths.DATA / "synthetic" / "deelnemers.csv"
 
 
+def with_categories(people: pd.DataFrame) -> pd.DataFrame:
+    """The text columns (all but the participant id) as categoricals: selecting cohorts from
+    hundreds of thousands of rows is several times faster on categories than on strings."""
+    text = [c for c in people.columns if people[c].dtype == object and c != "deelnemer_id"]
+    return people.astype({c: "category" for c in text})
+
+
 class ParticipantDataError(ValueError):
     """A participant file that does not follow the schema (names file, row and column)."""
 

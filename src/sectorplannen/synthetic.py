@@ -31,7 +31,16 @@ import pandas as pd
 import yaml
 
 from sectorplannen import paths, published
-from sectorplannen.participants import COLUMNS, DOELGROEPEN, EMPLOYED, JOB_CHANGERS, NOT_EMPLOYED, PEILDATA, SYNTHETIC
+from sectorplannen.participants import (
+    COLUMNS,
+    DOELGROEPEN,
+    EMPLOYED,
+    JOB_CHANGERS,
+    NOT_EMPLOYED,
+    PEILDATA,
+    SYNTHETIC,
+    with_categories,
+)
 from sectorplannen.plans import register
 
 SEED = 20190531
@@ -287,8 +296,8 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
     from sectorplannen import calibration
 
     claims = calibration.constraints() if claims is None else claims
+    people = with_categories(people)
     masks = calibration.attribute_masks(people, claims)
-    people = people.astype({c: "category" for c in ("plan_id", "categorie", "maatregel", "doelgroep")})
     frames, unmet = [], []
     later = None
     for peildatum in reversed(PEILDATA):  # 2019 first: earlier dates stay as close to it as the claims allow
