@@ -25,7 +25,7 @@ Which people of a cell get which value is a seeded random draw.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -91,9 +91,9 @@ class Constraint:
     step_size: float
     qualifier: str
     scale: float
-    variable: str = field(default="")
 
-    def step(self) -> str:
+    @property
+    def variable(self) -> str:
         """The outcome variable whose assignment decides this claim (the last one it involves)."""
         involved = [OUTCOME_KEYS[key][0] for key in self.cohort if key in OUTCOME_KEYS]
         if self.outcome is not None:
@@ -154,8 +154,7 @@ def constraint(
     made = Constraint(
         claim, tranche, peildatum, selection, outcome, low, high, soft_low, soft_high, published, step, qualifier, scale
     )
-    variable = made.step()
-    return Constraint(**{**made.__dict__, "variable": variable}) if variable else None
+    return made if made.variable else None
 
 
 def constraints(chapter_file: str = "arbeidsmarktpositie", claims_dir=None) -> list[Constraint]:
@@ -293,19 +292,18 @@ def solve(problem: Problem, time_limit: float = 60.0) -> Result:
     """The whole-person counts per cell and value closest to the prior that meet the claims."""
     n_cells, n_values = problem.prior.shape
     n_x = n_cells * n_values
-    widths = []
-    for width in SEGMENT_WIDTHS:
-        base = problem.prior.ravel() + 0.01 * np.repeat(problem.sizes, n_values)
-        widths.append(np.minimum(width * base, np.repeat(problem.sizes, n_values)))
+    cell_size = np.repeat(problem.sizes, n_values)  # per x: the size of its cell
+    base = problem.prior.ravel() + 0.01 * cell_size
+    widths = [np.minimum(width * base, cell_size) for width in SEGMENT_WIDTHS]
     n_seg = len(SEGMENT_WIDTHS)
-    # variables: x (n_x), up segments (n_seg * n_x), down segments (n_seg * n_x), slacks (2 per claim)
+    # variables: x (n_x), up segments (n_seg * n_x), down segments (n_seg * n_x), five slacks per claim
     n_claims = len(problem.rows)
     n_slack = 5 * n_claims  # per claim: soft low, soft high, hard low, hard high, missed (binary)
     first_slack = n_x * (1 + 2 * n_seg)
     n_vars = first_slack + n_slack
     cost = np.zeros(n_vars)
     upper = np.full(n_vars, np.inf)
-    upper[:n_x] = np.repeat(problem.sizes, n_values)
+    upper[:n_x] = cell_size
     for j, (width, price) in enumerate(zip(widths, SEGMENT_COSTS, strict=True)):
         for direction in (0, 1):
             start = n_x * (1 + direction * n_seg + j)

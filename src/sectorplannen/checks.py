@@ -312,21 +312,17 @@ def plan_type_check(spec: dict, load) -> list[Discrepancy]:
 
     plan_type = register().plan_types()
     table = load(*_split(spec["table"]))
+    table = table.assign(_category=_axis(table["row"]).values)  # rows are categories here
     plans = load(*_split(spec["plans"]))
     plans = plans[~plans["is_total_row"] & ~plans["is_total_column"]]
-    plans = plans.assign(
-        _type=plans["plan_id"].map(plan_type), _row="totaal", _category=_axis(plans["category"]).values
-    )
+    plans = plans.assign(_type=plans["plan_id"].map(plan_type), _category=_axis(plans["category"]).values)
     by_category = plans.groupby(["_category", "_type"])["value"].sum(min_count=1)
     by_type = plans.groupby("_type")["value"].sum(min_count=1)
     out = []
     for column, kind in spec["columns"].items():
         cells = table[table["category"] == column]
         for _, cell in cells.iterrows():
-            if cell["is_total_row"]:
-                expected = by_type.get(kind)
-            else:
-                expected = by_category.get((_axis(pd.Series([cell["row"]])).iloc[0], kind))
+            expected = by_type.get(kind) if cell["is_total_row"] else by_category.get((cell["_category"], kind))
             if expected is None or pd.isna(cell["value"]) or abs(float(cell["value"]) - float(expected)) <= EPSILON:
                 continue
             out.append(
