@@ -9,77 +9,45 @@ from sectorplannen import style
 SOURCE_DECLARATIONS = "Beschikkingen en einddeclaraties sectorplannen (Bijlage A), bewerking sectorplannen-project"
 
 
+def _labelled(frame: pd.DataFrame, columns: dict[str, tuple[str, callable]], caption: str, source: str):
+    """The ``columns`` of ``frame`` (name -> Dutch header and number format), styled."""
+    view = frame[list(columns)].rename(columns={name: header for name, (header, _) in columns.items()})
+    return style.table(view, dict(columns.values()), caption, source)
+
+
 def participants(frame: pd.DataFrame, caption: str):
     """Tabel 3.1 / 6.1: planned and realised participants per category."""
-    view = frame[["deelnemers_gepland", "deelnemers_gerealiseerd", "realisatie_deelnemers", "deelnemers_aandeel"]]
-    view = view.rename(
-        columns={
-            "deelnemers_gepland": "Gepland aantal deelnemers",
-            "deelnemers_gerealiseerd": "Gerealiseerd aantal deelnemers",
-            "realisatie_deelnemers": "Percentage bereikt",
-            "deelnemers_aandeel": "Aandeel in gerealiseerde deelnemers",
-        }
-    )
-    return style.table(
-        view,
-        {
-            "Gepland aantal deelnemers": style.getal,
-            "Gerealiseerd aantal deelnemers": style.getal,
-            "Percentage bereikt": style.procent,
-            "Aandeel in gerealiseerde deelnemers": style.procent,
-        },
-        caption,
-        SOURCE_DECLARATIONS,
-    )
+    columns = {
+        "deelnemers_gepland": ("Gepland aantal deelnemers", style.getal),
+        "deelnemers_gerealiseerd": ("Gerealiseerd aantal deelnemers", style.getal),
+        "realisatie_deelnemers": ("Percentage bereikt", style.procent),
+        "deelnemers_aandeel": ("Aandeel in gerealiseerde deelnemers", style.procent),
+    }
+    return _labelled(frame, columns, caption, SOURCE_DECLARATIONS)
 
 
 def budget(frame: pd.DataFrame, caption: str):
     """Tabel 3.2 / 6.2: planned and spent budget per category."""
-    view = frame[["budget_gepland", "budget_besteed", "realisatie_budget", "budget_aandeel"]]
-    view = view.rename(
-        columns={
-            "budget_gepland": "Gepland budget",
-            "budget_besteed": "Gerealiseerd budget",
-            "realisatie_budget": "Percentage bereikt",
-            "budget_aandeel": "Aandeel in besteed budget",
-        }
-    )
-    return style.table(
-        view,
-        {
-            "Gepland budget": style.euro,
-            "Gerealiseerd budget": style.euro,
-            "Percentage bereikt": style.procent,
-            "Aandeel in besteed budget": style.procent,
-        },
-        caption,
-        SOURCE_DECLARATIONS,
-    )
+    columns = {
+        "budget_gepland": ("Gepland budget", style.euro),
+        "budget_besteed": ("Gerealiseerd budget", style.euro),
+        "realisatie_budget": ("Percentage bereikt", style.procent),
+        "budget_aandeel": ("Aandeel in besteed budget", style.procent),
+    }
+    return _labelled(frame, columns, caption, SOURCE_DECLARATIONS)
 
 
 def funding(frame: pd.DataFrame, caption: str):
     """Tabel 3.3 / 6.3: funding per plan, incl. overhead."""
-    view = frame.rename(
-        columns={
-            "rijk": "Rijksoverheid",
-            "sector": "Sector",
-            "totaal": "Totaal",
-            "aandeel_sector": "Aandeel sector (gedrukt)",
-            "aandeel_sector_berekend": "Aandeel sector (berekend)",
-        }
-    )
-    return style.table(
-        view,
-        {
-            "Rijksoverheid": style.euro,
-            "Sector": style.euro,
-            "Totaal": style.euro,
-            "Aandeel sector (gedrukt)": style.procent,
-            "Aandeel sector (berekend)": style.procent,
-        },
-        caption,
-        "Einddeclaraties sectorplannen (Tabel 3.3 / 6.3), bewerking sectorplannen-project",
-    )
+    columns = {
+        "rijk": ("Rijksoverheid", style.euro),
+        "sector": ("Sector", style.euro),
+        "totaal": ("Totaal", style.euro),
+        "aandeel_sector": ("Aandeel sector (gedrukt)", style.procent),
+        "aandeel_sector_berekend": ("Aandeel sector (berekend)", style.procent),
+    }
+    source = "Einddeclaraties sectorplannen (Tabel 3.3 / 6.3), bewerking sectorplannen-project"
+    return _labelled(frame, columns, caption, source)
 
 
 def plans(frame: pd.DataFrame, caption: str, money: bool = False):
