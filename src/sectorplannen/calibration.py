@@ -33,22 +33,9 @@ from scipy import optimize, sparse
 
 from sectorplannen import claims as claims_module
 from sectorplannen import cohort as cohort_module
-from sectorplannen.participants import (
-    CONTRACT,
-    EMPLOYED,
-    INKOMENSSITUATIE,
-    JOB_CHANGERS,
-    UREN,
-    WERKGEVER,
-    with_categories,
-)
+from sectorplannen.participants import EMPLOYED, JOB_CHANGERS, OUTCOMES, OutcomeError, outcome_values, with_categories
 
-VARIABLES = {
-    "inkomenssituatie": tuple(INKOMENSSITUATIE),
-    "werkgever": tuple(WERKGEVER),
-    "contract": tuple(CONTRACT),
-    "uren": tuple(UREN),
-}
+VARIABLES = OUTCOMES  # assigned in this order
 # Cohort keys that are conditions on an outcome variable.
 OUTCOME_KEYS = {"baan": ("inkomenssituatie", EMPLOYED), "baanwisselaar": ("werkgever", JOB_CHANGERS)}
 # Cohort keys that are attributes of the person (cells are split on them when a claim uses them).
@@ -107,21 +94,10 @@ class Constraint:
 
 
 def _outcome(column: str) -> tuple[str, tuple[str, ...]]:
-    from sectorplannen.indicators import ParticipantIndicators
-
-    variable, _, values = column.partition("=")
-    wanted = tuple(v.strip() for v in values.split("|"))
-    if variable in ParticipantIndicators.DERIVED:
-        source, members = ParticipantIndicators.DERIVED[variable]
-        if wanted == ("ja",):
-            return source, tuple(members)
-        return source, tuple(v for v in VARIABLES[source] if v not in members)
-    if variable not in VARIABLES:
-        raise CalibrationError(f"claim outcome {column!r}: unknown variable {variable!r}")
-    unknown = [v for v in wanted if v not in VARIABLES[variable]]
-    if unknown:
-        raise CalibrationError(f"claim outcome {column!r}: unknown value(s) {', '.join(unknown)}")
-    return variable, wanted
+    try:
+        return outcome_values(column)
+    except OutcomeError as exc:
+        raise CalibrationError(f"claim {exc}") from None
 
 
 def constraint(

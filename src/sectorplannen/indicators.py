@@ -9,7 +9,6 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 from __future__ import annotations
 
 import math
-import typing
 
 import pandas as pd
 
@@ -328,12 +327,6 @@ class Indicators(TableIndicators):
 class ParticipantIndicators(TableIndicators):
     """Statistics of chapters 4 and 7, from a participant file (synthetic or a real extract)."""
 
-    DERIVED: typing.ClassVar[dict] = {
-        "baan": ("inkomenssituatie", ("werknemer", "werknemer_ww", "werknemer_overige_uitkering")),
-        "uitkering": ("inkomenssituatie", ("werknemer_ww", "werknemer_overige_uitkering", "ww", "overige_uitkering")),
-        "alleen_uitkering": ("inkomenssituatie", ("ww", "overige_uitkering")),
-    }
-
     def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=()):
         from sectorplannen.participants import with_categories
 
@@ -352,17 +345,15 @@ class ParticipantIndicators(TableIndicators):
 
     def outcome(self, frame: pd.DataFrame, column: str | None) -> pd.Series:
         """Boolean: does each participant have the outcome ``variable=value|value``?"""
+        from sectorplannen.participants import OutcomeError, outcome_values
+
         if not column or "=" not in column:
             raise NotComputable(f"uitkomst {column!r} is niet variabele=waarde")
-        variable, _, values = column.partition("=")
-        wanted = tuple(v.strip() for v in values.split("|"))
-        if variable in self.DERIVED:
-            source, members = self.DERIVED[variable]
-            hit = frame[source].isin(members)
-            return hit if wanted == ("ja",) else ~hit
-        if variable not in ("inkomenssituatie", "werkgever", "contract", "uren"):
-            raise NotComputable(f"onbekende uitkomstvariabele {variable!r}")
-        return frame[variable].isin(wanted)
+        try:
+            variable, values = outcome_values(column)
+        except OutcomeError:
+            raise NotComputable(f"onbekende uitkomst {column!r}") from None
+        return frame[variable].isin(values)
 
     def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
         """Participant statistics from the file; any other statistic from the plan-level data."""

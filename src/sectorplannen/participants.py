@@ -44,6 +44,19 @@ UREN = {
     "voltijd": "Voltijd",
 }
 PART_TIME = ("minder_dan_12_uur", "twee_drie_dagen", "vier_dagen")
+# The outcome variables with their values, in the order the synthetic file assigns them.
+OUTCOMES = {
+    "inkomenssituatie": tuple(INKOMENSSITUATIE),
+    "werkgever": tuple(WERKGEVER),
+    "contract": tuple(CONTRACT),
+    "uren": tuple(UREN),
+}
+# Outcomes the claims name that are a set of values of one variable (``baan=ja``).
+DERIVED_OUTCOMES = {
+    "baan": ("inkomenssituatie", EMPLOYED),
+    "uitkering": ("inkomenssituatie", BENEFIT),
+    "alleen_uitkering": ("inkomenssituatie", ("ww", "overige_uitkering")),
+}
 NOT_EMPLOYED = "geen"
 DOELGROEPEN = {
     "1-2": {
@@ -71,6 +84,28 @@ COLUMNS = [
     "uren",
 ]
 SYNTHETIC = paths.DATA / "synthetic" / "deelnemers.csv"
+
+
+class OutcomeError(ValueError):
+    """An outcome (``variable=value|value``) with an unknown variable or value."""
+
+
+def outcome_values(column: str) -> tuple[str, tuple[str, ...]]:
+    """``baan=ja``, ``werkgever=a|b`` -> the outcome variable and the values that count as a hit
+    (a derived outcome other than ``ja`` counts the other values of its variable)."""
+    variable, _, values = column.partition("=")
+    wanted = tuple(v.strip() for v in values.split("|"))
+    if variable in DERIVED_OUTCOMES:
+        source, members = DERIVED_OUTCOMES[variable]
+        if wanted == ("ja",):
+            return source, tuple(members)
+        return source, tuple(v for v in OUTCOMES[source] if v not in members)
+    if variable not in OUTCOMES:
+        raise OutcomeError(f"outcome {column!r}: unknown variable {variable!r}")
+    unknown = [v for v in wanted if v not in OUTCOMES[variable]]
+    if unknown:
+        raise OutcomeError(f"outcome {column!r}: unknown value(s) {', '.join(unknown)}")
+    return variable, wanted
 
 
 def with_categories(people: pd.DataFrame) -> pd.DataFrame:
