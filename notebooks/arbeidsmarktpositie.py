@@ -29,26 +29,28 @@
 tranche = "1-2"  # "1-2" of "3" (of "1" / "2" afzonderlijk)
 measurement_date = "2019"  # peildatum: 2017, 2018 of 2019 (31 mei)
 exclude_plans = []  # plannen (naam of id) die buiten beschouwing blijven, bijv. ["Bouw", "VVT", "Energieproductie"]
-min_cell_size = 10  # kleinste cel die getoond mag worden
+min_cell_size = 10  # kleinste cel die getoond mag worden (niet lager dan 10 zonder min_cell_override)
+min_cell_override = ""  # reden (bijv. toestemming van de beheerder) om toch een kleinere celgrootte te gebruiken
 data_source = "synthetic"  # "synthetic" of het pad van een echt deelnemersbestand buiten de repository
 
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import arbeidsmarkt, claims, figures, narrative, participants, report, style, tables
-from sectorplannen.indicators import ParticipantIndicators
+from sectorplannen import arbeidsmarkt, figures, narrative, participants, report, style, tables
 from sectorplannen.params import validate_participant
 
-params = validate_participant(tranche, measurement_date, exclude_plans, min_cell_size, data_source)
+params = validate_participant(tranche, measurement_date, exclude_plans, min_cell_size, data_source,
+                              min_cell_override=min_cell_override)
 chapter = report.chapter_for("arbeidsmarktpositie", {
     "tranche": tranche, "measurement_date": params.measurement_date, "exclude_plans": list(params.exclude_plans),
-    "min_cell_size": min_cell_size, "data_source": data_source})
+    "min_cell_size": min_cell_size, "min_cell_override": min_cell_override, "data_source": data_source})
 style.apply()
 people = participants.load(params.data_source)
-selection = arbeidsmarkt.select(people, params)
+results = arbeidsmarkt.compute(people, params)  # every table, comparison and ledger value, disclosure-controlled
 group = params.tranche_group
 label = "SYNTHETISCHE GEGEVENS" if params.synthetic else "vertrouwelijk deelnemersbestand"
-display(Markdown(narrative.participant_banner(chapter, params, len(selection))))
+display(Markdown(narrative.participant_banner(chapter, params, results.n)))
+display(Markdown(narrative.disclosure_sentence(results.audit)))
 
 # %% [markdown]
 # ## Deelnemers naar doelgroep
@@ -56,8 +58,7 @@ display(Markdown(narrative.participant_banner(chapter, params, len(selection))))
 # Het aantal deelnemers met een BSN-registratie, zoals Tabel 4.1 en 7.1.
 
 # %%
-counts = arbeidsmarkt.participants_table(selection, group, params.min_cell_size)
-tables.participant_table(counts, "Aantal deelnemers per doelgroep en thema" if group == "1-2"
+tables.participant_table(results.participants, "Aantal deelnemers per doelgroep en thema" if group == "1-2"
                          else "Aantal deelnemers per doel(groep) en soort plan", label, params.min_cell_size)
 
 # %% [markdown]
@@ -67,8 +68,7 @@ tables.participant_table(counts, "Aantal deelnemers per doelgroep en thema" if g
 # gepensioneerden, personen zonder inkomen en personen die niet meer in Nederland wonen.
 
 # %%
-income = arbeidsmarkt.distribution(selection, "categorie", "inkomenssituatie", params.min_cell_size,
-                                   arbeidsmarkt.category_labels(group))
+income = results.shares["inkomen"]
 display(tables.participant_shares(income, f"Inkomenssituatie op 31 mei {params.measurement_date}", label,
                                   params.min_cell_size))
 figures.show(figures.stacked_shares(income.drop(columns="n"), f"Inkomenssituatie op 31 mei {params.measurement_date}",
@@ -77,13 +77,10 @@ figures.show(figures.stacked_shares(income.drop(columns="n"), f"Inkomenssituatie
 
 # %%
 if group == "1-2":
-    mobility = selection[selection["categorie"] == "arbeidsmobiliteit"]
-    by_measure = arbeidsmarkt.distribution(mobility, "maatregel", "inkomenssituatie", params.min_cell_size)
-    display(tables.participant_shares(by_measure, "Inkomenssituatie per maatregel: arbeidsmobiliteit", label,
-                                      params.min_cell_size))
-by_group = arbeidsmarkt.distribution(selection, "doelgroep", "inkomenssituatie", params.min_cell_size,
-                                     arbeidsmarkt.group_labels(group))
-tables.participant_shares(by_group, "Inkomenssituatie per doelgroep", label, params.min_cell_size)
+    display(tables.participant_shares(results.shares["inkomen_maatregel"],
+                                      "Inkomenssituatie per maatregel: arbeidsmobiliteit", label, params.min_cell_size))
+tables.participant_shares(results.shares["inkomen_doelgroep"], "Inkomenssituatie per doelgroep", label,
+                          params.min_cell_size)
 
 # %% [markdown]
 # Tranche 1 en 2: de deelnemers aan leerwerkplekken naar hun situatie vooraf (Figuur 4.11).
@@ -91,14 +88,9 @@ tables.participant_shares(by_group, "Inkomenssituatie per doelgroep", label, par
 # plannenregister (zie de bevinding bij Tabel 7.1).
 
 # %%
-if group == "1-2":
-    start_groups = arbeidsmarkt.distribution(selection[selection["categorie"] == "leerwerkplekken"], "doelgroep",
-                                             "inkomenssituatie", params.min_cell_size, arbeidsmarkt.group_labels(group))
-    title = "Inkomenssituatie van deelnemers aan leerwerkplekken per doelgroep vooraf"
-else:
-    start_groups = arbeidsmarkt.distribution(arbeidsmarkt.with_plan_type(selection), "soort_plan", "inkomenssituatie",
-                                             params.min_cell_size, arbeidsmarkt.PLAN_TYPE_LABELS)
-    title = "Inkomenssituatie per soort plan"
+start_groups = results.shares["inkomen_start"]
+title = ("Inkomenssituatie van deelnemers aan leerwerkplekken per doelgroep vooraf" if group == "1-2"
+         else "Inkomenssituatie per soort plan")
 display(tables.participant_shares(start_groups, title, label, params.min_cell_size))
 figures.show(figures.stacked_shares(start_groups.drop(columns="n"), title, "koppeling deelnemers met UWV-gegevens",
                                     label), f"Gestapelde staven: {title.lower()}")
@@ -112,9 +104,7 @@ figures.show(figures.stacked_shares(start_groups.drop(columns="n"), title, "kopp
 # sectoroverstijgende plannen buiten beschouwing (voetnoot bij Figuur 4.2).
 
 # %%
-working = arbeidsmarkt.employed(selection)
-mobile = arbeidsmarkt.distribution(working[~working["plan_id"].isin(arbeidsmarkt.cohort.CROSS_SECTOR_PLANS)],
-                                   "categorie", "werkgever", params.min_cell_size, arbeidsmarkt.category_labels(group))
+mobile = results.shares["werkgever"]
 display(tables.participant_shares(mobile, "Werkgever en sector ten opzichte van de start (met een baan)", label,
                                   params.min_cell_size))
 figures.show(figures.stacked_shares(mobile.drop(columns="n"), "Werkgever en sector ten opzichte van de start",
@@ -122,11 +112,8 @@ figures.show(figures.stacked_shares(mobile.drop(columns="n"), "Werkgever en sect
              "Gestapelde staven: zelfde werkgever, andere werkgever of andere sector per thema")
 
 # %%
-contract = arbeidsmarkt.distribution(working, "categorie", "contract", params.min_cell_size,
-                                     arbeidsmarkt.category_labels(group))
-hours = arbeidsmarkt.distribution(working, "categorie", "uren", params.min_cell_size,
-                                  arbeidsmarkt.category_labels(group))
-display(tables.participant_shares(contract, "Contract (met een baan)", label, params.min_cell_size))
+hours = results.shares["uren"]
+display(tables.participant_shares(results.shares["contract"], "Contract (met een baan)", label, params.min_cell_size))
 display(tables.participant_shares(hours, "Uren (met een baan)", label, params.min_cell_size))
 figures.show(figures.stacked_shares(hours.drop(columns="n"), "Aantal vaste contracturen of werkdagen per week",
                                     "koppeling deelnemers met UWV-gegevens", label),
@@ -138,17 +125,15 @@ figures.show(figures.stacked_shares(hours.drop(columns="n"), "Aantal vaste contr
 # (Figuur 4.14).
 
 # %%
-changers = arbeidsmarkt.distribution(arbeidsmarkt.job_changers(selection), "categorie", "contract",
-                                     params.min_cell_size, arbeidsmarkt.category_labels(group))
+changers = results.shares["baanwisselaars"]
 display(tables.participant_shares(changers, "Contract van deelnemers met een nieuwe baan", label,
                                   params.min_cell_size))
 figures.show(figures.stacked_shares(changers.drop(columns="n"), "Contract van deelnemers met een nieuwe baan",
                                     "koppeling deelnemers met UWV-gegevens", label),
              "Gestapelde staven: vast of flexibel contract van baanwisselaars per thema of type traject")
 if group == "1-2":
-    lwp_hours = arbeidsmarkt.distribution(working[working["categorie"] == "leerwerkplekken"], "doelgroep", "uren",
-                                          params.min_cell_size, arbeidsmarkt.group_labels(group))
-    display(tables.participant_shares(lwp_hours, "Uren van werkende deelnemers aan leerwerkplekken per doelgroep",
+    display(tables.participant_shares(results.shares["uren_leerwerkplekken"],
+                                      "Uren van werkende deelnemers aan leerwerkplekken per doelgroep",
                                       label, params.min_cell_size))
 
 # %% [markdown]
@@ -161,10 +146,8 @@ if group == "1-2":
 # controlegroep, en de deelnemers aan een thema verschillen op meer dan wat hier is gecorrigeerd.
 
 # %%
-display(tables.comparison(arbeidsmarkt.against_all(selection, group, params.min_cell_size),
-                          "Aandeel met een baan: thema tegenover alle deelnemers", label))
-tables.comparison(arbeidsmarkt.adjusted(selection, group), "Aandeel met een baan, gecorrigeerd voor samenstelling",
-                  label)
+display(tables.comparison(results.against_all, "Aandeel met een baan: thema tegenover alle deelnemers", label))
+tables.comparison(results.adjusted, "Aandeel met een baan, gecorrigeerd voor samenstelling", label)
 
 # %% [markdown]
 # ## Gevoeligheid: zonder de plannen die het thema domineren
@@ -173,9 +156,11 @@ tables.comparison(arbeidsmarkt.adjusted(selection, group), "Aandeel met een baan
 # VVT en Energieproductie (r. 1983-1986). Hoe veranderen de uitkomsten zonder die plannen?
 
 # %%
-if group == "1-2":
-    display(tables.comparison(arbeidsmarkt.without_dominant(selection, params.min_cell_size),
-                              "Arbeidsmobiliteit met en zonder Bouw, VVT en Energieproductie", label))
+if results.without_dominant is not None:
+    display(tables.comparison(results.without_dominant, "Arbeidsmobiliteit met en zonder Bouw, VVT en Energieproductie",
+                              label))
+else:
+    display(Markdown("Tranche 3 heeft geen thema arbeidsmobiliteit: deze vraag geldt alleen voor tranche 1 en 2."))
 
 # %% [markdown]
 # ## Grootboek
@@ -184,12 +169,11 @@ if group == "1-2":
 # kalibratie van het synthetische bestand, niet het rapport: *niet gekalibreerd* betekent dat het
 # synthetische bestand dit getal niet nabootst. *Wijkt af* betekent dat het rapport zichzelf
 # tegenspreekt: geen bestand, echt of synthetisch, geeft al die getallen tegelijk (zie de
-# toelichting). Op het echte bestand toetst het grootboek het rapport.
+# toelichting). Op het echte bestand toetst het grootboek het rapport. Berekende waarden staan op
+# de afronding van het rapport; *onderdrukt* betekent dat er te weinig deelnemers achter het getal
+# staan (of dat het uit andere getallen af te leiden zou zijn).
 
 # %%
-indicators = ParticipantIndicators(people, params.tranche_group, params.exclude_plans)
-ledger = claims.ledger("arbeidsmarktpositie", params.tranche_group, indicators, params.is_published_cohort,
-                       synthetic=params.synthetic)
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+report.save_ledger(results.ledger, chapter)
+display(Markdown(narrative.ledger_sentence(results.ledger)))
+tables.ledger(results.ledger)

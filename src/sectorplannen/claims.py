@@ -39,6 +39,8 @@ STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER, STATUS_TAKEN, STATUS
     "overgenomen",
     "niet gekalibreerd (synthetisch)",
 )
+# A participant value that disclosure control hides (too few participants behind it).
+STATUS_SUPPRESSED = "onderdrukt"
 TRANCHES = ("1", "2", "1-2", "3", "alle")
 PARTICIPANT_CLAIMS = ("arbeidsmarktpositie",)
 PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
@@ -173,6 +175,19 @@ def interval(published: float, step: float, qualifier: str) -> tuple[float, floa
     return bounds[qualifier]
 
 
+def round_to_step(value: float, step: float) -> float:
+    """``value`` at the claim's own rounding (half up): 87,3 with step 1 gives 87."""
+    digits = max(0, -math.floor(math.log10(step) + 1e-9))
+    return round_half_up(round_half_up(value / step, 0) * step, digits)
+
+
+def format_step(value: float, step: float) -> str:
+    """A value rounded to ``step`` in Dutch notation (87; 2,5; 18.816)."""
+    from sectorplannen.style import getal
+
+    return getal(value, max(0, -math.floor(math.log10(step) + 1e-9)))
+
+
 def matches(computed: float, published: float, step: float, qualifier: str) -> bool:
     """Does the computed value, in the claim's unit, give the printed number?"""
     low, high, low_in, high_in = interval(published, step, qualifier)
@@ -290,7 +305,15 @@ def summary(frame: pd.DataFrame) -> dict[str, int]:
     counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
     return {
         status: int(counts.get(status, 0))
-        for status in (STATUS_REPRODUCED, STATUS_TAKEN, STATUS_DIFFERS, STATUS_UNCALIBRATED, STATUS_NA, STATUS_OTHER)
+        for status in (
+            STATUS_REPRODUCED,
+            STATUS_TAKEN,
+            STATUS_DIFFERS,
+            STATUS_UNCALIBRATED,
+            STATUS_SUPPRESSED,
+            STATUS_NA,
+            STATUS_OTHER,
+        )
     }
 
 

@@ -15,15 +15,13 @@ def distribution(
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     order: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Shares (%) of ``variable`` per ``by`` group, after disclosure control; a column 'n' with the
-    group sizes (suppressed when below the minimum cell size)."""
-    counts = disclosure.crosstab(people[by].rename(by), people[variable].rename(variable), min_cell)
-    if order:
-        counts = counts.reindex(columns=[c for c in order if c in counts.columns])
-    out = disclosure.shares(counts)
-    n = people.groupby(by, observed=True).size()
-    out.insert(0, "n", n.where(n >= min_cell).reindex(out.index))
-    return out
+    """Shares (%) of ``variable`` per ``by`` group as one table on its own, disclosure-controlled
+    with its margins (a first column 'n' with the group sizes, a last row 'Totaal'). A chapter
+    that shows several tables registers them in one :class:`disclosure.Release` instead."""
+    release = disclosure.Release(people, min_cell)
+    table = release.crosstab(people, by, variable, order)
+    release.protect()
+    return table.shares()
 
 
 def share_with_ci(

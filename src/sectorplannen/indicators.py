@@ -325,14 +325,19 @@ class Indicators(TableIndicators):
 
 
 class ParticipantIndicators(TableIndicators):
-    """Statistics of chapters 4 and 7, from a participant file (synthetic or a real extract)."""
+    """Statistics of chapters 4 and 7, from a participant file (synthetic or a real extract).
 
-    def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=()):
+    With a disclosure ``release`` every count behind a value is registered there, under the
+    claim's (statistic, cohort, outcome) in :attr:`keys`, so the ledger shows only what passes."""
+
+    def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=(), release=None):
         from sectorplannen.participants import with_categories
 
         self.people = with_categories(people)  # a ledger selects some 200 cohorts from 780 thousand rows
         self.tranche = tranche
         self.exclude_plans = tuple(exclude_plans)
+        self.release = release
+        self.keys: dict[tuple, tuple] = {}
 
     def cohort(self, row: str | None) -> pd.DataFrame:
         from sectorplannen import cohort
@@ -366,13 +371,22 @@ class ParticipantIndicators(TableIndicators):
         return self._plan_level.compute(statistic, category, plan, rank, table, row, column)
 
     def deelnemers_aantal(self, row=None, **_):
-        return float(len(self.cohort(row)))
+        frame = self.cohort(row)
+        if self.release is not None:
+            self.keys["deelnemers_aantal", row or "", ""] = (self.release.count(frame),)
+        return float(len(frame))
 
     def aandeel(self, row=None, column=None, **_):
         frame = self.cohort(row)
         if frame.empty:
             raise NotComputable(f"geen deelnemers in cohort {row!r}")
-        return 100.0 * float(self.outcome(frame, column).mean())
+        hit = self.outcome(frame, column)
+        if self.release is not None:
+            self.keys["aandeel", row or "", column or ""] = (
+                self.release.count(frame[hit.to_numpy()]),
+                self.release.count(frame),
+            )
+        return 100.0 * float(hit.mean())
 
 
 def _statistics(*classes) -> list[str]:

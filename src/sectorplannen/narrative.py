@@ -113,6 +113,11 @@ def ledger_sentence(ledger: pd.DataFrame) -> str:
             f" {taken} getallen zijn zelf de gegevens: ze zijn uit deze tekst overgenomen en hier als tabel of "
             "figuur getoond, maar niet onafhankelijk na te rekenen."
         )
+    if counts[claims.STATUS_SUPPRESSED]:
+        text += (
+            f" {counts[claims.STATUS_SUPPRESSED]} berekende waarden zijn onderdrukt: er staan te weinig deelnemers "
+            "achter, of ze zouden met andere getallen van dit hoofdstuk een te kleine groep verraden."
+        )
     if counts[claims.STATUS_OTHER]:
         text += (
             f" {counts[claims.STATUS_OTHER]} getallen horen bij de gepubliceerde selectie en zijn hier niet "
@@ -121,7 +126,7 @@ def ledger_sentence(ledger: pd.DataFrame) -> str:
     return text
 
 
-def participant_banner(chapter, params, n: int) -> str:
+def participant_banner(chapter, params, n: float) -> str:
     """Heading of the participant chapter, with the data kind on its face."""
     lines = [f"## Hoofdstuk {chapter.number}: {chapter.title}", ""]
     if params.synthetic:
@@ -136,10 +141,27 @@ def participant_banner(chapter, params, n: int) -> str:
         ]
     else:
         lines += ["**Gegevens:** vertrouwelijk deelnemersbestand (alleen in een beveiligde omgeving).", ""]
+    size = f"minder dan {params.min_cell_size}" if pd.isna(n) else style.getal(n)
     lines.append(
         f"**Selectie:** tranche {params.tranche}, peildatum 31 mei {params.measurement_date}, "
-        f"{style.getal(n)} deelnemers; minimale celgrootte {params.min_cell_size}."
+        f"{size} deelnemers; minimale celgrootte {params.min_cell_size}."
     )
+    override = getattr(params, "min_cell_override", "")
+    if override:
+        lines.append(
+            f"\n> **Let op:** de minimale celgrootte is lager dan de gebruikelijke ondergrens van 10, met als "
+            f"reden: {override}."
+        )
     if params.exclude_plans:
         lines.append("Zonder: " + ", ".join(p.name for p in _excluded(params)) + ".")
     return "\n".join(lines)
+
+
+def disclosure_sentence(audit) -> str:
+    """What disclosure control did in this run, in numbers."""
+    return (
+        f"**Onthullingscontrole:** van de {audit.counts} aantallen achter de tabellen, vergelijkingen en het "
+        f"grootboek van dit hoofdstuk zijn er {audit.primary} onderdrukt omdat ze kleiner zijn dan de minimale "
+        f"celgrootte (of nul), en {audit.secondary} om te voorkomen dat zo'n aantal door aftrekken uit andere "
+        "getallen terug te rekenen is (over alle tabellen samen). Onderdrukte cellen staan als x."
+    )

@@ -111,28 +111,34 @@ def published_table(seed: str, table_id: str, caption: str | None = None):
     return style.table(frame, formats, (caption or res["title"]) + unit_note, source)
 
 
+PARTICIPANT_SOURCE = (
+    "koppeling deelnemers met UWV-gegevens; onthullingscontrole met ACRO (minimale celgrootte) en "
+    "aanvullende onderdrukking tegen afleiden door aftrekken"
+)
+
+
+def _suppression_note(min_cell: int) -> str:
+    return f"x = onderdrukt: minder dan {min_cell} deelnemers, of af te leiden uit andere getallen"
+
+
 def participant_table(counts: pd.DataFrame, caption: str, label: str, min_cell: int):
-    """A disclosure-controlled count table ('<10' where suppressed), labelled with the data kind."""
+    """A disclosure-controlled count table ('x' where suppressed), labelled with the data kind."""
     from sectorplannen import disclosure
 
-    shown = disclosure.marked(counts, style.getal, min_cell)
+    shown = disclosure.marked(counts, style.getal, "x")
     return style.table(
-        shown,
-        caption=f"{caption} ({label})",
-        source="koppeling deelnemers met UWV-gegevens; celgrootte gecontroleerd met ACRO",
+        shown, caption=f"{caption} ({label})", source=f"{PARTICIPANT_SOURCE}. {_suppression_note(min_cell)}"
     )
 
 
 def participant_shares(shares: pd.DataFrame, caption: str, label: str, min_cell: int):
-    """A disclosure-controlled share table: percentages, n, '<10' where suppressed."""
+    """A disclosure-controlled share table: percentages, n, 'x' where suppressed."""
     from sectorplannen import disclosure
 
-    shown = disclosure.marked(shares.drop(columns="n"), style.procent, min_cell)
-    shown.insert(0, "n", disclosure.marked(shares[["n"]], style.getal, min_cell)["n"])
+    shown = disclosure.marked(shares.drop(columns="n"), style.procent, "x")
+    shown.insert(0, "n", disclosure.marked(shares[["n"]], style.getal, "x")["n"])
     return style.table(
-        shown,
-        caption=f"{caption} ({label})",
-        source="koppeling deelnemers met UWV-gegevens; celgrootte gecontroleerd met ACRO",
+        shown, caption=f"{caption} ({label})", source=f"{PARTICIPANT_SOURCE}. {_suppression_note(min_cell)}"
     )
 
 

@@ -1,0 +1,341 @@
+"""Disclosure control holds against subtraction: no small count can be recovered from what a run shows.
+
+The extracts here are designed to leak: one small cell, two small cells in one row, a small cell
+that is the only one in its column. Each is run through the chapter's computation and read back
+by an attacker that knows every number the chapter shows (tables with their totals, shares with
+their group sizes, comparisons, the ledger) and subtracts. The same attacker, given what ACRO
+alone would show, does recover the small count: so the test can fail.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from sectorplannen import arbeidsmarkt, disclosure, participants, synthetic
+from sectorplannen.params import validate_participant
+
+MIN = 10
+
+
+# ----------------------------------------------------------------------------- an independent attacker
+
+
+def solve_by_subtraction(grid: pd.DataFrame) -> pd.DataFrame:
+    """Fill in what row and column subtraction gives: ``grid`` has a 'Totaal' row and column and
+    NaN where a count is hidden. Repeats until no line has exactly one unknown."""
+    grid = grid.copy()
+    cells = [c for c in grid.columns if c != "Totaal"]
+    rows = [r for r in grid.index if r != "Totaal"]
+    changed = True
+    while changed:
+        changed = False
+        for r in grid.index:  # every row: cells sum to the row total
+            line = grid.loc[r, [*cells, "Totaal"]]
+            if line.isna().sum() == 1:
+                missing = line.index[line.isna()][0]
+                known = line.drop(missing)
+                grid.loc[r, missing] = (
+                    known["Totaal"] - known.drop("Totaal").sum() if missing != "Totaal" else known.sum()
+                )
+                changed = True
+        for c in grid.columns:  # every column: cells sum to the Totaal row
+            line = grid.loc[[*rows, "Totaal"], c]
+            if line.isna().sum() == 1:
+                missing = line.index[line.isna()][0]
+                known = line.drop(missing)
+                grid.loc[missing, c] = (
+                    known["Totaal"] - known.drop("Totaal").sum() if missing != "Totaal" else known.sum()
+                )
+                changed = True
+    return grid
+
+
+def counts_from_shares(shares: pd.DataFrame) -> pd.DataFrame:
+    """A share table (first column n, a 'Totaal' row) back to counts with margins."""
+    n = shares["n"]
+    counts = shares.drop(columns="n").mul(n, axis=0) / 100
+    counts["Totaal"] = n
+    return counts.rename(index={counts.index[0]: "Totaal"}) if "Totaal" not in counts.index else counts
+
+
+def small_counts_recovered(results) -> list[tuple[str, str, str, float]]:
+    """Every count between 1 and MIN - 1 that the shown numbers give, directly or by subtraction."""
+    found = []
+    grids = {"deelnemers": results.participants}
+    grids |= {name: counts_from_shares(table) for name, table in results.shares.items()}
+    for name, grid in grids.items():
+        solved = solve_by_subtraction(grid.astype(float))
+        for (r, c), value in solved.stack().items():
+            if not np.isnan(value) and 0.5 < round(value, 6) < MIN - 0.5:
+                found.append((name, r, c, round(value, 6)))
+    ledger = results.ledger
+    counts = ledger[(ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
+    for row in counts.itertuples():
+        if 0 < float(row.berekend_waarde) < MIN:
+            found.append(("grootboek", row.claim, "", float(row.berekend_waarde)))
+    return found
+
+
+# ----------------------------------------------------------------------------- designed extracts
+
+
+@pytest.fixture(scope="module")
+def tranche3():
+    """Tranche 3 participants of the synthetic file (valid rows to shape leaking extracts from)."""
+    if not participants.SYNTHETIC.exists():
+        synthetic.write()
+    people = participants.load("synthetic")
+    return people[people["tranche"] == 3].reset_index(drop=True)
+
+
+def keep_only(people: pd.DataFrame, n: int, **where) -> pd.DataFrame:
+    """Drop rows on 31 May 2019 matching ``where`` until ``n`` are left (the cell becomes ``n``)."""
+    mask = people["peildatum"] == "2019-05-31"
+    for column, value in where.items():
+        mask &= people[column] == value
+    drop = people.index[mask][n:]
+    return people.drop(index=drop).reset_index(drop=True)
+
+
+def run(people: pd.DataFrame):
+    return arbeidsmarkt.compute(people, validate_participant(tranche="3"))
+
+
+def naive_income_table(people: pd.DataFrame) -> pd.DataFrame:
+    """What ACRO alone shows: primary suppression, totals printed as they are."""
+    selection = people[people["peildatum"] == "2019-05-31"]
+    grid = disclosure.crosstab(selection["categorie"], selection["inkomenssituatie"], MIN)
+    grid["Totaal"] = selection["categorie"].value_counts()
+    grid.loc["Totaal"] = [*selection["inkomenssituatie"].value_counts().reindex(grid.columns[:-1]), len(selection)]
+    return grid
+
+
+SMALL_TYPE = "ww-naar-baan"
+
+
+def leaks(tranche3):
+    """The three designs: name -> (extract, the small count it plants)."""
+    one = keep_only(tranche3, 4, categorie=SMALL_TYPE, inkomenssituatie="ww")
+    two = keep_only(
+        keep_only(tranche3, 3, categorie=SMALL_TYPE, inkomenssituatie="ww"),
+        4,
+        categorie=SMALL_TYPE,
+        inkomenssituatie="overige_uitkering",
+    )
+    alone = tranche3
+    for category in sorted(set(tranche3["categorie"]) - {SMALL_TYPE}):
+        alone = keep_only(alone, 0, categorie=category, inkomenssituatie="werknemer_overige_uitkering")
+    alone = keep_only(alone, 4, categorie=SMALL_TYPE, inkomenssituatie="werknemer_overige_uitkering")
+    return {
+        "one small cell": (one, 4, "WW"),
+        "two small cells in a row": (two, 3, "WW"),
+        "alone in its column": (alone, 4, "Werknemer en overige uitkering"),
+    }
+
+
+@pytest.mark.parametrize("design", ["one small cell", "two small cells in a row", "alone in its column"])
+def test_designed_leaks_are_recoverable_from_acro_alone(tranche3, design):
+    """The attacker works: on what ACRO alone shows, it recovers the planted count."""
+    people, planted, _ = leaks(tranche3)[design]
+    solved = solve_by_subtraction(naive_income_table(people).astype(float))
+    assert planted in set(solved.stack().round(6)), f"{design}: the planted {planted} should be recoverable"
+
+
+@pytest.mark.parametrize("design", ["one small cell", "two small cells in a row", "alone in its column"])
+def test_no_small_count_is_recoverable_from_a_run(tranche3, design):
+    people, _, column = leaks(tranche3)[design]
+    results = run(people)
+    assert results.audit.primary > 0, "the design must trigger primary suppression"
+    assert results.audit.secondary > 0, "and secondary suppression"
+    assert small_counts_recovered(results) == []
+    income = results.shares["inkomen"]
+    label = arbeidsmarkt.category_labels("3")[SMALL_TYPE]
+    assert np.isnan(income.loc[label, column])
+    assert income.loc[label].isna().sum() >= 2 or np.isnan(income.loc[label, "n"])
+
+
+def test_ledger_values_are_rounded_as_the_report_rounds(tranche3):
+    results = run(tranche3)
+    shares = results.ledger[(results.ledger["eenheid"] == "procent") & results.ledger["berekend_waarde"].notna()]
+    assert len(shares) > 20
+    # every claim of chapter 7 is printed in whole percents: no decimals may reach the ledger
+    assert (shares["berekend_waarde"] == shares["berekend_waarde"].round()).all()
+    assert not shares["berekend"].str.contains(r"\.\d").any()
+
+
+# ----------------------------------------------------------------------------- the audit on hand-made tables
+
+
+def table_people(cells: dict[tuple[str, str], int]) -> pd.DataFrame:
+    rows = [{"categorie": r, "inkomenssituatie": c} for (r, c), n in cells.items() for _ in range(n)]
+    return pd.DataFrame(rows)
+
+
+def largest_possible(grid: pd.DataFrame, shown: pd.DataFrame, cell: tuple[str, str]) -> float:
+    """An independent LP on the table itself: how large can ``cell`` be, given the shown cells and
+    the row and column totals (non-negative counts)?"""
+    names = list(itertools.product(grid.index, grid.columns))
+    index = {name: i for i, name in enumerate(names)}
+    a_eq, b_eq = [], []
+    for name in names:  # a shown value is known
+        if not np.isnan(shown.loc[name]):
+            a_eq.append(np.eye(len(names))[index[name]])
+            b_eq.append(shown.loc[name])
+    inner_rows = [r for r in grid.index if r != "Totaal"]
+    inner_cols = [c for c in grid.columns if c != "Totaal"]
+    for r in grid.index:
+        row = np.zeros(len(names))
+        for c in inner_cols:
+            row[index[r, c]] = 1
+        row[index[r, "Totaal"]] = -1
+        a_eq.append(row)
+        b_eq.append(0)
+    for c in grid.columns:
+        col = np.zeros(len(names))
+        for r in inner_rows:
+            col[index[r, c]] = 1
+        col[index["Totaal", c]] = -1
+        a_eq.append(col)
+        b_eq.append(0)
+    objective = np.zeros(len(names))
+    objective[index[cell]] = -1
+    result = linprog(objective, A_eq=np.array(a_eq), b_eq=b_eq, bounds=(0, None), method="highs")
+    return -result.fun
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # one small cell (4) in a 3 x 3 table
+        {
+            ("a", "x"): 30,
+            ("a", "y"): 4,
+            ("a", "z"): 25,
+            ("b", "x"): 40,
+            ("b", "y"): 22,
+            ("b", "z"): 31,
+            ("c", "x"): 18,
+            ("c", "y"): 15,
+            ("c", "z"): 12,
+        },
+        # two small cells in one row (3 and 4): hiding both still gives their sum, 7
+        {
+            ("a", "x"): 30,
+            ("a", "y"): 3,
+            ("a", "z"): 4,
+            ("b", "x"): 40,
+            ("b", "y"): 22,
+            ("b", "z"): 31,
+            ("c", "x"): 18,
+            ("c", "y"): 15,
+            ("c", "z"): 12,
+        },
+        # a small cell alone in its column: the column total is the cell
+        {("a", "x"): 30, ("a", "y"): 4, ("b", "x"): 40, ("b", "z"): 31, ("c", "x"): 18, ("c", "z"): 12},
+    ],
+    ids=["one small cell", "two small cells in a row", "alone in its column"],
+)
+def test_every_hidden_small_cell_could_be_ten_or_more(cells):
+    people = table_people(cells)
+    release = disclosure.Release(people, MIN)
+    table = release.crosstab(people, "categorie", "inkomenssituatie")
+    release.protect()
+    shown = table.counts()
+    truth = table.exact
+    for cell, value in truth.stack().items():
+        if 0 < value < MIN:
+            assert np.isnan(shown.loc[cell]), f"{cell} = {value} is shown"
+            assert largest_possible(truth, shown, cell) >= MIN, f"{cell} = {value} is pinned below {MIN}"
+
+
+def test_a_count_shared_by_two_tables_is_suppressed_in_both():
+    """The same group in two tables (a row of one is the total row of the other) is one count."""
+    cells = {("a", "x"): 30, ("a", "y"): 4, ("a", "z"): 25, ("b", "x"): 40, ("b", "y"): 22, ("b", "z"): 31}
+    people = table_people(cells)
+    people["maatregel"] = np.where(np.arange(len(people)) % 2 == 0, "m1", "m2")
+    release = disclosure.Release(people, MIN)
+    outer = release.crosstab(people, "categorie", "inkomenssituatie")
+    inner = release.crosstab(people[people["categorie"] == "a"], "maatregel", "inkomenssituatie")
+    release.protect()
+    assert np.isnan(outer.counts().loc["a", "y"]) and np.isnan(inner.counts().loc["Totaal", "y"])
+    assert outer.counts().loc["a"].isna().tolist() == inner.counts().loc["Totaal"].isna().tolist()
+
+
+def test_a_selection_outside_the_audited_columns_is_a_bug():
+    people = table_people({("a", "x"): 20, ("b", "y"): 20}).assign(leeftijd=list(range(40)))
+    release = disclosure.Release(people, MIN)
+    with pytest.raises(AssertionError, match="not a union of the audited participant groups"):
+        release.count(people[people["leeftijd"] < 15])
+
+
+def test_values_cannot_be_read_before_the_audit():
+    people = table_people({("a", "x"): 20})
+    release = disclosure.Release(people, MIN)
+    key = release.count(people)
+    with pytest.raises(RuntimeError, match="call protect"):
+        release.value(key)
+    release.protect()
+    assert release.value(key) == 20
+    with pytest.raises(RuntimeError, match="registered after protect"):
+        release.count(people)
+
+
+# ----------------------------------------------------------------------------- what a real run writes
+
+
+def dutch_number(text: str) -> float:
+    """'12.741' -> 12741, '85%' -> 85, 'x' or '' -> NaN."""
+    text = str(text).strip().rstrip("%").replace(".", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+@pytest.mark.notebook
+def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, monkeypatch):
+    """The chapter notebook on an extract with one small cell: scan every table in the HTML and
+    the ledger CSV it writes for a count below the threshold, shown or recoverable by subtraction."""
+    from io import StringIO
+
+    from sectorplannen import paths, report
+
+    out = tmp_path / "outputs"
+    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
+    monkeypatch.setattr(paths, "OUTPUTS", out)
+    people, _, _ = leaks(tranche3)["one small cell"]
+    extract = tmp_path / "beveiligd" / "deelnemers.csv"
+    extract.parent.mkdir()
+    people.assign(
+        jong=people["jong"].map({True: "true", False: "false"}),
+        start=people["start"].dt.strftime("%Y-%m-%d"),
+        einde=people["einde"].dt.strftime("%Y-%m-%d"),
+    ).to_csv(extract, index=False)
+    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
+    (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+    page = html.read_text(encoding="utf-8")
+    frames = pd.read_html(StringIO(page), flavor="lxml")
+    assert len(frames) >= 8
+    for frame in frames:
+        frame = frame.set_index(frame.columns[0])
+        if "Claim" in frame.index.name or "Status" in frame.columns:
+            continue  # the ledger: checked from its CSV below
+        numbers = frame.apply(lambda column: column.map(dutch_number))
+        if "Totaal" in numbers.columns and "Totaal" in numbers.index:  # a count table: subtract
+            numbers = solve_by_subtraction(numbers)
+        for column in [c for c in numbers.columns if c in ("n", "Totaal")] or list(numbers.columns):
+            if "Totaal" in numbers.columns or column == "n":
+                values = numbers[column].dropna()
+                assert not ((values > 0) & (values < MIN)).any(), f"{column}: {values.tolist()}"
+    ledger = pd.read_csv(report.ledger_path(chapter.name))
+    assert "onderdrukt" in set(ledger["status"]) or ledger["berekend_waarde"].notna().all()
+    counts = ledger[(ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
+    assert not ((counts["berekend_waarde"] > 0) & (counts["berekend_waarde"] < MIN)).any()
+    percents = ledger[(ledger["eenheid"] == "procent") & ledger["berekend_waarde"].notna()]
+    assert (percents["berekend_waarde"] == percents["berekend_waarde"].round()).all()
+    assert str(extract) not in page
