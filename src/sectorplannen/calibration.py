@@ -33,11 +33,16 @@ from scipy import optimize, sparse
 
 from sectorplannen import claims as claims_module
 from sectorplannen import cohort as cohort_module
-from sectorplannen.participants import EMPLOYED, JOB_CHANGERS, OUTCOMES, OutcomeError, outcome_values, with_categories
+from sectorplannen.participants import (
+    OUTCOME_CONDITIONS,
+    OUTCOMES,
+    OutcomeError,
+    outcome_condition,
+    outcome_values,
+    with_categories,
+)
 
 VARIABLES = OUTCOMES  # assigned in this order
-# Cohort keys that are conditions on an outcome variable.
-OUTCOME_KEYS = {"baan": ("inkomenssituatie", EMPLOYED), "baanwisselaar": ("werkgever", JOB_CHANGERS)}
 # Cohort keys that are attributes of the person (cells are split on them when a claim uses them).
 ATTRIBUTE_KEYS = ("tranche", "categorie", "maatregel", "doelgroep", "jong", "plantype", "plan", "excl_overstijgend")
 # Piecewise-linear cost of moving people away from the prior: segment widths as a share of the
@@ -82,7 +87,7 @@ class Constraint:
     @property
     def variable(self) -> str:
         """The outcome variable whose assignment decides this claim (the last one it involves)."""
-        involved = [OUTCOME_KEYS[key][0] for key in self.cohort if key in OUTCOME_KEYS]
+        involved = [OUTCOME_CONDITIONS[key][0] for key in self.cohort if key in OUTCOME_CONDITIONS]
         if self.outcome is not None:
             involved.append(self.outcome[0])
         order = list(VARIABLES)
@@ -185,6 +190,17 @@ class Problem:
     rows: list  # (constraint, num coefficients or None, den coefficients), each cells x values
 
 
+def conditions(key: str, value, default: str) -> tuple[str, tuple[str, ...]]:
+    """The outcome condition a cohort key sets (``baan=nee`` as in cohort selection), or
+    ``(default, ())`` for a key that is no condition on an outcome."""
+    if key not in OUTCOME_CONDITIONS:
+        return default, ()
+    try:
+        return outcome_condition(key, value)
+    except OutcomeError as exc:
+        raise CalibrationError(str(exc)) from None
+
+
 def build_problem(
     variable: str,
     peildatum: str,
@@ -205,8 +221,8 @@ def build_problem(
     key_columns = {"prior": prior_keys.to_numpy()}
     for constraint in relevant:
         mask = aligned(masks[constraint.claim])
-        for key in constraint.cohort:
-            source, members = OUTCOME_KEYS.get(key, (variable, ()))
+        for key, value in constraint.cohort.items():
+            source, members = conditions(key, value, variable)
             if source != variable:
                 mask = mask & np.isin(aligned(assigned[source]), members)
         key_columns[constraint.claim] = mask
@@ -225,8 +241,8 @@ def build_problem(
     for constraint in relevant:
         den = np.repeat(representative[constraint.claim].to_numpy()[:, None], len(values), axis=1)
         den = den.astype(float)
-        for key in constraint.cohort:
-            source, members = OUTCOME_KEYS.get(key, ("", ()))
+        for key, value in constraint.cohort.items():
+            source, members = conditions(key, value, "")
             if source == variable:
                 den = den * np.isin(values, members)[None, :]
         if constraint.outcome is None:

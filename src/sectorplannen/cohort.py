@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sectorplannen.participants import EMPLOYED, JOB_CHANGERS
+from sectorplannen.participants import OUTCOME_CONDITIONS, OutcomeError, outcome_condition
 from sectorplannen.plans import register
 
 # Footnote ** at Figuur 4.2 (r. 2149-2151): left out of the sector-mobility figures.
@@ -78,10 +78,13 @@ def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
         mask &= people["jong"] == (str(cohort["jong"]) in ("ja", "True", "true", "1"))
     if "plantype" in cohort:
         mask &= people["plan_id"].map(plan_type) == cohort["plantype"]
-    if cohort.get("baan") == "ja":
-        mask &= people["inkomenssituatie"].isin(EMPLOYED)
-    if cohort.get("baanwisselaar") == "ja":
-        mask &= people["werkgever"].isin(JOB_CHANGERS)
+    for key in OUTCOME_CONDITIONS:  # baan=ja|nee, baanwisselaar=ja|nee
+        if key in cohort:
+            try:
+                variable, values = outcome_condition(key, cohort[key])
+            except OutcomeError as exc:
+                raise CohortError(str(exc)) from None
+            mask &= people[variable].isin(values)
     if cohort.get("excl_overstijgend") == "ja":
         mask &= ~people["plan_id"].isin(CROSS_SECTOR_PLANS)
     excluded = cohort.get("exclude_plans") or ()

@@ -58,6 +58,10 @@ DERIVED_OUTCOMES = {
     "alleen_uitkering": ("inkomenssituatie", ("ww", "overige_uitkering")),
 }
 NOT_EMPLOYED = "geen"
+# Cohort keys that are a condition on an outcome (``baan=ja``, ``baanwisselaar=nee``): the variable
+# and the values that mean "ja". One definition for cohort selection, calibration and the generator.
+OUTCOME_CONDITIONS = {"baan": ("inkomenssituatie", EMPLOYED), "baanwisselaar": ("werkgever", JOB_CHANGERS)}
+YES, NO = ("ja", "true", "1"), ("nee", "false", "0")
 DOELGROEPEN = {
     "1-2": {
         "werkenden_sector": "Werkenden sector",
@@ -106,6 +110,20 @@ def outcome_values(column: str) -> tuple[str, tuple[str, ...]]:
     if unknown:
         raise OutcomeError(f"outcome {column!r}: unknown value(s) {', '.join(unknown)}")
     return variable, wanted
+
+
+def outcome_condition(key: str, value) -> tuple[str, tuple[str, ...]]:
+    """A cohort condition on an outcome as the values it admits: ``baan=ja`` -> the employed
+    income situations; ``baan=nee`` -> every other one; ``baanwisselaar=nee`` -> the same employer
+    or no job."""
+    variable, members = OUTCOME_CONDITIONS[key]
+    answer = str(value).strip().lower()
+    domain = OUTCOMES[variable] + ((NOT_EMPLOYED,) if variable in ("werkgever", "contract", "uren") else ())
+    if answer in YES:
+        return variable, tuple(members)
+    if answer in NO:
+        return variable, tuple(v for v in domain if v not in members)
+    raise OutcomeError(f"cohort condition {key}={value!r}: expected ja or nee")
 
 
 def with_categories(people: pd.DataFrame) -> pd.DataFrame:

@@ -35,10 +35,11 @@ from sectorplannen.participants import (
     COLUMNS,
     DOELGROEPEN,
     EMPLOYED,
-    JOB_CHANGERS,
     NOT_EMPLOYED,
+    OUTCOME_CONDITIONS,
     PEILDATA,
     SYNTHETIC,
+    outcome_condition,
     with_categories,
 )
 from sectorplannen.plans import register
@@ -216,9 +217,9 @@ class Target:
     def matches(self, people: pd.DataFrame) -> pd.Series:
         mask = people["tranche"].isin([1, 2] if self.tranche == "1-2" else [3])
         for key, value in self.cohort.items():
-            if key == "baanwisselaar":
-                changed = people["werkgever"].isin(JOB_CHANGERS)
-                mask &= changed if value == "ja" else ~changed
+            if key in OUTCOME_CONDITIONS:  # baan=ja|nee, baanwisselaar=ja|nee, as cohort selection reads them
+                variable, values = outcome_condition(key, value)
+                mask &= people[variable].isin(values)
             elif people[key].dtype == bool:
                 mask &= people[key] == (str(value).lower() in ("true", "ja", "1"))
             else:
