@@ -9,6 +9,7 @@ whether the report's number is reproduced, differs (with the explanation from
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -39,8 +40,25 @@ STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER, STATUS_TAKEN, STATUS
     "overgenomen",
     "niet gekalibreerd (synthetisch)",
 )
+# A value recomputed from other printed cells of the table that prints it: checks the table's
+# arithmetic (its totals and shares), not its data.
+STATUS_ARITHMETIC = "nagerekend (zelfde tabel)"
+# A participant claim met on the synthetic file, which is calibrated to meet it: no evidence.
+STATUS_CALIBRATED = "gekalibreerd (synthetisch)"
 # A participant value that disclosure control hides (too few participants behind it).
 STATUS_SUPPRESSED = "onderdrukt"
+# The statuses in the order a ledger summary lists them; only the first is evidence of reproduction.
+STATUSES = (
+    STATUS_REPRODUCED,
+    STATUS_ARITHMETIC,
+    STATUS_TAKEN,
+    STATUS_CALIBRATED,
+    STATUS_DIFFERS,
+    STATUS_UNCALIBRATED,
+    STATUS_SUPPRESSED,
+    STATUS_NA,
+    STATUS_OTHER,
+)
 TRANCHES = ("1", "2", "1-2", "3", "alle")
 PARTICIPANT_CLAIMS = ("arbeidsmarktpositie",)
 PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
@@ -181,11 +199,13 @@ def round_to_step(value: float, step: float) -> float:
     return round_half_up(round_half_up(value / step, 0) * step, digits)
 
 
-def format_step(value: float, step: float) -> str:
-    """A value rounded to ``step`` in Dutch notation (87; 2,5; 18.816)."""
+def format_step(value: float, step: float, extra: int = 0) -> str:
+    """A value at the rounding of a printed number, in Dutch notation (87; 2,5; 18.816): the
+    ledger sets the computed value beside the published one in the same notation. ``extra``
+    decimals show what a qualifier (ruim, bijna, ongeveer) speaks about."""
     from sectorplannen.style import getal
 
-    return getal(value, max(0, -math.floor(math.log10(step) + 1e-9)))
+    return getal(value, max(0, -math.floor(math.log10(step) + 1e-9)) + extra)
 
 
 def matches(computed: float, published: float, step: float, qualifier: str) -> bool:
@@ -211,7 +231,10 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         "berekend_waarde": None,
         "status": STATUS_NA,
         "toelichting": claim["note"],
+        "invoer": "",
     }
+    if claim["unit"] not in IDENTITY_UNITS:  # the printed number in the same notation as the computed one
+        row["gepubliceerd"] = format_step(float(claim["value"]), float(claim["step"]))
     if not claim["statistic"]:
         return row
     try:
@@ -234,16 +257,35 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         scaled = value / UNITS[claim["unit"]]
         row["berekend_waarde"] = scaled
         step = float(claim["step"])
-        digits = max(0, -math.floor(math.log10(step))) if step < 1 else 0
-        row["berekend"] = f"{round_half_up(scaled, digits + 1):g}" if step < 1 else f"{scaled:.1f}"
+        row["berekend"] = format_step(scaled, step, extra=1 if claim["qualifier"] else 0)
         ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
+    provenance = getattr(indicators, "provenance", None)
+    row["invoer"] = ", ".join(provenance.inputs) if provenance else ""
     if not published_cohort:
         row["status"] = STATUS_OTHER
-    elif ok and claim["statistic"] == "tabelwaarde" and ".t" in claim["table"]:
-        row["status"] = STATUS_TAKEN  # the number is the data: transcribed from this very text
+    elif not ok:
+        row["status"] = STATUS_DIFFERS
     else:
-        row["status"] = STATUS_REPRODUCED if ok else STATUS_DIFFERS
+        row["status"] = evidence(claim, provenance)
     return row
+
+
+def printed_in(claim: pd.Series) -> str | None:
+    """The published table (``seed/id``) that prints the claim, when it is printed in a table."""
+    match = re.match(r"^Tabel\s+(\S+)$", str(claim["location"]).strip())
+    return f"{claim['source']}/{match.group(1)}" if match else None
+
+
+def evidence(claim: pd.Series, provenance) -> str:
+    """What a matching computed value shows: a reproduction from other data, a check of the
+    printing table's own arithmetic, or a number that is itself an input."""
+    if provenance is None or not provenance.inputs:
+        return STATUS_REPRODUCED
+    if provenance.cell is not None:
+        return STATUS_TAKEN  # one printed cell read back (a table of this report, or a .t table of its text)
+    if printed_in(claim) in provenance.inputs:
+        return STATUS_ARITHMETIC
+    return STATUS_REPRODUCED
 
 
 def indicators_for(tranche: str):
@@ -285,12 +327,13 @@ def ledger(
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    if synthetic:  # a difference the report's own contradictions do not explain is the calibration's
+    if synthetic:  # the synthetic file is calibrated to these claims: a match is no evidence either way
         participant = claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
         unexplained = ~frame["claim"].isin(list(known)).to_numpy()
         frame.loc[participant & unexplained & (frame["status"] == STATUS_DIFFERS).to_numpy(), "status"] = (
             STATUS_UNCALIBRATED
         )
+        frame.loc[participant & (frame["status"] == STATUS_REPRODUCED).to_numpy(), "status"] = STATUS_CALIBRATED
     differs = frame["status"] == STATUS_DIFFERS
     frame.loc[differs, "toelichting"] = [
         " ".join(part for part in (known.get(c, ""), note) if part).strip()
@@ -303,18 +346,7 @@ def ledger(
 def summary(frame: pd.DataFrame) -> dict[str, int]:
     """Counts per status."""
     counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
-    return {
-        status: int(counts.get(status, 0))
-        for status in (
-            STATUS_REPRODUCED,
-            STATUS_TAKEN,
-            STATUS_DIFFERS,
-            STATUS_UNCALIBRATED,
-            STATUS_SUPPRESSED,
-            STATUS_NA,
-            STATUS_OTHER,
-        )
-    }
+    return {status: int(counts.get(status, 0)) for status in STATUSES}
 
 
 def published_ledgers() -> dict[str, pd.DataFrame]:

@@ -72,6 +72,13 @@ def _verify(args) -> int:
                 "in data/claims/verschillen.yaml"
             )
             status = 1
+    total = {s: sum(claims.summary(frame)[s] for frame in ledgers.values()) for s in claims.STATUSES}
+    other = [f"{n} {s}" for s, n in total.items() if n and s not in (claims.STATUS_REPRODUCED, claims.STATUS_DIFFERS)]
+    print(
+        f"\n  Reproductie: {total[claims.STATUS_REPRODUCED]} van {sum(total.values())} getallen gereproduceerd uit "
+        f"andere gegevens dan het gedrukte getal; {total[claims.STATUS_DIFFERS]} wijken af (toegelicht); "
+        f"geen bewijs van reproductie: {', '.join(other)}."
+    )
     for claim in claims.stale_explanations(ledgers):
         print(f"  FAIL data/claims/verschillen.yaml explains {claim}, which does not differ (any more)")
         status = 1

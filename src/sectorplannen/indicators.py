@@ -9,6 +9,7 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -41,12 +42,38 @@ def _row_labels(frame: pd.DataFrame) -> pd.Series:
     )
 
 
+REGISTER = "plannenregister"
+PARTICIPANT_FILE = "deelnemersbestand"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What one computed value was made from: the published tables (``seed/id``), the plan
+    register or the participant file it read, and whether it is one printed cell read back."""
+
+    inputs: tuple[str, ...] = ()
+    cell: str | None = None  # the table whose single printed cell *is* the value
+
+
 class TableIndicators:
-    """Statistics read from the published tables themselves (any chapter, any source)."""
+    """Statistics read from the published tables themselves (any chapter, any source).
+
+    Every computation records what it read (:attr:`provenance` after :meth:`compute`), so a ledger
+    can say whether a number was recomputed from other data or read back from where it is printed."""
+
+    def _use(self, source: str) -> None:
+        if not hasattr(self, "_inputs"):
+            self._inputs = set()
+        self._inputs.add(source)
+
+    def _read_cell(self, table: str) -> None:
+        self._use(table)
+        self._cells_read = [*getattr(self, "_cells_read", []), table]
 
     def _cells(self, table: str, row: str | None, column: str | None) -> pd.DataFrame:
         if not table:
             raise NotComputable("geen tabel opgegeven")
+        self._use(table)
         seed, _, table_id = table.partition("/")
         frame = published.table(table_id, seed)
         frame = frame[_row_labels(frame).apply(lambda labels: row in labels)] if row else frame[~frame["is_total_row"]]
@@ -66,6 +93,7 @@ class TableIndicators:
         value = cells["value"].iloc[0]
         if pd.isna(value):
             raise NotComputable(f"lege cel in {table}")
+        self._read_cell(table)
         return float(value) * published.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
 
     def tabelsom(self, table=None, row=None, column=None, **_):
@@ -79,7 +107,9 @@ class TableIndicators:
         method = getattr(self, statistic, None)
         if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
             raise NotComputable(f"onbekende statistiek {statistic!r}")
-        return method(
+        self._inputs, self._cells_read = set(), []
+        self.provenance = Provenance()
+        value = method(
             category=category or None,
             plan=plan or None,
             rank=int(rank) if rank else None,
@@ -87,6 +117,9 @@ class TableIndicators:
             row=row or None,
             column=column or None,
         )
+        cell = self._cells_read[0] if len(self._cells_read) == 1 and len(self._inputs) == 1 else None
+        self.provenance = Provenance(tuple(sorted(self._inputs)), cell)
+        return value
 
 
 class Indicators(TableIndicators):
@@ -99,9 +132,17 @@ class Indicators(TableIndicators):
     # ---------------------------------------------------------------- helpers
 
     def _table(self, name: str) -> pd.DataFrame:
+        from sectorplannen.bijlage import TABLES
+
         if name not in self.b.tables:
             raise NotComputable(f"geen tabel met {name} voor tranche {self.group}")
+        self._use(f"001/{TABLES[self.group][name]}")
         return self.b.tables[name]
+
+    def _plans(self) -> list:
+        """The selected plans as the register describes them (type, cluster)."""
+        self._use(REGISTER)
+        return self.b.plans
 
     def _total(self, name: str, category: str | None = None, plan: str | None = None) -> float:
         table = self._table(name)
@@ -206,23 +247,23 @@ class Indicators(TableIndicators):
         return self._category_rank(shares, rank, False)
 
     def plannen(self, **_):
-        return float(len(self.b.plans))
+        return float(len(self._plans()))
 
     def plannen_landelijk(self, **_):
-        return float(sum(p.plan_type == "sectoraal" for p in self.b.plans))
+        return float(sum(p.plan_type == "sectoraal" for p in self._plans()))
 
     def plannen_regionaal(self, **_):
-        return float(sum(p.plan_type == "regionaal" for p in self.b.plans))
+        return float(sum(p.plan_type == "regionaal" for p in self._plans()))
 
     def plannen_regionaal_aandeel(self, **_):
         """% of the selected plans that are regional (Figuur 9.1, per tranche)."""
         return _pct(self.plannen_regionaal(), self.plannen())
 
     def plannen_landelijk_zorg(self, **_):
-        return float(sum(p.plan_type == "sectoraal" and p.cluster == "zorg" for p in self.b.plans))
+        return float(sum(p.plan_type == "sectoraal" and p.cluster == "zorg" for p in self._plans()))
 
     def plannen_regionaal_zorg(self, **_):
-        return float(sum(p.plan_type == "regionaal" and p.cluster == "zorg" for p in self.b.plans))
+        return float(sum(p.plan_type == "regionaal" and p.cluster == "zorg" for p in self._plans()))
 
     def deelnemers_gepland(self, category=None, plan=None, **_):
         return self._total("deelnemers_gepland", category, plan)
@@ -270,17 +311,22 @@ class Indicators(TableIndicators):
         return self._total("deelnemers_bsn", category, plan)
 
     def _funding(self, column: str, category=None, plan=None) -> float:
+        from sectorplannen.bijlage import TABLES
+
+        source = f"001/{TABLES[self.group]['financiering']}"
         key = plan or ("totaal" if category in (None, "", "totaal") else None)
         if key is None:
             raise NotComputable("financiering is per plan of voor het totaal gedrukt, niet per categorie")
         if key == "totaal" and not self.b.params.is_published_cohort:
             if self.group == "3":  # Tabel 6.3 lists every tranche 3 plan: sum the selected rows
+                self._use(source)
                 return float(self.b.funding.drop(index="totaal", errors="ignore")[column].sum())
             raise NotComputable(
                 "Tabel 3.3 geeft alleen de 20 grootste plannen; het totaal is alleen voor alle plannen gedrukt"
             )
         if key not in self.b.funding.index:
             raise NotComputable(f"financiering van {key} staat niet in Tabel 3.3/6.3")
+        self._read_cell(source)
         return float(self.b.funding.loc[key, column])
 
     def financiering_rijk(self, category=None, plan=None, **_):
@@ -296,6 +342,7 @@ class Indicators(TableIndicators):
         return _pct(self.financiering_sector(category, plan), self.financiering_totaal(category, plan))
 
     def _quickscan(self, table_id: str, row: str, group: str | None = None) -> pd.DataFrame:
+        self._use(f"000/{table_id}")
         frame = published.table(table_id, source="000")
         frame = frame[frame["row"] == row]
         if group:
@@ -316,6 +363,7 @@ class Indicators(TableIndicators):
         if self.group == "1-2":
             rows = self._quickscan("2", "Tijdens quickscan 2")
         else:
+            self._use("000/3")
             rows = published.table("3", source="000")
             rows = rows[rows["line"] == rows["line"].iloc[0]]
         return float(rows["value"].sum()) * 1e6
@@ -368,15 +416,20 @@ class ParticipantIndicators(TableIndicators):
             from sectorplannen.claims import indicators_for
 
             self._plan_level = indicators_for(self.tranche)
-        return self._plan_level.compute(statistic, category, plan, rank, table, row, column)
+        self.provenance = Provenance()
+        value = self._plan_level.compute(statistic, category, plan, rank, table, row, column)
+        self.provenance = self._plan_level.provenance
+        return value
 
     def deelnemers_aantal(self, row=None, **_):
+        self._use(PARTICIPANT_FILE)
         frame = self.cohort(row)
         if self.release is not None:
             self.keys["deelnemers_aantal", row or "", ""] = (self.release.count(frame),)
         return float(len(frame))
 
     def aandeel(self, row=None, column=None, **_):
+        self._use(PARTICIPANT_FILE)
         frame = self.cohort(row)
         if frame.empty:
             raise NotComputable(f"geen deelnemers in cohort {row!r}")

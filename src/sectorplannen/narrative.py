@@ -100,29 +100,33 @@ def heading(chapter) -> str:
     return f"## {kind}: {chapter.title}"
 
 
+# What each status says, in the sentence that sums up a chapter's ledger (after the count).
+STATUS_SENTENCES = {
+    claims.STATUS_ARITHMETIC: "volgen uit andere getallen van dezelfde tabel: dat toetst het rekenwerk van de "
+    "tabel (totalen, aandelen), niet de gegevens",
+    claims.STATUS_TAKEN: "zijn zelf de gegevens: gelezen uit de tabel die ze drukt of uit de tekst "
+    "overgenomen, en dus niet onafhankelijk na te rekenen",
+    claims.STATUS_CALIBRATED: "komen uit het synthetische deelnemersbestand, dat op juist deze getallen is "
+    "gekalibreerd: ze zeggen niets over het rapport",
+    claims.STATUS_UNCALIBRATED: "bootst het synthetische bestand niet na",
+    claims.STATUS_SUPPRESSED: "zijn onderdrukt: er staan te weinig deelnemers achter, of ze zouden met andere "
+    "getallen van dit hoofdstuk een te kleine groep verraden",
+    claims.STATUS_OTHER: "horen bij de gepubliceerde selectie en zijn hier niet vergelijkbaar",
+}
+
+
 def ledger_sentence(ledger: pd.DataFrame) -> str:
+    """The chapter's ledger in a few sentences: only *gereproduceerd* counts as evidence."""
     counts = claims.summary(ledger)
-    taken = counts[claims.STATUS_TAKEN]
     text = (
-        f"Van de {len(ledger)} getallen in dit hoofdstuk zijn er {counts[claims.STATUS_REPRODUCED]} "
-        f"gereproduceerd, wijken er {counts[claims.STATUS_DIFFERS]} af (met toelichting) en zijn er "
-        f"{counts[claims.STATUS_NA]} niet te berekenen uit de gegevens van dit project."
+        f"Van de {len(ledger)} getallen in dit hoofdstuk zijn er **{counts[claims.STATUS_REPRODUCED]} "
+        "gereproduceerd** uit andere gegevens dan het gedrukte getal zelf (Bijlage A, het plannenregister, "
+        f"een andere tabel of bron); {counts[claims.STATUS_DIFFERS]} wijken af (met toelichting) en "
+        f"{counts[claims.STATUS_NA]} zijn niet te berekenen uit de gegevens van dit project."
     )
-    if taken:
-        text += (
-            f" {taken} getallen zijn zelf de gegevens: ze zijn uit deze tekst overgenomen en hier als tabel of "
-            "figuur getoond, maar niet onafhankelijk na te rekenen."
-        )
-    if counts[claims.STATUS_SUPPRESSED]:
-        text += (
-            f" {counts[claims.STATUS_SUPPRESSED]} berekende waarden zijn onderdrukt: er staan te weinig deelnemers "
-            "achter, of ze zouden met andere getallen van dit hoofdstuk een te kleine groep verraden."
-        )
-    if counts[claims.STATUS_OTHER]:
-        text += (
-            f" {counts[claims.STATUS_OTHER]} getallen horen bij de gepubliceerde selectie en zijn hier niet "
-            "vergelijkbaar."
-        )
+    for status, sentence in STATUS_SENTENCES.items():
+        if counts[status]:
+            text += f" {counts[status]} getallen {sentence} (*{status}*)."
     return text
 
 

@@ -57,16 +57,24 @@ def plans(frame: pd.DataFrame, caption: str, money: bool = False):
 
 
 def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getallen en de herberekening"):
-    """The reproduction ledger as a table (differences highlighted)."""
-    view = frame[["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "toelichting"]]
+    """The reproduction ledger as a table (differences highlighted), with the inputs of each value."""
+    view = frame[["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "invoer", "toelichting"]]
     view = view.rename(columns=str.capitalize).set_index("Claim")
+    grey = "color: #777777"
     colors = {
         "wijkt af": "background-color: #fdebd0",
-        "niet berekenbaar": "color: #777777",
-        "andere selectie": "color: #777777",
+        "gereproduceerd": "background-color: #e9f7ef",
+        "niet berekenbaar": grey,
+        "andere selectie": grey,
+        "overgenomen": grey,
+        "gekalibreerd (synthetisch)": grey,
+        "niet gekalibreerd (synthetisch)": grey,
+        "onderdrukt": grey,
     }
     styler = style.table(view, caption=caption)
-    styler = styler.set_properties(subset=["Plaats", "Tekst", "Status", "Toelichting"], **{"text-align": "left"})
+    styler = styler.set_properties(
+        subset=["Plaats", "Tekst", "Status", "Invoer", "Toelichting"], **{"text-align": "left"}
+    )
     return styler.map(lambda v: colors.get(v, ""), subset=["Status"])
 
 
