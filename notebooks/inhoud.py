@@ -33,7 +33,7 @@ from sectorplannen import claims, figures, inhoud, narrative, report, style, tab
 
 setup = narrative.start("inhoud", tranche, exclude_plans, top_n)
 params, chapter, data, indicators = setup.params, setup.chapter, setup.data, setup.indicators
-per_category = inhoud.per_category(data)
+per_category = inhoud.per_category(indicators)
 t12 = params.tranche_group == "1-2"
 display(Markdown(narrative.banner(chapter, params, data)))
 
@@ -51,7 +51,7 @@ alt = "Staafdiagram: aantal maatregelen per thema" if t12 else "Staafdiagram: ge
 figures.show(fig, alt)
 
 # %%
-fig = figures.bars(per_category["aandeel_plannen"],
+fig = figures.bars(per_category["plannen_met_categorie"],
                    "Percentage sectorplannen met minimaal één maatregel in het thema" if t12
                    else "Percentage sectorplannen met geplande deelnemers in het type traject",
                    "Tabel A.1" if t12 else "Tabel A.10", "Percentage van de plannen", percent=True,

@@ -34,8 +34,8 @@ from sectorplannen import claims, figures, narrative, report, tables, uitvoering
 
 setup = narrative.start("uitvoering", tranche, exclude_plans, top_n)
 params, chapter, data, indicators = setup.params, setup.chapter, setup.data, setup.indicators
-per_category = uitvoering.per_category(data)
-per_plan = uitvoering.per_plan(data)
+per_category = uitvoering.per_category(indicators)
+per_plan = uitvoering.per_plan(indicators)
 axis = "thema" if params.tranche_group == "1-2" else "type traject"
 display(Markdown(narrative.banner(chapter, params, data)))
 

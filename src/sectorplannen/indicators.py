@@ -190,6 +190,14 @@ class Indicators(TableIndicators):
             raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
         return _pct(float((rows[category].fillna(0) > 0).sum()), float(len(rows)))
 
+    def plannen_met_categorie_aantal(self, category=None, **_):
+        """Number of plans with at least one measure (1-2) or planned participant (3) in the category."""
+        table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
+        rows = table[table.notna().any(axis=1)]
+        if category not in rows.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return float((rows[category].fillna(0) > 0).sum())
+
     def _realised_presence(self) -> pd.DataFrame:
         """Plan x category: did the plan realise participants in the category (A.3 / A.9)?"""
         table = self._table("deelnemers_gerealiseerd")

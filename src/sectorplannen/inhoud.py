@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sectorplannen.bijlage import Bijlage
-from sectorplannen.uitvoering import labels
+from sectorplannen.indicators import Indicators
+from sectorplannen.uitvoering import labels, value
 
 
 def content_table(b: Bijlage) -> pd.DataFrame:
@@ -18,25 +19,22 @@ def content_table(b: Bijlage) -> pd.DataFrame:
     return b["maatregelen"] if b.params.tranche_group == "1-2" else b["deelnemers_gepland"]
 
 
-def per_category(b: Bijlage) -> pd.DataFrame:
-    """Figuur 2.1 / 2.2 (and 5.1): per category the number of measures (1-2) and the share of plans
-    with at least one measure or planned participant in it."""
-    table = content_table(b)
-    rows = table[table.notna().any(axis=1)]
+def per_category(indicators: Indicators) -> pd.DataFrame:
+    """Figuur 2.1 / 2.2 (and 5.1): per category the number of measures (1-2) or planned and realised
+    participants (3), and the number and share of plans with at least one measure or planned
+    participant in it. Every cell is the ledger's statistic of the same name."""
+    b = indicators.b
+    statistics = (
+        ("maatregelen", "maatregelen_aandeel")
+        if b.params.tranche_group == "1-2"
+        else ("deelnemers_gepland", "deelnemers_gerealiseerd")
+    ) + ("plannen_met_categorie_aantal", "plannen_met_categorie")
     frame = pd.DataFrame(
-        {
-            "plannen_met_categorie": (rows.fillna(0) > 0).sum(),
-            "aandeel_plannen": 100 * (rows.fillna(0) > 0).sum() / len(rows),
-        }
+        {stat: [value(indicators, stat, category=c) for c in b.categories] for stat in statistics},
+        index=[labels(b.categories)[c] for c in b.categories],
     )
-    if b.params.tranche_group == "1-2":
-        frame.insert(0, "maatregelen", table.sum())
-        frame.insert(1, "aandeel_maatregelen", 100 * table.sum() / table.sum().sum())
-    else:
-        frame.insert(0, "deelnemers_gepland", table.sum())
-        frame.insert(1, "deelnemers_gerealiseerd", b["deelnemers_gerealiseerd"].sum())
-    frame.index = [labels(b.categories)[c] for c in frame.index]
-    frame.attrs["plannen_in_tabel"] = len(rows)
+    table = content_table(b)
+    frame.attrs["plannen_in_tabel"] = int(table.notna().any(axis=1).sum())
     return frame
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sectorplannen import published
 from sectorplannen.bijlage import Bijlage
+from sectorplannen.indicators import Indicators, NotComputable
 
 
 def labels(categories: list[str]) -> dict[str, str]:
@@ -18,49 +19,55 @@ def labels(categories: list[str]) -> dict[str, str]:
     return {c: entries[c] for c in categories}
 
 
-def per_category(b: Bijlage) -> pd.DataFrame:
+CATEGORY_STATISTICS = (
+    "deelnemers_gepland",
+    "deelnemers_gerealiseerd",
+    "realisatie_deelnemers",
+    "deelnemers_aandeel",
+    "budget_gepland",
+    "budget_besteed",
+    "realisatie_budget",
+    "budget_aandeel",
+)
+PLAN_STATISTICS = (
+    "deelnemers_gepland",
+    "deelnemers_gerealiseerd",
+    "budget_gepland",
+    "budget_besteed",
+    "realisatie_deelnemers",
+    "realisatie_budget",
+)
+
+
+def value(indicators: Indicators, statistic: str, **cohort) -> float:
+    """One statistic as the ledger computes it (NaN where the data cannot give it)."""
+    try:
+        return indicators.compute(statistic, **cohort)
+    except NotComputable:
+        return float("nan")
+
+
+def per_category(indicators: Indicators) -> pd.DataFrame:
     """Tabel 3.1 / 6.1 and 3.2 / 6.2 in one frame: planned and realised participants and budget
-    per category, with realisation rates and shares; last row Totaal."""
-    rows = {}
-    for category in [*b.categories, "totaal"]:
-
-        def total(name, c=category):
-            table = b[name]
-            return float(table.sum().sum() if c == "totaal" else table[c].sum())
-
-        planned, realised = total("deelnemers_gepland"), total("deelnemers_gerealiseerd")
-        budget_planned, budget_spent = total("budget_gepland"), total("budget_besteed")
-        rows[category] = {
-            "deelnemers_gepland": planned,
-            "deelnemers_gerealiseerd": realised,
-            "realisatie_deelnemers": 100 * realised / planned if planned else float("nan"),
-            "budget_gepland": budget_planned,
-            "budget_besteed": budget_spent,
-            "realisatie_budget": 100 * budget_spent / budget_planned if budget_planned else float("nan"),
-        }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame["deelnemers_aandeel"] = (
-        100 * frame["deelnemers_gerealiseerd"] / frame.loc["totaal", "deelnemers_gerealiseerd"]
+    per category, with realisation rates and shares; last row Totaal. Every cell is the statistic
+    of the same name that the ledger checks (one computation, :class:`Indicators`)."""
+    b = indicators.b
+    categories = [*b.categories, "totaal"]
+    frame = pd.DataFrame(
+        {stat: [value(indicators, stat, category=c) for c in categories] for stat in CATEGORY_STATISTICS},
+        index=[labels(b.categories).get(c, "Totaal") for c in categories],
     )
-    frame["budget_aandeel"] = 100 * frame["budget_besteed"] / frame.loc["totaal", "budget_besteed"]
-    frame.index = [labels(b.categories).get(c, "Totaal") for c in frame.index]
     frame.index.name = "Thema" if b.params.tranche_group == "1-2" else "Type traject"
     return frame
 
 
-def per_plan(b: Bijlage) -> pd.DataFrame:
-    """Per plan: planned and realised participants and budget, realisation rates."""
+def per_plan(indicators: Indicators) -> pd.DataFrame:
+    """Per plan: planned and realised participants and budget, realisation rates (the ledger's
+    statistics per plan)."""
+    b = indicators.b
     names = b.names()
-    frame = pd.DataFrame(
-        {
-            "deelnemers_gepland": b["deelnemers_gepland"].sum(axis=1, min_count=1),
-            "deelnemers_gerealiseerd": b["deelnemers_gerealiseerd"].sum(axis=1, min_count=1),
-            "budget_gepland": b["budget_gepland"].sum(axis=1, min_count=1),
-            "budget_besteed": b["budget_besteed"].sum(axis=1, min_count=1),
-        }
-    )
-    frame["realisatie_deelnemers"] = 100 * frame["deelnemers_gerealiseerd"] / frame["deelnemers_gepland"]
-    frame["realisatie_budget"] = 100 * frame["budget_besteed"] / frame["budget_gepland"]
+    rows = {p: {stat: value(indicators, stat, plan=p) for stat in PLAN_STATISTICS} for p in b.plan_ids}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.insert(0, "plan", [names[i] for i in frame.index])
     return frame
 
