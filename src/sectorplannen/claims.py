@@ -90,7 +90,6 @@ class ClaimsError(ValueError):
 
 
 def _schema() -> pa.DataFrameSchema:
-    from sectorplannen.plans import register
     from sectorplannen.published import category_ids
 
     text = {"dtype": str, "nullable": False}
@@ -104,7 +103,7 @@ def _schema() -> pa.DataFrameSchema:
             "quote": pa.Column(**text),
             "statistic": pa.Column(checks=pa.Check.isin(["", *STATISTICS]), **text),
             "category": pa.Column(checks=pa.Check.isin(["", *category_ids()]), **text),
-            "plan": pa.Column(checks=pa.Check.isin(["", *(p.id for p in register())]), **text),
+            "plan": pa.Column(checks=pa.Check(lambda plans: plans.map(_known_plans)), **text),
             "rank": pa.Column(checks=pa.Check.str_matches(r"^(\d+)?$"), **text),
             "published": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
             "unit": pa.Column(checks=pa.Check.isin(list(UNITS)), **text),
@@ -119,6 +118,14 @@ def _schema() -> pa.DataFrameSchema:
         strict=True,
         ordered=True,
     )
+
+
+def _known_plans(value: str) -> bool:
+    """Empty, a plan id, or several as ``a|b``."""
+    from sectorplannen.plans import register
+
+    ids = {p.id for p in register()}
+    return not value or all(part in ids for part in value.split("|"))
 
 
 def _table_refs() -> list[str]:

@@ -318,6 +318,59 @@ class Indicators(TableIndicators):
     def deelnemers_bsn(self, category=None, plan=None, **_):
         return self._total("deelnemers_bsn", category, plan)
 
+    # ---------------------------------------------------------------- plans within a category
+
+    def _column(self, name: str, category: str | None, row: str | None = None) -> pd.Series:
+        """Per plan: the values of one category (or all: 'totaal'), for the plans of the cohort
+        ``row`` (``plantype=sectoraal`` or ``regionaal``; empty: every selected plan)."""
+        table = self._table(name)
+        if category and category != "totaal" and category not in table.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        values = table.sum(axis=1) if not category or category == "totaal" else table[category]
+        if row:
+            key, _, wanted = row.partition("=")
+            if key.strip() != "plantype":
+                raise NotComputable(f"plancohort {row!r}: alleen plantype=sectoraal|regionaal")
+            kinds = {p.id: p.plan_type for p in self._plans()}
+            values = values[[kinds[i] == wanted.strip() for i in values.index]]
+        return values.fillna(0.0)
+
+    def _plan_share(self, name: str, category, plan, row) -> float:
+        values = self._column(name, category, row)
+        plans = [p for p in str(plan or "").split("|") if p]
+        missing = [p for p in plans if p not in values.index]
+        if not plans or missing:
+            raise NotComputable(f"plan(nen) {', '.join(missing) or '-'} niet in de selectie")
+        return _pct(float(values[plans].sum()), float(values.sum()))
+
+    def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
+        """% of the category's realised participants (A.3 / A.9) in the plan (or plans a|b)."""
+        return self._plan_share("deelnemers_gerealiseerd", category, plan, row)
+
+    def plan_aandeel_bsn(self, category=None, plan=None, row=None, **_):
+        """% of the category's participants with a BSN (A.8 / A.13) in the plan (or plans a|b);
+        ``row`` may restrict the plans to a plan type."""
+        return self._plan_share("deelnemers_bsn", category, plan, row)
+
+    def aandeel_grootste_plannen_bsn(self, category=None, rank=1, row=None, **_):
+        """% of the category's BSN participants (A.8 / A.13) in its ``rank`` largest plans."""
+        values = self._column("deelnemers_bsn", category, row).sort_values(ascending=False, kind="mergesort")
+        if not rank or rank > len(values):
+            raise NotComputable(f"{rank} grootste plannen bestaan niet ({len(values)} plannen)")
+        return _pct(float(values.iloc[:rank].sum()), float(values.sum()))
+
+    def aandeel_overige_plannen_bsn(self, category=None, rank=1, row=None, **_):
+        """% of the category's BSN participants outside its ``rank`` largest plans."""
+        return 100.0 - self.aandeel_grootste_plannen_bsn(category, rank, row)
+
+    def plan_rang_bsn(self, category=None, rank=1, row=None, **_):
+        """Plan id of the ``rank``-th largest plan by BSN participants (A.8 / A.13) in the category."""
+        return self._nth(self._column("deelnemers_bsn", category, row), rank, True)[0]
+
+    def deelnemers_gepland_aandeel(self, category=None, **_):
+        """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
+        return _pct(self.deelnemers_gepland(category), self.deelnemers_gepland())
+
     def _funding(self, column: str, category=None, plan=None) -> float:
         from sectorplannen.bijlage import TABLES
 
