@@ -106,3 +106,38 @@ def test_stale_explanation_is_reported(tmp_path):
     with (raw / "findings.yaml").open("a", encoding="utf-8") as handle:
         handle.write("\n- {check: rijtotaal, table: 001/A.9, row: Achterhoek, explanation: bestaat niet}\n")
     assert [e.row for e in build.build_all(raw).unused] == ["Achterhoek"]
+
+
+def test_the_report_s_selections_and_bounds_are_checked_against_the_full_data():
+    """Found systematically (checks.yaml: selections, at_most), each recorded in findings.yaml."""
+    found = {(d.check, d.table, d.row): d for d in build.build_all().discrepancies}
+    # Tabel 3.3 lists 'de 20 grootste' plans (r. 1410); Groningen is missing although A.6 alone
+    # (18.537 thousand euro) exceeds the smallest listed plan incl. overhead (Luchtvaart deel 2).
+    groningen = found["selectie", "001/3.3", "Groningen"]
+    assert (groningen.published, groningen.computed) == (17285253.0, 18537000.0)
+    # Zorg Rijnmond: A.6 spent 18.574 thousand euro excl. overhead, Tabel 3.3 gives 17.377.224 incl.
+    rijnmond = found["vergelijking", "001/A.6", "zorg-rijnmond"]
+    assert (rijnmond.published, rijnmond.computed) == (18574000.0, 17377224.0)
+    # more people with a BSN than realised participants: Kantoorbranche 2.370 (A.8) against 1.882 (A.3)
+    kantoor = found["vergelijking", "001/A.8", "kantoorbranche"]
+    assert (kantoor.published, kantoor.computed) == (2370.0, 1882.0)
+    assert sum(1 for key in found if key[:2] == ("vergelijking", "001/A.8")) == 7
+
+
+def test_a_selection_check_flags_only_a_plan_certainly_larger():
+    def table(values, column):
+        rows = [
+            {"row": p, "plan_id": p, "line": "1", "is_total_row": False, "category": column, "value": v}
+            for p, v in values.items()
+        ]
+        return pd.DataFrame(rows)
+
+    tables = {
+        ("1", "top"): table({"a": 100.0, "b": 50.0}, "Totaal"),  # the 2 largest, incl. overhead
+        ("1", "ref"): table({"a": 95.0, "b": 48.0, "c": 49.0, "d": 51.0}, "Totaal"),  # excl. overhead
+    }
+    spec = {"table": "1/top", "size": 2, "column": "Totaal", "reference": "1/ref", "by": "Totaal"}
+    found = checks.selection_check(spec, lambda seed, table_id: tables[seed, table_id])
+    assert [(d.row, d.published, d.computed) for d in found] == [("d", 50.0, 51.0)]  # c (49) may be smaller
+    with pytest.raises(ValueError, match="2 plans listed, not 3"):
+        checks.selection_check({**spec, "size": 3}, lambda seed, table_id: tables[seed, table_id])

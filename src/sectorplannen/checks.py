@@ -9,7 +9,9 @@ returns :class:`Discrepancy` records, never corrections. Four kinds:
 - ``vergelijking``: the same number printed in two places, e.g. a chapter table against the
   aggregation of Bijlage A, or one plan across tables (``checks.yaml``: matches);
 - ``soort plan``: a table with a column per plan type (sectoral, regional) against the sum of
-  the plans of that type in Bijlage A, by the plan register (``checks.yaml``: plan_types).
+  the plans of that type in Bijlage A, by the plan register (``checks.yaml``: plan_types);
+- ``selectie``: a table of the n largest plans against the full data they were drawn from
+  (``checks.yaml``: selections).
 
 A discrepancy is rounding-level (``afronding``) when the rounding of the printed numbers can
 explain it; every other difference needs a recorded explanation (see ``findings``).
@@ -305,6 +307,47 @@ def plan_set_check(spec: dict, load) -> list[Discrepancy]:
     return out
 
 
+def _plan_totals(ref: str, column: str, scale: float, load) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per plan id: the value of ``column`` in table ``ref`` (times ``scale``), its row label and line."""
+    frame = load(*_split(ref))
+    frame = frame[~frame["is_total_row"] & (frame["category"] == column) & (frame["plan_id"] != "")]
+    frame = frame.set_index("plan_id")
+    return frame["value"].astype(float) * scale, frame["row"], frame["line"]
+
+
+def selection_check(spec: dict, load) -> list[Discrepancy]:
+    """A table that lists the ``size`` largest plans, against the full data they were drawn from.
+
+    The table's own amounts (``column``) may include more than the reference's (``reference``
+    column ``by``): e.g. Tabel 3.3 includes overhead, A.6 does not. A plan left out is then
+    certainly larger than a listed one only when its reference amount alone exceeds the smallest
+    listed amount; each such plan is a finding."""
+    listed, listed_labels, _ = _plan_totals(spec["table"], spec["column"], 1.0, load)
+    reference, labels, lines = _plan_totals(spec["reference"], spec["by"], float(spec.get("scale", 1)), load)
+    smallest = listed.idxmin()
+    amount = f"{listed[smallest]:,.0f}".replace(",", ".")
+    out = []
+    if len(listed) != int(spec["size"]):
+        raise ValueError(f"checks.yaml selection {spec['table']}: {len(listed)} plans listed, not {spec['size']}")
+    for plan_id, value in reference.drop(index=listed.index, errors="ignore").items():
+        if value > listed[smallest] + EPSILON:
+            out.append(
+                Discrepancy(
+                    "selectie",
+                    spec["table"],
+                    str(labels[plan_id]),
+                    "(plan)",
+                    str(lines[plan_id]),
+                    float(listed[smallest]),
+                    float(value),
+                    f"de {spec['size']} grootste plannen: {labels[plan_id]} ontbreekt, maar heeft volgens "
+                    f"{spec['reference']} ({spec['by']}) alleen al meer dan het kleinste plan in de tabel "
+                    f"({listed_labels[smallest]}, {amount})",
+                )
+            )
+    return out
+
+
 def plan_type_check(spec: dict, load) -> list[Discrepancy]:
     """Columns per plan type against the Bijlage A table summed over the register's plans of
     that type, row by row (rows matched on category)."""
@@ -384,6 +427,8 @@ def match_check(spec: dict, load) -> list[Discrepancy]:
             continue
         a = 0.0 if pd.isna(a) else float(a)
         b = 0.0 if pd.isna(b) else float(b)
+        if spec.get("at_most") and a <= b + EPSILON:
+            continue  # an upper bound, not an equality: only exceeding it is a finding
         if abs(a - b) > EPSILON:
             row, _, category = str(key).partition("|")
             out.append(
@@ -417,4 +462,6 @@ def all_discrepancies(load, spec: dict | None = None, tables: list[tuple[str, st
         out += match_check(match, load)
     for plan_types in spec.get("plan_types", []):
         out += plan_type_check(plan_types, load)
+    for selection in spec.get("selections", []):
+        out += selection_check(selection, load)
     return out
