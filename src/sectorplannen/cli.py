@@ -146,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
+    except report.Interrupted as stop:  # the build has said what it stopped and cleaned up
+        return stop.exit_status
+    except KeyboardInterrupt:  # Ctrl-C outside a build's chapter runs: one line, no traceback
+        print("[gestopt] onderbroken", file=sys.stderr)
+        return 130
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,351 @@
+"""Build control: Ctrl-C stops a build quickly and cleanly, progress lines say what really runs,
+no kernel folder is left behind, the manifest records what the index and the scheduler need,
+and the index names every variant by its parameters and data without a path of an extract."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import suppress
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sectorplannen import paths, report
+from sectorplannen.cli import main
+
+SMALL = report.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
+SMALL_TOO = report.chapter_for("vormgeving", {})
+PROGRESS = re.compile(r"^\[(actueel|wacht|start|klaar|gestopt)\] ")
+EXTRACT = "/beveiligd/projectschijf/deelnemers_2019.csv"  # never opened: the tests only name it
+
+
+SYSTEM_TEMP = tempfile.gettempdir()
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch):
+    """Outputs in tmp_path and a temporary directory of their own (short: kernel sockets live in
+    it), for this process, its workers and kernels."""
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=SYSTEM_TEMP))
+    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
+    monkeypatch.setattr(paths, "OUTPUTS", outputs)
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    yield outputs, temp
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def kernel_leftovers(temp):
+    """Kernel folders and stray connection files in a temporary directory."""
+    return sorted(p.name for p in temp.iterdir() if p.name.startswith(report.KERNEL_FOLDER) or p.suffix == ".json")
+
+
+def leftovers(outputs):
+    return sorted(str(p) for p in outputs.rglob(".*") if p.name.endswith((".tmp", ".running.ipynb")))
+
+
+# -------------------------------------------------------------------- Ctrl-C
+
+
+class Lines:
+    """The stdout of a process, line by line, read by a thread so the test never blocks on it."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self._queue.put(line.rstrip("\n"))
+
+    def until(self, prefix: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.lines.append(line)
+            if line.startswith(prefix):
+                return line
+        raise AssertionError(f"no line starting with {prefix!r} within {timeout} s: {self.lines}")
+
+    def rest(self) -> list[str]:
+        out = []
+        while not self._queue.empty():
+            out.append(self._queue.get())
+        self.lines += out
+        return out
+
+
+def started_kernels(temp, timeout: float = 60) -> list[int]:
+    """The pids of the kernels the build has started (read from their private folders)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = []
+        for pid_file in temp.glob(f"{report.KERNEL_FOLDER}*/kernel.pid"):
+            with suppress(OSError, ValueError):  # being written
+                pids.append(int(pid_file.read_text(encoding="utf-8")))
+        if pids:
+            return pids
+        time.sleep(0.05)
+    raise AssertionError("no kernel started")
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_stops_the_build_within_seconds_and_leaves_outputs_intact(scratch, stop_signal):
+    outputs, temp = scratch
+    report.build([SMALL], jobs=1, log=lambda _: None)
+    before = {p: p.read_bytes() for p in (outputs / "report").glob("*.html")}
+    manifests = {p: p.read_bytes() for p in (outputs / ".build").glob("*.json")}
+    env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(outputs), "TMPDIR": str(temp)}
+    env.pop("PYTHONUNBUFFERED", None)  # the build itself must flush its progress lines
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sectorplannen", "report", "--jobs", "2"],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        out = Lines(process.stdout)
+        out.until("[start]", timeout=60)
+        kernels = started_kernels(temp)
+        out.rest()
+        seen = len(out.lines)
+        start = time.monotonic()
+        os.killpg(process.pid, stop_signal)  # what Ctrl-C in a terminal does (or `kill -TERM -<pgid>`)
+        process.wait(timeout=5)
+        seconds = time.monotonic() - start
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    err = process.stderr.read()
+    time.sleep(0.1)
+    out.rest()
+    after = [line for line in out.lines[seen:] if not line.startswith("[klaar]")]  # one may end just before
+    print(f"stopped in {seconds:.2f} s: {after}")
+    assert seconds < 5
+    assert process.returncode == 128 + stop_signal
+    assert len(after) == 1 and re.fullmatch(
+        r"\[gestopt\] onderbroken: \d+ hoofdstuk(ken)? niet gebouwd; eerdere uitvoer is intact", after[0]
+    ), out.lines
+    assert all(PROGRESS.match(line) for line in out.lines), out.lines
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert leftovers(outputs) == []
+    assert {p: p.read_bytes() for p in before} == before
+    for path, text in manifests.items():
+        assert path.read_bytes() == text
+    for path in (outputs / ".build").glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # complete, never half-written
+    assert kernel_leftovers(temp) == []
+    assert not [pid for pid in kernels if report._alive(pid)], "a kernel survived"
+
+
+def test_ctrl_c_outside_the_chapter_runs_is_one_line(monkeypatch, capsys):
+    def interrupted(**_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "build", interrupted)
+    assert main(["report"]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "[gestopt] onderbroken\n" and captured.out == ""
+
+
+def test_interrupted_build_exits_with_the_signal_status(monkeypatch, capsys):
+    def interrupted(**_):
+        raise report.Interrupted(signal.SIGINT, 3)
+
+    monkeypatch.setattr(report, "build", interrupted)
+    assert main(["report"]) == 130
+    assert capsys.readouterr().err == ""  # the build has printed its own line
+
+
+# -------------------------------------------------------------------- normal runs and progress
+
+
+@pytest.mark.notebook
+def test_normal_run_leaves_no_kernel_folder(scratch):
+    outputs, temp = scratch
+    (html,) = report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+    assert html.exists()
+    assert kernel_leftovers(temp) == []
+    assert leftovers(outputs) == []
+
+
+@pytest.mark.notebook
+def test_queued_chapters_wait_and_start_only_when_they_run(scratch):
+    _, temp = scratch
+    lines = []
+    report.build([SMALL, SMALL_TOO], jobs=1, log=lines.append)
+    first, second = SMALL, SMALL_TOO  # equal expected seconds (no manifests yet): the given order
+    pattern = [
+        rf"\[start\] hoofdstuk 5 {first.name}",
+        rf"\[wacht\] hoofdstuk 9 {second.name}",
+        rf"\[klaar\] hoofdstuk 5 {first.name} \(\d+\.\d s\)",
+        rf"\[start\] hoofdstuk 9 {second.name}",
+        rf"\[klaar\] hoofdstuk 9 {second.name} \(\d+\.\d s\)",
+    ]
+    assert len(lines) == len(pattern), lines
+    for line, expected in zip(lines, pattern, strict=True):
+        assert re.fullmatch(expected, line), lines
+    assert kernel_leftovers(temp) == []
+    lines.clear()
+    report.build([SMALL, SMALL_TOO], jobs=1, log=lines.append)
+    assert lines == [f"[actueel] hoofdstuk 5 {SMALL.name}", f"[actueel] hoofdstuk 9 {SMALL_TOO.name}"]
+
+
+# -------------------------------------------------------------------- manifest (no execution)
+
+
+def fake_run(monkeypatch, outputs):
+    """Replace execution and rendering by writing a minimal notebook and page."""
+
+    def execute(chapter, out_dir=None):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["sectorplannen"] = {"fingerprint": "f" * 64}
+        path = outputs / "notebooks" / f"{chapter.name}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+        time.sleep(0.05)
+        return path
+
+    def render(executed, html_path, show_code=False):
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        html_path.write_text("<html></html>", encoding="utf-8")
+
+    monkeypatch.setattr(report, "execute", execute)
+    monkeypatch.setattr(report, "render", render)
+
+
+def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypatch):
+    outputs, _ = scratch
+    fake_run(monkeypatch, outputs)
+    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
+    _, seconds, error = report._run_one(chapter, False)
+    assert error is None and seconds >= 0.05
+    record = json.loads(report._manifest(chapter).read_text(encoding="utf-8"))
+    assert record["seconds"] == round(seconds, 1)
+    assert record["fingerprint"] == "f" * 64 and record["show_code"] is False
+    assert {k: record[k] for k in ("notebook", "number", "title", "data_kind")} == {
+        "notebook": "arbeidsmarktpositie",
+        "number": 7,
+        "title": chapter.title,
+        "data_kind": "extract",
+    }
+    label = record["parameters"]["data_source"]
+    assert re.fullmatch(r"extract-[0-9a-f]{8}", label) and label in chapter.name
+    assert EXTRACT not in report._manifest(chapter).read_text(encoding="utf-8")
+    assert report._expected_seconds(chapter) == record["seconds"]
+
+    slow, quick = report.CHAPTERS[1], report.CHAPTERS[3]
+    for one, value in ((slow, 42.5), (quick, 1.5)):
+        report._manifest(one).write_text(json.dumps({"seconds": value}), encoding="utf-8")
+    assert report._expected_seconds(slow) == 42.5 and report._expected_seconds(quick) == 1.5
+    assert sorted([quick, slow], key=report._expected_seconds, reverse=True) == [slow, quick]
+    assert report._expected_seconds(report.CHAPTERS[8]) == 5.0  # never built: a default guess
+
+
+# -------------------------------------------------------------------- index (no execution)
+
+
+def fake_built(outputs, chapter, *, html=True, seconds=3.0):
+    """A manifest (as the build writes it) and, unless html=False, the chapter's page."""
+    record = {"fingerprint": "f" * 64, "show_code": False, "seconds": seconds, **report._index_fields(chapter)}
+    report._atomic_write_text(report._manifest(chapter), json.dumps(record, sort_keys=True))
+    if html:
+        report._atomic_write_text(outputs / "report" / f"{chapter.name}.html", "<html></html>")
+
+
+def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(scratch):
+    outputs, _ = scratch
+    participant = {"tranche": "3"}
+    extract = report.chapter_for(
+        "arbeidsmarktpositie",
+        {**participant, "exclude_plans": ["Transport"], "measurement_date": "2018", "data_source": EXTRACT},
+    )
+    synthetic_variant = report.chapter_for("arbeidsmarktpositie", {**participant, "measurement_date": "2017"})
+    plan_variant = report.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
+    defaults = [report.CHAPTERS[3], report.CHAPTERS[4], report.CHAPTERS[5]]  # chapters 5, 6, 7
+    for chapter in [*defaults, extract, synthetic_variant, plan_variant]:
+        fake_built(outputs, chapter)
+    not_built = report.chapter_for("uitvoering", {"tranche": "3", "top_n": 5})
+    fake_built(outputs, not_built, html=False)  # a manifest without its page: not listed
+
+    # called as the build calls it: only the default chapters whose page exists
+    page = report.write_index(defaults, outputs / "report").read_text(encoding="utf-8")
+
+    assert EXTRACT not in page and "beveiligd" not in page and "deelnemers_2019" not in page
+    label = report._extract_label(EXTRACT)
+    assert label in extract.name
+    assert f"variant: zonder Transport (t3); peildatum 2018; echt deelnemersbestand ({label})" in page
+    assert "variant: peildatum 2017; synthetische deelnemersgegevens" in page
+    assert "variant: zonder Transport (t3)</a>" in page
+    assert not_built.name not in page
+    # report order, each variant under its own chapter
+    order = [page.index(f'href="{c.name}.html"') for c in (*defaults[:2], plan_variant, defaults[2])]
+    assert order == sorted(order)
+    seven = page.index(f'href="{defaults[2].name}.html"')
+    assert seven < page.index(f'href="{extract.name}.html"')
+    assert seven < page.index(f'href="{synthetic_variant.name}.html"')
+    # synthetic runs are marked beside their title, the extract run and published chapters are not
+    rows = {row.split('href="', 1)[1].split('.html"', 1)[0]: row for row in page.split("<tr")[1:] if 'href="' in row}
+    assert 'class="synthetisch"' in rows[defaults[2].name] and 'class="synthetisch"' in rows[synthetic_variant.name]
+    assert 'class="synthetisch"' not in rows[extract.name] and 'class="synthetisch"' not in rows[defaults[0].name]
+    assert "synthetische deelnemersgegevens" in rows[defaults[2].name]
+    assert "gepubliceerde tabellen" in rows[defaults[0].name]
+
+
+def test_index_lists_chapters_without_a_manifest_from_the_given_chapters(scratch):
+    """Pages built before manifests carried the index fields are still listed, by their chapter."""
+    outputs, _ = scratch
+    report._atomic_write_text(outputs / "report" / f"{SMALL.name}.html", "<html></html>")
+    report._atomic_write_text(report._manifest(SMALL), json.dumps({"fingerprint": "x", "show_code": False}))
+    page = report.write_index([SMALL], outputs / "report").read_text(encoding="utf-8")
+    assert f'href="{SMALL.name}.html"' in page and SMALL.title in page
+
+
+# -------------------------------------------------------------------- workers that fail (no execution)
+
+
+def test_unexpected_error_in_a_worker_is_raised_with_its_traceback(scratch, monkeypatch):
+    def execute(chapter, out_dir=None):
+        raise LookupError("stuk")
+
+    monkeypatch.setattr(report, "execute", execute)
+    lines = []
+    with pytest.raises(LookupError, match="stuk") as caught:
+        report.build([SMALL, SMALL_TOO], jobs=1, force=True, log=lines.append)
+    assert "in execute" in str(caught.value.__cause__)  # the worker's traceback
+    assert lines[:3] == [f"[start] hoofdstuk 5 {SMALL.name}", f"[wacht] hoofdstuk 9 {SMALL_TOO.name}", lines[2]]
+    assert lines[2].startswith(f"[FOUT] hoofdstuk 5 {SMALL.name}")
+    assert not any(line.startswith("[start] hoofdstuk 9") for line in lines)  # nothing new after the error
+
+
+def test_worker_that_dies_is_a_named_failure(scratch, monkeypatch):
+    def execute(chapter, out_dir=None):
+        os._exit(3)
+
+    monkeypatch.setattr(report, "execute", execute)
+    with pytest.raises(
+        report.ChapterFailed, match=r"chapter 5 \(inhoud.*worker process ended unexpectedly \(exit code 3\)"
+    ):
+        report.build([SMALL], jobs=1, force=True, log=lambda _: None)
