@@ -242,6 +242,8 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
     }
     if claim["unit"] not in IDENTITY_UNITS:  # the printed number in the same notation as the computed one
         row["gepubliceerd"] = format_step(float(claim["value"]), float(claim["step"]))
+    else:  # a plan or category as the report names it, not its id
+        row["gepubliceerd"] = reader_name(claim["unit"], claim["value"])
     if not claim["statistic"]:
         return row
     try:
@@ -258,7 +260,8 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         row["toelichting"] = f"{claim['note']} {exc}".strip()
         return row
     if claim["unit"] in IDENTITY_UNITS:
-        row["berekend"] = row["berekend_waarde"] = value
+        row["berekend_waarde"] = value
+        row["berekend"] = reader_name(claim["unit"], value)
         ok = value == claim["value"]
     else:
         scaled = value / UNITS[claim["unit"]]
@@ -275,6 +278,20 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
     else:
         row["status"] = evidence(claim, provenance)
     return row
+
+
+def reader_name(unit: str, value: str) -> str:
+    """A plan or category id as the report names it (the id itself when it is unknown)."""
+    from sectorplannen import published
+    from sectorplannen.plans import register
+
+    if unit == "plan":
+        try:
+            return register().get(value).name
+        except KeyError:
+            return str(value)
+    labels = {e["id"]: e["label"] for axis in published.categories().values() for e in axis}
+    return labels.get(value, str(value))
 
 
 def printed_in(claim: pd.Series) -> str | None:
