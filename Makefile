@@ -45,8 +45,12 @@ report: $(STAMP) ## Run the chapter notebooks (papermill, JOBS=2 in parallel; on
 	$(PY) -m sectorplannen report --jobs $(JOBS) $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
 
 chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PARAMS='exclude_plans=["Transport"]'
-	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...']"; exit 2; }
-	$(PY) -m sectorplannen chapter $(NB) $(if $(TRANCHE),--tranche '$(TRANCHE)') $(if $(PARAMS),--params '$(PARAMS)') $(if $(SHOW_CODE),--show-code)
+	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"; exit 2; }
+	$(PY) -m sectorplannen chapter $(NB) $(if $(TRANCHE),--tranche '$(TRANCHE)') $(if $(PARAMS),--params '$(PARAMS)') $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
+
+.PHONY: sync
+sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)
+	$(VENV)/bin/jupytext --sync notebooks/*.ipynb
 
 bench: $(STAMP) ## Benchmark the report build against plain nbconvert (prints figures)
 	$(PY) benchmarks/report_build.py --jobs $(JOBS)

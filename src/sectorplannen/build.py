@@ -4,10 +4,17 @@
 writes them into ``data/published/`` (each file atomically), so a failing build changes nothing.
 :func:`verify` checks that ``data/published/`` is what ``data/raw/`` gives, runs every check and
 reports the findings.
+
+``make data`` records the SHA-256 of every file of ``data/raw/`` it read in ``datapackage.json``;
+:func:`check_raw` compares them before a report build, so a table edited without ``make data``
+is named instead of giving chapters from stale published data. It refuses to write anything
+while a difference has no explanation (:class:`UnexplainedFindings`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,14 +56,97 @@ def build_all(raw_dir: Path | None = None) -> Result:
     recorded = findings.explanations(raw_dir / "findings.yaml")
     classified = findings.classify(found, recorded)
     files["findings.csv"] = findings.to_csv_text(classified)
-    files = published.add_hashes(files)
+    files = add_raw_hashes(published.add_hashes(files), raw_dir)
     return Result(files, found, classified, findings.unused(found, recorded))
 
 
-def make_data(out_dir: Path | None = None) -> Result:
-    result = build_all()
+class UnexplainedFindings(ValueError):
+    """``make data`` found differences in data/raw/ that data/raw/findings.yaml does not explain."""
+
+
+class StaleRawData(ValueError):
+    """data/raw/ changed since ``make data`` wrote data/published/."""
+
+
+def make_data(out_dir: Path | None = None, raw_dir: Path | None = None) -> Result:
+    """Build everything from ``raw_dir`` and write it into ``out_dir``; writes nothing when a
+    difference has no explanation (raises :class:`UnexplainedFindings`)."""
+    result = build_all(raw_dir)
+    check_explained(result)
     published.write(result.files, out_dir)
     return result
+
+
+def check_explained(result: Result, shown: int = 3) -> None:
+    """Raise :class:`UnexplainedFindings` naming the differences without an explanation."""
+    frame = result.classified[result.classified["status"] == "onverklaard"]
+    if frame.empty:
+        return
+    named = [
+        f"{r.check} {r.table} row {r.row!r} column {r.category!r} (printed {r.published:g}, computed {r.computed:g})"
+        for r in frame.head(shown).itertuples(index=False)
+    ]
+    more = f" and {len(frame) - shown} more" if len(frame) > shown else ""
+    raise UnexplainedFindings(
+        f"make data: {len(frame)} difference(s) without an explanation: {'; '.join(named)}{more}; "
+        "add an explanation to data/raw/findings.yaml or fix the table (`make verify` lists them); "
+        "nothing was written"
+    )
+
+
+# ------------------------------------------------------------------ the raw files make data read
+
+
+def raw_files(raw_dir: Path | None = None) -> list[Path]:
+    """Every file of data/raw/ that ``make data`` (or a chapter) reads: the tables, the register,
+    the categories, the checks, the findings and the sources; not the README, nor hidden files
+    (an editor's swap file, a temporary file)."""
+    raw_dir = raw_dir or paths.RAW
+    return [p for p in sorted(raw_dir.rglob("*")) if p.is_file() and p.suffix != ".md" and not _hidden(p, raw_dir)]
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def raw_hashes(raw_dir: Path | None = None) -> dict[str, str]:
+    """``{"data/raw/001/A.3.txt": "sha256:..."}`` for every raw file (named as in the repository,
+    also when ``raw_dir`` is a copy)."""
+    raw_dir = raw_dir or paths.RAW
+    return {
+        f"data/raw/{p.relative_to(raw_dir).as_posix()}": "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in raw_files(raw_dir)
+    }
+
+
+def add_raw_hashes(files: dict[str, str], raw_dir: Path | None = None) -> dict[str, str]:
+    """Record the raw files the build read in datapackage.json (``sectorplannen.raw``)."""
+    package = json.loads(files["datapackage.json"])
+    package["sectorplannen"] = {"raw": raw_hashes(raw_dir)}
+    return {**files, "datapackage.json": json.dumps(package, ensure_ascii=False, indent=2) + "\n"}
+
+
+def check_raw(raw_dir: Path | None = None, published_dir: Path | None = None) -> None:
+    """Raise :class:`StaleRawData` naming the first raw file that changed, appeared or went away
+    since ``make data`` wrote ``published_dir`` (hashes only: a few milliseconds)."""
+    package_path = Path(published_dir or paths.PUBLISHED) / "datapackage.json"
+    try:
+        recorded = json.loads(package_path.read_text(encoding="utf-8"))["sectorplannen"]["raw"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise StaleRawData(
+            f"{_shown(package_path)} records no hashes of data/raw/ (written before this check): run `make data`"
+        ) from None
+    now = raw_hashes(raw_dir)
+    problems = [f"{name} changed" for name in now if name in recorded and recorded[name] != now[name]]
+    problems += [f"{name} is new" for name in now if name not in recorded]
+    problems += [f"{name} was removed" for name in recorded if name not in now]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise StaleRawData(f"{problems[0]} since `make data`{more}: run `make data`")
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
 
 
 def stale_files(result: Result, out_dir: Path | None = None) -> list[str]:

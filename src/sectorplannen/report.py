@@ -204,6 +204,9 @@ def preflight(chapters: list[Chapter]) -> None:
     check_kernel()
     check_writable(paths.OUTPUTS)
     check_data()
+    check_raw()
+    check_pairs(chapters)
+    prepare_synthetic(chapters)
 
 
 def check_kernel(name: str = KERNEL) -> None:
@@ -233,6 +236,72 @@ def check_data() -> None:
     published.check_files()
     for path in sorted(claims.CLAIMS.glob("*.csv")):
         claims.load(path.stem)
+
+
+class NotebookPairError(ValueError):
+    """A chapter notebook whose paired ``.py`` has other cells."""
+
+
+class StaleSyntheticData(ValueError):
+    """The synthetic participant file is older than what it is made from."""
+
+
+def _shown(path: Path) -> str:
+    """A path as a message names it: relative to the repository where it is inside."""
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
+
+
+def check_raw() -> None:
+    """data/raw/ is what ``make data`` built data/published/ from; a table edited since is named."""
+    from sectorplannen import build as make
+
+    make.check_raw()
+
+
+def check_pairs(chapters: list[Chapter]) -> None:
+    """Each chapter's notebook and its paired ``.py`` have the same cells (as tests/test_notebooks.py
+    compares them): an edit made in only one of them would otherwise run or be reviewed unseen.
+    A notebook without a ``.py`` has nothing out of step with it (tests/test_notebooks.py requires
+    the pair in the repository)."""
+    import jupytext
+    import nbformat
+
+    for notebook in sorted({c.notebook for c in chapters}):
+        source = NOTEBOOKS / f"{notebook}.ipynb"
+        script = source.with_suffix(".py")
+        if not script.exists():
+            continue
+        paired = [c.source for c in jupytext.read(script).cells]
+        if paired != [c.source for c in nbformat.read(source, as_version=4).cells]:
+            raise NotebookPairError(
+                f"{_shown(script)} and {_shown(source)} differ: "
+                f"run `.venv/bin/jupytext --sync {_shown(source)}` (or `make sync`)"
+            )
+
+
+def prepare_synthetic(chapters: list[Chapter]) -> None:
+    """Make the synthetic participant file before any kernel starts when a chapter needs it and it
+    is missing (so parallel kernels never race to write it); refuse when it is older than its
+    prior, claims, published tables or generator code (``make data`` regenerates it and reports
+    the claims the calibration could not meet, which a build would hide)."""
+    if not any(data_kind(c) == "synthetic" for c in chapters):
+        return
+    from sectorplannen import participants, provenance
+
+    path = participants.SYNTHETIC
+    if not path.exists():
+        from sectorplannen import synthetic
+
+        start = time.perf_counter()
+        synthetic.write(path)
+        _say(f"[data] {_shown(path)} aangemaakt (synthetisch, {time.perf_counter() - start:.1f} s)")
+        return
+    changed = provenance.changed_sources(path)
+    if changed is None:
+        record = provenance.sources_record(path).name
+        raise StaleSyntheticData(f"{_shown(path)} has no record of what it was made from ({record}): run `make data`")
+    if changed:
+        raise StaleSyntheticData(f"{_shown(path)} is older than {changed[0]}: run `make data`")
 
 
 KERNEL_FOLDER = "sectorplannen-kernel-"  # + the pid of the process that started the kernel
@@ -339,6 +408,12 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{chapter.name}.ipynb"
     tmp = out_dir / f".{chapter.name}.{os.getpid()}.running.ipynb"
+    from sectorplannen import provenance
+
+    # The inputs as they are when the run starts: an input changed during the run makes it stale.
+    kind = data_kind(chapter)
+    fingerprint = provenance.fingerprint(source, chapter.parameters, kind)
+    participant_inputs = provenance.participant_hashes(chapter.parameters, kind)
     try:
         papermill.execute_notebook(
             str(source),
@@ -354,24 +429,46 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     except papermill.PapermillExecutionError as exc:
         failed = out_dir / f"{chapter.name}.failed.ipynb"
         if tmp.exists():
+            tmp.write_text(_scrub_extract(tmp.read_text(encoding="utf-8"), chapter), encoding="utf-8")
             tmp.replace(failed)
         raise ChapterFailed(
-            f"chapter {chapter.number} ({chapter.notebook}, parameters {chapter.parameters}) failed in cell "
-            f"{exc.exec_count if exc.exec_count is not None else exc.cell_index}: {exc.ename}: {exc.evalue}\n"
-            f"  executed notebook: {failed}"
+            _scrub_extract(
+                f"chapter {chapter.number} ({chapter.notebook}, parameters {chapter.parameters}) failed in cell "
+                f"{exc.exec_count if exc.exec_count is not None else exc.cell_index}: {exc.ename}: {exc.evalue}\n"
+                f"  executed notebook: {failed}",
+                chapter,
+            )
         ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    from sectorplannen import provenance
-
     nb = nbformat.read(tmp, as_version=4)
     _strip_volatile(nb)
-    fingerprint = provenance.fingerprint(source, chapter.parameters, data_kind(chapter))
-    nb.metadata["sectorplannen"] = provenance.record(chapter.parameters, data_kind(chapter), fingerprint)
-    nbformat.write(nb, tmp)
+    shown = provenance.public_parameters(chapter.parameters, kind)
+    nb.metadata["sectorplannen"] = provenance.record(shown, kind, fingerprint, participant_inputs)
+    text = _scrub_extract(nbformat.writes(nb), chapter)
+    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     tmp.replace(target)
     return target
+
+
+def _scrub_extract(text: str, chapter: Chapter) -> str:
+    """``text`` with every spelling of a real extract's path (as given and resolved; plain, as a
+    Python or JSON string, JSON inside JSON) replaced by its label, as in the run name: the path
+    of a confidential file appears nowhere in outputs (papermill's injected cell shows it)."""
+    if data_kind(chapter) != "extract":
+        return text
+    from sectorplannen import provenance
+
+    given = str(chapter.parameters["data_source"])
+    label = provenance.extract_label(given)
+    spellings = set()
+    for path in {given, str(Path(given).expanduser().resolve())}:
+        for once in (path, json.dumps(path)[1:-1], repr(path)[1:-1], path.replace('"', r"\"")):
+            spellings |= {once, json.dumps(once)[1:-1]}
+    for spelling in sorted(spellings, key=len, reverse=True):
+        text = text.replace(spelling, label)
+    return text
 
 
 def render(notebook_path: Path, html_path: Path, show_code: bool = False) -> Path:

@@ -340,12 +340,17 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
 
 
 def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
-    """Write a generated file atomically (default ``data/synthetic/deelnemers.csv``)."""
+    """Write a generated file atomically (default ``data/synthetic/deelnemers.csv``), then the
+    record of what it was made from next to it (``deelnemers.csv.sources.json``), so a build can
+    tell when the file is older than its prior, claims or code."""
+    from sectorplannen import provenance
+
     path = path or SYNTHETIC
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.to_csv(tmp, index=False, lineterminator="\n")
     tmp.replace(path)
+    provenance.write_sources_record(path)  # after the file: a crash in between leaves it looking stale
     return path
 
 
