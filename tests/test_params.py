@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sectorplannen.params import ParameterError, validate
-from sectorplannen.report import parse_params, run_name
+from sectorplannen.report import CHAPTERS, chapter_for, parse_params, run_name
 
 
 def test_defaults_are_the_published_cohort():
@@ -70,3 +70,172 @@ def test_parse_params(text, expected):
 def test_parse_params_rejects_garbage():
     with pytest.raises(ValueError, match="key=value pairs"):
         parse_params("[1, 2]")
+
+
+# -------------------------------------------------------------------- per notebook: names from the notebook
+
+
+@pytest.mark.parametrize(
+    ("notebook", "parameters", "message"),
+    [
+        (
+            "uitvoering",
+            {"top_m": 5},
+            "unknown parameter(s) 'top_m' (did you mean 'top_n'?) for uitvoering; known: tranche, exclude_plans, top_n",
+        ),
+        ("inhoud", {"tranch": "3"}, "unknown parameter(s) 'tranch' (did you mean 'tranche'?) for inhoud; known: "),
+        (
+            "arbeidsmarktpositie",
+            {"min_cell": 5},
+            "unknown parameter(s) 'min_cell' (did you mean 'min_cell_size'?) for arbeidsmarktpositie; known: tranche, "
+            "measurement_date, exclude_plans, min_cell_size, min_cell_override, data_source",
+        ),
+        ("kerncijfers", {"tranche": "3"}, "unknown parameter(s) 'tranche' for kerncijfers; known: exclude_plans"),
+        ("monitoring", {"top_n": 5}, "unknown parameter(s) 'top_n' for monitoring; known: tranche"),
+        ("samenwerking", {"show_source": False}, "for samenwerking; known: show_sources"),
+        ("vormgeving", {"tranche": "3"}, "unknown parameter(s) 'tranche' for vormgeving; known: show_sources"),
+        ("dwsra", {"x": 1}, "unknown parameter(s) 'x' for dwsra; known: show_sources"),
+        ("steunpakket_2020", {"x": 1}, "unknown parameter(s) 'x' for steunpakket_2020; known: show_sources"),
+    ],
+)
+def test_unknown_parameters_are_refused_for_every_notebook(notebook, parameters, message):
+    from sectorplannen.params import check
+
+    with pytest.raises(ParameterError) as caught:
+        check(notebook, parameters)
+    assert message in str(caught.value)
+    with pytest.raises(ParameterError):
+        chapter_for(notebook, parameters)
+
+
+def test_known_names_are_the_names_the_parameters_cell_assigns():
+    """One source of truth: what check() validates is what each notebook's parameters cell assigns."""
+    from sectorplannen.params import CHECKS, PENDING, check, notebook_defaults
+
+    for notebook in CHECKS:
+        defaults = notebook_defaults(notebook)
+        assert set(check(notebook, {})) == set(defaults), notebook
+        assert set(PENDING.get(notebook, {})) <= set(defaults)
+    assert set(CHECKS) == {c.notebook for c in CHAPTERS}
+
+
+@pytest.mark.parametrize(
+    ("notebook", "parameters", "message"),
+    [
+        ("monitoring", {"tranche": "1"}, "tranche must be '1-2' or '3' for monitoring"),
+        ("dwsra", {"show_sources": "ja"}, "show_sources must be true or false, not 'ja'"),
+        ("kerncijfers", {"exclude_plans": "Bouwen"}, "unknown plan 'Bouwen'"),
+        ("kerncijfers", {"exclude_plans": [1]}, "exclude_plans must be a list of plan names or ids"),
+        ("arbeidsmarktpositie", {"measurement_date": "2020"}, "measurement_date must be 2017, 2018 or 2019"),
+    ],
+)
+def test_values_are_checked_per_notebook(notebook, parameters, message):
+    from sectorplannen.params import check
+
+    with pytest.raises(ParameterError, match=message):
+        check(notebook, parameters)
+
+
+def test_values_are_normalised():
+    from sectorplannen.params import check
+
+    assert check("uitvoering", {"tranche": 3, "exclude_plans": ["Transport"]}) == {
+        "tranche": "3",
+        "exclude_plans": ["transport-t3"],
+        "top_n": 20,
+    }
+    assert check("kerncijfers", {"exclude_plans": ["Bouw", "ict-t3"]}) == {"exclude_plans": ["bouw", "ict-t3"]}
+    assert check("arbeidsmarktpositie", {"measurement_date": "2018-05-31"})["measurement_date"] == "2018"
+    assert check("monitoring", {"tranche": 3}) == {"tranche": "3"}
+
+
+@pytest.mark.parametrize("tranche", ["1", "2", "1-2", "3"])
+def test_excluding_every_plan_is_refused(tranche):
+    from sectorplannen.params import check
+    from sectorplannen.plans import register
+
+    every = [p.id for p in register().in_group(tranche)]
+    message = f"exclude_plans leaves no plan of tranche {tranche}: keep at least one"
+    for notebook in ("uitvoering", "inhoud", "arbeidsmarktpositie"):
+        with pytest.raises(ParameterError) as caught:
+            check(notebook, {"tranche": tranche, "exclude_plans": every})
+        assert str(caught.value) == message
+    check("uitvoering", {"tranche": tranche, "exclude_plans": every[1:]})  # one plan left is a selection
+
+
+@pytest.mark.parametrize("group", ["1-2", "3"])
+def test_kerncijfers_refuses_an_empty_tranche_group(group):
+    from sectorplannen.params import check
+    from sectorplannen.plans import register
+
+    every = [p.id for p in register().in_group(group)]
+    with pytest.raises(ParameterError) as caught:
+        check("kerncijfers", {"exclude_plans": every})
+    assert str(caught.value) == f"exclude_plans leaves no plan of tranche {group}: keep at least one"
+
+
+def test_min_cell_size_has_a_floor_with_a_stated_override():
+    from sectorplannen.params import check, validate_participant
+
+    with pytest.raises(ParameterError) as caught:
+        validate_participant(min_cell_size=5)
+    assert str(caught.value) == (
+        "min_cell_size 5 is below the floor of 10 required for output from secure environments: to use it anyway, "
+        "give the reason in min_cell_override (it is printed in the chapter and its provenance)"
+    )
+    with pytest.raises(ParameterError, match="below the floor of 10"):
+        validate_participant(min_cell_size=9, min_cell_override="   ")
+    params = validate_participant(min_cell_size=5, min_cell_override="toestemming\n  van de beheerder")
+    assert (params.min_cell_size, params.min_cell_override) == (5, "toestemming van de beheerder")
+    assert validate_participant().min_cell_override == ""
+    with pytest.raises(ParameterError, match="min_cell_override is only for a min_cell_size below 10"):
+        validate_participant(min_cell_override="waarom niet")
+    with pytest.raises(ParameterError, match="min_cell_override must be text"):
+        validate_participant(min_cell_size=5, min_cell_override=5)
+    with pytest.raises(ParameterError, match="min_cell_size must be a whole number of at least 1"):
+        validate_participant(min_cell_size=0, min_cell_override="x")
+    checked = check("arbeidsmarktpositie", {"min_cell_size": 5, "min_cell_override": "toestemming"})
+    assert (checked["min_cell_size"], checked["min_cell_override"]) == (5, "toestemming")
+    name = chapter_for("arbeidsmarktpositie", {"tranche": "3", "min_cell_size": 5, "min_cell_override": "ok"}).name
+    assert "min_cell_size-5" in name and "min_cell_override-ok" in name
+
+
+def test_command_line_refuses_a_misspelt_parameter(capsys, tmp_path, monkeypatch):
+    from sectorplannen import paths
+    from sectorplannen.cli import main
+
+    monkeypatch.setattr(paths, "OUTPUTS", tmp_path / "out")
+    assert main(["chapter", "uitvoering", "--params", "top_m=5"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: unknown parameter(s) 'top_m' (did you mean 'top_n'?) for uitvoering; known: tranche, exclude_plans, "
+        "top_n\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_preflight_refuses_unknown_names_and_empty_selections(tmp_path, monkeypatch):
+    from sectorplannen import paths, report
+
+    monkeypatch.setattr(paths, "OUTPUTS", tmp_path / "out")
+    for parameters in ({"top_m": 5}, {"show_sources": False}):
+        with pytest.raises(ParameterError, match=r"unknown parameter\(s\)"):
+            report.preflight([report.Chapter("uitvoering", 3, "test", parameters)])
+    with pytest.raises(ParameterError, match="exclude_plans leaves no plan of tranche 3"):
+        report.preflight([report.Chapter("kerncijfers", 10, "test", {"exclude_plans": _t3()})])
+    assert not (tmp_path / "out").exists()
+
+
+def _t3() -> list[str]:
+    from sectorplannen.plans import register
+
+    return [p.id for p in register().in_group("3")]
+
+
+def test_notebook_started_by_hand_refuses_unknown_names():
+    from sectorplannen import narrative
+
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) 'top_m'"):
+        narrative.start("uitvoering", top_m=5)
+    with pytest.raises(ParameterError, match="exclude_plans leaves no plan of tranche 3"):
+        narrative.start("uitvoering", tranche="3", exclude_plans=_t3())

@@ -22,15 +22,16 @@ class Setup:
     indicators: Indicators
 
 
-def start(notebook: str, tranche="1-2", exclude_plans=(), top_n=20) -> Setup:
-    """Validate the parameters, apply the house style and load Bijlage A for a chapter notebook."""
+def start(notebook: str, tranche="1-2", exclude_plans=(), top_n=20, **extra) -> Setup:
+    """Validate the parameters, apply the house style and load Bijlage A for a chapter notebook.
+    The parameters are checked as a build checks them (:func:`sectorplannen.params.check`), so a
+    notebook run by hand refuses what ``make chapter`` refuses; any other keyword is refused."""
     from sectorplannen import bijlage, report, style
     from sectorplannen.params import validate
 
-    params = validate(tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
-    chapter = report.chapter_for(
-        notebook, {"tranche": tranche, "exclude_plans": list(params.exclude_plans), "top_n": top_n}
-    )
+    given = {"tranche": tranche, "exclude_plans": exclude_plans, "top_n": top_n, **extra}
+    chapter = report.chapter_for(notebook, given)
+    params = validate(**{key: chapter.parameters[key] for key in ("tranche", "exclude_plans", "top_n")})
     style.apply()
     data = bijlage.load(params)
     return Setup(params, chapter, data, Indicators(data))

@@ -144,17 +144,26 @@ def doelgroepen(tranche_group: str) -> list[str]:
     return list(DOELGROEPEN["1-2"]) if tranche_group == "1-2" else category_ids("type_traject")
 
 
+# The schema's rules across columns (their names are the messages' wording, see sectorplannen.extract).
+RULE_CONSISTENT = "plan, tranche, categorie and doelgroep belong together"
+RULE_JOB_FIELDS = "werkgever, contract and uren are filled exactly when employed"
+RULE_DATES = "start is not after einde"
+# How Excel and databases write the values of ``jong`` (Dutch Excel: WAAR / ONWAAR), lower case.
+JONG_VALUES = {"true": True, "false": False, "1": True, "0": False, "waar": True, "onwaar": False}
+
+
 def _schema() -> pa.DataFrameSchema:
     from sectorplannen.plans import register
     from sectorplannen.published import category_ids
 
     plans = {p.id: p for p in register()}
+    plan_tranche = {p.id: p.tranche for p in plans.values()}
     themes, types = set(category_ids("thema")), set(category_ids("type_traject"))
     groups = set(doelgroepen("1-2")) | set(doelgroepen("3"))
     text = {"dtype": str, "nullable": False}
 
     def consistent(df: pd.DataFrame) -> pd.Series:
-        tranche_ok = df["plan_id"].map(lambda p: plans[p].tranche if p in plans else -1) == df["tranche"]
+        tranche_ok = df["plan_id"].map(plan_tranche).fillna(-1) == df["tranche"]
         axis_ok = df["categorie"].where(df["tranche"] < 3, "").isin(themes | {""}) & df["categorie"].where(
             df["tranche"] == 3, ""
         ).isin(types | {""})
@@ -187,9 +196,9 @@ def _schema() -> pa.DataFrameSchema:
             "uren": pa.Column(checks=pa.Check.isin([*UREN, NOT_EMPLOYED]), **text),
         },
         checks=[
-            pa.Check(consistent, name="plan, tranche, categorie and doelgroep belong together"),
-            pa.Check(job_fields, name="werkgever, contract and uren are filled exactly when employed"),
-            pa.Check(lambda df: df["start"] <= df["einde"], name="start is not after einde"),
+            pa.Check(consistent, name=RULE_CONSISTENT),
+            pa.Check(job_fields, name=RULE_JOB_FIELDS),
+            pa.Check(lambda df: df["start"] <= df["einde"], name=RULE_DATES),
         ],
         unique=["deelnemer_id", "peildatum"],
         strict=True,
@@ -197,59 +206,67 @@ def _schema() -> pa.DataFrameSchema:
     )
 
 
+def _first_bad(bad: pd.Series) -> tuple[int, str]:
+    """The row number of the first flagged row (the header is row 1) and how many more there are."""
+    n = int(bad.sum())
+    more = "" if n == 1 else f" (and {n - 1} more row{'s' if n > 2 else ''})"
+    return int(bad.idxmax()) + 2, more
+
+
 def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise ParticipantDataError(f"{path}: missing column(s) {', '.join(missing)}")
+    """The text columns as the schema types them (dates, ``jong``, ``tranche``); a header without
+    exactly the schema's columns, or a value that is no date, boolean or tranche, is named."""
+    from sectorplannen.extract import columns_problem
+
+    problem = columns_problem(list(frame.columns), path)
+    if problem:
+        raise ParticipantDataError(problem)
     out = frame.copy()
     for column in ("start", "einde"):
         parsed = pd.to_datetime(out[column], format="%Y-%m-%d", errors="coerce")
         bad = parsed.isna()
         if bad.any():
-            index = int(bad.idxmax())
+            row, more = _first_bad(bad)
             raise ParticipantDataError(
-                f"{path}, row {index + 2}, column {column!r}: {out.loc[index, column]!r} is not a date (YYYY-MM-DD)"
+                f"{path}, row {row}, column {column!r}: {out.loc[row - 2, column]!r} is not a date (YYYY-MM-DD)"
+                f"{more}: write dates as YYYY-MM-DD, e.g. 2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
             )
         out[column] = parsed
-    jong = out["jong"].map({"true": True, "false": False, "True": True, "False": False, "1": True, "0": False})
+    jong = out["jong"].str.strip().str.lower().map(JONG_VALUES)
     if jong.isna().any():
-        index = int(jong.isna().idxmax())
+        row, more = _first_bad(jong.isna())
         raise ParticipantDataError(
-            f"{path}, row {index + 2}, column 'jong': expected true or false, found {out.loc[index, 'jong']!r}"
+            f"{path}, row {row}, column 'jong': expected true or false, found {out.loc[row - 2, 'jong']!r}{more}: "
+            "write true (26 or younger at the start) or false"
         )
     out["jong"] = jong.astype(bool)
     tranche = pd.to_numeric(out["tranche"], errors="coerce")
-    if tranche.isna().any():
-        index = int(tranche.isna().idxmax())
+    bad = tranche.isna() | (tranche % 1 != 0)
+    if bad.any():
+        row, more = _first_bad(bad)
         raise ParticipantDataError(
-            f"{path}, row {index + 2}, column 'tranche': {out.loc[index, 'tranche']!r} is not 1, 2 or 3"
+            f"{path}, row {row}, column 'tranche': {out.loc[row - 2, 'tranche']!r} is not 1, 2 or 3{more}: "
+            "write the plan's tranche (data/published/plans.csv)"
         )
     out["tranche"] = tranche.astype(int)
     return out
 
 
 def validate(frame: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
-    """Check a participant frame against the schema; raise naming row and column."""
+    """Check a participant frame against the schema; raise one line naming row and column and
+    saying what to do (see :func:`sectorplannen.extract.explain`)."""
+    schema = _schema()
     try:
-        return _schema().validate(frame, lazy=True)
+        return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        column_level = cases[cases["schema_context"] == "Column"]
-        case = (column_level if not column_level.empty else cases).iloc[0]
-        row = f", row {int(case['index']) + 2}" if pd.notna(case["index"]) else ""
-        column = ""
-        if case["schema_context"] == "Column" and pd.notna(case["column"]):
-            column = f", column {case['column']!r}"
-        value = f" (value {case['failure_case']!r})" if case["schema_context"] == "Column" else ""
-        n = len(cases)
-        raise ParticipantDataError(
-            f"{path}{row}{column}: fails {case['check']}{value}" + (f"; {n - 1} more failure(s)" if n > 1 else "")
-        ) from None
+        from sectorplannen.extract import explain
+
+        raise ParticipantDataError(explain(exc.failure_cases, frame, path, schema)) from None
 
 
 def check_location(path: Path) -> None:
     """A real extract must stay outside the repository and outside outputs/."""
-    resolved = path.resolve()
+    resolved = Path(path).resolve()
     if resolved == SYNTHETIC.resolve():
         return
     for folder in (paths.ROOT, paths.OUTPUTS):
@@ -260,8 +277,70 @@ def check_location(path: Path) -> None:
             )
 
 
+def read_valid(path: Path) -> pd.DataFrame:
+    """A participant file read (any separator, UTF-8 or Windows-1252) and checked against the schema."""
+    from sectorplannen import extract
+
+    frame = validate(_parse(extract.read(path), path), path)
+    if not isinstance(frame.index, pd.RangeIndex):  # rows without values were left out
+        frame = frame.reset_index(drop=True)
+    return frame
+
+
+# Rows per tranche, peildatum and plan of extracts checked in this process, by file version: a build
+# that runs chapters 4 and 7 on one extract reads it once before the kernels start.
+_CHECKED: dict[tuple, pd.Series] = {}
+
+
+def _checked_counts(path: Path) -> pd.Series:
+    from sectorplannen.extract import file_bytes
+
+    if not path.is_file():
+        file_bytes(path)  # names a missing path or a folder
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _CHECKED:
+        frame = read_valid(path)
+        _CHECKED.clear()  # one extract at a time is enough
+        _CHECKED[key] = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
+    return _CHECKED[key]
+
+
+def check_extract(path, tranche=None, measurement_date=None, exclude_plans=()) -> None:
+    """Everything about a real extract that can be checked before a kernel starts: where it is
+    (outside the repository), that it can be read, the schema, and that the chosen tranche and
+    measurement date (without ``exclude_plans``) select participants. Raises
+    :class:`ParticipantDataError` with one line naming file, row and column and what to do."""
+    from sectorplannen.plans import TRANCHE_GROUPS
+
+    path = Path(path)
+    check_location(path)
+    counts = _checked_counts(path)
+    if tranche is None and measurement_date is None:
+        return
+    keys = counts.index.to_frame(index=False)
+    chosen = pd.Series(True, index=keys.index)
+    what = "participants"
+    if tranche is not None:
+        chosen &= keys["tranche"].isin(TRANCHE_GROUPS[str(tranche)])
+        what += f" of tranche {tranche}"
+    if measurement_date is not None:
+        chosen &= keys["peildatum"] == f"{str(measurement_date)[:4]}-05-31"
+        what += f" on 31 May {str(measurement_date)[:4]}"
+    if not chosen.any():
+        raise ParticipantDataError(
+            f"{path}: the extract has no {what}: choose another tranche or measurement_date, or check the "
+            "extract's columns 'tranche' and 'peildatum'"
+        )
+    if not (chosen & ~keys["plan_id"].isin(list(exclude_plans))).any():
+        raise ParticipantDataError(
+            f"{path}: the extract has no {what} outside exclude_plans: keep at least one plan with participants"
+        )
+
+
 def load(data_source: str | Path = "synthetic") -> pd.DataFrame:
-    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract."""
+    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract,
+    read and checked as :func:`check_extract` does (the same messages)."""
     if str(data_source) == "synthetic":
         path = SYNTHETIC
         if not path.exists():
@@ -271,13 +350,7 @@ def load(data_source: str | Path = "synthetic") -> pd.DataFrame:
     else:
         path = Path(data_source)
         check_location(path)
-        if not path.exists():
-            raise ParticipantDataError(f"data_source {str(data_source)!r}: no such file")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ParticipantDataError(f"{path}: not a readable CSV ({exc})") from None
-    frame = validate(_parse(frame, path), path)
+    frame = read_valid(path)
     frame.attrs["data_kind"] = "synthetic" if path == SYNTHETIC else "extract"
     frame.attrs["path"] = str(path)
     return frame

@@ -31,7 +31,9 @@ DEFAULTS = {
     "top_n": 20,
     "measurement_date": "2019",
     "min_cell_size": 10,
+    "min_cell_override": "",
     "data_source": "synthetic",
+    "show_sources": True,
 }
 PLAN_LEVEL = ("inhoud", "uitvoering")  # notebooks with ChapterParams
 NOTEBOOKS = paths.ROOT / "notebooks"
@@ -72,22 +74,15 @@ CHAPTERS = [
 
 
 def chapter_for(notebook: str, parameters: dict) -> Chapter:
-    """The report chapter a notebook run with these parameters reproduces (or a variant of it)."""
+    """The report chapter a notebook run with these parameters reproduces (or a variant of it).
+    The parameters are checked as the notebook's parameters cell defines them (unknown names are
+    refused) and the run is named after their normalised values (plan ids, not names)."""
+    from sectorplannen.params import check
+
+    if any(c.notebook == notebook for c in CHAPTERS):
+        checked = check(notebook, parameters, NOTEBOOKS)
+        parameters = {key: checked[key] for key in parameters}
     tranche = str(parameters.get("tranche", "1-2"))
-    if notebook == "arbeidsmarktpositie":
-        from sectorplannen.params import validate_participant
-
-        checked = validate_participant(**parameters)
-        parameters = {**parameters, "tranche": checked.tranche}
-        if "exclude_plans" in parameters:
-            parameters["exclude_plans"] = list(checked.exclude_plans)
-    if notebook in PLAN_LEVEL:  # name the run after the validated parameters (plan ids, not names)
-        from sectorplannen.params import validate
-
-        checked = validate(**parameters)
-        parameters = {**parameters, "tranche": checked.tranche}
-        if "exclude_plans" in parameters:
-            parameters["exclude_plans"] = list(checked.exclude_plans)
     base = [c for c in CHAPTERS if c.notebook == notebook]
     if not base:
         known = sorted({c.notebook for c in CHAPTERS})
@@ -184,23 +179,23 @@ def data_kind(chapter: Chapter) -> str:
 def preflight(chapters: list[Chapter]) -> None:
     """Everything that can be checked before any chapter runs: notebooks, parameters, kernel,
     output folder, data files. Raises ValueError naming what is wrong; nothing is written."""
-    from sectorplannen.params import validate
+    from sectorplannen.params import check
 
     for chapter in chapters:
         source = NOTEBOOKS / f"{chapter.notebook}.ipynb"
         if not source.exists():
             known = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
             raise ValueError(f"unknown notebook {chapter.notebook!r}; known: {', '.join(known)}")
-        if chapter.notebook in PLAN_LEVEL:
-            validate(**chapter.parameters)
-        if chapter.notebook == "arbeidsmarktpositie":
-            from sectorplannen.params import validate_participant
+        checked = check(chapter.notebook, chapter.parameters, NOTEBOOKS)
+        if data_kind(chapter) == "extract":  # read and check the whole extract before any kernel starts
+            from sectorplannen import participants
 
-            checked = validate_participant(**chapter.parameters)
-            if not checked.synthetic:
-                from sectorplannen import participants
-
-                participants.check_location(Path(checked.data_source))
+            participants.check_extract(
+                checked["data_source"],
+                checked["tranche"],
+                checked["measurement_date"],
+                exclude_plans=checked["exclude_plans"],
+            )
     check_kernel()
     check_writable(paths.OUTPUTS)
     check_data()

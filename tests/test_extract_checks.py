@@ -1,0 +1,441 @@
+"""A real extract is checked before any kernel starts: every problem is one line naming file, row
+and column and saying what to do, nothing is written, and the command line exits 2 without a
+traceback. Each case below is a small extract made from the synthetic file outside the
+repository; no notebook is executed."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sectorplannen import participants, paths, report, synthetic
+from sectorplannen.cli import main
+from sectorplannen.participants import ParticipantDataError
+
+COLUMNS_14 = ", ".join(participants.COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def base() -> pd.DataFrame:
+    """313 rows of the synthetic file (every 2500th): all three tranches and measurement dates."""
+    if not participants.SYNTHETIC.exists():
+        synthetic.write()
+    return pd.read_csv(
+        participants.SYNTHETIC, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
+    )
+
+
+@pytest.fixture(autouse=True)
+def outputs(tmp_path, monkeypatch) -> Path:
+    """A scratch output folder: a check that fails must leave it untouched (not even created)."""
+    out = tmp_path / "outputs"
+    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
+    monkeypatch.setattr(paths, "OUTPUTS", out)
+    return out
+
+
+def _csv(frame: pd.DataFrame, path: Path, **kwargs) -> Path:
+    frame.to_csv(path, index=False, lineterminator="\n", **kwargs)
+    return path
+
+
+def _first(frame: pd.DataFrame, condition) -> int:
+    return int(frame.index[condition][0])
+
+
+# -------------------------------------------------------------------- the cases: (path, message)
+
+
+def missing(base, folder):
+    path = folder / "geen.csv"
+    return path, f"{path}: no such file: check the path given as data_source"
+
+
+def a_folder(base, folder):
+    return folder, f"{folder}: a folder, not a file: give the path of the extract's CSV file as data_source"
+
+
+def inside_repository(base, folder):
+    path = paths.ROOT / "data" / "extract" / "deelnemers.csv"
+    return path, (
+        f"{path}: a participant extract must be kept outside the repository ({paths.ROOT}); move it and pass its "
+        "path as data_source"
+    )
+
+
+def empty(base, folder):
+    path = folder / "leeg.csv"
+    path.write_bytes(b"")
+    return path, (
+        f"{path}: the file is empty: export the extract as CSV with a header row and one row per participant and "
+        "measurement date"
+    )
+
+
+def header_only(base, folder):
+    path = _csv(base.iloc[:0], folder / "kop.csv")
+    return path, (
+        f"{path}: a header row but no participant rows: export the extract with one row per participant and "
+        "measurement date"
+    )
+
+
+def workbook(base, folder):
+    path = folder / "deelnemers.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    return path, (
+        f"{path}: an Excel workbook (or another zip file), not a CSV file: save it as UTF-8 CSV "
+        "(in Excel: 'CSV UTF-8 (comma delimited)')"
+    )
+
+
+def mixed_encoding(base, folder):
+    frame = base.copy()
+    frame.loc[[3, 10], "maatregel"] = "Scholing één"
+    path = _csv(frame, folder / "gemengd.csv")
+    data = path.read_bytes()
+    first = data.index("één".encode())  # row 5 stays UTF-8 up to its first byte é; row 12 is Latin-1
+    path.write_bytes(data[:first] + "é".encode("latin-1") + data[first + 2 :])
+    return path, (
+        f"{path}, row 5, column 'maatregel': not UTF-8 (byte 0xe9 on row 5): save it as UTF-8 CSV "
+        "(in Excel: 'CSV UTF-8 (comma delimited)')"
+    )
+
+
+def extra_column(base, folder):
+    path = _csv(base.assign(bsn="123456782"), folder / "bsn.csv")
+    return path, (
+        f"{path}, row 1 (header): unexpected column(s) 'bsn': remove them; the extract may hold only these 14 "
+        f"columns: {COLUMNS_14}"
+    )
+
+
+def missing_column(base, folder):
+    path = _csv(base.drop(columns="uren"), folder / "zonder_uren.csv")
+    return path, (
+        f"{path}, row 1 (header): missing column(s) 'uren': add them; the extract must hold these 14 columns: "
+        f"{COLUMNS_14}"
+    )
+
+
+def renamed_column(base, folder):
+    path = _csv(base.rename(columns={"plan_id": "plan"}), folder / "plan.csv")
+    return path, (
+        f"{path}, row 1 (header): column(s) 'plan_id' missing and 'plan' unexpected: rename or remove them; the "
+        f"extract holds exactly these 14 columns: {COLUMNS_14}"
+    )
+
+
+def column_twice(base, folder):
+    path = folder / "tweemaal.csv"
+    lines = _csv(base, folder / "tmp.csv").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",uren"] + [line + ",geen" for line in lines[1:]]) + "\n", encoding="utf-8")
+    return path, f"{path}, row 1 (header): column(s) 'uren' appear more than once: keep one of each"
+
+
+def ragged_row(base, folder):
+    lines = _csv(base, folder / "tmp.csv").read_text(encoding="utf-8").splitlines()
+    lines[11] += ",extra"  # row 12
+    path = folder / "scheef.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, (
+        f"{path}, row 12: 15 fields where the header has 14: put a value that contains ',' in double quotes, "
+        "or remove the extra fields"
+    )
+
+
+def duplicate(base, folder):
+    frame = pd.concat([base, base.iloc[[3]]], ignore_index=True)
+    path = _csv(frame, folder / "dubbel.csv")
+    return path, (
+        f"{path}, rows 5 and {len(base) + 2}, columns 'deelnemer_id' and 'peildatum': one participant appears twice "
+        f"for peildatum {base.loc[3, 'peildatum']}: keep one row per participant and date"
+    )
+
+
+def unknown_plans(base, folder):
+    frame = base.copy()
+    frame.loc[frame.index % 5 == 0, "plan_id"] = "bar"
+    frame.loc[frame.index % 35 == 0, "plan_id"] = "foo"
+    path = _csv(frame, folder / "plannen.csv")
+    n = int((frame.index % 5 == 0).sum())
+    return path, (
+        f"{path}, column 'plan_id': unknown plan id(s) on {n} rows, e.g. 'foo' (row 2), 'bar' (row 7): use the ids "
+        "in data/published/plans.csv"
+    )
+
+
+def unknown_plan(base, folder):
+    path = _csv(base.assign(plan_id=["bestaat-niet", *base["plan_id"][1:]]), folder / "plan1.csv")
+    return (
+        path,
+        f"{path}, row 2, column 'plan_id': unknown plan id 'bestaat-niet': use the ids in data/published/plans.csv",
+    )
+
+
+def excel_dates(base, folder):
+    frame = base.assign(peildatum=base["peildatum"].str.replace(r"(\d{4})-05-31", r"31-5-\1", regex=True))
+    path = _csv(frame, folder / "peildatum.csv")
+    return path, (
+        f"{path}, row 2, column 'peildatum': value '31-5-2017' is not one of 2017-05-31, 2018-05-31, 2019-05-31 "
+        f"(and {len(base) - 1} more rows): use one of these values"
+    )
+
+
+def empty_value(base, folder):
+    frame = base.copy()
+    frame.loc[6, "uren"] = ""
+    path = _csv(frame, folder / "uren.csv")
+    return path, (
+        f"{path}, row 8, column 'uren': no value: fill in one of geen_vaste_uren, minder_dan_12_uur, "
+        "twee_drie_dagen, vier_dagen, voltijd, geen"
+    )
+
+
+def no_id(base, folder):
+    frame = base.copy()
+    frame.loc[[4, 9], "deelnemer_id"] = ""
+    path = _csv(frame, folder / "id.csv")
+    return path, (
+        f"{path}, row 6, column 'deelnemer_id': no participant id (and 1 more row): give every row the "
+        "participant's pseudonymous id"
+    )
+
+
+def not_a_date(base, folder):
+    path = _csv(base.assign(start=["2019-13-40", *base["start"][1:]]), folder / "datum.csv")
+    return path, (
+        f"{path}, row 2, column 'start': '2019-13-40' is not a date (YYYY-MM-DD): write dates as YYYY-MM-DD, e.g. "
+        "2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
+    )
+
+
+def not_a_boolean(base, folder):
+    path = _csv(base.assign(jong=["misschien", *base["jong"][1:]]), folder / "jong.csv")
+    return path, (
+        f"{path}, row 2, column 'jong': expected true or false, found 'misschien': write true (26 or younger at "
+        "the start) or false"
+    )
+
+
+def not_a_tranche(base, folder):
+    path = _csv(base.assign(tranche=["drie", *base["tranche"][1:]]), folder / "tranche.csv")
+    return path, (
+        f"{path}, row 2, column 'tranche': 'drie' is not 1, 2 or 3: write the plan's tranche (data/published/plans.csv)"
+    )
+
+
+def too_early(base, folder):
+    frame = base.copy()
+    frame.loc[6, "start"] = "2012-01-01"
+    path = _csv(frame, folder / "vroeg.csv")
+    return (
+        path,
+        f"{path}, row 8, column 'start': 2012-01-01 is before 2013-01-01, when the scheme began: correct the date",
+    )
+
+
+def too_late(base, folder):
+    frame = base.copy()
+    frame.loc[6, "einde"] = "2019-06-01"
+    path = _csv(frame, folder / "laat.csv")
+    return path, (
+        f"{path}, row 8, column 'einde': 2019-06-01 is after 2019-05-31, the last measurement date: correct the date"
+    )
+
+
+def wrong_tranche(base, folder):
+    i = _first(base, base["tranche"] == "1")
+    frame = base.copy()
+    frame.loc[i, "tranche"] = "2"
+    path = _csv(frame, folder / "plan_tranche.csv")
+    return path, (
+        f"{path}, row {i + 2}, column 'tranche': plan, tranche, categorie and doelgroep do not belong together: "
+        f"plan {base.loc[i, 'plan_id']!r} is in tranche 1, not 2: use the plan's tranche from data/published/plans.csv"
+    )
+
+
+def job_without_contract(base, folder):
+    i = _first(base, base["inkomenssituatie"] == "werknemer")
+    frame = base.copy()
+    frame.loc[i, "contract"] = "geen"
+    path = _csv(frame, folder / "baan.csv")
+    return path, (
+        f"{path}, row {i + 2}, column 'contract': werkgever, contract and uren are filled exactly when employed, "
+        "but contract is 'geen' while inkomenssituatie includes a job: fill werkgever, contract and uren for a job, "
+        "and write 'geen' in all three without one"
+    )
+
+
+def start_after_end(base, folder):
+    frame = base.copy()
+    frame.loc[8, ["start", "einde"]] = ["2019-01-02", "2018-01-01"]
+    path = _csv(frame, folder / "volgorde.csv")
+    return path, f"{path}, row 10, columns 'start' and 'einde': start is after einde: correct the participation dates"
+
+
+def no_participants_selected(base, folder):
+    path = _csv(base[base["tranche"] != "3"], folder / "t12.csv")
+    return path, (
+        f"{path}: the extract has no participants of tranche 3 on 31 May 2019: choose another tranche or "
+        "measurement_date, or check the extract's columns 'tranche' and 'peildatum'"
+    )
+
+
+CASES = [
+    missing,
+    a_folder,
+    inside_repository,
+    empty,
+    header_only,
+    workbook,
+    mixed_encoding,
+    extra_column,
+    missing_column,
+    renamed_column,
+    column_twice,
+    ragged_row,
+    duplicate,
+    unknown_plans,
+    unknown_plan,
+    excel_dates,
+    empty_value,
+    no_id,
+    not_a_date,
+    not_a_boolean,
+    not_a_tranche,
+    too_early,
+    too_late,
+    wrong_tranche,
+    job_without_contract,
+    start_after_end,
+    no_participants_selected,
+]
+SELECTION_CASES = {no_participants_selected}
+
+
+@pytest.fixture(params=CASES, ids=lambda case: case.__name__)
+def bad(request, base, tmp_path):
+    folder = tmp_path / "beveiligd"
+    folder.mkdir()
+    path, message = request.param(base, folder)
+    return request.param, path, message
+
+
+def test_check_extract_names_file_row_column_and_what_to_do(bad):
+    _, path, message = bad
+    with pytest.raises(ParticipantDataError) as caught:
+        participants.check_extract(path, "3", "2019")
+    assert str(caught.value) == message
+    assert "\n" not in message
+
+
+def test_load_gives_the_same_message(bad):
+    case, path, message = bad
+    if case in SELECTION_CASES:  # load reads the whole file; the selection is the chapter's
+        participants.load(path)
+        return
+    with pytest.raises(ParticipantDataError) as caught:
+        participants.load(path)
+    assert str(caught.value) == message
+
+
+def test_preflight_refuses_before_anything_is_written(bad, outputs):
+    _, path, message = bad
+    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(path)})
+    with pytest.raises(ParticipantDataError) as caught:
+        report.preflight([chapter])
+    assert str(caught.value) == message
+    assert not outputs.exists()
+
+
+def test_command_line_exits_2_with_one_line(bad, outputs, capsys):
+    _, path, message = bad
+    status = main(["chapter", "arbeidsmarktpositie", "--tranche", "3", "--params", f"data_source={path}"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err == f"error: {message}\n"
+    assert "Traceback" not in err
+    assert not outputs.exists()
+
+
+def test_no_message_names_a_participant(base, tmp_path):
+    """Messages show row numbers, never a participant id (not even of a duplicate)."""
+    ids = set(base["deelnemer_id"])
+    for case in CASES:
+        folder = tmp_path / case.__name__
+        folder.mkdir()
+        _, message = case(base, folder)
+        assert not [i for i in ids if i in message], case.__name__
+
+
+# -------------------------------------------------------------------- what Excel makes of a CSV: read
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("semicolon", {"sep": ";"}),
+        ("tab", {"sep": "\t"}),
+        ("latin-1", {"encoding": "latin-1"}),
+        ("windows-1252 with semicolons", {"encoding": "cp1252", "sep": ";"}),
+        ("utf-8 with byte order mark", {"encoding": "utf-8-sig"}),
+    ],
+)
+def test_excel_variants_are_read_as_the_plain_file(base, tmp_path, name, kwargs):
+    frame = base.copy()
+    frame.loc[[2, 5], "maatregel"] = "Scholing één, twee"  # a non-ASCII value with the comma quoted
+    plain = participants.load(_csv(frame, tmp_path / "plain.csv"))
+    variant = _csv(frame, tmp_path / "variant.csv", **kwargs)
+    participants.check_extract(variant, "1-2", "2019")
+    got = participants.load(variant)
+    pd.testing.assert_frame_equal(got, plain)
+    assert got.loc[2, "maatregel"] == "Scholing één, twee"
+
+
+def test_empty_rows_as_excel_writes_them_are_skipped_and_rows_keep_their_numbers(base, tmp_path):
+    lines = _csv(base, tmp_path / "tmp.csv").read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "," * 13)  # becomes row 4; the data row after it is row 5
+    lines.append("")
+    path = tmp_path / "lege_regels.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(participants.load(path)) == len(base)
+    broken = path.read_text(encoding="utf-8").replace(base.loc[3, "deelnemer_id"] + ",", ",", 1)
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ParticipantDataError, match=r", row 6, column 'deelnemer_id': no participant id"):
+        participants.load(path)
+
+
+def test_utf16_with_byte_order_mark_is_read(base, tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + base.to_csv(index=False).encode("utf-16-le"))
+    assert len(participants.load(path)) == len(base)
+
+
+def test_excluding_the_only_plan_with_participants_is_refused(base, tmp_path):
+    t3 = base[(base["tranche"] == "3") & (base["peildatum"] == "2019-05-31")]
+    plan = t3["plan_id"].iloc[0]
+    path = _csv(base[(base["tranche"] != "3") | (base["plan_id"] == plan)], tmp_path / "een_plan.csv")
+    participants.check_extract(path, "3", "2019")
+    with pytest.raises(ParticipantDataError) as caught:
+        participants.check_extract(path, "3", "2019", exclude_plans=[plan])
+    assert str(caught.value) == (
+        f"{path}: the extract has no participants of tranche 3 on 31 May 2019 outside exclude_plans: keep at "
+        "least one plan with participants"
+    )
+
+
+def test_a_relative_data_source_is_made_absolute(tmp_path, monkeypatch):
+    """The kernel runs in notebooks/: the run gets the path as the command line meant it."""
+    monkeypatch.chdir(tmp_path)
+    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": "deelnemers.csv"})
+    assert chapter.parameters["data_source"] == str(tmp_path / "deelnemers.csv")
+
+
+def test_excel_booleans_are_read(base, tmp_path):
+    frame = base.assign(jong=base["jong"].map({"true": "WAAR", "false": "ONWAAR"}))
+    got = participants.load(_csv(frame, tmp_path / "waar.csv"))
+    assert got["jong"].tolist() == (base["jong"] == "true").tolist()
