@@ -81,7 +81,10 @@ def chapter_for(notebook: str, parameters: dict) -> Chapter:
 
     if any(c.notebook == notebook for c in CHAPTERS):
         checked = check(notebook, parameters, NOTEBOOKS)
-        parameters = {key: checked[key] for key in parameters}
+        keys = list(parameters)
+        if any("tranche" in c.parameters for c in CHAPTERS if c.notebook == notebook):
+            keys = ["tranche", *(k for k in keys if k != "tranche")]  # the report's chapters name their tranche
+        parameters = {key: checked[key] for key in keys}
     tranche = str(parameters.get("tranche", "1-2"))
     base = [c for c in CHAPTERS if c.notebook == notebook]
     if not base:
