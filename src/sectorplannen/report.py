@@ -520,9 +520,13 @@ def write_index(chapters: list[Chapter], report_dir: Path) -> Path:
         "font-size:0.8em;font-weight:bold}</style></head><body>"
         "<h1>Eindevaluatie Regeling cofinanciering sectorplannen: reproductie</h1>"
         "<p>Elk hoofdstuk is opnieuw berekend uit de gepubliceerde tabellen. Het grootboek per hoofdstuk "
-        "zegt per gepubliceerd getal of het is gereproduceerd, afwijkt (met toelichting) of niet te "
-        "berekenen is uit de beschikbare gegevens; getallen die zelf de gegevens zijn (uit de tekst "
-        "overgenomen) heten overgenomen. De contexthoofdstukken gebruiken de voortgangsbrieven, de "
+        "zegt per gepubliceerd getal wat er mee gedaan is. Alleen <em>gereproduceerd</em> telt als bewijs: "
+        "het getal is opnieuw berekend uit andere gegevens dan het gedrukte getal zelf (de tabellen per plan "
+        "van Bijlage A, het plannenregister, een andere tabel of bron). <em>Nagerekend (zelfde tabel)</em> "
+        "toetst alleen het rekenwerk van de tabel die het getal drukt; <em>overgenomen</em> getallen zijn "
+        "zelf de gegevens; <em>gekalibreerd (synthetisch)</em> getallen komen uit het synthetische "
+        "deelnemersbestand, dat erop is gekalibreerd, en zeggen niets over het rapport. Afwijkingen staan "
+        "met hun toelichting in het grootboek. De contexthoofdstukken gebruiken de voortgangsbrieven, de "
         "tussenevaluatie van DWSRA en de brief over het steunpakket van 2020.</p>"
         '<p>Hoofdstukken met het label <span class="synthetisch">synthetisch</span> zijn berekend uit '
         "synthetische deelnemersgegevens (geen echte personen). Varianten, berekend met andere parameters "
@@ -652,8 +656,13 @@ def _ledger_summary(name: str) -> str:
     ledger = ledger_path(name)
     if not ledger.exists():
         return ""
+    from sectorplannen import claims
+
     counts = pd.read_csv(ledger)["status"].value_counts()
-    return ", ".join(f"{int(n)} {html.escape(str(s))}" for s, n in counts.items())
+    order = [s for s in claims.STATUSES if s in counts.index] + [s for s in counts.index if s not in claims.STATUSES]
+    reproduced = int(counts.get(claims.STATUS_REPRODUCED, 0))
+    rest = ", ".join(f"{int(counts[s])} {html.escape(str(s))}" for s in order if s != claims.STATUS_REPRODUCED)
+    return f"<strong>{reproduced} gereproduceerd</strong> van {int(counts.sum())}" + (f"; {rest}" if rest else "")
 
 
 def _synthetic_label(entry: _IndexEntry) -> str:
