@@ -76,7 +76,15 @@ class TableIndicators:
         self._use(table)
         seed, _, table_id = table.partition("/")
         frame = published.table(table_id, seed)
-        frame = frame[_row_labels(frame).apply(lambda labels: row in labels)] if row else frame[~frame["is_total_row"]]
+        if row:  # one row label, or several as a|b
+            wanted = (
+                set(row.split("|"))
+                if "|" in row and not (_row_labels(frame).apply(lambda x: row in x)).any()
+                else {row}
+            )
+            frame = frame[_row_labels(frame).apply(lambda labels: bool(labels & wanted))]
+        else:
+            frame = frame[~frame["is_total_row"]]
         if column:
             frame = frame[frame["category"] == column]
         elif row:
@@ -101,6 +109,28 @@ class TableIndicators:
         cells = self._cells(table, row, column)
         scale = cells["unit"].map(published.UNIT_SCALE).fillna(1.0)
         return float((cells["value"].fillna(0) * scale).sum())
+
+    def tabelaandeel(self, table=None, row=None, column=None, **_):
+        """The row (or rows a|b) as % of the column's sum over all non-total rows of the table."""
+        if not column:
+            raise NotComputable("tabelaandeel heeft een kolom nodig")
+        return _pct(self.tabelsom(table, row, column), self.tabelsom(table, None, column))
+
+    def tabelverschil(self, table=None, row=None, column=None, **_):
+        """The first row minus the second (rows given as a|b) in one column."""
+        first, _, second = (row or "").partition("|")
+        if not (first and second and column):
+            raise NotComputable("tabelverschil heeft twee rijen (a|b) en een kolom nodig")
+        return self.tabelwaarde(table, first, column) - self.tabelwaarde(table, second, column)
+
+    def deelnemers_gerealiseerd_alle(self, **_):
+        """Realised participants of all three tranches: the plan rows of Tabel A.3 and A.9."""
+        total = 0.0
+        for ref in ("001/A.3", "001/A.9"):
+            self._use(ref)
+            frame = published.table(ref.partition("/")[2], "001")
+            total += float(frame.loc[~frame["is_total_row"] & ~frame["is_total_column"], "value"].sum())
+        return total
 
     def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
         """The value of one vocabulary statistic for a cohort."""
