@@ -35,24 +35,22 @@ def solve_by_subtraction(grid: pd.DataFrame) -> pd.DataFrame:
     while changed:
         changed = False
         for r in grid.index:  # every row: cells sum to the row total
-            line = grid.loc[r, [*cells, "Totaal"]]
-            if line.isna().sum() == 1:
-                missing = line.index[line.isna()][0]
-                known = line.drop(missing)
-                grid.loc[r, missing] = (
-                    known["Totaal"] - known.drop("Totaal").sum() if missing != "Totaal" else known.sum()
-                )
-                changed = True
+            changed |= _fill_line(grid, [(r, c) for c in [*cells, "Totaal"]])
         for c in grid.columns:  # every column: cells sum to the Totaal row
-            line = grid.loc[[*rows, "Totaal"], c]
-            if line.isna().sum() == 1:
-                missing = line.index[line.isna()][0]
-                known = line.drop(missing)
-                grid.loc[missing, c] = (
-                    known["Totaal"] - known.drop("Totaal").sum() if missing != "Totaal" else known.sum()
-                )
-                changed = True
+            changed |= _fill_line(grid, [(r, c) for r in [*rows, "Totaal"]])
     return grid
+
+
+def _fill_line(grid: pd.DataFrame, cells: list[tuple]) -> bool:
+    """Solve the one unknown of a line whose last cell is its total; True when one was filled."""
+    values = [grid.loc[cell] for cell in cells]
+    unknown = [i for i, v in enumerate(values) if np.isnan(v)]
+    if len(unknown) != 1:
+        return False
+    i = unknown[0]
+    known = sum(v for j, v in enumerate(values[:-1]) if j != i)
+    grid.loc[cells[i]] = known if i == len(cells) - 1 else values[-1] - known
+    return True
 
 
 def counts_from_shares(shares: pd.DataFrame) -> pd.DataFrame:

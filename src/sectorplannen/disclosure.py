@@ -28,24 +28,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sectorplannen.participants import COLUMNS
+
 DEFAULT_MIN_CELL = 10
 FLOOR = 10  # secure environments require at least 10 units behind every published cell
 TOTAL = "Totaal"
 # The participant columns every published selection is expressed in: a selection must be a union
 # of the finest groups these columns make, or the audit could not read it (a bug, not bad input).
-AUDIT_COLUMNS = (
-    "plan_id",
-    "tranche",
-    "categorie",
-    "maatregel",
-    "doelgroep",
-    "jong",
-    "peildatum",
-    "inkomenssituatie",
-    "werkgever",
-    "contract",
-    "uren",
-)
+AUDIT_COLUMNS = tuple(c for c in COLUMNS if c not in ("deelnemer_id", "start", "einde"))
 
 
 class DisclosureError(ValueError):
