@@ -81,6 +81,21 @@ def participant_scaling(factors=(1, 10, 100)) -> list[tuple[int, float]]:
     return out
 
 
+def disclosure_audit() -> list[tuple[str, float, object]]:
+    """Chapters 4 and 7 computed and disclosure-controlled together (arbeidsmarkt.compute): seconds
+    and what the joint audit registered, suppressed and checked."""
+    from sectorplannen import arbeidsmarkt, participants
+    from sectorplannen.params import validate_participant
+
+    people = participants.load("synthetic")
+    out = []
+    for tranche in ("1-2", "3"):
+        start = time.perf_counter()
+        results = arbeidsmarkt.compute(people, validate_participant(tranche=tranche))
+        out.append((tranche, time.perf_counter() - start, results.audit))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
@@ -101,6 +116,12 @@ def main() -> int:
     print(f"make data (raw -> published)           {t_data:7.2f} s")
     t_synthetic = timed([PY, "-c", "from sectorplannen import synthetic; synthetic.write()"])
     print(f"synthetic participant file (generate)  {t_synthetic:7.2f} s")
+    for tranche, seconds, audit in disclosure_audit():
+        print(
+            f"chapter {'4' if tranche == '1-2' else '7'} computed + joint disclosure audit {seconds:7.2f} s "
+            f"({audit.counts} counts, {audit.primary} primary + {audit.secondary} secondary suppressions, "
+            f"{audit.small_groups} small groups checked, {audit.rounds} rounds)"
+        )
     for factor, seconds in participant_scaling():
         print(f"cohort + descriptive tables, {factor:>3}x    {seconds:7.2f} s")
     print(f"peak memory: largest child process     {peak_children:7.0f} MiB; this process {peak_self:.0f} MiB")
