@@ -1,13 +1,22 @@
-"""Shared fixtures: a scratch copy of data/published/ that a test may corrupt."""
+"""Shared fixtures: outputs in a temporary folder; a scratch copy of data/published/ that a test may corrupt."""
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from sectorplannen import paths
+# No test writes into the user's outputs/: every run of the suite (and the kernels it starts)
+# writes into a fresh temporary folder, set before the package reads it. A test suite that built
+# into outputs/ could also pass on pages cached from an earlier run.
+os.environ["SECTORPLANNEN_OUTPUTS"] = tempfile.mkdtemp(prefix="sectorplannen-test-outputs-")
+atexit.register(shutil.rmtree, os.environ["SECTORPLANNEN_OUTPUTS"], ignore_errors=True)
+
+from sectorplannen import paths  # noqa: E402 (after the outputs folder is set)
 
 
 @pytest.fixture
