@@ -239,7 +239,11 @@ def test_make_data_with_an_unexplained_finding_writes_nothing_and_fails(raw_copy
 
 def test_make_chapter_passes_force_and_make_sync_exists():
     def dry(*args):
-        run = subprocess.run(["make", "-n", *args], cwd=paths.ROOT, capture_output=True, text=True, check=True)
+        # --no-print-directory: under `make test` the outer make's MAKELEVEL makes this one print
+        # "Entering/Leaving directory" lines
+        run = subprocess.run(
+            ["make", "-n", "--no-print-directory", *args], cwd=paths.ROOT, capture_output=True, text=True, check=True
+        )
         return run.stdout.strip().splitlines()[-1]
 
     assert dry("chapter", "NB=uitvoering", "FORCE=1").endswith("--force")
