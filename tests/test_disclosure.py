@@ -72,7 +72,8 @@ def small_counts_recovered(results) -> list[tuple[str, str, str, float]]:
             if not np.isnan(value) and 0.5 < round(value, 6) < MIN - 0.5:
                 found.append((name, r, c, round(value, 6)))
     ledger = results.ledger
-    counts = ledger[(ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
+    on_file = ledger["invoer"] == "deelnemersbestand"  # participant counts, not counts of plans
+    counts = ledger[on_file & (ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
     for row in counts.itertuples():
         if 0 < float(row.berekend_waarde) < MIN:
             found.append(("grootboek", row.claim, "", float(row.berekend_waarde)))
@@ -159,7 +160,9 @@ def test_no_small_count_is_recoverable_from_a_run(tranche3, design):
 
 def test_ledger_values_are_rounded_as_the_report_rounds(tranche3):
     results = run(tranche3)
-    shares = results.ledger[(results.ledger["eenheid"] == "procent") & results.ledger["berekend_waarde"].notna()]
+    ledger = results.ledger
+    on_file = ledger["invoer"] == "deelnemersbestand"  # participant values, not plan-level statistics
+    shares = ledger[on_file & (ledger["eenheid"] == "procent") & ledger["berekend_waarde"].notna()]
     assert len(shares) > 20
     # every claim of chapter 7 is printed in whole percents: no decimals may reach the ledger
     assert (shares["berekend_waarde"] == shares["berekend_waarde"].round()).all()
@@ -332,8 +335,9 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
                 assert not ((values > 0) & (values < MIN)).any(), f"{column}: {values.tolist()}"
     ledger = pd.read_csv(report.ledger_path(chapter.name))
     assert "onderdrukt" in set(ledger["status"]) or ledger["berekend_waarde"].notna().all()
-    counts = ledger[(ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
+    on_file = ledger["invoer"] == "deelnemersbestand"  # participant values, not plan-level statistics
+    counts = ledger[on_file & (ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
     assert not ((counts["berekend_waarde"] > 0) & (counts["berekend_waarde"] < MIN)).any()
-    percents = ledger[(ledger["eenheid"] == "procent") & ledger["berekend_waarde"].notna()]
+    percents = ledger[on_file & (ledger["eenheid"] == "procent") & ledger["berekend_waarde"].notna()]
     assert (percents["berekend_waarde"] == percents["berekend_waarde"].round()).all()
     assert str(extract) not in page
