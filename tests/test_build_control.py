@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sectorplannen import paths, report
+from sectorplannen import paths, provenance, report
 from sectorplannen.cli import main
 
 SMALL = report.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
@@ -294,7 +294,7 @@ def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(s
     page = report.write_index(defaults, outputs / "report").read_text(encoding="utf-8")
 
     assert EXTRACT not in page and "beveiligd" not in page and "deelnemers_2019" not in page
-    label = report._extract_label(EXTRACT)
+    label = provenance.extract_label(EXTRACT)
     assert label in extract.name
     assert f"variant: zonder Transport (t3); peildatum 2018; echt deelnemersbestand ({label})" in page
     assert "variant: peildatum 2017; synthetische deelnemersgegevens" in page

@@ -209,33 +209,16 @@ def largest_possible(grid: pd.DataFrame, shown: pd.DataFrame, cell: tuple[str, s
     return -result.fun
 
 
+ROWS_B_AND_C = {("b", "x"): 40, ("b", "y"): 22, ("b", "z"): 31, ("c", "x"): 18, ("c", "y"): 15, ("c", "z"): 12}
+
+
 @pytest.mark.parametrize(
     "cells",
     [
         # one small cell (4) in a 3 x 3 table
-        {
-            ("a", "x"): 30,
-            ("a", "y"): 4,
-            ("a", "z"): 25,
-            ("b", "x"): 40,
-            ("b", "y"): 22,
-            ("b", "z"): 31,
-            ("c", "x"): 18,
-            ("c", "y"): 15,
-            ("c", "z"): 12,
-        },
+        {("a", "x"): 30, ("a", "y"): 4, ("a", "z"): 25, **ROWS_B_AND_C},
         # two small cells in one row (3 and 4): hiding both still gives their sum, 7
-        {
-            ("a", "x"): 30,
-            ("a", "y"): 3,
-            ("a", "z"): 4,
-            ("b", "x"): 40,
-            ("b", "y"): 22,
-            ("b", "z"): 31,
-            ("c", "x"): 18,
-            ("c", "y"): 15,
-            ("c", "z"): 12,
-        },
+        {("a", "x"): 30, ("a", "y"): 3, ("a", "z"): 4, **ROWS_B_AND_C},
         # a small cell alone in its column: the column total is the cell
         {("a", "x"): 30, ("a", "y"): 4, ("b", "x"): 40, ("b", "z"): 31, ("c", "x"): 18, ("c", "z"): 12},
     ],

@@ -151,7 +151,7 @@ def participant_banner(chapter, params, n: float) -> str:
         f"**Selectie:** tranche {params.tranche}, peildatum 31 mei {params.measurement_date}, "
         f"{size} deelnemers; minimale celgrootte {params.min_cell_size}."
     )
-    override = getattr(params, "min_cell_override", "")
+    override = params.min_cell_override
     if override:
         lines.append(
             f"\n> **Let op:** de minimale celgrootte is lager dan de gebruikelijke ondergrens van 10, met als "

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, provenance
 
 KERNEL = "sectorplannen"
 # Parameter values that leave a run name unchanged (the notebooks' defaults, except the tranche,
@@ -35,7 +35,6 @@ DEFAULTS = {
     "data_source": "synthetic",
     "show_sources": True,
 }
-PLAN_LEVEL = ("inhoud", "uitvoering")  # notebooks with ChapterParams
 NOTEBOOKS = paths.ROOT / "notebooks"
 
 
@@ -112,7 +111,7 @@ def run_name(notebook: str, parameters: dict) -> str:
     """
     shown = {k: v for k, v in parameters.items() if k not in DEFAULTS or _normal(v) != _normal(DEFAULTS[k])}
     if "data_source" in shown:  # the name carries no path of a confidential file, only a short hash of it
-        shown["data_source"] = "extract-" + hashlib.sha256(str(shown["data_source"]).encode()).hexdigest()[:8]
+        shown["data_source"] = provenance.extract_label(shown["data_source"])
     parts = [notebook] + [f"{key}-{_slug(shown[key])}" for key in sorted(shown)]
     name = "_".join(parts)
     if len(name) > 120:
@@ -395,19 +394,16 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     import nbformat
     import papermill
 
-    from sectorplannen.params import validate
+    from sectorplannen.params import check
 
-    if chapter.notebook in PLAN_LEVEL:
-        validate(**chapter.parameters)  # fail before any work on bad parameters
     source = NOTEBOOKS / f"{chapter.notebook}.ipynb"
     if not source.exists():
         raise ValueError(f"unknown notebook {chapter.notebook!r}: {source} does not exist")
+    check(chapter.notebook, chapter.parameters, NOTEBOOKS)  # fail before any work on bad parameters
     out_dir = Path(out_dir or paths.OUTPUTS / "notebooks")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{chapter.name}.ipynb"
     tmp = out_dir / f".{chapter.name}.{os.getpid()}.running.ipynb"
-    from sectorplannen import provenance
-
     # The inputs as they are when the run starts: an input changed during the run makes it stale.
     kind = data_kind(chapter)
     fingerprint = provenance.fingerprint(source, chapter.parameters, kind)
@@ -456,8 +452,6 @@ def _scrub_extract(text: str, chapter: Chapter) -> str:
     of a confidential file appears nowhere in outputs (papermill's injected cell shows it)."""
     if data_kind(chapter) != "extract":
         return text
-    from sectorplannen import provenance
-
     given = str(chapter.parameters["data_source"])
     label = provenance.extract_label(given)
     spellings = set()
@@ -474,8 +468,6 @@ def render(notebook_path: Path, html_path: Path, show_code: bool = False) -> Pat
     provenance footer; written atomically."""
     import nbformat
     from nbconvert import HTMLExporter
-
-    from sectorplannen import provenance
 
     nb = nbformat.read(notebook_path, as_version=4)
     exporter = HTMLExporter(
@@ -552,19 +544,6 @@ class _IndexEntry:
     data_kind: str
 
 
-def _extract_label(source) -> str:
-    """How a run names a real participant extract: a short hash, as in its run name."""
-    return "extract-" + hashlib.sha256(str(source).encode()).hexdigest()[:8]
-
-
-def _public_parameters(chapter: Chapter) -> dict:
-    """The chapter's parameters with the path of a real extract replaced by its label."""
-    parameters = dict(chapter.parameters)
-    if data_kind(chapter) == "extract":
-        parameters["data_source"] = _extract_label(parameters["data_source"])
-    return parameters
-
-
 def _index_fields(chapter: Chapter) -> dict:
     """What the manifest records for the index."""
     return {
@@ -572,7 +551,7 @@ def _index_fields(chapter: Chapter) -> dict:
         "notebook": chapter.notebook,
         "number": chapter.number,
         "title": chapter.title,
-        "parameters": _public_parameters(chapter),
+        "parameters": provenance.public_parameters(chapter.parameters, data_kind(chapter)),
         "data_kind": data_kind(chapter),
     }
 
@@ -700,8 +679,6 @@ def _manifest(chapter: Chapter) -> Path:
 
 def is_current(chapter: Chapter, show_code: bool = False) -> bool:
     """True when the chapter's HTML was built from exactly the current inputs (content hashes)."""
-    from sectorplannen import provenance
-
     html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
     manifest = _manifest(chapter)
     if not (html_path.exists() and manifest.exists()):
