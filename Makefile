@@ -9,7 +9,7 @@ KERNEL     := sectorplannen
 STAMP      := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab lock data verify report chapter bench test lint format clean distclean
+.PHONY: help setup lab lock data verify report chapter bench test lint format hooks precommit clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,14 +56,21 @@ bench: $(STAMP) ## Benchmark the report build against plain nbconvert (prints fi
 	$(PY) benchmarks/report_build.py --jobs $(JOBS)
 
 lint: $(STAMP) ## ruff check (code and notebooks)
-	$(VENV)/bin/ruff check src tests notebooks
+	$(VENV)/bin/ruff check src tests notebooks benchmarks tools
 
 format: $(STAMP) ## ruff format
-	$(VENV)/bin/ruff format src tests
+	$(VENV)/bin/ruff format src tests tools
 
-test: $(STAMP) ## Lint and run the test suite
-	$(VENV)/bin/ruff check src tests notebooks benchmarks
+test: $(STAMP) ## Lint, run the commit hooks on every file, run the test suite
+	$(VENV)/bin/ruff check src tests notebooks benchmarks tools
+	$(MAKE) --no-print-directory precommit
 	$(PY) -m pytest
+
+hooks: $(STAMP) ## Install the commit hooks into git (local hooks from .venv: nothing is downloaded)
+	$(VENV)/bin/pre-commit install
+
+precommit: $(STAMP) ## Run the commit hooks on every file (ruff, notebooks without outputs and paired, no large files)
+	$(VENV)/bin/pre-commit run --all-files
 
 clean: ## Remove outputs/ (keeps its README) and caches
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sectorplannen import paths, report
+from sectorplannen import paths
+from sectorplannen.build import kernel
+from sectorplannen.chapters import registry
 
 PY = sys.executable
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))
@@ -34,11 +36,11 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def naive(chapters: list[report.Chapter], folder: Path) -> float:
+def naive(chapters: list[registry.Chapter], folder: Path) -> float:
     """Each chapter with plain nbconvert, one after another."""
     total = 0.0
     for chapter in chapters:
-        nb = json.loads((report.NOTEBOOKS / f"{chapter.notebook}.ipynb").read_text(encoding="utf-8"))
+        nb = json.loads((paths.NOTEBOOKS / f"{chapter.notebook}.ipynb").read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if "parameters" in cell["metadata"].get("tags", []):
                 cell["source"] += "\n" + "\n".join(f"{k} = {v!r}" for k, v in chapter.parameters.items())
@@ -53,7 +55,7 @@ def naive(chapters: list[report.Chapter], folder: Path) -> float:
                 "html",
                 "--output-dir",
                 str(folder),
-                f"--ExecutePreprocessor.kernel_name={report.KERNEL}",
+                f"--ExecutePreprocessor.kernel_name={kernel.KERNEL}",
                 str(path),
             ]
         )
@@ -65,7 +67,8 @@ def participant_scaling(factors=(1, 10, 100)) -> list[tuple[int, float]]:
     synthetic file, replicated 10x and 100x (categorical columns keep 100x in memory)."""
     import pandas as pd
 
-    from sectorplannen import cohort, describe, participants
+    from sectorplannen import participants
+    from sectorplannen.participants import cohort, describe
 
     people = participants.load("synthetic")
     base = participants.with_categories(people[people["peildatum"] == "2019-05-31"])
@@ -84,8 +87,9 @@ def participant_scaling(factors=(1, 10, 100)) -> list[tuple[int, float]]:
 def disclosure_audit() -> list[tuple[str, float, object]]:
     """Chapters 4 and 7 computed and disclosure-controlled together (arbeidsmarkt.compute): seconds
     and what the joint audit registered, suppressed and checked."""
-    from sectorplannen import arbeidsmarkt, participants
-    from sectorplannen.params import validate_participant
+    from sectorplannen import participants
+    from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
+    from sectorplannen.participants.selection import validate_participant
 
     people = participants.load("synthetic")
     out = []
@@ -100,7 +104,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    chapters = report.CHAPTERS
+    chapters = registry.CHAPTERS
     with tempfile.TemporaryDirectory(prefix="sectorplannen-bench-") as scratch:
         t_naive = naive(chapters, Path(scratch))
     t_full = timed([PY, "-m", "sectorplannen", "report", "--force", "--jobs", str(args.jobs)])

@@ -27,7 +27,7 @@
 
 # %% tags=["parameters"]
 tranche = "1-2"  # "1-2" of "3" (of "1" / "2" afzonderlijk)
-measurement_date = "2019"  # peildatum: 2017, 2018 of 2019 (31 mei)
+peildatum = "2019"  # peildatum: 2017, 2018 of 2019 (31 mei)
 exclude_plans = []  # plannen (naam of id) die buiten beschouwing blijven, bijv. ["Bouw", "VVT", "Energieproductie"]
 min_cell_size = 10  # kleinste cel die getoond mag worden (niet lager dan 10 zonder min_cell_override)
 min_cell_override = ""  # reden (bijv. toestemming van de beheerder) om toch een kleinere celgrootte te gebruiken
@@ -36,21 +36,15 @@ data_source = "synthetic"  # "synthetic" of het pad van een echt deelnemersbesta
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import arbeidsmarkt, figures, narrative, participants, report, style, tables
-from sectorplannen.params import validate_participant
+from sectorplannen.chapters import notebook
+from sectorplannen.render import figures, tables
 
-params = validate_participant(tranche, measurement_date, exclude_plans, min_cell_size, data_source,
-                              min_cell_override=min_cell_override)
-chapter = report.chapter_for("arbeidsmarktpositie", {
-    "tranche": tranche, "measurement_date": params.measurement_date, "exclude_plans": list(params.exclude_plans),
-    "min_cell_size": min_cell_size, "min_cell_override": min_cell_override, "data_source": data_source})
-style.apply()
-people = participants.load(params.data_source)
-results = arbeidsmarkt.compute(people, params)  # every table, comparison and ledger value, disclosure-controlled
+# Every table, comparison and ledger value is computed (and disclosure-controlled) before anything is shown.
+run = notebook.start("arbeidsmarktpositie", tranche=tranche, peildatum=peildatum, exclude_plans=exclude_plans,
+                     min_cell_size=min_cell_size, min_cell_override=min_cell_override, data_source=data_source)
+params, people, results = run.params, run.people, run.results
 group = params.tranche_group
 label = "SYNTHETISCHE GEGEVENS" if params.synthetic else "vertrouwelijk deelnemersbestand"
-display(Markdown(narrative.participant_banner(chapter, params, results.n)))
-display(Markdown(narrative.disclosure_sentence(results.audit)))
 
 # %% [markdown]
 # ## Deelnemers naar doelgroep
@@ -69,9 +63,9 @@ tables.participant_table(results.participants, "Aantal deelnemers per doelgroep 
 
 # %%
 income = results.shares["inkomen"]
-display(tables.participant_shares(income, f"Inkomenssituatie op 31 mei {params.measurement_date}", label,
+display(tables.participant_shares(income, f"Inkomenssituatie op 31 mei {params.peildatum}", label,
                                   params.min_cell_size))
-figures.show(figures.stacked_shares(income.drop(columns="n"), f"Inkomenssituatie op 31 mei {params.measurement_date}",
+figures.show(figures.stacked_shares(income.drop(columns="n"), f"Inkomenssituatie op 31 mei {params.peildatum}",
                                     "koppeling deelnemers met UWV-gegevens", label),
              "Gestapelde staven: inkomenssituatie van de deelnemers per thema of type traject")
 
@@ -174,6 +168,4 @@ else:
 # staan (of dat het uit andere getallen af te leiden zou zijn).
 
 # %%
-report.save_ledger(results.ledger, chapter)
-display(Markdown(narrative.ledger_sentence(results.ledger)))
-tables.ledger(results.ledger)
+notebook.finish(run, results.ledger)

@@ -25,13 +25,13 @@
 show_sources = True  # toon bij elke tabel de bronregels
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from sectorplannen import claims, figures, narrative, published, report, style, tables
+from sectorplannen import claims, published
+from sectorplannen.chapters import notebook
+from sectorplannen.render import figures, tables
 
-chapter = report.chapter_for("dwsra", {})
-style.apply()
-display(Markdown(narrative.heading(chapter)))
+run = notebook.start("dwsra", show_sources=show_sources)
 
 # %% [markdown]
 # ## Aanvragen en lopende projecten
@@ -60,6 +60,4 @@ for table_id in [t for seed, t in published.tables() if seed == "003"]:
 
 # %%
 ledger = claims.ledger("dwsra")
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

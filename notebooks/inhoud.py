@@ -27,15 +27,15 @@ exclude_plans = []  # plannen (naam of id) die buiten de berekening blijven
 top_n = 20  # niet gebruikt in dit hoofdstuk; zelfde parameters als uitvoering
 
 # %%
-from IPython.display import Markdown, display
 
-from sectorplannen import claims, figures, inhoud, narrative, report, style, tables
+from sectorplannen import claims, notation
+from sectorplannen.chapters import inhoud, notebook
+from sectorplannen.render import figures, style, tables
 
-setup = narrative.start("inhoud", tranche, exclude_plans, top_n)
-params, chapter, data, indicators = setup.params, setup.chapter, setup.data, setup.indicators
+run = notebook.start("inhoud", tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
+params, data, indicators = run.params, run.data, run.indicators
 per_category = inhoud.per_category(indicators)
 t12 = params.tranche_group == "1-2"
-display(Markdown(narrative.banner(chapter, params, data)))
 
 # %% [markdown]
 # ## Thema's en typen trajecten
@@ -66,7 +66,7 @@ figures.show(fig, "Staafdiagram: percentage plannen met minimaal één maatregel
 # geplande deelnemers van die groep.
 
 # %%
-style.table(inhoud.per_plan_type(data), dict.fromkeys(inhoud.per_plan_type(data).columns, style.procent),
+style.table(inhoud.per_plan_type(data), dict.fromkeys(inhoud.per_plan_type(data).columns, notation.procent),
             "Verdeling over de thema's naar soort plan" if t12 else "Verdeling over de typen trajecten naar soort plan",
             "Tabel A.1 / A.10 en het planregister")
 
@@ -84,6 +84,4 @@ tables.plans(inhoud.per_plan(data), "Maatregelen per thema per sectorplan" if t1
 
 # %%
 ledger = claims.ledger("inhoud", params.tranche_group, indicators, params.is_published_cohort)
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

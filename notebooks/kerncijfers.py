@@ -26,12 +26,12 @@ exclude_plans = []  # plannen (naam of id, van beide tranchegroepen) die buiten 
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import claims, kerncijfers, narrative, report, style, tables
+from sectorplannen import claims, notation
+from sectorplannen.chapters import kerncijfers, notebook
+from sectorplannen.render import style
 
-chapter = report.chapter_for("kerncijfers", {"exclude_plans": list(exclude_plans)})
-style.apply()
+run = notebook.start("kerncijfers", exclude_plans=exclude_plans)
 table = kerncijfers.table(exclude_plans)
-display(Markdown(narrative.heading(chapter)))
 if exclude_plans:
     excluded = ", ".join(exclude_plans)
     display(Markdown(f"> **Let op:** berekend zonder {excluded}; de gedrukte getallen gelden voor alle plannen."))
@@ -44,7 +44,7 @@ if exclude_plans:
 # in het rapport) staat de reden.
 
 # %%
-formats = {c: (lambda v: style.getal(v, 1)) for c in table.columns if c.endswith("(berekend)")}
+formats = {c: (lambda v: notation.getal(v, 1)) for c in table.columns if c.endswith("(berekend)")}
 style.table(table, formats, "Overzicht kerncijfers uitvoering sectorplannen: gedrukt en herberekend",
             "Tabel 10.1 en S.1; Bijlage A, Tabel 3.3 en 6.3, voortgangsbrief 2017")
 
@@ -59,6 +59,4 @@ style.table(table, formats, "Overzicht kerncijfers uitvoering sectorplannen: ged
 
 # %%
 ledger = claims.ledger("kerncijfers")
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

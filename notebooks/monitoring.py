@@ -25,15 +25,12 @@
 tranche = "1-2"  # financieringsreeks: "1-2" (voortgangsbrief Tabel 2) of "3" (Tabel 3)
 
 # %%
-from IPython.display import Markdown, display
 
-from sectorplannen import claims, figures, monitoring, narrative, report, style, tables
+from sectorplannen import claims, notation
+from sectorplannen.chapters import monitoring, notebook
+from sectorplannen.render import figures, style
 
-if tranche not in ("1-2", "3"):
-    raise ValueError(f"tranche must be '1-2' or '3', not {tranche!r}")
-chapter = report.chapter_for("monitoring", {} if tranche == "1-2" else {"tranche": tranche})
-style.apply()
-display(Markdown(narrative.heading(chapter)))
+run = notebook.start("monitoring", tranche=tranche)
 people = monitoring.participants()
 
 # %% [markdown]
@@ -43,8 +40,8 @@ people = monitoring.participants()
 # (laatste herziene beschikkingen en einddeclaraties).
 
 # %%
-style.table(people, {"Beoogde ambities": style.getal, "Bereikte deelnemers": style.getal,
-                     "Bereikt als % van beoogd": style.procent},
+style.table(people, {"Beoogde ambities": notation.getal, "Bereikte deelnemers": notation.getal,
+                     "Bereikt als % van beoogd": notation.procent},
             "Beoogde en bereikte deelnemers per peilmoment, tranche 1 en 2",
             "voortgangsbrief 2017, Tabel 1; eindevaluatie, Bijlage A")
 
@@ -59,7 +56,7 @@ figures.show(figures.over_time(people[["Beoogde ambities", "Bereikte deelnemers"
 
 # %%
 money = monitoring.financing(tranche)
-style.table(money, {c: (lambda v: style.getal(v, 1)) for c in ["Rijk", "Sociale partners", "Totaal"]},
+style.table(money, {c: (lambda v: notation.getal(v, 1)) for c in ["Rijk", "Sociale partners", "Totaal"]},
             f"Cofinanciering Rijk en sociale partners (miljoen euro), tranche {tranche}",
             "voortgangsbrief 2017, Tabel 2 en 3; eindevaluatie, Tabel 3.3 en 6.3")
 
@@ -72,8 +69,8 @@ style.table(money, {c: (lambda v: style.getal(v, 1)) for c in ["Rijk", "Sociale 
 
 # %%
 first = monitoring.first_period()
-style.table(first, {c: style.euro for c in first.columns if "financiering" in c or "budget" in c}
-            | {"Gerealiseerde deelnemers (A.3)": style.getal},
+style.table(first, {c: notation.euro for c in first.columns if "financiering" in c or "budget" in c}
+            | {"Gerealiseerde deelnemers (A.3)": notation.getal},
             "Toegekende cofinanciering eerste tijdvak (2014) en eindcijfers per plan",
             "voortgangsbrief 2014, Tabel 1; eindevaluatie, Tabel 3.3, A.3 en A.6; planregister")
 
@@ -84,6 +81,4 @@ style.table(first, {c: style.euro for c in first.columns if "financiering" in c 
 
 # %%
 ledger = claims.ledger("monitoring")
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

@@ -28,13 +28,13 @@
 show_sources = True  # toon bij elke tabel de bronregels
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from sectorplannen import claims, figures, narrative, published, report, style, tables
+from sectorplannen import claims, published
+from sectorplannen.chapters import notebook
+from sectorplannen.render import figures, tables
 
-chapter = report.chapter_for("samenwerking", {})
-style.apply()
-display(Markdown(narrative.heading(chapter)))
+run = notebook.start("samenwerking", show_sources=show_sources)
 text_tables = [t for seed, t in published.tables() if seed == "001" and t.startswith("8.t")]
 
 # %% [markdown]
@@ -67,6 +67,4 @@ for table_id in text_tables:
 
 # %%
 ledger = claims.ledger("samenwerking")
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

@@ -25,13 +25,14 @@
 show_sources = True  # toon bij de tabel de bronregels
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from sectorplannen import claims, figures, narrative, report, steunpakket, style, tables
+from sectorplannen import claims, notation
+from sectorplannen.chapters import notebook
+from sectorplannen.chapters import steunpakket_2020 as steunpakket
+from sectorplannen.render import figures, style, tables
 
-chapter = report.chapter_for("steunpakket_2020", {})
-style.apply()
-display(Markdown(narrative.heading(chapter)))
+run = notebook.start("steunpakket_2020", show_sources=show_sources)
 
 # %% [markdown]
 # ## Maatregelen voor leren en ontwikkelen (Tabel 1)
@@ -51,15 +52,13 @@ figures.show(figures.bars(steunpakket.measures()["Cum."].sort_values(), "Budget 
 
 # %%
 scale = steunpakket.scale_comparison()
-style.table(scale, {"Cofinanciering Rijk": style.euro, "Deelnemers": style.getal,
-                    "Maatwerktrajecten 2020-2021 als % van deze cofinanciering": style.procent},
+style.table(scale, {"Cofinanciering Rijk": notation.euro, "Deelnemers": notation.getal,
+                    "Maatwerktrajecten 2020-2021 als % van deze cofinanciering": notation.procent},
             "Sectorplannen en maatwerktrajecten: omvang", "eindevaluatie Tabel 3.3, 6.3, Bijlage A; brief 2020 Tabel 1")
 
 # %% [markdown]
 # ## Grootboek
 
 # %%
-ledger = claims.ledger("steunpakket")
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+ledger = claims.ledger("steunpakket_2020")
+notebook.finish(run, ledger)

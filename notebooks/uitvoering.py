@@ -30,14 +30,15 @@ top_n = 20  # aantal plannen in de figuren per plan
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import claims, figures, narrative, report, tables, uitvoering
+from sectorplannen import claims
+from sectorplannen.chapters import notebook, uitvoering
+from sectorplannen.render import figures, sentences, tables
 
-setup = narrative.start("uitvoering", tranche, exclude_plans, top_n)
-params, chapter, data, indicators = setup.params, setup.chapter, setup.data, setup.indicators
+run = notebook.start("uitvoering", tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
+params, data, indicators = run.params, run.data, run.indicators
 per_category = uitvoering.per_category(indicators)
 per_plan = uitvoering.per_plan(indicators)
 axis = "thema" if params.tranche_group == "1-2" else "type traject"
-display(Markdown(narrative.banner(chapter, params, data)))
 
 # %% [markdown]
 # ## Aantal deelnemers
@@ -74,7 +75,7 @@ rates = per_plan.set_index("plan")["realisatie_deelnemers"].dropna()
 fig = figures.distribution(rates, "Verdeling realisatiegraad deelnemers per sectorplan", tables.SOURCE_DECLARATIONS,
                            "Gerealiseerde deelnemers als percentage van gepland", uitvoering.outliers(rates))
 display(figures.show(fig, "Histogram: realisatiegraad deelnemers per sectorplan, uitschieters bij naam"))
-display(Markdown(narrative.range_sentence(rates, "deelnemers")))
+display(Markdown(sentences.range_sentence(rates, "deelnemers")))
 
 # %% [markdown]
 # ## Budget
@@ -96,7 +97,7 @@ budget_rates = per_plan.set_index("plan")["realisatie_budget"].dropna()
 fig = figures.distribution(budget_rates, "Percentage besteed budget per sectorplan", tables.SOURCE_DECLARATIONS,
                            "Besteed budget als percentage van gepland", uitvoering.outliers(budget_rates, 60, 125))
 display(figures.show(fig, "Histogram: percentage besteed budget per sectorplan, uitschieters bij naam"))
-display(Markdown(narrative.range_sentence(budget_rates, "budget")))
+display(Markdown(sentences.range_sentence(budget_rates, "budget")))
 
 # %% [markdown]
 # ## Financiering: rijksoverheid en sector
@@ -114,7 +115,7 @@ tables.funding(uitvoering.funding(data), "Financiering per sectorplan, inclusief
 # De quickscans volgden de ambities gedurende de looptijd (voortgangsbrief 2017, Tabel 1-3).
 
 # %%
-display(Markdown(narrative.ambition_sentence(indicators)))
+display(Markdown(sentences.ambition_sentence(indicators)))
 
 # %% [markdown]
 # ## Grootboek
@@ -126,6 +127,4 @@ display(Markdown(narrative.ambition_sentence(indicators)))
 
 # %%
 ledger = claims.ledger("uitvoering", params.tranche_group, indicators, params.is_published_cohort)
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

@@ -25,13 +25,13 @@
 show_sources = True  # toon bij elke tabel de bronregels
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from sectorplannen import claims, figures, narrative, published, report, style, tables, vormgeving
+from sectorplannen import claims, notation, published
+from sectorplannen.chapters import notebook, vormgeving
+from sectorplannen.render import figures, style, tables
 
-chapter = report.chapter_for("vormgeving", {})
-style.apply()
-display(Markdown(narrative.heading(chapter)))
+run = notebook.start("vormgeving", show_sources=show_sources)
 share = vormgeving.regional_share()
 
 # %% [markdown]
@@ -42,7 +42,7 @@ share = vormgeving.regional_share()
 # aantallen verschillen, staan beide hier en in het grootboek.
 
 # %%
-style.table(share, {c: (style.procent if "Aandeel" in c else style.getal) for c in share.columns},
+style.table(share, {c: (notation.procent if "Aandeel" in c else notation.getal) for c in share.columns},
             "Regionale plannen per tranche: planregister en tekst", "planregister; eindevaluatie r. 5989-5995")
 
 # %%
@@ -62,6 +62,4 @@ for table_id in [t for seed, t in published.tables() if seed == "001" and t.star
 
 # %%
 ledger = claims.ledger("vormgeving")
-report.save_ledger(ledger, chapter)
-display(Markdown(narrative.ledger_sentence(ledger)))
-tables.ledger(ledger)
+notebook.finish(run, ledger)

@@ -9,7 +9,9 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 
-from sectorplannen import paths, report
+from sectorplannen import paths
+from sectorplannen.build import report
+from sectorplannen.chapters import registry
 
 pytestmark = pytest.mark.notebook
 
@@ -31,7 +33,7 @@ PLACEHOLDER_ALT = "No description has been provided for this image"
 def pages():
     report.build(log=lambda _: None)
     folder = paths.OUTPUTS / "report"
-    return folder / "index.html", folder / f"{report.CHAPTERS[1].name}.html"
+    return folder / "index.html", folder / f"{registry.CHAPTERS[1].name}.html"
 
 
 def _chromium(args, tmp_path):
@@ -77,6 +79,6 @@ def test_index_links_resolve(pages, tmp_path):
     index, _ = pages
     soup = BeautifulSoup(_chromium(["--dump-dom", index.as_uri()], tmp_path), "html.parser")
     links = [a["href"] for a in soup.find_all("a")]
-    assert len(links) >= len(report.CHAPTERS)
+    assert len(links) >= len(registry.CHAPTERS)
     for href in links:
         assert (index.parent / href).exists(), f"index links to missing {href}"

@@ -21,11 +21,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sectorplannen import paths, provenance, report
+from sectorplannen import errors, paths
+from sectorplannen.build import files, index, kernel, provenance, report, workers
+from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 
-SMALL = report.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
-SMALL_TOO = report.chapter_for("vormgeving", {})
+SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
+SMALL_TOO = registry.chapter_for("vormgeving", {})
 PROGRESS = re.compile(r"^\[(actueel|wacht|start|klaar|gestopt)\] ")
 EXTRACT = "/beveiligd/projectschijf/deelnemers_2019.csv"  # never opened: the tests only name it
 
@@ -50,7 +52,7 @@ def scratch(tmp_path, monkeypatch):
 
 def kernel_leftovers(temp):
     """Kernel folders and stray connection files in a temporary directory."""
-    return sorted(p.name for p in temp.iterdir() if p.name.startswith(report.KERNEL_FOLDER) or p.suffix == ".json")
+    return sorted(p.name for p in temp.iterdir() if p.name.startswith(kernel.KERNEL_FOLDER) or p.suffix == ".json")
 
 
 def leftovers(outputs):
@@ -97,7 +99,7 @@ def started_kernels(temp, timeout: float = 60) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         pids = []
-        for pid_file in temp.glob(f"{report.KERNEL_FOLDER}*/kernel.pid"):
+        for pid_file in temp.glob(f"{kernel.KERNEL_FOLDER}*/kernel.pid"):
             with suppress(OSError, ValueError):  # being written
                 pids.append(int(pid_file.read_text(encoding="utf-8")))
         if pids:
@@ -157,7 +159,7 @@ def test_ctrl_c_stops_the_build_within_seconds_and_leaves_outputs_intact(scratch
     for path in (outputs / ".build").glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))  # complete, never half-written
     assert kernel_leftovers(temp) == []
-    assert not [pid for pid in kernels if report._alive(pid)], "a kernel survived"
+    assert not [pid for pid in kernels if workers._alive(pid)], "a kernel survived"
 
 
 def test_ctrl_c_outside_the_chapter_runs_is_one_line(monkeypatch, capsys):
@@ -172,7 +174,7 @@ def test_ctrl_c_outside_the_chapter_runs_is_one_line(monkeypatch, capsys):
 
 def test_interrupted_build_exits_with_the_signal_status(monkeypatch, capsys):
     def interrupted(**_):
-        raise report.Interrupted(signal.SIGINT, 3)
+        raise workers.Interrupted(signal.SIGINT, 3)
 
     monkeypatch.setattr(report, "build", interrupted)
     assert main(["report"]) == 130
@@ -239,7 +241,7 @@ def fake_run(monkeypatch, outputs):
 def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypatch):
     outputs, _ = scratch
     fake_run(monkeypatch, outputs)
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
     _, seconds, error = report._run_one(chapter, False)
     assert error is None and seconds >= 0.05
     record = json.loads(report._manifest(chapter).read_text(encoding="utf-8"))
@@ -256,12 +258,12 @@ def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypa
     assert EXTRACT not in report._manifest(chapter).read_text(encoding="utf-8")
     assert report._expected_seconds(chapter) == record["seconds"]
 
-    slow, quick = report.CHAPTERS[1], report.CHAPTERS[3]
+    slow, quick = registry.CHAPTERS[1], registry.CHAPTERS[3]
     for one, value in ((slow, 42.5), (quick, 1.5)):
         report._manifest(one).write_text(json.dumps({"seconds": value}), encoding="utf-8")
     assert report._expected_seconds(slow) == 42.5 and report._expected_seconds(quick) == 1.5
     assert sorted([quick, slow], key=report._expected_seconds, reverse=True) == [slow, quick]
-    assert report._expected_seconds(report.CHAPTERS[8]) == 5.0  # never built: a default guess
+    assert report._expected_seconds(registry.CHAPTERS[8]) == 5.0  # never built: a default guess
 
 
 # -------------------------------------------------------------------- index (no execution)
@@ -269,29 +271,29 @@ def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypa
 
 def fake_built(outputs, chapter, *, html=True, seconds=3.0):
     """A manifest (as the build writes it) and, unless html=False, the chapter's page."""
-    record = {"fingerprint": "f" * 64, "show_code": False, "seconds": seconds, **report._index_fields(chapter)}
-    report._atomic_write_text(report._manifest(chapter), json.dumps(record, sort_keys=True))
+    record = {"fingerprint": "f" * 64, "show_code": False, "seconds": seconds, **index.index_fields(chapter)}
+    files.write_atomic(report._manifest(chapter), json.dumps(record, sort_keys=True))
     if html:
-        report._atomic_write_text(outputs / "report" / f"{chapter.name}.html", "<html></html>")
+        files.write_atomic(outputs / "report" / f"{chapter.name}.html", "<html></html>")
 
 
 def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(scratch):
     outputs, _ = scratch
     participant = {"tranche": "3"}
-    extract = report.chapter_for(
+    extract = registry.chapter_for(
         "arbeidsmarktpositie",
-        {**participant, "exclude_plans": ["Transport"], "measurement_date": "2018", "data_source": EXTRACT},
+        {**participant, "exclude_plans": ["Transport"], "peildatum": "2018", "data_source": EXTRACT},
     )
-    synthetic_variant = report.chapter_for("arbeidsmarktpositie", {**participant, "measurement_date": "2017"})
-    plan_variant = report.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
-    defaults = [report.CHAPTERS[3], report.CHAPTERS[4], report.CHAPTERS[5]]  # chapters 5, 6, 7
+    synthetic_variant = registry.chapter_for("arbeidsmarktpositie", {**participant, "peildatum": "2017"})
+    plan_variant = registry.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
+    defaults = [registry.CHAPTERS[3], registry.CHAPTERS[4], registry.CHAPTERS[5]]  # chapters 5, 6, 7
     for chapter in [*defaults, extract, synthetic_variant, plan_variant]:
         fake_built(outputs, chapter)
-    not_built = report.chapter_for("uitvoering", {"tranche": "3", "top_n": 5})
+    not_built = registry.chapter_for("uitvoering", {"tranche": "3", "top_n": 5})
     fake_built(outputs, not_built, html=False)  # a manifest without its page: not listed
 
     # called as the build calls it: only the default chapters whose page exists
-    page = report.write_index(defaults, outputs / "report").read_text(encoding="utf-8")
+    page = index.write_index(defaults, outputs / "report").read_text(encoding="utf-8")
 
     assert EXTRACT not in page and "beveiligd" not in page and "deelnemers_2019" not in page
     label = provenance.extract_label(EXTRACT)
@@ -317,9 +319,9 @@ def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(s
 def test_index_lists_chapters_without_a_manifest_from_the_given_chapters(scratch):
     """Pages built before manifests carried the index fields are still listed, by their chapter."""
     outputs, _ = scratch
-    report._atomic_write_text(outputs / "report" / f"{SMALL.name}.html", "<html></html>")
-    report._atomic_write_text(report._manifest(SMALL), json.dumps({"fingerprint": "x", "show_code": False}))
-    page = report.write_index([SMALL], outputs / "report").read_text(encoding="utf-8")
+    files.write_atomic(outputs / "report" / f"{SMALL.name}.html", "<html></html>")
+    files.write_atomic(report._manifest(SMALL), json.dumps({"fingerprint": "x", "show_code": False}))
+    page = index.write_index([SMALL], outputs / "report").read_text(encoding="utf-8")
     assert f'href="{SMALL.name}.html"' in page and SMALL.title in page
 
 
@@ -346,6 +348,6 @@ def test_worker_that_dies_is_a_named_failure(scratch, monkeypatch):
 
     monkeypatch.setattr(report, "execute", execute)
     with pytest.raises(
-        report.ChapterFailed, match=r"chapter 5 \(inhoud.*worker process ended unexpectedly \(exit code 3\)"
+        errors.ChapterFailed, match=r"chapter 5 \(inhoud.*worker process ended unexpectedly \(exit code 3\)"
     ):
         report.build([SMALL], jobs=1, force=True, log=lambda _: None)

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sectorplannen import calibration, checks, claims
-from sectorplannen.plans import register
+from sectorplannen import claims
+from sectorplannen.participants import calibration
+from sectorplannen.published import checks
+from sectorplannen.sources.register import register
 
 
 @pytest.mark.parametrize(

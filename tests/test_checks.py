@@ -7,7 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from sectorplannen import build, checks, findings, paths
+from sectorplannen import paths
+from sectorplannen.published import checks, findings
+from sectorplannen.published import make as build
 
 
 def frame(rows, total_row="Totaal", total_column="Totaal", unit="aantal"):

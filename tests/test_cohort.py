@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sectorplannen import calibration, cohort, participants, synthetic
+from sectorplannen import participants
+from sectorplannen.participants import calibration, cohort, synthetic
 
 PEOPLE = pd.DataFrame(
     {

@@ -16,8 +16,11 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from sectorplannen import arbeidsmarkt, disclosure, participants, synthetic
-from sectorplannen.params import validate_participant
+from sectorplannen import participants, paths
+from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
+from sectorplannen.chapters import notebook, registry
+from sectorplannen.participants import disclosure, synthetic
+from sectorplannen.participants.selection import validate_participant
 
 MIN = 10
 
@@ -86,7 +89,7 @@ def small_counts_recovered(results) -> list[tuple[str, str, str, float]]:
 @pytest.fixture(scope="module")
 def tranche3():
     """Tranche 3 participants of the synthetic file (valid rows to shape leaking extracts from)."""
-    if not participants.SYNTHETIC.exists():
+    if not paths.SYNTHETIC.exists():
         synthetic.write()
     people = participants.load("synthetic")
     return people[people["tranche"] == 3].reset_index(drop=True)
@@ -287,7 +290,8 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     the ledger CSV it writes for a count below the threshold, shown or recoverable by subtraction."""
     from io import StringIO
 
-    from sectorplannen import paths, report
+    from sectorplannen import paths
+    from sectorplannen.build import report
 
     out = tmp_path / "outputs"
     monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
@@ -300,7 +304,7 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
         start=people["start"].dt.strftime("%Y-%m-%d"),
         einde=people["einde"].dt.strftime("%Y-%m-%d"),
     ).to_csv(extract, index=False)
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     (html,) = report.build([chapter], jobs=1, log=lambda _: None)
     page = html.read_text(encoding="utf-8")
     frames = pd.read_html(StringIO(page), flavor="lxml")
@@ -316,7 +320,7 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
             if "Totaal" in numbers.columns or column == "n":
                 values = numbers[column].dropna()
                 assert not ((values > 0) & (values < MIN)).any(), f"{column}: {values.tolist()}"
-    ledger = pd.read_csv(report.ledger_path(chapter.name))
+    ledger = pd.read_csv(notebook.ledger_path(chapter.name))
     assert "onderdrukt" in set(ledger["status"]) or ledger["berekend_waarde"].notna().all()
     on_file = ledger["invoer"] == "deelnemersbestand"  # participant values, not plan-level statistics
     counts = ledger[on_file & (ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]

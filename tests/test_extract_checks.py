@@ -11,9 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sectorplannen import participants, paths, report, synthetic
+from sectorplannen import participants, paths
+from sectorplannen.build import report
+from sectorplannen.chapters import registry
 from sectorplannen.cli import main
-from sectorplannen.participants import ParticipantDataError
+from sectorplannen.errors import ParticipantDataError
+from sectorplannen.participants import synthetic
 
 COLUMNS_14 = ", ".join(participants.COLUMNS)
 
@@ -21,11 +24,9 @@ COLUMNS_14 = ", ".join(participants.COLUMNS)
 @pytest.fixture(scope="module")
 def base() -> pd.DataFrame:
     """313 rows of the synthetic file (every 2500th): all three tranches and measurement dates."""
-    if not participants.SYNTHETIC.exists():
+    if not paths.SYNTHETIC.exists():
         synthetic.write()
-    return pd.read_csv(
-        participants.SYNTHETIC, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
-    )
+    return pd.read_csv(paths.SYNTHETIC, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1)
 
 
 @pytest.fixture(autouse=True)
@@ -281,7 +282,7 @@ def no_participants_selected(base, folder):
     path = _csv(base[base["tranche"] != "3"], folder / "t12.csv")
     return path, (
         f"{path}: the extract has no participants of tranche 3 on 31 May 2019: choose another tranche or "
-        "measurement_date, or check the extract's columns 'tranche' and 'peildatum'"
+        "peildatum, or check the extract's columns 'tranche' and 'peildatum'"
     )
 
 
@@ -345,7 +346,7 @@ def test_load_gives_the_same_message(bad):
 
 def test_preflight_refuses_before_anything_is_written(bad, outputs):
     _, path, message = bad
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(path)})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(path)})
     with pytest.raises(ParticipantDataError) as caught:
         report.preflight([chapter])
     assert str(caught.value) == message
@@ -431,7 +432,7 @@ def test_excluding_the_only_plan_with_participants_is_refused(base, tmp_path):
 def test_a_relative_data_source_is_made_absolute(tmp_path, monkeypatch):
     """The kernel runs in notebooks/: the run gets the path as the command line meant it."""
     monkeypatch.chdir(tmp_path)
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": "deelnemers.csv"})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": "deelnemers.csv"})
     assert chapter.parameters["data_source"] == str(tmp_path / "deelnemers.csv")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sectorplannen import bijlage, inhoud, uitvoering
-from sectorplannen.claims import matches
-from sectorplannen.indicators import Indicators, NotComputable
-from sectorplannen.params import validate
+from sectorplannen.chapters import inhoud, uitvoering
+from sectorplannen.claims.rounding import matches
+from sectorplannen.statistics import bijlage
+from sectorplannen.statistics.indicators import Indicators, NotComputable
+from sectorplannen.statistics.selection import validate
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,15 @@ import subprocess
 import nbformat
 import pytest
 
-from sectorplannen import build, participants, paths, provenance, report, synthetic
+from sectorplannen import errors, hashing, paths
+from sectorplannen.build import preflight, provenance, report
+from sectorplannen.chapters import registry
 from sectorplannen.cli import main
+from sectorplannen.participants import synthetic
+from sectorplannen.published import make as build
 
-PLAN_CHAPTER = report.chapter_for("uitvoering", {"tranche": "3"})
-SYNTHETIC_CHAPTER = report.chapter_for("arbeidsmarktpositie", {"tranche": "3"})
+PLAN_CHAPTER = registry.chapter_for("uitvoering", {"tranche": "3"})
+SYNTHETIC_CHAPTER = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3"})
 
 
 @pytest.fixture(autouse=True)
@@ -26,16 +30,18 @@ def scratch_outputs(tmp_path, monkeypatch):
     return out
 
 
-def fingerprint(chapter: report.Chapter) -> str:
-    source = report.NOTEBOOKS / f"{chapter.notebook}.ipynb"
-    return provenance.fingerprint(source, chapter.parameters, report.data_kind(chapter))
+def fingerprint(chapter: registry.Chapter, inputs: tuple[str, ...] | None = None) -> str:
+    """The fingerprint a build computes (``inputs``: other declared inputs than the registry's)."""
+    source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
+    kind = registry.data_kind(chapter)
+    return provenance.fingerprint(source, chapter.parameters, kind, inputs or chapter.entry.inputs)
 
 
 def small_extract(folder):
     """A stand-in for a real extract outside the repository: every 7th row of the synthetic file."""
-    if not participants.SYNTHETIC.exists():
+    if not paths.SYNTHETIC.exists():
         synthetic.write()
-    rows = participants.SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    rows = paths.SYNTHETIC.read_text(encoding="utf-8").splitlines()
     folder.mkdir(parents=True)
     extract = folder / "deelnemers.csv"
     extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
@@ -49,7 +55,7 @@ def test_extract_content_changed_at_the_same_path_changes_the_fingerprint(tmp_pa
     extract = tmp_path / "geheim" / "deelnemers.csv"
     extract.parent.mkdir()
     extract.write_text("deelnemer_id\nA\n", encoding="utf-8")
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     before = fingerprint(chapter)
     extract.write_text("deelnemer_id\nB\n", encoding="utf-8")  # same size, same path, same second
     after = fingerprint(chapter)
@@ -60,9 +66,9 @@ def test_extract_content_changed_at_the_same_path_changes_the_fingerprint(tmp_pa
 def test_synthetic_file_and_its_prior_are_in_the_fingerprint(tmp_path, monkeypatch):
     fake, prior = tmp_path / "deelnemers.csv", tmp_path / "calibratie.yaml"
     fake.write_text("deelnemer_id\nA\n", encoding="utf-8")
-    shutil.copy(provenance.CALIBRATION, prior)
-    monkeypatch.setattr(provenance, "SYNTHETIC", fake)
-    monkeypatch.setattr(provenance, "CALIBRATION", prior)
+    shutil.copy(paths.CALIBRATION, prior)
+    monkeypatch.setattr(paths, "SYNTHETIC", fake)
+    monkeypatch.setattr(paths, "CALIBRATION", prior)
     first = fingerprint(SYNTHETIC_CHAPTER)
     fake.write_text("deelnemer_id\nB\n", encoding="utf-8")
     second = fingerprint(SYNTHETIC_CHAPTER)
@@ -72,34 +78,32 @@ def test_synthetic_file_and_its_prior_are_in_the_fingerprint(tmp_path, monkeypat
     assert fingerprint(PLAN_CHAPTER) == fingerprint(PLAN_CHAPTER)
 
 
-def test_synthetic_paths_are_the_ones_the_kernel_reads():
-    assert provenance.SYNTHETIC == participants.SYNTHETIC
-    assert provenance.CALIBRATION == synthetic.CALIBRATION
+def test_an_extract_is_named_by_its_label_not_its_path():
     source = "/ergens/buiten/deelnemers.csv"
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": source})
-    assert provenance.extract_label(source) in chapter.name
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": source})
+    assert hashing.extract_label(source) in chapter.name
     shown = provenance.public_parameters(chapter.parameters, "extract")
-    assert shown["data_source"] == provenance.extract_label(source)
+    assert shown["data_source"] == hashing.extract_label(source)
 
 
 def test_missing_synthetic_file_is_made_before_any_kernel_starts(tmp_path, monkeypatch):
     target = tmp_path / "synthetic" / "deelnemers.csv"
-    monkeypatch.setattr(participants, "SYNTHETIC", target)
+    monkeypatch.setattr(paths, "SYNTHETIC", target)
     made = []
 
     def fake_write(path=None, seed=synthetic.SEED):  # the real generator takes 12 s
         made.append(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("deelnemer_id\n", encoding="utf-8")
-        provenance.write_sources_record(target)
+        hashing.write_sources_record(target, synthetic.synthetic_sources())
         return target
 
     monkeypatch.setattr(synthetic, "write", fake_write)
-    report.prepare_synthetic([PLAN_CHAPTER])
+    preflight.prepare_synthetic([PLAN_CHAPTER])
     assert made == []  # no participant chapter: nothing to make
-    report.prepare_synthetic([SYNTHETIC_CHAPTER, SYNTHETIC_CHAPTER])
+    preflight.prepare_synthetic([SYNTHETIC_CHAPTER, SYNTHETIC_CHAPTER])
     assert made == [target] and target.exists()
-    report.prepare_synthetic([SYNTHETIC_CHAPTER])  # made from the current sources: accepted
+    preflight.prepare_synthetic([SYNTHETIC_CHAPTER])  # made from the current sources: accepted
     assert made == [target]
 
 
@@ -110,38 +114,38 @@ def scratch_repo(tmp_path, monkeypatch):
     root = tmp_path / "repo"
     (root / "data" / "synthetic").mkdir(parents=True)
     prior = root / "data" / "calibratie.yaml"
-    shutil.copy(provenance.CALIBRATION, prior)
+    shutil.copy(paths.CALIBRATION, prior)
     target = root / "data" / "synthetic" / "deelnemers.csv"
     target.write_text("deelnemer_id\n", encoding="utf-8")
     monkeypatch.setattr(paths, "ROOT", root)
-    monkeypatch.setattr(provenance, "CALIBRATION", prior)
-    monkeypatch.setattr(participants, "SYNTHETIC", target)
+    monkeypatch.setattr(paths, "CALIBRATION", prior)
+    monkeypatch.setattr(paths, "SYNTHETIC", target)
     return root
 
 
 def test_synthetic_file_older_than_its_prior_is_refused(scratch_repo):
-    target = participants.SYNTHETIC
-    provenance.write_sources_record(target)
+    target = paths.SYNTHETIC
+    hashing.write_sources_record(target, synthetic.synthetic_sources())
     prior = scratch_repo / "data" / "calibratie.yaml"
     prior.write_text(prior.read_text(encoding="utf-8") + "\n# nieuwe aanname\n", encoding="utf-8")
-    with pytest.raises(report.StaleSyntheticData) as error:
-        report.prepare_synthetic([SYNTHETIC_CHAPTER])
+    with pytest.raises(errors.StaleSyntheticData) as error:
+        preflight.prepare_synthetic([SYNTHETIC_CHAPTER])
     assert str(error.value) == "data/synthetic/deelnemers.csv is older than data/calibratie.yaml: run `make data`"
 
 
 def test_synthetic_file_without_a_record_of_its_sources_is_refused(scratch_repo):
-    with pytest.raises(report.StaleSyntheticData, match=r"^data/synthetic/deelnemers.csv has no record .*make data`$"):
-        report.prepare_synthetic([SYNTHETIC_CHAPTER])
+    with pytest.raises(errors.StaleSyntheticData, match=r"^data/synthetic/deelnemers.csv has no record .*make data`$"):
+        preflight.prepare_synthetic([SYNTHETIC_CHAPTER])
 
 
 def test_synthetic_save_records_its_sources(tmp_path):
     import pandas as pd
 
     path = synthetic.save(pd.DataFrame({"deelnemer_id": ["A"]}), tmp_path / "deelnemers.csv")
-    made_from = json.loads(provenance.sources_record(path).read_text(encoding="utf-8"))
-    assert made_from["data/calibratie.yaml"] == provenance.sha256(provenance.CALIBRATION)
-    assert "src/sectorplannen/synthetic.py" in made_from
-    assert provenance.changed_sources(path) == []
+    made_from = json.loads(hashing.sources_record(path).read_text(encoding="utf-8"))
+    assert made_from["data/calibratie.yaml"] == provenance.sha256(paths.CALIBRATION)
+    assert "src/sectorplannen/participants/synthetic.py" in made_from
+    assert hashing.changed_sources(path, synthetic.synthetic_sources()) == []
 
 
 # -------------------------------------------------------------------- the paired .py
@@ -151,15 +155,15 @@ def test_edit_only_in_the_paired_py_is_refused(tmp_path, monkeypatch):
     root = tmp_path / "repo"
     (root / "notebooks").mkdir(parents=True)
     for suffix in (".ipynb", ".py"):
-        shutil.copy(report.NOTEBOOKS / f"uitvoering{suffix}", root / "notebooks" / f"uitvoering{suffix}")
-    monkeypatch.setattr(report, "NOTEBOOKS", root / "notebooks")
+        shutil.copy(paths.NOTEBOOKS / f"uitvoering{suffix}", root / "notebooks" / f"uitvoering{suffix}")
+    monkeypatch.setattr(paths, "NOTEBOOKS", root / "notebooks")
     before = fingerprint(PLAN_CHAPTER)
     report.preflight([PLAN_CHAPTER])  # a synced pair passes
     script = root / "notebooks" / "uitvoering.py"
     script.write_text(script.read_text(encoding="utf-8").replace("top_n = 20", "top_n = 5", 1), encoding="utf-8")
     assert fingerprint(PLAN_CHAPTER) != before
     monkeypatch.setattr(paths, "ROOT", root)
-    with pytest.raises(report.NotebookPairError) as error:
+    with pytest.raises(errors.NotebookPairError) as error:
         report.preflight([PLAN_CHAPTER])
     assert str(error.value) == (
         "notebooks/uitvoering.py and notebooks/uitvoering.ipynb differ: "
@@ -186,11 +190,11 @@ def test_real_published_data_records_the_current_raw_files():
 
 
 def test_raw_table_edited_without_make_data_is_refused(raw_copy, monkeypatch):
-    monkeypatch.setattr(provenance, "INPUT_DIRS", ("data/published", "data/claims", str(raw_copy)))
-    before = fingerprint(PLAN_CHAPTER)
+    inputs = ("data/published", "data/claims", str(raw_copy))
+    before = fingerprint(PLAN_CHAPTER, inputs)
     table = raw_copy / "001" / "A.3.txt"
     table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert fingerprint(PLAN_CHAPTER) != before  # so the chapter is rebuilt, and the build refuses
+    assert fingerprint(PLAN_CHAPTER, inputs) != before  # so the chapter is rebuilt, and the build refuses
     with pytest.raises(build.StaleRawData) as error:
         report.preflight([PLAN_CHAPTER])
     assert str(error.value) == "data/raw/001/A.3.txt changed since `make data`: run `make data`"
@@ -222,7 +226,7 @@ def test_make_data_with_an_unexplained_finding_writes_nothing_and_fails(raw_copy
     shutil.copytree(paths.PUBLISHED, published_dir)
     before = {p: p.read_bytes() for p in published_dir.rglob("*") if p.is_file()}
     monkeypatch.setattr(paths, "PUBLISHED", published_dir)
-    monkeypatch.setattr(synthetic, "SYNTHETIC", tmp_path / "deelnemers.csv")
+    monkeypatch.setattr(paths, "SYNTHETIC", tmp_path / "deelnemers.csv")
     assert main(["data"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -258,9 +262,9 @@ def test_make_chapter_passes_force_and_make_sync_exists():
 @pytest.mark.notebook
 def test_extract_path_appears_nowhere_in_outputs(tmp_path, scratch_outputs):
     extract = small_extract(tmp_path / "vertrouwelijk-q7x9")
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     report.build([chapter], jobs=1, log=lambda _: None)
-    label = provenance.extract_label(str(extract))
+    label = hashing.extract_label(str(extract))
     produced = [p for p in scratch_outputs.rglob("*") if p.is_file()]
     assert any(p.suffix == ".html" for p in produced)
     for path in produced:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sectorplannen import bijlage, claims, inhoud, participants, uitvoering
-from sectorplannen.indicators import Indicators, ParticipantIndicators
-from sectorplannen.params import validate
+from sectorplannen import claims, participants
+from sectorplannen.chapters import inhoud, uitvoering
+from sectorplannen.participants.indicators import ParticipantIndicators
+from sectorplannen.statistics import bijlage
+from sectorplannen.statistics.indicators import Indicators
+from sectorplannen.statistics.selection import validate
 
 UNIT_SCALE = {"aantal": 1.0, "procent": 1.0, "euro": 1.0, "duizend": 1e3, "miljoen euro": 1e6}
 
@@ -89,14 +92,14 @@ def test_chapter_tables_show_the_values_the_ledger_checks(chapter, tranche):
         computed = frame.loc[claim_id, "berekend_waarde"]
         if claim["unit"] not in UNIT_SCALE or pd.isna(computed) or computed == "":
             continue
-        if claim["plan"] and claim["category"]:
+        if claim["plan"] and claim["category_id"]:
             continue  # a plan x category rate: no chapter table shows it
         if claim["plan"] and claim["statistic"] in by_plan.columns:
             shown = by_plan.loc[claim["plan"], claim["statistic"]]
-        elif claim["category"] and claim["statistic"] in by_category.columns and not claim["plan"]:
-            if labels[claim["category"]] not in by_category.index:
+        elif claim["category_id"] and claim["statistic"] in by_category.columns and not claim["plan"]:
+            if labels[claim["category_id"]] not in by_category.index:
                 continue  # the total of a table without a total row
-            shown = by_category.loc[labels[claim["category"]], claim["statistic"]]
+            shown = by_category.loc[labels[claim["category_id"]], claim["statistic"]]
         else:
             continue
         assert shown / UNIT_SCALE[claim["unit"]] == pytest.approx(float(computed), rel=1e-12), claim_id

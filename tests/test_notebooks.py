@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from conftest import broken_notebook
 
-from sectorplannen import paths, report
+from sectorplannen import errors, paths
+from sectorplannen.build import report
+from sectorplannen.chapters import notebook, registry
 
 NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
 
@@ -29,13 +31,14 @@ def test_notebook_is_committed_without_outputs_and_paired(path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Execute every chapter of the report once (papermill) and render it."""
-    report.build(log=lambda _: None)
+    """Execute every chapter of the report once (papermill) and render it: forced, into the
+    suite's temporary outputs folder, so no page is taken over from an earlier build."""
+    report.build(force=True, log=lambda _: None)
     return paths.OUTPUTS / "report"
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("chapter", report.CHAPTERS, ids=lambda c: c.name)
+@pytest.mark.parametrize("chapter", registry.CHAPTERS, ids=lambda c: c.name)
 def test_chapter_runs_and_shows_its_tables(built, chapter):
     page = (built / f"{chapter.name}.html").read_text(encoding="utf-8")
     assert (f"Hoofdstuk {chapter.number}" if chapter.number <= 10 else "Context:") in page
@@ -53,7 +56,7 @@ def test_chapter_runs_and_shows_its_tables(built, chapter):
         assert "Gepland en gerealiseerd aantal deelnemers" in page
         assert "296.145" in page or chapter.parameters["tranche"] == "3"
         assert "13.122" in page or chapter.parameters["tranche"] == "1-2"
-    ledger = pd.read_csv(report.ledger_path(chapter.name))
+    ledger = pd.read_csv(notebook.ledger_path(chapter.name))
     assert len(ledger) > 0
     assert set(ledger["status"]) <= {
         "gereproduceerd",
@@ -71,36 +74,37 @@ def test_chapter_runs_and_shows_its_tables(built, chapter):
 @pytest.mark.notebook
 def test_index_links_chapters_in_report_order(built):
     page = (built / "index.html").read_text(encoding="utf-8")
-    positions = [page.index(f'href="{c.name}.html"') for c in sorted(report.CHAPTERS, key=lambda c: c.number)]
+    positions = [page.index(f'href="{c.name}.html"') for c in sorted(registry.CHAPTERS, key=lambda c: c.number)]
     assert positions == sorted(positions)
     assert "gereproduceerd" in page
 
 
 @pytest.mark.notebook
 def test_rerun_with_other_parameters_does_not_overwrite(built):
-    chapter = report.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
+    chapter = registry.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
     (html,) = report.build([chapter], log=lambda _: None)
     assert html.name == "uitvoering_exclude_plans-transport-t3_tranche-3.html"
     assert (built / "uitvoering_tranche-3.html").exists()
     page = html.read_text(encoding="utf-8")
     assert "zonder Transport (t3)" in page
-    ledger = pd.read_csv(report.ledger_path(chapter.name))
+    ledger = pd.read_csv(notebook.ledger_path(chapter.name))
     assert set(ledger["status"]) <= {"andere selectie", "niet berekenbaar"}
 
 
 @pytest.mark.notebook
 def test_failing_chapter_names_chapter_cell_and_error(tmp_path, monkeypatch):
-    broken_notebook(tmp_path, "kapot")
-    monkeypatch.setattr(report, "NOTEBOOKS", tmp_path)
-    chapter = report.Chapter("kapot", 2, "test", {"tranche": "1-2"})
-    with pytest.raises(report.ChapterFailed, match=r"chapter 2 \(kapot.*failed in cell \d+: RuntimeError: kapot"):
+    broken_notebook(tmp_path, "inhoud")
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    chapter = registry.Chapter("inhoud", 2, "test", {"tranche": "1-2"})
+    with pytest.raises(errors.ChapterFailed, match=r"chapter 2 \(inhoud.*failed in cell \d+: RuntimeError: kapot"):
         report.execute(chapter, tmp_path / "out")
-    assert not (tmp_path / "out" / "kapot_tranche-1-2.ipynb").exists()
+    assert not (tmp_path / "out" / "inhoud_tranche-1-2.ipynb").exists()
+    assert (tmp_path / "out" / "inhoud_tranche-1-2.failed.ipynb").exists()
     assert (tmp_path / "out" / "kapot_tranche-1-2.failed.ipynb").exists()
 
 
 def test_bad_parameters_fail_before_execution(tmp_path):
-    chapter = report.Chapter("uitvoering", 3, "test", {"tranche": "4"})
+    chapter = registry.Chapter("uitvoering", 3, "test", {"tranche": "4"})
     with pytest.raises(ValueError, match="tranche must be one of"):
         report.execute(chapter, tmp_path)
     assert not any(tmp_path.iterdir())

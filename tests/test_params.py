@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sectorplannen.params import ParameterError, validate
-from sectorplannen.report import CHAPTERS, chapter_for, parse_params, run_name
+from sectorplannen import paths
+from sectorplannen.chapters import registry
+from sectorplannen.chapters.registry import CHAPTERS, chapter_for, parse_params, run_name
+from sectorplannen.errors import ParameterError
+from sectorplannen.statistics.selection import validate
 
 
 def test_defaults_are_the_published_cohort():
@@ -88,7 +91,7 @@ def test_parse_params_rejects_garbage():
             "arbeidsmarktpositie",
             {"min_cell": 5},
             "unknown parameter(s) 'min_cell' (did you mean 'min_cell_size'?) for arbeidsmarktpositie; known: tranche, "
-            "measurement_date, exclude_plans, min_cell_size, min_cell_override, data_source",
+            "peildatum, exclude_plans, min_cell_size, min_cell_override, data_source",
         ),
         ("kerncijfers", {"tranche": "3"}, "unknown parameter(s) 'tranche' for kerncijfers; known: exclude_plans"),
         ("monitoring", {"top_n": 5}, "unknown parameter(s) 'top_n' for monitoring; known: tranche"),
@@ -99,7 +102,7 @@ def test_parse_params_rejects_garbage():
     ],
 )
 def test_unknown_parameters_are_refused_for_every_notebook(notebook, parameters, message):
-    from sectorplannen.params import check
+    from sectorplannen.chapters.registry import check
 
     with pytest.raises(ParameterError) as caught:
         check(notebook, parameters)
@@ -108,36 +111,52 @@ def test_unknown_parameters_are_refused_for_every_notebook(notebook, parameters,
         chapter_for(notebook, parameters)
 
 
-def test_known_names_are_the_names_the_parameters_cell_assigns():
-    """One source of truth: what check() validates is what each notebook's parameters cell assigns."""
-    from sectorplannen.params import CHECKS, PENDING, check, notebook_defaults
+def _cell_assignments(notebook: str) -> dict:
+    """``name = value`` of a notebook's cell tagged ``parameters``, literal values evaluated."""
+    import ast
 
-    for notebook in CHECKS:
-        defaults = notebook_defaults(notebook)
-        assert set(check(notebook, {})) == set(defaults), notebook
-        assert set(PENDING.get(notebook, {})) <= set(defaults)
-    assert set(CHECKS) == {c.notebook for c in CHAPTERS}
+    import nbformat
+
+    cells = nbformat.read(paths.ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4).cells
+    source = "\n".join(c.source for c in cells if "parameters" in c.metadata.get("tags", []))
+    return {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+
+
+def test_the_registry_declares_what_each_parameters_cell_assigns():
+    """One source of truth: the registry declares each parameter with its default, and every
+    notebook's parameters cell assigns exactly those names with those values (papermill injects
+    into that cell; a name only in the notebook would be refused, one only in the registry ignored)."""
+    from sectorplannen.chapters.registry import REGISTRY
+
+    for entry in REGISTRY:
+        assert _cell_assignments(entry.notebook) == entry.defaults, entry.notebook
+    assert {e.notebook for e in REGISTRY} == {c.notebook for c in CHAPTERS}
+    assert {e.notebook for e in REGISTRY} == {p.stem for p in (paths.ROOT / "notebooks").glob("*.ipynb")}
 
 
 @pytest.mark.parametrize(
     ("notebook", "parameters", "message"),
     [
-        ("monitoring", {"tranche": "1"}, "tranche must be '1-2' or '3' for monitoring"),
+        ("monitoring", {"tranche": "1"}, "tranche must be one of '1-2', '3' for monitoring, not '1'"),
         ("dwsra", {"show_sources": "ja"}, "show_sources must be true or false, not 'ja'"),
         ("kerncijfers", {"exclude_plans": "Bouwen"}, "unknown plan 'Bouwen'"),
         ("kerncijfers", {"exclude_plans": [1]}, "exclude_plans must be a list of plan names or ids"),
-        ("arbeidsmarktpositie", {"measurement_date": "2020"}, "measurement_date must be 2017, 2018 or 2019"),
+        ("arbeidsmarktpositie", {"peildatum": "2020"}, "peildatum must be one of '2017', '2018', '2019'"),
     ],
 )
 def test_values_are_checked_per_notebook(notebook, parameters, message):
-    from sectorplannen.params import check
+    from sectorplannen.chapters.registry import check
 
     with pytest.raises(ParameterError, match=message):
         check(notebook, parameters)
 
 
 def test_values_are_normalised():
-    from sectorplannen.params import check
+    from sectorplannen.chapters.registry import check
 
     assert check("uitvoering", {"tranche": 3, "exclude_plans": ["Transport"]}) == {
         "tranche": "3",
@@ -145,14 +164,14 @@ def test_values_are_normalised():
         "top_n": 20,
     }
     assert check("kerncijfers", {"exclude_plans": ["Bouw", "ict-t3"]}) == {"exclude_plans": ["bouw", "ict-t3"]}
-    assert check("arbeidsmarktpositie", {"measurement_date": "2018-05-31"})["measurement_date"] == "2018"
+    assert check("arbeidsmarktpositie", {"peildatum": "2018-05-31"})["peildatum"] == "2018"
     assert check("monitoring", {"tranche": 3}) == {"tranche": "3"}
 
 
 @pytest.mark.parametrize("tranche", ["1", "2", "1-2", "3"])
 def test_excluding_every_plan_is_refused(tranche):
-    from sectorplannen.params import check
-    from sectorplannen.plans import register
+    from sectorplannen.chapters.registry import check
+    from sectorplannen.sources.register import register
 
     every = [p.id for p in register().in_group(tranche)]
     message = f"exclude_plans leaves no plan of tranche {tranche}: keep at least one"
@@ -165,8 +184,8 @@ def test_excluding_every_plan_is_refused(tranche):
 
 @pytest.mark.parametrize("group", ["1-2", "3"])
 def test_kerncijfers_refuses_an_empty_tranche_group(group):
-    from sectorplannen.params import check
-    from sectorplannen.plans import register
+    from sectorplannen.chapters.registry import check
+    from sectorplannen.sources.register import register
 
     every = [p.id for p in register().in_group(group)]
     with pytest.raises(ParameterError) as caught:
@@ -175,7 +194,8 @@ def test_kerncijfers_refuses_an_empty_tranche_group(group):
 
 
 def test_min_cell_size_has_a_floor_with_a_stated_override():
-    from sectorplannen.params import check, validate_participant
+    from sectorplannen.chapters.registry import check
+    from sectorplannen.participants.selection import validate_participant
 
     with pytest.raises(ParameterError) as caught:
         validate_participant(min_cell_size=5)
@@ -215,27 +235,28 @@ def test_command_line_refuses_a_misspelt_parameter(capsys, tmp_path, monkeypatch
 
 
 def test_preflight_refuses_unknown_names_and_empty_selections(tmp_path, monkeypatch):
-    from sectorplannen import paths, report
+    from sectorplannen import paths
+    from sectorplannen.build import report
 
     monkeypatch.setattr(paths, "OUTPUTS", tmp_path / "out")
     for parameters in ({"top_m": 5}, {"show_sources": False}):
         with pytest.raises(ParameterError, match=r"unknown parameter\(s\)"):
-            report.preflight([report.Chapter("uitvoering", 3, "test", parameters)])
+            report.preflight([registry.Chapter("uitvoering", 3, "test", parameters)])
     with pytest.raises(ParameterError, match="exclude_plans leaves no plan of tranche 3"):
-        report.preflight([report.Chapter("kerncijfers", 10, "test", {"exclude_plans": _t3()})])
+        report.preflight([registry.Chapter("kerncijfers", 10, "test", {"exclude_plans": _t3()})])
     assert not (tmp_path / "out").exists()
 
 
 def _t3() -> list[str]:
-    from sectorplannen.plans import register
+    from sectorplannen.sources.register import register
 
     return [p.id for p in register().in_group("3")]
 
 
 def test_notebook_started_by_hand_refuses_unknown_names():
-    from sectorplannen import narrative
+    from sectorplannen.chapters import notebook
 
     with pytest.raises(ParameterError, match=r"unknown parameter\(s\) 'top_m'"):
-        narrative.start("uitvoering", top_m=5)
+        notebook.start("uitvoering", top_m=5)
     with pytest.raises(ParameterError, match="exclude_plans leaves no plan of tranche 3"):
-        narrative.start("uitvoering", tranche="3", exclude_plans=_t3())
+        notebook.start("uitvoering", tranche="3", exclude_plans=_t3())

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sectorplannen import cohort, compare, describe, disclosure, participants, published, synthetic
+from sectorplannen import participants, published
+from sectorplannen.participants import cohort, compare, describe, disclosure, synthetic
+from sectorplannen.participants import loading as participants_load
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +19,7 @@ def synthetic_path(tmp_path_factory):
 @pytest.fixture(scope="module")
 def people(synthetic_path):
     raw = pd.read_csv(synthetic_path, dtype=str, keep_default_na=False)
-    return participants.validate(participants._parse(raw, synthetic_path), synthetic_path)
+    return participants.validate(participants_load._parse(raw, synthetic_path), synthetic_path)
 
 
 def _count(table_id):
@@ -86,7 +88,7 @@ def test_bad_extracts_name_row_and_column(synthetic_path, tmp_path, change, mess
     bad = tmp_path / "bad.csv"
     change(raw).to_csv(bad, index=False)
     with pytest.raises(participants.ParticipantDataError, match=message):
-        participants.validate(participants._parse(pd.read_csv(bad, dtype=str, keep_default_na=False), bad), bad)
+        participants.validate(participants_load._parse(pd.read_csv(bad, dtype=str, keep_default_na=False), bad), bad)
 
 
 def test_job_fields_must_follow_the_income_situation(synthetic_path, tmp_path):
@@ -94,7 +96,7 @@ def test_job_fields_must_follow_the_income_situation(synthetic_path, tmp_path):
     index = raw.index[raw["inkomenssituatie"] == "werknemer"][0]
     raw.loc[index, "contract"] = "geen"
     with pytest.raises(participants.ParticipantDataError, match="filled exactly when employed"):
-        participants.validate(participants._parse(raw, "x.csv"), "x.csv")
+        participants.validate(participants_load._parse(raw, "x.csv"), "x.csv")
 
 
 def test_extract_inside_the_repository_is_refused(tmp_path):
@@ -155,8 +157,18 @@ def test_comparisons_are_differences_not_effects(people):
     assert table.loc["arbeidsmobiliteit", "verschil"] < 0 < table.loc["leerwerkplekken", "verschil"]
     assert (table["laag"] <= table["verschil"]).all() and (table["verschil"] <= table["hoog"]).all()
     sample = t12.sample(20000, random_state=1)
-    adjusted = compare.adjusted(sample, employed.loc[sample.index])
-    assert adjusted["referentie"].sum() == 1
+    outcome = employed.loc[sample.index]
+    adjusted = compare.adjusted(sample, outcome)
+    largest = sample["categorie"].value_counts().index[0]
+    assert adjusted.index[adjusted["referentie"]].tolist() == [largest]  # the reference is the largest theme
+    assert set(adjusted.index) == set(sample["categorie"])
+    others = adjusted[~adjusted["referentie"]]
+    assert (others["laag"] < others["verschil"]).all() and (others["verschil"] < others["hoog"]).all()
+    # Where the raw gap to the reference is wide, adjusting for target group, age and plan type keeps its sign.
+    raw = 100 * (outcome.groupby(sample["categorie"]).mean() - outcome[sample["categorie"] == largest].mean())
+    wide = raw[(raw.abs() > 5) & (raw.index != largest)]
+    assert len(wide) > 0
+    assert (others.loc[wide.index, "verschil"] * wide > 0).all()
 
 
 @pytest.mark.parametrize("tranche", ["1-2", "3"])
@@ -165,7 +177,7 @@ def test_synthetic_file_gives_every_participant_claim_the_report_allows(people, 
     synthetic file (status 'gekalibreerd': no evidence about the report), except where the report
     contradicts itself (verschillen_arbeidsmarktpositie.yaml)."""
     from sectorplannen import claims
-    from sectorplannen.indicators import ParticipantIndicators
+    from sectorplannen.participants.indicators import ParticipantIndicators
 
     ledger = claims.ledger("arbeidsmarktpositie", tranche, ParticipantIndicators(people, tranche), synthetic=True)
     participant = claims.load("arbeidsmarktpositie").set_index("id")["statistic"].isin(claims.PARTICIPANT_STATISTICS)

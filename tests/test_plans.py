@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sectorplannen import published
-from sectorplannen.plans import PlanRegister, UnknownPlanError, register
+from sectorplannen.errors import UnknownPlanError
+from sectorplannen.sources.register import PlanRegister, register
 
 
 def test_register_counts_match_the_report():

@@ -7,8 +7,10 @@ import json
 import pytest
 from conftest import rewrite_cell
 
-from sectorplannen import build, paths, published
-from sectorplannen.published import PublishedDataError
+from sectorplannen import paths, published
+from sectorplannen.errors import PublishedDataError
+from sectorplannen.published import labels
+from sectorplannen.published import make as build
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def test_build_is_deterministic(result):
 
 def test_every_raw_table_is_a_described_resource():
     package = json.loads((paths.PUBLISHED / "datapackage.json").read_text(encoding="utf-8"))
-    raw = {f"{p.parent.name}/{p.stem}" for p in published.raw_table_files()}
+    raw = {f"{p.parent.name}/{p.stem}" for p in labels.raw_table_files()}
     described = {
         f"{r['sectorplannen']['seed']}/{r['sectorplannen']['table']}"
         for r in package["resources"]

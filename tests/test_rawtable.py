@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sectorplannen.rawtable import RawTableError, parse_cell, parse_file, split_fields
+from sectorplannen.errors import RawTableError
+from sectorplannen.sources.rawtable import parse_cell, parse_file, split_fields
 
 HEADER = """---
 source: 001_437132a865c426ec.txt

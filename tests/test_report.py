@@ -10,12 +10,14 @@ import nbformat
 import pytest
 from conftest import broken_notebook
 
-from sectorplannen import paths, report
+from sectorplannen import errors, paths
+from sectorplannen.build import index, preflight, report
+from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 
 pytestmark = pytest.mark.notebook
 
-SMALL = report.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
+SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
 
 
 def digest(path):
@@ -69,8 +71,8 @@ def test_changed_input_makes_the_chapter_stale(small_built, tmp_path, monkeypatc
 def test_failing_chapter_keeps_the_previous_good_html(small_built, tmp_path, monkeypatch):
     good = small_built.read_bytes()
     broken_notebook(tmp_path, "inhoud")
-    monkeypatch.setattr(report, "NOTEBOOKS", tmp_path)
-    with pytest.raises(report.ChapterFailed, match=r"chapter 5 \(inhoud.*failed in cell \d+: RuntimeError: kapot"):
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    with pytest.raises(errors.ChapterFailed, match=r"chapter 5 \(inhoud.*failed in cell \d+: RuntimeError: kapot"):
         report.build([SMALL], jobs=1, force=True, log=lambda _: None)
     assert small_built.read_bytes() == good
     assert not list((paths.OUTPUTS / "report").glob(".*.tmp"))
@@ -101,7 +103,7 @@ def test_bad_command_lines_are_named(argv, message, capsys):
 def test_missing_kernel_is_named(monkeypatch):
     monkeypatch.setattr(report, "KERNEL", "geen-kernel")
     with pytest.raises(ValueError, match="Jupyter kernel 'geen-kernel' is not installed: run `make setup`"):
-        report.check_kernel("geen-kernel")
+        preflight.check_kernel("geen-kernel")
 
 
 def test_unwritable_output_folder_is_named(tmp_path):
@@ -112,7 +114,7 @@ def test_unwritable_output_folder_is_named(tmp_path):
         if os.access(folder, os.W_OK):
             pytest.skip("running as a user who can write anywhere")
         with pytest.raises(ValueError, match="is not writable"):
-            report.check_writable(folder)
+            preflight.check_writable(folder)
     finally:
         folder.chmod(0o700)
 
@@ -121,7 +123,7 @@ def test_unwritable_file_system_is_named(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(ValueError, match=r"output folder .* is not writable"):
-        report.check_writable(blocker / "sub")
+        preflight.check_writable(blocker / "sub")
 
 
 def test_missing_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path):
@@ -149,10 +151,10 @@ def test_corrupted_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path
 
 def test_bad_participant_parameters_fail_before_any_work(capsys):
     for argv, message in (
-        (["chapter", "arbeidsmarktpositie", "--params", "measurement_date=2020"], "measurement_date must be"),
+        (["chapter", "arbeidsmarktpositie", "--params", "peildatum=2020"], "peildatum must be"),
         (
-            ["chapter", "arbeidsmarktpositie", "--params", "measurement_date=2019-02-30"],
-            "value of 'measurement_date' is not valid: day is out of range",
+            ["chapter", "arbeidsmarktpositie", "--params", "peildatum=2019-02-30"],
+            "value of 'peildatum' is not valid: day is out of range",
         ),
         (["chapter", "arbeidsmarktpositie", "--params", "min_cell_size=-5"], "min_cell_size must be"),
         (["chapter", "arbeidsmarktpositie", "--params", "data_source=data/extract/x.csv"], "outside the repository"),
@@ -163,19 +165,19 @@ def test_bad_participant_parameters_fail_before_any_work(capsys):
 
 def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
     """A run on a (stand-in) real extract: no participant id or row may reach outputs/."""
-    from sectorplannen import participants, synthetic
+    from sectorplannen.participants import synthetic
 
-    if not participants.SYNTHETIC.exists():
+    if not paths.SYNTHETIC.exists():
         synthetic.write()
     extract = tmp_path / "beveiligd" / "deelnemers.csv"
     extract.parent.mkdir()
-    rows = participants.SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    rows = paths.SYNTHETIC.read_text(encoding="utf-8").splitlines()
     extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
-    chapter = report.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     assert str(extract) not in chapter.name
     try:
         (html,) = report.build([chapter], jobs=1, log=lambda _: None)
-        assert report.data_kind(chapter) == "extract"
+        assert registry.data_kind(chapter) == "extract"
         ids = {line.split(",", 1)[0] for line in rows[1::7]}
         produced = [p for p in paths.OUTPUTS.rglob("*") if p.is_file() and chapter.name in p.name]
         assert produced
@@ -190,4 +192,4 @@ def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
             if path.is_file() and chapter.name in path.name:
                 path.unlink()
         folder = paths.OUTPUTS / "report"
-        report.write_index([c for c in report.CHAPTERS if (folder / f"{c.name}.html").exists()], folder)
+        index.write_index([c for c in registry.CHAPTERS if (folder / f"{c.name}.html").exists()], folder)

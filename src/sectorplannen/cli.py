@@ -8,27 +8,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
-from sectorplannen import report
-from sectorplannen.rawtable import RawTableError
-
-# Errors a user can act on: printed as one line, exit status 2. Every data error subclasses
-# ValueError (RawTableError, PublishedDataError, ClaimsError, ParameterError) or KeyError
-# (UnknownPlanError).
-USER_ERRORS = (RawTableError, ValueError, KeyError, FileNotFoundError, report.ChapterFailed)
+from sectorplannen import claims, paths, published
+from sectorplannen.build import report
+from sectorplannen.build.workers import Interrupted
+from sectorplannen.chapters import registry
+from sectorplannen.errors import SectorplannenError
+from sectorplannen.participants import synthetic
+from sectorplannen.published import make
 
 
 def _data(args) -> int:
-    import time
-
-    from sectorplannen import build, synthetic
-
-    result = build.make_data()
+    result = make.make_data()
     start = time.perf_counter()
     frame = synthetic.generate()
     path = synthetic.save(frame)
     seconds = time.perf_counter() - start
-    print(f"{path.relative_to(build.paths.ROOT)}: SYNTHETIC participant file written ({seconds:.1f} s)")
+    print(f"{path.relative_to(paths.ROOT)}: SYNTHETIC participant file written ({seconds:.1f} s)")
     missed = frame.attrs["niet gehaald"]
     if missed:
         print(
@@ -42,11 +39,9 @@ def _data(args) -> int:
 
 
 def _verify(args) -> int:
-    from sectorplannen import build, claims
-
-    result = build.build_all()
-    stale = build.stale_files(result)
-    print(build.report(result))
+    result = make.build_all()
+    stale = make.stale_files(result)
+    print(make.report(result))
     status = 0
     if stale:
         print(
@@ -88,8 +83,6 @@ def _verify(args) -> int:
 
 
 def _table(args) -> int:
-    from sectorplannen import published
-
     frame = published.table(args.table, args.source)
     print(frame.attrs["title"])
     print(frame.to_string(max_rows=args.rows))
@@ -98,15 +91,15 @@ def _table(args) -> int:
 
 def _report(args) -> int:
     report.build(show_code=args.show_code, jobs=args.jobs, force=args.force)
-    print(f"report: {report.paths.OUTPUTS / 'report' / 'index.html'}")
+    print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
     return 0
 
 
 def _chapter(args) -> int:
-    parameters = report.parse_params(args.params)
+    parameters = registry.parse_params(args.params)
     if args.tranche:
         parameters["tranche"] = args.tranche
-    chapter = report.chapter_for(args.notebook, parameters)
+    chapter = registry.chapter_for(args.notebook, parameters)
     (html,) = report.build([chapter], show_code=args.show_code, jobs=1, force=args.force)
     print(f"chapter: {html}")
     return 0
@@ -146,12 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except report.Interrupted as stop:  # the build has said what it stopped and cleaned up
+    except Interrupted as stop:  # the build has said what it stopped and cleaned up
         return stop.exit_status
     except KeyboardInterrupt:  # Ctrl-C outside a build's chapter runs: one line, no traceback
         print("[gestopt] onderbroken", file=sys.stderr)
         return 130
-    except USER_ERRORS as exc:
+    except SectorplannenError as exc:  # a user's mistake: its message says what and where; a bug keeps its traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,213 @@
+"""Claims and the reproduction ledger.
+
+A claim (``data/claims/<chapter>.csv``, format in ``data/claims/README.md``) is one number the
+report prints, with what it means. :func:`ledger` computes each claim's statistic and says
+whether the report's number is reproduced, differs (with the explanation from
+``data/claims/verschillen.yaml``) or is not computable from the data the project has.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from sectorplannen.claims.files import (
+    CLAIMS,
+    IDENTITY_UNITS,
+    PARTICIPANT_STATISTICS,
+    STATUS_ARITHMETIC,
+    STATUS_CALIBRATED,
+    STATUS_DIFFERS,
+    STATUS_NA,
+    STATUS_OTHER,
+    STATUS_REPRODUCED,
+    STATUS_TAKEN,
+    STATUS_UNCALIBRATED,
+    STATUSES,
+    UNITS,
+    explanations,
+    is_participant_file,
+    load,
+)
+from sectorplannen.claims.rounding import format_step, matches
+from sectorplannen.sources import categories as category_file
+from sectorplannen.sources.register import register
+from sectorplannen.statistics import bijlage
+from sectorplannen.statistics.indicators import Indicators, NotComputable, TableIndicators
+from sectorplannen.statistics.selection import validate
+
+
+def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = True) -> dict:
+    """One ledger row for a claim."""
+    row = {
+        "claim": claim["id"],
+        "hoofdstuk": claim["chapter"],
+        "plaats": claim["location"],
+        "regel": claim["line"],
+        "tekst": claim["quote"],
+        "gepubliceerd": claim["published"],
+        "eenheid": claim["unit"],
+        "berekend": "",
+        "berekend_waarde": None,
+        "status": STATUS_NA,
+        "toelichting": claim["note"],
+        "invoer": "",
+    }
+    if claim["unit"] not in IDENTITY_UNITS:  # the printed number in the same notation as the computed one
+        row["gepubliceerd"] = format_step(float(claim["value"]), float(claim["step"]))
+    else:  # a plan or category as the report names it, not its id
+        row["gepubliceerd"] = reader_name(claim["unit"], claim["value"])
+    if not claim["statistic"]:
+        return row
+    try:
+        value = indicators.compute(
+            claim["statistic"],
+            claim["category_id"],
+            claim["plan"],
+            claim["rank"] or None,
+            table=claim["table"],
+            row=claim["row"],
+            column=claim["column"],
+        )
+    except NotComputable as exc:
+        row["toelichting"] = f"{claim['note']} {exc}".strip()
+        return row
+    if claim["unit"] in IDENTITY_UNITS:
+        row["berekend_waarde"] = value
+        row["berekend"] = reader_name(claim["unit"], value)
+        ok = value == claim["value"]
+    else:
+        scaled = value / UNITS[claim["unit"]]
+        row["berekend_waarde"] = scaled
+        step = float(claim["step"])
+        row["berekend"] = format_step(scaled, step, extra=1 if claim["qualifier"] else 0)
+        ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
+    provenance = getattr(indicators, "provenance", None)
+    row["invoer"] = ", ".join(provenance.inputs) if provenance else ""
+    if not published_cohort:
+        row["status"] = STATUS_OTHER
+    elif not ok:
+        row["status"] = STATUS_DIFFERS
+    else:
+        row["status"] = evidence(claim, provenance)
+    return row
+
+
+def reader_name(unit: str, value: str) -> str:
+    """A plan or category id as the report names it (the id itself when it is unknown)."""
+
+    if unit == "plan":
+        try:
+            return register().get(value).name
+        except KeyError:
+            return str(value)
+    labels = {e["id"]: e["label"] for axis in category_file.categories().values() for e in axis}
+    return labels.get(value, str(value))
+
+
+def printed_in(claim: pd.Series) -> str | None:
+    """The published table (``seed/id``) that prints the claim, when it is printed in a table."""
+    match = re.match(r"^Tabel\s+(\S+)$", str(claim["location"]).strip())
+    return f"{claim['source']}/{match.group(1)}" if match else None
+
+
+def evidence(claim: pd.Series, provenance) -> str:
+    """What a matching computed value shows: a reproduction from other data, a check of the
+    printing table's own arithmetic, or a number that is itself an input."""
+    if provenance is None or not provenance.inputs:
+        return STATUS_REPRODUCED
+    if provenance.cell is not None:
+        return STATUS_TAKEN  # one printed cell read back (a table of this report, or a .t table of its text)
+    if printed_in(claim) in provenance.inputs:
+        return STATUS_ARITHMETIC
+    return STATUS_REPRODUCED
+
+
+def indicators_for(tranche: str):
+    """The statistics of a claim's tranche for the published selection ('alle': tables only)."""
+
+    if tranche == "alle":
+        return TableIndicators()
+    return Indicators(bijlage.load(validate(tranche=tranche)))
+
+
+def ledger(
+    chapter_file: str,
+    tranche: str | None = None,
+    indicators: Indicators | None = None,
+    published_cohort: bool = True,
+    claims_dir: Path | None = None,
+    synthetic: bool = False,
+) -> pd.DataFrame:
+    """The reproduction ledger of one chapter notebook: the claims of ``tranche`` (all claims when
+    None), computed with ``indicators`` for that tranche and the published selection otherwise.
+    With ``synthetic`` participant data a participant statistic that differs checks the
+    calibration, not the report: its status is 'niet gekalibreerd (synthetisch)', unless
+    ``verschillen*.yaml`` explains it by a contradiction in the report itself (then no data can
+    give every number, and the status is 'wijkt af' with that explanation)."""
+    claims = load(chapter_file, claims_dir)
+    if tranche is not None:
+        claims = claims[claims["tranche"] == tranche]
+    known = explanations(claims_dir)
+    cache = {tranche: indicators} if indicators is not None else {}
+    rows = []
+    for _, claim in claims.iterrows():
+        if claim["tranche"] not in cache:
+            cache[claim["tranche"]] = indicators_for(claim["tranche"])
+        own = claim["tranche"] == tranche
+        rows.append(evaluate(claim, cache[claim["tranche"]], published_cohort or not own))
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    if synthetic:  # the synthetic file is calibrated to these claims: a match is no evidence either way
+        participant = claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
+        unexplained = ~frame["claim"].isin(list(known)).to_numpy()
+        frame.loc[participant & unexplained & (frame["status"] == STATUS_DIFFERS).to_numpy(), "status"] = (
+            STATUS_UNCALIBRATED
+        )
+        frame.loc[participant & (frame["status"] == STATUS_REPRODUCED).to_numpy(), "status"] = STATUS_CALIBRATED
+    differs = frame["status"] == STATUS_DIFFERS
+    frame.loc[differs, "toelichting"] = [
+        " ".join(part for part in (known.get(c, ""), note) if part).strip()
+        for c, note in zip(frame.loc[differs, "claim"], frame.loc[differs, "toelichting"], strict=True)
+    ]
+    frame["verklaard"] = ~differs | frame["claim"].isin(list(known))
+    return frame
+
+
+def summary(frame: pd.DataFrame) -> dict[str, int]:
+    """Counts per status."""
+    counts = frame["status"].value_counts() if not frame.empty else pd.Series(dtype=int)
+    return {status: int(counts.get(status, 0)) for status in STATUSES}
+
+
+def published_ledgers() -> dict[str, pd.DataFrame]:
+    """The ledger of every plan-level chapter for the published selection, by chapter notebook
+    and tranche (``uitvoering 3``), computed without running the notebooks."""
+
+    out = {}
+    for path in sorted(CLAIMS.glob("*.csv")):
+        if is_participant_file(path.stem):
+            continue  # computed from participant data: checked in its chapter, not against the report here
+        if path.stem in ("inhoud", "uitvoering"):
+            for tranche in ("1-2", "3"):
+                frame = ledger(path.stem, tranche, Indicators(bijlage.load(validate(tranche=tranche))))
+                if not frame.empty:
+                    out[f"{path.stem} {tranche}"] = frame
+        else:
+            out[path.stem] = ledger(path.stem)
+    return out
+
+
+def stale_explanations(ledgers: dict[str, pd.DataFrame]) -> list[str]:
+    """Claim ids in ``verschillen*.yaml`` whose claim no longer differs (participant claims aside)."""
+    differing = {c for frame in ledgers.values() for c in frame.loc[frame["status"] == STATUS_DIFFERS, "claim"]}
+    participant = {
+        c
+        for name in (p.stem for p in sorted(CLAIMS.glob("*.csv")))
+        if is_participant_file(name)
+        for c in load(name)["id"]
+    }
+    return sorted(set(explanations()) - differing - participant)

@@ -1,0 +1,197 @@
+"""The claims files of ``data/claims/``: their schema, statuses and the explanations of differences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from sectorplannen import paths
+from sectorplannen.errors import ClaimsError
+from sectorplannen.published.load import tables
+from sectorplannen.sources.categories import category_ids
+from sectorplannen.sources.register import register
+from sectorplannen.statistics import indicators
+
+CLAIMS = paths.DATA / "claims"
+
+
+UNITS = {
+    "aantal": 1.0,
+    "procent": 1.0,
+    "euro": 1.0,
+    "duizend": 1e3,
+    "miljoen euro": 1e6,
+    "plan": None,
+    "categorie": None,
+}
+
+
+IDENTITY_UNITS = ("plan", "categorie")  # the published value is an id, compared as text
+
+
+QUALIFIERS = ("", "ongeveer", "ruim", "bijna", "meer dan", "minder dan")
+
+
+STATUS_REPRODUCED, STATUS_DIFFERS, STATUS_NA, STATUS_OTHER, STATUS_TAKEN, STATUS_UNCALIBRATED = (
+    "gereproduceerd",
+    "wijkt af",
+    "niet berekenbaar",
+    "andere selectie",
+    "overgenomen",
+    "niet gekalibreerd (synthetisch)",
+)
+
+
+# A value recomputed from other printed cells of the table that prints it: checks the table's
+# arithmetic (its totals and shares), not its data.
+STATUS_ARITHMETIC = "nagerekend (zelfde tabel)"
+
+
+# A participant claim met on the synthetic file, which is calibrated to meet it: no evidence.
+STATUS_CALIBRATED = "gekalibreerd (synthetisch)"
+
+
+# A participant value that disclosure control hides (too few participants behind it).
+STATUS_SUPPRESSED = "onderdrukt"
+
+
+# The statuses in the order a ledger summary lists them; only the first is evidence of reproduction.
+STATUSES = (
+    STATUS_REPRODUCED,
+    STATUS_ARITHMETIC,
+    STATUS_TAKEN,
+    STATUS_CALIBRATED,
+    STATUS_DIFFERS,
+    STATUS_UNCALIBRATED,
+    STATUS_SUPPRESSED,
+    STATUS_NA,
+    STATUS_OTHER,
+)
+
+
+TRANCHES = ("1", "2", "1-2", "3", "alle")
+
+
+PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
+# Every statistic a claim may name: the plan-level vocabulary and the participant statistics.
+STATISTICS = [*indicators.STATISTICS, *PARTICIPANT_STATISTICS]
+
+
+COLUMNS = [
+    "id",
+    "chapter",
+    "tranche",
+    "line",
+    "location",
+    "quote",
+    "statistic",
+    "category_id",
+    "plan",
+    "rank",
+    "published",
+    "unit",
+    "step",
+    "qualifier",
+    "note",
+    "source",
+    "table",
+    "row",
+    "column",
+]
+
+
+def _schema() -> pa.DataFrameSchema:
+
+    text = {"dtype": str, "nullable": False}
+    return pa.DataFrameSchema(
+        {
+            "id": pa.Column(checks=pa.Check.str_matches(r"^[0-9A-Za-z]+-\d{2,3}$"), unique=True, **text),
+            "chapter": pa.Column(**text),
+            "tranche": pa.Column(checks=pa.Check.isin(list(TRANCHES)), **text),
+            "line": pa.Column(checks=pa.Check.str_matches(r"^\d+(-\d+)?$"), **text),
+            "location": pa.Column(**text),
+            "quote": pa.Column(**text),
+            "statistic": pa.Column(checks=pa.Check.isin(["", *STATISTICS]), **text),
+            "category_id": pa.Column(checks=pa.Check.isin(["", *category_ids()]), **text),
+            "plan": pa.Column(checks=pa.Check(lambda plans: plans.map(_known_plans)), **text),
+            "rank": pa.Column(checks=pa.Check.str_matches(r"^(\d+)?$"), **text),
+            "published": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
+            "unit": pa.Column(checks=pa.Check.isin(list(UNITS)), **text),
+            "step": pa.Column(float, checks=pa.Check.gt(0), coerce=True),
+            "qualifier": pa.Column(checks=pa.Check.isin(QUALIFIERS), **text),
+            "note": pa.Column(**text),
+            "source": pa.Column(checks=pa.Check.isin(["000", "001", "002", "003", "004"]), **text),
+            "table": pa.Column(checks=pa.Check.isin(["", *_table_refs()]), **text),
+            "row": pa.Column(**text),
+            "column": pa.Column(**text),
+        },
+        strict=True,
+        ordered=True,
+    )
+
+
+def _known_plans(value: str) -> bool:
+    """Empty, a plan id, or several as ``a|b``."""
+
+    ids = {p.id for p in register()}
+    return not value or all(part in ids for part in value.split("|"))
+
+
+def _table_refs() -> list[str]:
+
+    return [f"{seed}/{table_id}" for seed, table_id in tables()]
+
+
+def load(chapter_file: str, claims_dir: Path | None = None) -> pd.DataFrame:
+    """The claims of one chapter notebook (``inhoud``, ``uitvoering``), validated."""
+    path = Path(claims_dir or CLAIMS) / f"{chapter_file}.csv"
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise ClaimsError(f"{path}: missing") from None
+    try:
+        frame = _schema().validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        case = exc.failure_cases.iloc[0]
+        row = f", row {int(case['index']) + 2}" if pd.notna(case["index"]) else ""
+        raise ClaimsError(
+            f"{path}{row}, column {case['column']!r}: fails {case['check']} (value {case['failure_case']!r})"
+        ) from None
+    numeric = ~frame["unit"].isin(IDENTITY_UNITS)
+    values = pd.to_numeric(
+        frame.loc[numeric, "published"].str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+        errors="coerce",
+    )
+    if values.isna().any():
+        bad = values[values.isna()].index[0]
+        raise ClaimsError(f"{path}, row {bad + 2}, column 'published': {frame.loc[bad, 'published']!r} is not a number")
+    frame["value"] = None
+    frame.loc[numeric, "value"] = values
+    frame.loc[~numeric, "value"] = frame.loc[~numeric, "published"]
+    return frame
+
+
+def explanations(claims_dir: Path | None = None) -> dict[str, str]:
+    """Claim id -> explanation of why the computed value differs (``verschillen*.yaml``: one
+    general file and one per chapter notebook)."""
+    out = {}
+    for path in sorted(Path(claims_dir or CLAIMS).glob("verschillen*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for number, entry in enumerate(entries, start=1):
+            ids = entry.get("claims") or [entry.get("claim")]
+            if not all(ids) or not entry.get("explanation"):
+                raise ClaimsError(f"{path}: entry {number} needs 'claim' (or 'claims') and 'explanation'")
+            for claim_id in ids:
+                if str(claim_id) in out:
+                    raise ClaimsError(f"{path}: claim {claim_id} is explained twice")
+                out[str(claim_id)] = " ".join(str(entry["explanation"]).split())
+    return out
+
+
+def is_participant_file(chapter_file: str, claims_dir: Path | None = None) -> bool:
+    """True when a claims file states participant numbers (computed from participant data, so
+    checked in its chapter on that data, not against the report from the published tables)."""
+    return bool(load(chapter_file, claims_dir)["statistic"].isin(PARTICIPANT_STATISTICS).any())

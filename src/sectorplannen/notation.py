@@ -1,0 +1,40 @@
+"""Numbers as the report prints them: Dutch notation and rounding half up."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_half_up(value: float, digits: int = 0) -> float:
+    """Round as the report does (0,5 up), not as Python's banker's rounding."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def getal(value: float | None, decimals: int = 0) -> str:
+    """Dutch number: 296.145; 23,4; '' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    rounded = round_half_up(float(value), decimals)
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def procent(value: float | None, decimals: int = 0) -> str:
+    """Dutch percentage: 96%."""
+    text = getal(value, decimals)
+    return f"{text}%" if text else ""
+
+
+def euro(value: float | None, decimals: int = 0) -> str:
+    """Dutch euro amount: € 1.000.412.943."""
+    text = getal(value, decimals)
+    return f"€ {text}" if text else ""
+
+
+def miljoen(value: float | None, decimals: int = 0) -> str:
+    """An amount in euro as '€ 978 miljoen'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"€ {getal(value / 1e6, decimals)} miljoen"

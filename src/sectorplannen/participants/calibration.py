@@ -1,0 +1,409 @@
+"""Calibrating the synthetic outcomes to what chapters 4 and 7 say about the participants.
+
+Every participant number the chapters state is a claim (``data/claims/arbeidsmarktpositie.csv``):
+a share (``aandeel``) of an outcome in a cohort, or a count of participants with a job. Each
+becomes a constraint: the synthetic file must give the printed number at the printed rounding
+(:func:`sectorplannen.claims.interval`). Where the report is silent, the documented assumptions
+of ``data/calibratie.yaml`` (in 2019) or the situation at the later measurement date (2017, 2018:
+fewest changes) are the *prior*.
+
+The outcomes are assigned one measurement date and one variable at a time (2019 first; income
+situation, then employer, contract, hours among those with a job). People that no claim and no
+prior tells apart form a *cell*; an integer programme (HiGHS through ``scipy.optimize.milp``)
+chooses how many people of each cell get each value:
+
+- every claim holds (a share ``num / den`` in ``[low, high]`` is the linear pair
+  ``num - low * den >= 0`` and ``num - high * den <= 0``), unless claims contradict each other or
+  the published counts: then the smallest violation, and the claim is reported as not met;
+- otherwise the counts stay as close to the prior as possible, with a convex piecewise-linear
+  cost that grows with the share of a cell that moves (so changes spread over cells, as raking
+  would, instead of piling up in one).
+
+Which people of a cell get which value is a seeded random draw.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, sparse
+
+from sectorplannen import claims as claims_module
+from sectorplannen.errors import CalibrationError, OutcomeError
+from sectorplannen.participants import cohort as cohort_module
+from sectorplannen.participants.schema import (
+    OUTCOME_CONDITIONS,
+    OUTCOMES,
+    outcome_condition,
+    outcome_values,
+    with_categories,
+)
+
+VARIABLES = OUTCOMES  # assigned in this order
+
+
+# Cohort keys that are attributes of the person (cells are split on them when a claim uses them).
+ATTRIBUTE_KEYS = ("tranche", "categorie", "maatregel", "doelgroep", "jong", "plan_type", "plan", "excl_overstijgend")
+
+
+# Piecewise-linear cost of moving people away from the prior: segment widths as a share of the
+# prior count (plus 1 percent of the cell), and the cost per person in each segment.
+SEGMENT_WIDTHS = (0.01, 0.02, 0.05, 0.1, 0.25, math.inf)
+
+
+SEGMENT_COSTS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+
+
+# Costs of missing a claim. A share a tenth of a step inside its interval is preferred (the ledger
+# shows one decimal), so leaving that soft interval costs more per person than any move from the
+# prior. Missing a claim altogether happens only where claims contradict each other: then the
+# fewest claims are given up (a binary per claim), each by as few people as possible.
+MARGIN = 0.1
+
+
+SOFT_COST = 64.0
+
+
+MISS_COST = 1e6  # per claim missed
+
+
+MISS_PERSON_COST = 1e3  # per person by which a missed claim is missed
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One claim as a constraint on a measurement date and an outcome variable.
+
+    ``low`` and ``high`` bound what the report's rounding allows (a share as a fraction, or a
+    count); ``soft_low`` and ``soft_high`` lie a tenth of a rounding step inside them."""
+
+    claim: str
+    tranche: str
+    peildatum: str
+    cohort: dict
+    outcome: tuple[str, tuple[str, ...]] | None  # (variable, values); None: a count
+    low: float
+    high: float
+    soft_low: float
+    soft_high: float
+    published: float
+    step_size: float
+    qualifier: str
+    scale: float
+
+    @property
+    def variable(self) -> str:
+        """The outcome variable whose assignment decides this claim (the last one it involves)."""
+        involved = [OUTCOME_CONDITIONS[key][0] for key in self.cohort if key in OUTCOME_CONDITIONS]
+        if self.outcome is not None:
+            involved.append(self.outcome[0])
+        order = list(VARIABLES)
+        return max(involved, key=order.index) if involved else ""
+
+    def met(self, value: float) -> bool:
+        """Does ``value`` (a fraction or a count) give the published number?"""
+        return claims_module.matches(value * self.scale, self.published, self.step_size, self.qualifier)
+
+
+def _outcome(column: str) -> tuple[str, tuple[str, ...]]:
+    try:
+        return outcome_values(column)
+    except OutcomeError as exc:
+        raise CalibrationError(f"claim {exc}") from None
+
+
+def constraint(
+    claim: str,
+    tranche: str,
+    row: str,
+    column: str,
+    published: float,
+    step: float = 1.0,
+    qualifier: str = "",
+    unit: str = "procent",
+) -> Constraint | None:
+    """A claim (as in the claims file: cohort ``row``, outcome ``column``; no outcome: a count) as
+    a constraint, or None when it only counts the population (Tabel 4.1, 7.1: fixed by the tables)."""
+    selection = cohort_module.parse(row)
+    peildatum = str(selection.pop("peildatum", "2019"))
+    tranche = str(selection.pop("tranche", tranche))
+    outcome = _outcome(column) if column else None
+    scale = 100.0 if unit == "procent" else 1.0
+    low, high, low_in, high_in = claims_module.interval(published, step, qualifier)
+    if outcome is None:  # counts are whole people: the interval's whole numbers
+        low = math.ceil(low) if low_in else math.floor(low) + 1
+        high = (math.floor(high) if high_in else math.ceil(high) - 1) if not math.isinf(high) else math.inf
+        soft_low, soft_high = low, high
+    else:  # shares: open ends a hair inside, and a soft interval a tenth of a step inside
+        hair = 1e-6 * step
+        soft_low, soft_high = max(low + MARGIN * step, 0.0) / scale, min(high - MARGIN * step, scale) / scale
+        low = max(low + (0 if low_in else hair), 0.0) / scale
+        high = min(high - (0 if high_in else hair), scale) / scale
+    made = Constraint(
+        claim, tranche, peildatum, selection, outcome, low, high, soft_low, soft_high, published, step, qualifier, scale
+    )
+    return made if made.variable else None
+
+
+def constraints(chapter_file: str = "arbeidsmarktpositie", claims_dir=None) -> list[Constraint]:
+    """The participant claims of a chapter notebook that constrain an outcome, as constraints."""
+    frame = claims_module.load(chapter_file, claims_dir)
+    frame = frame[frame["statistic"].isin(claims_module.PARTICIPANT_STATISTICS)]
+    out = []
+    for _, claim in frame.iterrows():
+        made = constraint(
+            claim["id"],
+            claim["tranche"],
+            claim["row"],
+            claim["column"] if claim["statistic"] == "aandeel" else "",
+            float(claim["value"]),
+            float(claim["step"]),
+            claim["qualifier"],
+            claim["unit"],
+        )
+        if made is not None:
+            out.append(made)
+    return out
+
+
+def attribute_masks(people: pd.DataFrame, relevant: list[Constraint]) -> dict[str, pd.Series]:
+    """Per claim: the people matching its cohort's tranche and attribute conditions (not the
+    conditions on outcomes, which change as outcomes are assigned)."""
+    frame = with_categories(people.assign(peildatum="2019-05-31"))
+    out, seen = {}, {}
+    for constraint in relevant:
+        attributes = {k: v for k, v in constraint.cohort.items() if k in ATTRIBUTE_KEYS}
+        attributes["tranche"] = constraint.tranche
+        key = tuple(sorted(attributes.items()))
+        if key not in seen:
+            keep = cohort_module.select(frame, **attributes).index
+            seen[key] = pd.Series(people.index.isin(keep), index=people.index)
+        out[constraint.claim] = seen[key]
+    return out
+
+
+@dataclass
+class Problem:
+    """One measurement date and variable: the cells, their prior and the claims on them."""
+
+    variable: str
+    peildatum: str
+    cells: pd.Series  # cell number per eligible person
+    sizes: np.ndarray  # people per cell
+    prior: np.ndarray  # cells x values: expected counts without claims
+    rows: list  # (constraint, num coefficients or None, den coefficients), each cells x values
+
+
+def conditions(key: str, value, default: str) -> tuple[str, tuple[str, ...]]:
+    """The outcome condition a cohort key sets (``baan=nee`` as in cohort selection), or
+    ``(default, ())`` for a key that is no condition on an outcome."""
+    if key not in OUTCOME_CONDITIONS:
+        return default, ()
+    try:
+        return outcome_condition(key, value)
+    except OutcomeError as exc:
+        raise CalibrationError(str(exc)) from None
+
+
+def build_problem(
+    variable: str,
+    peildatum: str,
+    prior_keys: pd.Series,
+    prior_table: dict[str, np.ndarray],
+    assigned: dict[str, pd.Series],
+    relevant: list[Constraint],
+    masks: dict[str, pd.Series],
+) -> Problem:
+    """Group the people of ``prior_keys`` (the eligible ones) into cells that no relevant claim
+    and no prior separates. ``assigned`` holds the variables already assigned at this date."""
+    values = np.array(VARIABLES[variable], dtype=object)
+    index = prior_keys.index
+
+    def aligned(series: pd.Series) -> np.ndarray:  # by position: label lookups build a hash table each
+        return series.to_numpy()[series.index.get_indexer(index)]
+
+    key_columns = {"prior": prior_keys.to_numpy()}
+    for constraint in relevant:
+        mask = aligned(masks[constraint.claim])
+        for key, value in constraint.cohort.items():
+            source, members = conditions(key, value, variable)
+            if source != variable:
+                mask = mask & np.isin(aligned(assigned[source]), members)
+        key_columns[constraint.claim] = mask
+        if constraint.outcome is not None and constraint.outcome[0] != variable:
+            key_columns[f"{constraint.claim} uitkomst"] = np.isin(
+                aligned(assigned[constraint.outcome[0]]), constraint.outcome[1]
+            )
+    keys = pd.DataFrame(key_columns)
+    numbers = cell_numbers(keys)
+    cells = pd.Series(numbers, index=index)
+    sizes = np.bincount(numbers, minlength=int(numbers.max()) + 1 if len(numbers) else 0).astype(float)
+    first = pd.Series(numbers).drop_duplicates().sort_values().index.to_numpy()  # one person per cell
+    representative = keys.iloc[first]
+    prior = np.vstack([prior_table[key] for key in representative["prior"]]) * sizes[:, None]
+    rows = []
+    for constraint in relevant:
+        den = np.repeat(representative[constraint.claim].to_numpy()[:, None], len(values), axis=1)
+        den = den.astype(float)
+        for key, value in constraint.cohort.items():
+            source, members = conditions(key, value, "")
+            if source == variable:
+                den = den * np.isin(values, members)[None, :]
+        if constraint.outcome is None:
+            num = None
+        elif constraint.outcome[0] == variable:
+            num = den * np.isin(values, constraint.outcome[1])[None, :]
+        else:
+            num = den * representative[f"{constraint.claim} uitkomst"].to_numpy()[:, None]
+        rows.append((constraint, num, den))
+    return Problem(variable, peildatum, cells, sizes, prior, rows)
+
+
+def cell_numbers(keys: pd.DataFrame) -> np.ndarray:
+    """One number per row for each distinct combination of the key columns, in sorted order of
+    the combinations. Boolean columns are packed eight to a byte: with a hundred claims over
+    260 thousand people this needs a few megabytes where a groupby over the columns needs hundreds."""
+    flags = [c for c in keys.columns if keys[c].dtype == bool]
+    parts = [np.packbits(keys[flags].to_numpy(), axis=1)] if flags else []
+    for column in keys.columns.difference(flags, sort=False):
+        codes = pd.factorize(keys[column], sort=True)[0].astype(">u4")  # big-endian: bytes sort as numbers
+        parts.insert(0, codes.view(np.uint8).reshape(len(keys), 4))
+    if not parts:
+        return np.zeros(len(keys), dtype=int)
+    packed = np.ascontiguousarray(np.hstack(parts))
+    rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    return np.unique(rows, return_inverse=True)[1].ravel()
+
+
+@dataclass
+class Result:
+    counts: np.ndarray  # cells x values, whole people
+    unmet: list[str]  # claims the calibration could not meet
+
+
+def solve(problem: Problem, time_limit: float = 60.0) -> Result:
+    """The whole-person counts per cell and value closest to the prior that meet the claims."""
+    n_cells, n_values = problem.prior.shape
+    n_x = n_cells * n_values
+    cell_size = np.repeat(problem.sizes, n_values)  # per x: the size of its cell
+    base = problem.prior.ravel() + 0.01 * cell_size
+    widths = [np.minimum(width * base, cell_size) for width in SEGMENT_WIDTHS]
+    n_seg = len(SEGMENT_WIDTHS)
+    # variables: x (n_x), up segments (n_seg * n_x), down segments (n_seg * n_x), five slacks per claim
+    n_claims = len(problem.rows)
+    n_slack = 5 * n_claims  # per claim: soft low, soft high, hard low, hard high, missed (binary)
+    first_slack = n_x * (1 + 2 * n_seg)
+    n_vars = first_slack + n_slack
+    cost = np.zeros(n_vars)
+    upper = np.full(n_vars, np.inf)
+    upper[:n_x] = cell_size
+    for j, (width, price) in enumerate(zip(widths, SEGMENT_COSTS, strict=True)):
+        for direction in (0, 1):
+            start = n_x * (1 + direction * n_seg + j)
+            cost[start : start + n_x] = price
+            upper[start : start + n_x] = width
+    integrality = np.zeros(n_vars)
+    integrality[:n_x] = 1
+    for number in range(n_claims):
+        start = first_slack + 5 * number
+        cost[start : start + 5] = (SOFT_COST, SOFT_COST, MISS_PERSON_COST, MISS_PERSON_COST, MISS_COST)
+        upper[start + 4] = 1
+        integrality[start + 4] = 1
+    big = float(problem.sizes.sum())  # no claim can be missed by more people than there are
+
+    blocks, lows, highs = [], [], []
+    # cell sizes: sum over values of x = size
+    cell_rows = sparse.kron(sparse.identity(n_cells), np.ones((1, n_values)))
+    blocks.append(sparse.hstack([cell_rows, sparse.csr_matrix((n_cells, n_vars - n_x))]))
+    lows.append(problem.sizes)
+    highs.append(problem.sizes)
+    # deviation: x - sum(up) + sum(down) = prior
+    eye = sparse.identity(n_x)
+    blocks.append(sparse.hstack([eye, *([-eye] * n_seg), *([eye] * n_seg), sparse.csr_matrix((n_x, n_slack))]))
+    lows.append(problem.prior.ravel())
+    highs.append(problem.prior.ravel())
+    # claims, each bound soft and hard: num - low * den + s >= 0 ; num - high * den - s <= 0
+    # (counts: low <= den <= high); a hard slack needs the claim's 'missed' binary: s <= big * missed
+    for number, (constraint, num, den) in enumerate(problem.rows):
+        start = first_slack + 5 * number
+        bounds = (
+            (constraint.soft_low, 1, 0),
+            (constraint.soft_high, -1, 1),
+            (constraint.low, 1, 2),
+            (constraint.high, -1, 3),
+        )
+        for bound, sign, offset in bounds:
+            if math.isinf(bound):
+                continue
+            row = np.zeros(n_vars)
+            row[:n_x] = den.ravel() if num is None else num.ravel() - bound * den.ravel()
+            row[start + offset] = sign
+            blocks.append(sparse.csr_matrix(row))
+            target = bound if num is None else 0.0
+            lows.append(np.array([target if sign == 1 else -np.inf]))
+            highs.append(np.array([np.inf if sign == 1 else target]))
+        for offset in (2, 3):
+            row = np.zeros(n_vars)
+            row[start + offset] = 1
+            row[start + 4] = -big
+            blocks.append(sparse.csr_matrix(row))
+            lows.append(np.array([-np.inf]))
+            highs.append(np.array([0.0]))
+    matrix = sparse.vstack(blocks).tocsr()
+    answer = optimize.milp(
+        cost,
+        constraints=optimize.LinearConstraint(matrix, np.concatenate(lows), np.concatenate(highs)),
+        integrality=integrality,
+        bounds=optimize.Bounds(np.zeros(n_vars), upper),
+        options={"time_limit": time_limit, "mip_rel_gap": 1e-7},
+    )
+    if answer.x is None:
+        raise CalibrationError(
+            f"calibration of {problem.variable} at {problem.peildatum} found no solution: {answer.message}"
+        )
+    counts = np.rint(answer.x[:n_x]).astype(int).reshape(n_cells, n_values)
+    return Result(counts, unmet(problem, counts))
+
+
+def achieved(num: np.ndarray | None, den: np.ndarray, counts: np.ndarray) -> float:
+    """The share (or count) a claim gets with these whole-person counts."""
+    total = float((den * counts).sum())
+    if num is None:
+        return total
+    return float((num * counts).sum()) / total if total else math.nan
+
+
+def unmet(problem: Problem, counts: np.ndarray) -> list[str]:
+    """The claims whose published number the counts do not give."""
+    return [constraint.claim for constraint, num, den in problem.rows if not constraint.met(achieved(num, den, counts))]
+
+
+def assign(problem: Problem, result: Result, rng: np.random.Generator) -> pd.Series:
+    """Hand out the values of each cell to its people (seeded draw)."""
+    values = np.array(VARIABLES[problem.variable], dtype=object)
+    out = pd.Series("", index=problem.cells.index, dtype=object)
+    order = problem.cells.sort_values(kind="mergesort")
+    starts = np.concatenate([[0], np.cumsum(problem.sizes.astype(int))])
+    members = order.index.to_numpy()
+    for cell in range(len(problem.sizes)):
+        chunk = members[starts[cell] : starts[cell + 1]]
+        labels = np.repeat(values, result.counts[cell])
+        out[rng.permutation(chunk)] = labels
+    return out
+
+
+__all__ = [
+    "CalibrationError",
+    "Constraint",
+    "Problem",
+    "Result",
+    "assign",
+    "attribute_masks",
+    "build_problem",
+    "constraint",
+    "constraints",
+    "solve",
+]

@@ -1,0 +1,92 @@
+"""Select participants: the cohorts chapters 4 and 7 describe.
+
+A cohort is given as keyword arguments (or a ``key=value; key=value`` string as in the claims):
+tranche group, plans to include or leave out, theme or trajectory type (``categorie``), measure,
+target group, young or not, plan type, measurement date, employed, job changer, and the report's
+own exclusion of the six regional cross-sector plans from the mobility figures.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sectorplannen.errors import CohortError, OutcomeError
+from sectorplannen.participants.schema import OUTCOME_CONDITIONS, outcome_condition
+from sectorplannen.sources.register import register
+
+# Footnote ** at Figuur 4.2 (r. 2149-2151): left out of the sector-mobility figures.
+CROSS_SECTOR_PLANS = (
+    "stedendriehoek",
+    "stedendriehoek-2",
+    "groningen",
+    "helmond-de-peel",
+    "amsterdam",
+    "mainport-rotterdam",
+)
+
+
+KEYS = (
+    "tranche",
+    "categorie",
+    "maatregel",
+    "doelgroep",
+    "jong",
+    "plan_type",
+    "plan",
+    "peildatum",
+    "baan",
+    "baanwisselaar",
+    "excl_overstijgend",
+    "exclude_plans",
+)
+
+
+def parse(text: str) -> dict:
+    """``"categorie=arbeidsmobiliteit; peildatum=2018"`` -> ``{"categorie": ..., "peildatum": "2018"}``."""
+    out = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(";"))):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise CohortError(f"cohort part {part!r} is not key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
+    """The rows of ``people`` in the cohort (default measurement date 31 May 2019)."""
+    unknown = set(cohort) - set(KEYS)
+    if unknown:
+        raise CohortError(f"unknown cohort key(s) {', '.join(sorted(unknown))}; valid: {', '.join(KEYS)}")
+    plan_type = register().plan_types()
+    peildatum = str(cohort.get("peildatum", "2019"))
+    if peildatum not in ("2017", "2018", "2019"):
+        raise CohortError(f"peildatum must be 2017, 2018 or 2019, not {peildatum!r}")
+    mask = people["peildatum"] == f"{peildatum}-05-31"
+    if "tranche" in cohort:
+        tranche = str(cohort["tranche"])
+        wanted = {"1-2": [1, 2], "1": [1], "2": [2], "3": [3]}.get(tranche)
+        if wanted is None:
+            raise CohortError(f"tranche must be 1-2, 1, 2 or 3, not {tranche!r}")
+        mask &= people["tranche"].isin(wanted)
+    for key in ("categorie", "maatregel", "doelgroep"):
+        if key in cohort:  # one value, or several as a|b
+            mask &= people[key].isin(str(cohort[key]).split("|"))
+    if "plan" in cohort:
+        mask &= people["plan_id"] == cohort["plan"]
+    if "jong" in cohort:
+        mask &= people["jong"] == (str(cohort["jong"]) in ("ja", "True", "true", "1"))
+    if "plan_type" in cohort:
+        mask &= people["plan_id"].map(plan_type) == cohort["plan_type"]
+    for key in OUTCOME_CONDITIONS:  # baan=ja|nee, baanwisselaar=ja|nee
+        if key in cohort:
+            try:
+                variable, values = outcome_condition(key, cohort[key])
+            except OutcomeError as exc:
+                raise CohortError(str(exc)) from None
+            mask &= people[variable].isin(values)
+    if cohort.get("excl_overstijgend") == "ja":
+        mask &= ~people["plan_id"].isin(CROSS_SECTOR_PLANS)
+    excluded = cohort.get("exclude_plans") or ()
+    if excluded:
+        mask &= ~people["plan_id"].isin(list(excluded))
+    return people[mask]

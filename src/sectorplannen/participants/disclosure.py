@@ -1,0 +1,325 @@
+"""Disclosure control for participant-level output: ACRO for primary suppression, and a joint
+audit of everything a run publishes so that no small count can be recovered by subtraction.
+
+Primary suppression is ACRO's (the Safe Data Access Professionals' output checker, PyPI ``acro``):
+every table cell below the minimum cell size (default and floor 10) is hidden, and so are cells of
+zero (its ``zeros_are_disclosive`` rule). Single counts outside a table (margins, a cohort size in
+the ledger) follow the same threshold rule.
+
+Hiding a cell is not enough when the totals around it are printed: the hidden 4 is the row total
+minus the cells shown. A :class:`Release` therefore collects every count behind a run's output
+(table cells, margins, group sizes behind shares, the numerator and denominator of every share in
+the ledger) before anything is shown, and audits them together, as an attacker would read them:
+every shown count is a linear equation over the participants' finest groups. For each group
+with fewer than ``min_cell`` participants (but not none) a linear programme (scipy's HiGHS) asks
+how large that group could be, given every shown number; if the answer is below the threshold,
+the shown numbers prove the group small, and the cheapest count in that proof (the smallest, from
+the LP's dual values) is suppressed too. This repeats until no small group can be proven small
+(secondary suppression, across all tables of the run at once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sectorplannen.errors import DisclosureError
+from sectorplannen.participants.schema import COLUMNS
+
+DEFAULT_MIN_CELL = 10
+
+
+FLOOR = 10  # secure environments require at least 10 units behind every published cell
+
+
+TOTAL = "Totaal"
+
+
+# The participant columns every published selection is expressed in: a selection must be a union
+# of the finest groups these columns make, or the audit could not read it (a bug, not bad input).
+AUDIT_COLUMNS = tuple(c for c in COLUMNS if c not in ("deelnemer_id", "start", "einde"))
+
+
+def _quiet() -> None:
+    """ACRO logs every table at INFO level to stderr; the report wants only its result."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("acro"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("acro").setLevel(logging.WARNING)
+
+
+def _acro(min_cell: int):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from acro import ACRO  # heavy (statsmodels, and logs on import): loaded only for a participant table
+
+        _quiet()
+        checker = ACRO(suppress=True)
+    _quiet()
+    checker.config["safe_threshold"] = int(min_cell)
+    return checker
+
+
+def validate_min_cell(min_cell) -> int:
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise DisclosureError(f"min_cell_size must be a whole number of at least 1, not {min_cell!r}")
+    return min_cell
+
+
+def crosstab(index: pd.Series, columns: pd.Series, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Counts of ``index`` x ``columns`` with ACRO's primary suppression (suppressed cells are NaN)."""
+    validate_min_cell(min_cell)
+    checker = _acro(min_cell)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _quiet()
+        table = checker.crosstab(index, columns)
+    table.columns.name = columns.name
+    table.index.name = index.name
+    return table
+
+
+def marked(table: pd.DataFrame, formatter, mark: str = "x") -> pd.DataFrame:
+    """Display strings: suppressed cells (NaN) as ``mark``. Not '<10': a cell hidden to protect
+    another one may hold any number."""
+    return table.apply(lambda column: column.map(lambda v: mark if pd.isna(v) else formatter(v)))
+
+
+@dataclass
+class CountTable:
+    """A table of counts with its margins (row and column ``Totaal``), each cell a count's key."""
+
+    keys: pd.DataFrame
+    exact: pd.DataFrame  # the counts before suppression: never shown
+    release: Release = field(repr=False)
+
+    def counts(self) -> pd.DataFrame:
+        """The counts as published: NaN where suppressed (only after :meth:`Release.protect`)."""
+        return self.release.shown(self.keys, self.exact)
+
+    def shares(self) -> pd.DataFrame:
+        """Row percentages of the shown counts (the row total is the group size ``n``), with a first
+        column ``n``; a share whose count or group size is suppressed is suppressed."""
+        counts = self.counts()
+        n = counts[TOTAL]
+        out = counts.drop(columns=TOTAL).div(n, axis=0) * 100
+        out.insert(0, "n", n)
+        return out
+
+
+@dataclass
+class Audit:
+    """What the audit of a release found: counts registered, suppressed (primary, secondary), and
+    the small groups it checked."""
+
+    counts: int = 0
+    primary: int = 0
+    secondary: int = 0
+    small_groups: int = 0
+    rounds: int = 0
+
+
+class Release:
+    """Every participant-level count one run publishes, protected together (see the module)."""
+
+    def __init__(self, people: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
+        self.min_cell = validate_min_cell(min_cell)
+        if not people.index.is_unique:
+            raise ValueError("participant frame index must be unique")
+        columns = [c for c in AUDIT_COLUMNS if c in people.columns]
+        self._atom = people.groupby(columns, observed=True, sort=True, dropna=False).ngroup().to_numpy()
+        self._sizes = np.bincount(self._atom).astype(np.int64)
+        self._index = people.index
+        self._atoms: dict[bytes, np.ndarray] = {}
+        self._values: dict[bytes, int] = {}
+        self._primary: set[bytes] = set()
+        self.suppressed: set[bytes] | None = None  # set by protect()
+        self.audit = Audit()
+
+    # -- registering counts
+
+    def _atom_array(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
+        """The finest group of each row (rows must be participants of this release)."""
+        index = rows.index if isinstance(rows, pd.DataFrame) else rows
+        positions = self._index.get_indexer(index)
+        if (positions < 0).any():
+            raise AssertionError("a published selection holds rows that are not in the release")
+        return self._atom[positions]
+
+    def _atoms_of(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
+        atoms = self._atom_array(rows)
+        unique = np.flatnonzero(np.bincount(atoms, minlength=len(self._sizes)))
+        if int(self._sizes[unique].sum()) != len(atoms):
+            raise AssertionError(
+                "a published selection is not a union of the audited participant groups; "
+                f"select only on {', '.join(AUDIT_COLUMNS)}"
+            )
+        return unique
+
+    def _register(self, atoms: np.ndarray, primary: bool | None = None) -> bytes:
+        if self.suppressed is not None:
+            raise RuntimeError("count registered after protect(): register every output first")
+        key = hashlib.blake2b(atoms.astype(np.int64).tobytes(), digest_size=16).digest()
+        value = int(self._sizes[atoms].sum())
+        self._atoms.setdefault(key, atoms)
+        self._values[key] = value
+        if primary is None:
+            primary = 0 < value < self.min_cell
+        if primary:
+            self._primary.add(key)
+        return key
+
+    def count(self, rows: pd.DataFrame | pd.Index) -> bytes:
+        """Register the number of ``rows`` (a selection of the release's participants)."""
+        return self._register(self._atoms_of(rows))
+
+    def crosstab(self, rows: pd.DataFrame, by: str, variable: str, order: list | None = None) -> CountTable:
+        """Register the table ``by`` x ``variable`` of ``rows`` with its margins; ACRO decides which
+        interior cells are primary-suppressed, the threshold rule decides for the margins."""
+        if rows.empty:
+            keys = pd.DataFrame(index=[TOTAL], columns=[TOTAL], dtype=object)
+            keys.loc[TOTAL, TOTAL] = self._register(np.array([], dtype=np.int64))
+            return CountTable(keys, pd.DataFrame(0, index=[TOTAL], columns=[TOTAL]), self)
+        checked = crosstab(rows[by].rename(by), rows[variable].rename(variable), self.min_cell)
+        columns = [c for c in (order or list(checked.columns)) if c in checked.columns]
+        frame = pd.DataFrame(
+            {"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "a": self._atom_array(rows)}
+        ).drop_duplicates()
+        frame = frame[frame["c"].isin(columns)]
+        keys = pd.DataFrame(index=[*checked.index, TOTAL], columns=[*columns, TOTAL], dtype=object)
+        values = pd.DataFrame(0, index=keys.index, columns=keys.columns, dtype=np.int64)
+        empty = np.array([], dtype=np.int64)
+        cells = {name: group["a"].to_numpy() for name, group in frame.groupby(["r", "c"], observed=True)}
+        for r in checked.index:
+            for c in columns:
+                atoms = np.unique(cells.get((r, c), empty))
+                keys.loc[r, c] = self._register(atoms, primary=bool(pd.isna(checked.loc[r, c])))
+        for r in checked.index:
+            keys.loc[r, TOTAL] = self._register(np.unique(frame.loc[frame["r"] == r, "a"].to_numpy()))
+        for c in columns:
+            keys.loc[TOTAL, c] = self._register(np.unique(frame.loc[frame["c"] == c, "a"].to_numpy()))
+        keys.loc[TOTAL, TOTAL] = self._register(np.unique(frame["a"].to_numpy()))
+        for r in keys.index:
+            for c in keys.columns:
+                values.loc[r, c] = self._values[keys.loc[r, c]]
+        actual = pd.crosstab(rows[by], rows[variable]).reindex(index=checked.index, columns=columns, fill_value=0)
+        if not (actual.to_numpy() == values.loc[checked.index, columns].to_numpy()).all():
+            raise AssertionError(f"{by} x {variable} is not a function of the audited columns")
+        return CountTable(keys, values, self)
+
+    # -- reading what may be shown
+
+    def is_shown(self, key: bytes) -> bool:
+        if self.suppressed is None:
+            raise RuntimeError("call protect() before reading protected values")
+        return key not in self.suppressed
+
+    def value(self, key: bytes) -> float:
+        """The count, or NaN when it is suppressed."""
+        return float(self._values[key]) if self.is_shown(key) else np.nan
+
+    def shown(self, keys: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+        mask = keys.apply(lambda column: column.map(self.is_shown))
+        return values.astype(float).where(mask.astype(bool))
+
+    # -- the audit
+
+    def protect(self) -> Audit:
+        """Decide the suppression of every registered count: primary, then secondary until no small
+        group of participants can be proven small from the counts shown."""
+        suppressed = set(self._primary)
+        keys = list(self._values)
+        self.audit = Audit(counts=len(keys), primary=len(suppressed))
+        while True:
+            self.audit.rounds += 1
+            shown = [k for k in keys if k not in suppressed and self._values[k] > 0]
+            proofs = self._unsafe_groups(shown)
+            if not proofs:
+                break
+            for proof in proofs:
+                candidates = [k for k in proof if k not in suppressed]
+                if candidates:
+                    suppressed.add(min(candidates, key=lambda k: (self._values[k], k)))
+        self.audit.secondary = len(suppressed) - self.audit.primary
+        self.suppressed = suppressed
+        return self.audit
+
+    def _classes(self, shown: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """Groups of participants no shown count tells apart: class per finest group, class sizes."""
+        rng = np.random.default_rng(20190531)
+        signature = np.zeros(len(self._sizes), dtype=np.uint64)
+        for key in shown:
+            signature[self._atoms[key]] += rng.integers(1, 2**63, dtype=np.uint64)
+        uniques, inverse = np.unique(signature, return_inverse=True)
+        sizes = np.bincount(inverse, weights=self._sizes, minlength=len(uniques)).astype(np.int64)
+        if uniques[0] == 0:  # groups in no shown count: nothing constrains them
+            sizes[0] = -1
+        return inverse, sizes
+
+    def _unsafe_groups(self, shown: list[bytes]) -> list[list[bytes]]:
+        """For each small group the shown counts prove small: the shown counts of that proof."""
+        from scipy import sparse  # heavy: loaded only for the disclosure audit
+        from scipy.optimize import linprog  # heavy: loaded only for the disclosure audit
+
+        if not shown:
+            return []
+        inverse, sizes = self._classes(shown)
+        small = np.flatnonzero((sizes > 0) & (sizes < self.min_cell))
+        self.audit.small_groups = max(self.audit.small_groups, len(small))
+        if small.size == 0:
+            return []
+        rows, cols = [], []
+        for i, key in enumerate(shown):
+            classes = np.unique(inverse[self._atoms[key]])
+            rows.append(np.full(classes.size, i))
+            cols.append(classes)
+        n = len(sizes)
+        matrix = sparse.csr_matrix(
+            (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))), shape=(len(shown), n)
+        )
+        totals = np.array([self._values[k] for k in shown], dtype=float)
+        pending = self._certify(matrix, totals, small, n)
+        proofs = []
+        for group in pending:
+            objective = np.zeros(n)
+            objective[group] = -1.0
+            result = linprog(objective, A_eq=matrix, b_eq=totals, bounds=(0, None), method="highs")
+            if result.status != 0 or -result.fun >= self.min_cell - 1e-6:
+                continue
+            binding = np.flatnonzero(np.abs(result.eqlin.marginals) > 1e-9)
+            if binding.size == 0:  # no dual certificate: every shown count containing the group
+                binding = np.flatnonzero(matrix[:, group].toarray().ravel())
+            proofs.append([shown[i] for i in binding])
+        return proofs
+
+    def _certify(self, matrix, totals: np.ndarray, small: np.ndarray, n: int) -> list[int]:
+        """Small groups that one feasible reading of the shown counts cannot already put at the
+        threshold or above (batched LPs: maximise the sum of min(group, threshold))."""
+        from scipy import sparse  # heavy: loaded only for the disclosure audit
+        from scipy.optimize import linprog  # heavy: loaded only for the disclosure audit
+
+        pending = small
+        while pending.size:
+            k = pending.size
+            # variables: x (n groups), y (k capped copies); y_j <= x_pending[j], 0 <= y_j <= min_cell
+            link = sparse.hstack(
+                [sparse.csr_matrix((-np.ones(k), (np.arange(k), pending)), shape=(k, n)), sparse.identity(k)]
+            )
+            a_eq = sparse.hstack([matrix, sparse.csr_matrix((matrix.shape[0], k))])
+            objective = np.concatenate([np.zeros(n), -np.ones(k)])
+            bounds = [(0, None)] * n + [(0, self.min_cell)] * k
+            result = linprog(
+                objective, A_ub=link, b_ub=np.zeros(k), A_eq=a_eq, b_eq=totals, bounds=bounds, method="highs"
+            )
+            if result.status != 0:
+                break
+            reached = result.x[n:] >= self.min_cell - 1e-6
+            if not reached.any():
+                break
+            pending = pending[~reached]
+        return [int(g) for g in pending]

@@ -1,0 +1,330 @@
+"""Reading a participant extract as it comes out of a secure environment, and saying in one line
+what is wrong with it.
+
+Evaluators export the confidential extract from a database or from Excel: separated by commas,
+semicolons (Dutch Excel) or tabs, in UTF-8 with or without a byte order mark or in Windows-1252.
+:func:`read` reads all of these. Anything it cannot read (a folder, an empty file, a workbook, a
+mixed encoding, a row with too many fields) and every violation of the schema (:func:`explain`)
+is one line naming file, row and column and saying what to do. Messages show row numbers (the
+header is row 1) and at most the one offending value, never a participant id.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from sectorplannen.errors import ParticipantDataError
+from sectorplannen.participants.schema import (
+    COLUMNS,
+    DOELGROEPEN,
+    EMPLOYED,
+    NOT_EMPLOYED,
+    RULE_CONSISTENT,
+    RULE_DATES,
+    RULE_JOB_FIELDS,
+)
+from sectorplannen.sources.categories import category_ids
+from sectorplannen.sources.register import register
+
+SEPARATORS = (",", ";", "\t")  # the first is preferred when the header does not decide
+
+
+SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "a tab"}
+
+
+# A valid UTF-8 sequence of two to four bytes: a file with these and with invalid bytes mixes encodings.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+_SAVE_AS = "save it as UTF-8 CSV (in Excel: 'CSV UTF-8 (comma delimited)')"
+
+
+JOB_FIELDS = ("werkgever", "contract", "uren")
+
+
+def _fail(message: str) -> ParticipantDataError:
+    return ParticipantDataError(message)
+
+
+def _quoted(names) -> str:
+    return ", ".join(repr(str(n)) for n in names)
+
+
+def _more(n: int) -> str:
+    """' (and 36 more rows)' after the first of n rows with the same problem."""
+    return "" if n <= 1 else f" (and {n - 1} more row{'s' if n > 2 else ''})"
+
+
+def file_bytes(path: Path) -> bytes:
+    """The file's content; a missing path, a folder or an unreadable file is named."""
+    if not path.exists():
+        raise _fail(f"{path}: no such file: check the path given as data_source")
+    if path.is_dir():
+        raise _fail(f"{path}: a folder, not a file: give the path of the extract's CSV file as data_source")
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise _fail(f"{path}: not allowed to read this file: check its permissions") from None
+    except OSError as exc:
+        raise _fail(f"{path}: cannot be read ({exc.strerror or exc}): check the path given as data_source") from None
+
+
+def _fields(line: str, separator: str) -> list[str]:
+    return [f.strip() for f in next(csv.reader([line], delimiter=separator), [])]
+
+
+def separator(header: str) -> str:
+    """The separator under which the header names the most schema columns (',' on a tie)."""
+    return max(SEPARATORS, key=lambda s: len(set(_fields(header, s)) & set(COLUMNS)))
+
+
+def _not_utf8(data: bytes, position: int, path: Path) -> str:
+    """Where the first byte that is not UTF-8 is: row and column (from the header's separator)."""
+    row = data.count(b"\n", 0, position) + 1
+    header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+    sep = separator(header)
+    names = _fields(header, sep)
+    start = data.rfind(b"\n", 0, position) + 1
+    before = _fields(data[start:position].decode("utf-8", "replace"), sep)
+    index = max(len(before) - 1, 0)
+    column = f", column {names[index]!r}" if row > 1 and index < len(names) else ""
+    return f"{path}, row {row}{column}: not UTF-8 (byte 0x{data[position]:02x} on row {row}): {_SAVE_AS}"
+
+
+def encoding(data: bytes, path: Path) -> str:
+    """The file's encoding: UTF-8 (with or without byte order mark), UTF-16 with a byte order mark,
+    or Windows-1252 (Excel's 'CSV' on Windows) when no byte of the file is UTF-8 beyond ASCII. A
+    file that mixes encodings, or a workbook, is refused."""
+    if data[:4] == b"PK\x03\x04":
+        raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _fail(f"{path}: starts as UTF-16 but is not: {_SAVE_AS}") from None
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not _UTF8_SEQUENCE.search(data):
+            try:
+                data.decode("cp1252")
+                return "cp1252"
+            except UnicodeDecodeError:
+                pass
+        raise _fail(_not_utf8(data, exc.start, path)) from None
+    if b"\x00" in data[:4096]:
+        raise _fail(f"{path}: holds NUL characters (UTF-16 without a byte order mark?): {_SAVE_AS}")
+    return "utf-8-sig"
+
+
+def _table(data: bytes, encoding: str, sep: str, path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
+            io.BytesIO(data), sep=sep, encoding=encoding, dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
+    except pd.errors.ParserError as exc:
+        ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if ragged:
+            expected, row, seen = ragged.groups()
+            raise _fail(
+                f"{path}, row {row}: {seen} fields where the header has {expected}: put a value that contains "
+                f"{SEPARATOR_NAMES[sep]} in double quotes, or remove the extra fields"
+            ) from None
+        raise _fail(f"{path}: not readable as CSV (a quote that is never closed?): {_SAVE_AS}") from None
+
+
+def _blank_rows(frame: pd.DataFrame) -> pd.Series:
+    """Rows without any value (Excel writes ';;;;' for formatted empty rows); cheap when there are none."""
+    candidates = frame.index[frame.iloc[:, 0] == ""]
+    blank = pd.Series(False, index=frame.index)
+    blank[candidates] = (frame.loc[candidates] == "").all(axis=1)
+    return blank
+
+
+def read(path: Path | str) -> pd.DataFrame:
+    """A participant file as text columns, one row per data row; the index is the row number
+    minus 2 (the header is row 1), so messages can name rows. Rows without any value (as Excel
+    writes them after the data) are left out."""
+    path = Path(path)
+    data = file_bytes(path)
+    code = encoding(data, path)
+    head = data[:65536].decode(code, "ignore").lstrip("\ufeff")
+    if not head.strip() and len(data) <= 65536:
+        raise _fail(
+            f"{path}: the file is empty: export the extract as CSV with a header row and one row per "
+            "participant and measurement date"
+        )
+    header = head.split("\n", 1)[0].rstrip("\r")
+    sep = separator(header)
+    names = _fields(header, sep)
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise _fail(f"{path}, row 1 (header): column(s) {_quoted(twice)} appear more than once: keep one of each")
+    frame = _table(data, code, sep, path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    blank = _blank_rows(frame)
+    if blank.any():
+        frame = frame[~blank]
+    if frame.empty:
+        raise _fail(
+            f"{path}: a header row but no participant rows: export the extract with one row per participant "
+            "and measurement date"
+        )
+    return frame
+
+
+def columns_problem(columns, path) -> str | None:
+    """The header's missing and unexpected columns, by name, or None when it has exactly the schema's."""
+    missing = [c for c in COLUMNS if c not in columns]
+    extra = [c for c in columns if c not in COLUMNS]
+    listed = f"{len(COLUMNS)} columns: {', '.join(COLUMNS)}"
+    if missing and extra:
+        return (
+            f"{path}, row 1 (header): column(s) {_quoted(missing)} missing and {_quoted(extra)} unexpected: "
+            f"rename or remove them; the extract holds exactly these {listed}"
+        )
+    where = f"{path}, row 1 (header)"
+    if extra:
+        return f"{where}: unexpected column(s) {_quoted(extra)}: remove them; the extract may hold only these {listed}"
+    if missing:
+        return f"{where}: missing column(s) {_quoted(missing)}: add them; the extract must hold these {listed}"
+    return None
+
+
+def explain(failures: pd.DataFrame, frame: pd.DataFrame, path, schema) -> str:
+    """One line for the first problem pandera found (its ``failure_cases``): a value in a column
+    first (in the schema's column order), then a repeated participant, then the rules across columns."""
+    column_level = failures[failures["schema_context"] == "Column"]
+    if not column_level.empty:
+        return _column_problem(column_level, path, schema)
+    checks = set(failures["check"])
+    if "multiple_fields_uniqueness" in checks:
+        return _duplicates(frame, path)
+    for name, describe in RULES.items():
+        if name in checks:
+            rows = sorted(int(i) for i in failures.loc[failures["check"] == name, "index"].dropna().unique())
+            return describe(frame, rows, path)
+    return f"{path}: does not follow the schema in data/README.md ({failures.iloc[0]['check']})"
+
+
+def _column_problem(cases: pd.DataFrame, path, schema) -> str:
+    order = {c: i for i, c in enumerate(COLUMNS)}
+    cases = cases.assign(
+        _column=cases["column"].map(order).fillna(len(order)), _check=cases["check_number"].fillna(-1)
+    ).sort_values(["_column", "_check", "index"], na_position="first")
+    first = cases.iloc[0]
+    column = first["column"]
+    same = cases[(cases["column"] == column) & (cases["check"] == first["check"])]
+    row = f", row {int(first['index']) + 2}" if pd.notna(first["index"]) else ""
+    where, n, value = f"{path}{row}, column {column!r}", len(same), first["failure_case"]
+    check = None
+    if pd.notna(first["check_number"]) and column in schema.columns:
+        check = schema.columns[column].checks[int(first["check_number"])]
+    if column == "deelnemer_id":  # never echo a participant id
+        return f"{where}: no participant id{_more(n)}: give every row the participant's pseudonymous id"
+    if check is not None and check.name == "isin" and column == "plan_id":
+        return _unknown_plans(same, path)
+    if check is not None and check.name == "isin":
+        allowed = ", ".join(str(v) for v in check.statistics["allowed_values"])
+        if str(value) == "":
+            return f"{where}: no value{_more(n)}: fill in one of {allowed}"
+        return f"{where}: value {value!r} is not one of {allowed}{_more(n)}: use one of these values"
+    if check is not None and check.name == "greater_than_or_equal_to":
+        low = f"{check.statistics['min_value']:%Y-%m-%d}, when the scheme began"
+        return f"{where}: {pd.Timestamp(value):%Y-%m-%d} is before {low}{_more(n)}: correct the date"
+    if check is not None and check.name == "less_than_or_equal_to":
+        high = f"{check.statistics['max_value']:%Y-%m-%d}, the last measurement date"
+        return f"{where}: {pd.Timestamp(value):%Y-%m-%d} is after {high}{_more(n)}: correct the date"
+    return f"{where}: value {value!r} does not fit the column{_more(n)}: see the schema in data/README.md"
+
+
+def _unknown_plans(cases: pd.DataFrame, path) -> str:
+    """Unknown plan ids summarised: how many rows, the first two ids with the row they first occur on."""
+    todo = "use the ids in data/published/plans.csv"
+    if len(cases) == 1:
+        case = cases.iloc[0]
+        where = f"{path}, row {int(case['index']) + 2}, column 'plan_id'"
+        return f"{where}: unknown plan id {case['failure_case']!r}: {todo}"
+    firsts = cases.drop_duplicates("failure_case").head(2)
+    examples = ", ".join(f"{c['failure_case']!r} (row {int(c['index']) + 2})" for _, c in firsts.iterrows())
+    return f"{path}, column 'plan_id': unknown plan id(s) on {len(cases)} rows, e.g. {examples}: {todo}"
+
+
+def _duplicates(frame: pd.DataFrame, path) -> str:
+    """The first participant with two rows for one measurement date, by row numbers only."""
+    keys = frame[["deelnemer_id", "peildatum"]]
+    repeated = keys.duplicated(keep=False)
+    first = repeated.idxmax()
+    same = keys.index[
+        repeated
+        & (keys["deelnemer_id"] == keys.loc[first, "deelnemer_id"])
+        & (keys["peildatum"] == keys.loc[first, "peildatum"])
+    ]
+    extra = int(keys.duplicated().sum())
+    more = f" ({extra} repeated rows in all)" if extra > 1 else ""
+    return (
+        f"{path}, rows {first + 2} and {same[1] + 2}, columns 'deelnemer_id' and 'peildatum': one participant "
+        f"appears twice for peildatum {keys.loc[first, 'peildatum']}{more}: keep one row per participant and date"
+    )
+
+
+def _consistency(frame: pd.DataFrame, rows: list[int], path) -> str:
+    """Which of plan, tranche, categorie and doelgroep does not fit the others on the first such row."""
+
+    row = frame.loc[rows[0]]
+    plan, tranche = register().get(row["plan_id"]), int(row["tranche"])
+    themes, types = category_ids("thema"), category_ids("type_traject")
+    groups = list(DOELGROEPEN["1-2"])
+    if plan.tranche != tranche:
+        column, detail = "tranche", f"plan {plan.id!r} is in tranche {plan.tranche}, not {tranche}"
+        todo = "use the plan's tranche from data/published/plans.csv"
+    elif tranche < 3 and row["categorie"] not in themes:
+        column, detail = "categorie", f"{row['categorie']!r} is not a theme of tranche 1-2"
+        todo = f"use one of {', '.join(themes)}"
+    elif tranche == 3 and row["categorie"] not in types:
+        column, detail = "categorie", f"{row['categorie']!r} is not a trajectory type of tranche 3"
+        todo = f"use one of {', '.join(types)}"
+    elif tranche < 3:
+        column, detail = "doelgroep", f"{row['doelgroep']!r} is not a target group of tranche 1-2"
+        todo = f"use one of {', '.join(groups)}"
+    else:
+        column, detail = "doelgroep", f"{row['doelgroep']!r} differs from categorie, the trajectory type"
+        todo = "in tranche 3 write the trajectory type in both columns"
+    return (
+        f"{path}, row {rows[0] + 2}, column {column!r}: plan, tranche, categorie and doelgroep do not belong "
+        f"together: {detail}{_more(len(rows))}: {todo}"
+    )
+
+
+def _job_fields(frame: pd.DataFrame, rows: list[int], path) -> str:
+    """Which of werkgever, contract and uren is filled without a job (or 'geen' with one)."""
+    row = frame.loc[rows[0]]
+    employed = row["inkomenssituatie"] in EMPLOYED
+    if employed:
+        column = next(c for c in JOB_FIELDS if row[c] == NOT_EMPLOYED)
+        detail = f"{column} is '{NOT_EMPLOYED}' while inkomenssituatie includes a job"
+    else:
+        column = next(c for c in JOB_FIELDS if row[c] != NOT_EMPLOYED)
+        detail = f"{column} is {row[column]!r} while inkomenssituatie includes no job"
+    return (
+        f"{path}, row {rows[0] + 2}, column {column!r}: {RULE_JOB_FIELDS}, but {detail}{_more(len(rows))}: fill "
+        f"werkgever, contract and uren for a job, and write '{NOT_EMPLOYED}' in all three without one"
+    )
+
+
+def _dates(frame: pd.DataFrame, rows: list[int], path) -> str:
+    return (
+        f"{path}, row {rows[0] + 2}, columns 'start' and 'einde': start is after einde{_more(len(rows))}: "
+        "correct the participation dates"
+    )
+
+
+# The schema's rules across columns, by their names in participants._schema.
+RULES = {RULE_CONSISTENT: _consistency, RULE_JOB_FIELDS: _job_fields, RULE_DATES: _dates}

@@ -1,0 +1,157 @@
+"""Loading the participant file (a real extract or the synthetic file), validated against the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from sectorplannen import paths
+from sectorplannen.errors import ParticipantDataError
+from sectorplannen.participants import extract, synthetic
+from sectorplannen.participants.extract import columns_problem, explain, file_bytes
+from sectorplannen.participants.schema import JONG_VALUES, _schema
+from sectorplannen.sources.register import TRANCHE_GROUPS
+
+
+def _first_bad(bad: pd.Series) -> tuple[int, str]:
+    """The row number of the first flagged row (the header is row 1) and how many more there are."""
+    n = int(bad.sum())
+    more = "" if n == 1 else f" (and {n - 1} more row{'s' if n > 2 else ''})"
+    return int(bad.idxmax()) + 2, more
+
+
+def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The text columns as the schema types them (dates, ``jong``, ``tranche``); a header without
+    exactly the schema's columns, or a value that is no date, boolean or tranche, is named."""
+
+    problem = columns_problem(list(frame.columns), path)
+    if problem:
+        raise ParticipantDataError(problem)
+    out = frame.copy()
+    for column in ("start", "einde"):
+        parsed = pd.to_datetime(out[column], format="%Y-%m-%d", errors="coerce")
+        bad = parsed.isna()
+        if bad.any():
+            row, more = _first_bad(bad)
+            raise ParticipantDataError(
+                f"{path}, row {row}, column {column!r}: {out.loc[row - 2, column]!r} is not a date (YYYY-MM-DD)"
+                f"{more}: write dates as YYYY-MM-DD, e.g. 2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
+            )
+        out[column] = parsed
+    jong = out["jong"].str.strip().str.lower().map(JONG_VALUES)
+    if jong.isna().any():
+        row, more = _first_bad(jong.isna())
+        raise ParticipantDataError(
+            f"{path}, row {row}, column 'jong': expected true or false, found {out.loc[row - 2, 'jong']!r}{more}: "
+            "write true (26 or younger at the start) or false"
+        )
+    out["jong"] = jong.astype(bool)
+    tranche = pd.to_numeric(out["tranche"], errors="coerce")
+    bad = tranche.isna() | (tranche % 1 != 0)
+    if bad.any():
+        row, more = _first_bad(bad)
+        raise ParticipantDataError(
+            f"{path}, row {row}, column 'tranche': {out.loc[row - 2, 'tranche']!r} is not 1, 2 or 3{more}: "
+            "write the plan's tranche (data/published/plans.csv)"
+        )
+    out["tranche"] = tranche.astype(int)
+    return out
+
+
+def validate(frame: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
+    """Check a participant frame against the schema; raise one line naming row and column and
+    saying what to do (see :func:`sectorplannen.extract.explain`)."""
+    schema = _schema()
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ParticipantDataError(explain(exc.failure_cases, frame, path, schema)) from None
+
+
+def check_location(path: Path) -> None:
+    """A real extract must stay outside the repository and outside outputs/."""
+    resolved = Path(path).resolve()
+    if resolved == paths.SYNTHETIC.resolve():
+        return
+    for folder in (paths.ROOT, paths.OUTPUTS):
+        if resolved.is_relative_to(folder.resolve()):
+            raise ParticipantDataError(
+                f"{path}: a participant extract must be kept outside the repository ({paths.ROOT}); "
+                "move it and pass its path as data_source"
+            )
+
+
+def read_valid(path: Path) -> pd.DataFrame:
+    """A participant file read (any separator, UTF-8 or Windows-1252) and checked against the schema."""
+
+    frame = validate(_parse(extract.read(path), path), path)
+    if not isinstance(frame.index, pd.RangeIndex):  # rows without values were left out
+        frame = frame.reset_index(drop=True)
+    return frame
+
+
+# Rows per tranche, peildatum and plan of extracts checked in this process, by file version: a build
+# that runs chapters 4 and 7 on one extract reads it once before the kernels start.
+_CHECKED: dict[tuple, pd.Series] = {}
+
+
+def _checked_counts(path: Path) -> pd.Series:
+
+    if not path.is_file():
+        file_bytes(path)  # names a missing path or a folder
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _CHECKED:
+        frame = read_valid(path)
+        _CHECKED.clear()  # one extract at a time is enough
+        _CHECKED[key] = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
+    return _CHECKED[key]
+
+
+def check_extract(path, tranche=None, peildatum=None, exclude_plans=()) -> None:
+    """Everything about a real extract that can be checked before a kernel starts: where it is
+    (outside the repository), that it can be read, the schema, and that the chosen tranche and
+    measurement date (without ``exclude_plans``) select participants. Raises
+    :class:`ParticipantDataError` with one line naming file, row and column and what to do."""
+
+    path = Path(path)
+    check_location(path)
+    counts = _checked_counts(path)
+    if tranche is None and peildatum is None:
+        return
+    keys = counts.index.to_frame(index=False)
+    chosen = pd.Series(True, index=keys.index)
+    what = "participants"
+    if tranche is not None:
+        chosen &= keys["tranche"].isin(TRANCHE_GROUPS[str(tranche)])
+        what += f" of tranche {tranche}"
+    if peildatum is not None:
+        chosen &= keys["peildatum"] == f"{str(peildatum)[:4]}-05-31"
+        what += f" on 31 May {str(peildatum)[:4]}"
+    if not chosen.any():
+        raise ParticipantDataError(
+            f"{path}: the extract has no {what}: choose another tranche or peildatum, or check the "
+            "extract's columns 'tranche' and 'peildatum'"
+        )
+    if not (chosen & ~keys["plan_id"].isin(list(exclude_plans))).any():
+        raise ParticipantDataError(
+            f"{path}: the extract has no {what} outside exclude_plans: keep at least one plan with participants"
+        )
+
+
+def load(data_source: str | Path = "synthetic") -> pd.DataFrame:
+    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract,
+    read and checked as :func:`check_extract` does (the same messages)."""
+    if str(data_source) == "synthetic":
+        path = paths.SYNTHETIC
+        if not path.exists():
+            synthetic.write()
+    else:
+        path = Path(data_source)
+        check_location(path)
+    frame = read_valid(path)
+    frame.attrs["data_kind"] = "synthetic" if path == paths.SYNTHETIC else "extract"
+    frame.attrs["path"] = str(path)
+    return frame

@@ -1,0 +1,144 @@
+"""The chapters' figures in the house style (seaborn/matplotlib), titled like the report's."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython.display import HTML
+
+from sectorplannen import notation
+from sectorplannen.render import style
+
+
+def show(fig, alt: str):
+    """Show a figure as a PNG with alternative text (deterministic bytes: no software stamp)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">')
+
+
+def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
+    """Horizontal bars of one value per category (Figuur 2.1, 2.2)."""
+    fig, ax = plt.subplots()
+    sns.barplot(x=series.to_numpy(), y=list(series.index), ax=ax, color=style.PALETTE[0], orient="h")
+    for container in ax.containers:
+        ax.bar_label(
+            container,
+            labels=[notation.procent(v) if percent else notation.getal(v) for v in series],
+            padding=3,
+            fontsize=8,
+        )
+    (style.percent_axis if percent else style.thousands_axis)(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: str, source: str, subtitle=None):
+    """Planned and realised side by side per category (Figuur 3.1)."""
+    data = frame[[planned, realised]].rename(columns={planned: "Gepland", realised: "Gerealiseerd"})
+    long = data.reset_index(names="categorie").melt(id_vars="categorie", var_name="", value_name="aantal")
+    fig, ax = plt.subplots()
+    sns.barplot(data=long, y="categorie", x="aantal", hue="", ax=ax, orient="h")
+    style.thousands_axis(ax.xaxis)
+    ax.set_xlabel("Aantal deelnemers")
+    ax.set_ylabel("")
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False):
+    """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2)."""
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.32 * len(frame) + 1.2)))
+    data = frame / 1e6 if euro else frame
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]])
+    style.thousands_axis(ax.xaxis)
+    ax.set_xlabel(xlabel + (" (miljoen euro)" if euro else ""))
+    ax.set_ylabel("")
+    ax.legend(loc="lower right", fontsize=8)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def distribution(
+    rates: pd.Series, title: str, source: str, xlabel: str, marked: pd.Series | None = None, subtitle=None
+):
+    """Distribution of plan realisation rates with the outliers named (Figuur A.1-A.7)."""
+    fig, ax = plt.subplots()
+    sns.histplot(rates.to_numpy(), bins=range(0, int(max(rates.max(), 100)) + 20, 10), ax=ax, color=style.PALETTE[1])
+    ax.axvline(100, color="#555555", linestyle="--", linewidth=1)
+    for name, value in (marked if marked is not None else pd.Series(dtype=float)).items():
+        ax.annotate(
+            f"{name} ({notation.procent(value)})",
+            xy=(value, 0),
+            xytext=(value, ax.get_ylim()[1] * 0.6),
+            fontsize=7,
+            rotation=90,
+            ha="center",
+            arrowprops={"arrowstyle": "-", "color": "#999999"},
+        )
+    style.percent_axis(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Aantal plannen")
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def grouped(frame: pd.DataFrame, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
+    """Horizontal bars per row, one colour per column (e.g. national against regional plans)."""
+    long = frame.reset_index(names="rij").melt(id_vars="rij", var_name="groep", value_name="waarde").dropna()
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.45 * len(frame) + 1.5)))
+    sns.barplot(data=long, y="rij", x="waarde", hue="groep", ax=ax, orient="h")
+    (style.percent_axis if percent else style.thousands_axis)(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.legend(title="", fontsize=8)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def over_time(frame: pd.DataFrame, title: str, source: str, ylabel: str, subtitle=None):
+    """Lines over successive reports (quickscans, then the end figures)."""
+    fig, ax = plt.subplots()
+    for i, column in enumerate(frame.columns):
+        ax.plot(range(len(frame)), frame[column].to_numpy(), marker="o", label=column, color=style.PALETTE[i])
+    ax.set_xticks(range(len(frame)), [str(i) for i in frame.index], rotation=20, ha="right", fontsize=8)
+    style.thousands_axis(ax.yaxis)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def stacked_shares(shares: pd.DataFrame, title: str, source: str, label: str):
+    """100%-stacked bars of shares per group (Figuur 4.1 and the like); suppressed cells left out.
+    The legend sits under the axis label, in a band of fixed height whatever the number of bars."""
+    data = shares.fillna(0.0)
+    legend_rows = -(-data.shape[1] // 3)
+    bottom = 0.55 + 0.22 * legend_rows  # inches: axis label, legend, source line
+    height = 0.45 * len(data) + 1.2 + bottom
+    fig, ax = plt.subplots(figsize=(8.0, height))
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]], legend=False)
+    style.percent_axis(ax.xaxis)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Aandeel deelnemers")
+    ax.set_ylabel("")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.2 / height), ncol=3, fontsize=8)
+    style.titled(ax, title, source, subtitle=label)
+    fig.tight_layout(rect=(0, bottom / height, 1, 1))
+    return fig

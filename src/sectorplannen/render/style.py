@@ -1,0 +1,73 @@
+"""House style: Dutch number formatting, tables and figures as a report reader sees them."""
+
+from __future__ import annotations
+
+import hashlib
+
+import matplotlib as mpl
+import pandas as pd
+import seaborn as sns
+
+from sectorplannen.notation import getal, procent
+
+PALETTE = ["#1f4e79", "#2e86c1", "#85c1e9", "#f0b27a", "#ca6f1e", "#7b7d7d", "#117a65", "#b03a2e"]
+
+
+FIGSIZE = (8.0, 4.5)
+
+
+def apply() -> None:
+    """Set the seaborn/matplotlib house style (call once per notebook)."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=0.95)
+    mpl.rcParams.update(
+        {
+            "figure.figsize": FIGSIZE,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 11,
+            "axes.titlelocation": "left",
+            "legend.frameon": False,
+            "svg.hashsalt": "sectorplannen",  # deterministic SVG ids
+            "axes.formatter.use_locale": False,
+        }
+    )
+
+
+def thousands_axis(axis) -> None:
+    """Dutch thousands separators on a matplotlib axis."""
+    axis.set_major_locator(mpl.ticker.MaxNLocator(nbins=6))
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: getal(x)))
+
+
+def percent_axis(axis) -> None:
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: procent(x)))
+
+
+def titled(ax, title: str, source: str, subtitle: str | None = None) -> None:
+    """Title in the report's form, with the source line under the figure."""
+    ax.set_title(title if not subtitle else f"{title}\n{subtitle}")
+    ax.figure.text(0.01, 0.01, f"Bron: {source}", fontsize=8, color="#555555", ha="left", va="bottom")
+
+
+def table(
+    frame: pd.DataFrame,
+    formats: dict[str, callable] | None = None,
+    caption: str | None = None,
+    source: str | None = None,
+):
+    """A pandas Styler in the house style: Dutch numbers, caption, no index name clutter."""
+
+    formats = formats or {}
+    styler = frame.style.set_uuid(hashlib.sha256(str(caption).encode()).hexdigest()[:8])
+    styler = styler.format({c: f for c, f in formats.items() if c in frame.columns}, na_rep="")
+    if caption:
+        styler = styler.set_caption(caption + (f"<br><small>Bron: {source}</small>" if source else ""))
+    styler = styler.set_table_styles(
+        [
+            {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},
+            {"selector": "th", "props": "text-align: left; padding: 2px 8px;"},
+            {"selector": "td", "props": "text-align: right; padding: 2px 8px;"},
+        ]
+    )
+    return styler

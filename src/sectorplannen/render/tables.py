@@ -1,0 +1,168 @@
+"""The chapters' tables as a report reader sees them: Dutch headers and numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sectorplannen import notation, published
+from sectorplannen.participants import disclosure
+from sectorplannen.published import labels as table_labels
+from sectorplannen.render import style
+
+SOURCE_DECLARATIONS = "Beschikkingen en einddeclaraties sectorplannen (Bijlage A), bewerking sectorplannen-project"
+
+
+def _labelled(frame: pd.DataFrame, columns: dict[str, tuple[str, callable]], caption: str, source: str):
+    """The ``columns`` of ``frame`` (name -> Dutch header and number format), styled."""
+    view = frame[list(columns)].rename(columns={name: header for name, (header, _) in columns.items()})
+    return style.table(view, dict(columns.values()), caption, source)
+
+
+def participants(frame: pd.DataFrame, caption: str):
+    """Tabel 3.1 / 6.1: planned and realised participants per category."""
+    columns = {
+        "deelnemers_gepland": ("Gepland aantal deelnemers", notation.getal),
+        "deelnemers_gerealiseerd": ("Gerealiseerd aantal deelnemers", notation.getal),
+        "realisatie_deelnemers": ("Percentage bereikt", notation.procent),
+        "deelnemers_aandeel": ("Aandeel in gerealiseerde deelnemers", notation.procent),
+    }
+    return _labelled(frame, columns, caption, SOURCE_DECLARATIONS)
+
+
+def budget(frame: pd.DataFrame, caption: str):
+    """Tabel 3.2 / 6.2: planned and spent budget per category."""
+    columns = {
+        "budget_gepland": ("Gepland budget", notation.euro),
+        "budget_besteed": ("Gerealiseerd budget", notation.euro),
+        "realisatie_budget": ("Percentage bereikt", notation.procent),
+        "budget_aandeel": ("Aandeel in besteed budget", notation.procent),
+    }
+    return _labelled(frame, columns, caption, SOURCE_DECLARATIONS)
+
+
+def funding(frame: pd.DataFrame, caption: str):
+    """Tabel 3.3 / 6.3: funding per plan, incl. overhead."""
+    columns = {
+        "rijk": ("Rijksoverheid", notation.euro),
+        "sector": ("Sector", notation.euro),
+        "totaal": ("Totaal", notation.euro),
+        "aandeel_sector": ("Aandeel sector (gedrukt)", notation.procent),
+        "aandeel_sector_berekend": ("Aandeel sector (berekend)", notation.procent),
+    }
+    source = "Einddeclaraties sectorplannen (Tabel 3.3 / 6.3), bewerking sectorplannen-project"
+    return _labelled(frame, columns, caption, source)
+
+
+def plans(frame: pd.DataFrame, caption: str, money: bool = False):
+    """A plan x category table (Tabel A.1 and the like)."""
+    fmt = notation.euro if money else notation.getal
+    return style.table(frame, dict.fromkeys(frame.columns, fmt), caption, SOURCE_DECLARATIONS)
+
+
+def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getallen en de herberekening"):
+    """The reproduction ledger as a table (differences highlighted), with the inputs of each value."""
+    view = frame[["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "invoer", "toelichting"]]
+    view = view.rename(columns=str.capitalize).set_index("Claim")
+    grey = "color: #777777"
+    colors = {
+        "wijkt af": "background-color: #fdebd0",
+        "gereproduceerd": "background-color: #e9f7ef",
+        "niet berekenbaar": grey,
+        "andere selectie": grey,
+        "overgenomen": grey,
+        "gekalibreerd (synthetisch)": grey,
+        "niet gekalibreerd (synthetisch)": grey,
+        "onderdrukt": grey,
+    }
+    styler = style.table(view, caption=caption)
+    styler = styler.set_properties(
+        subset=["Plaats", "Tekst", "Status", "Invoer", "Toelichting"], **{"text-align": "left"}
+    )
+    return styler.map(lambda v: colors.get(v, ""), subset=["Status"])
+
+
+def wide(seed: str, table_id: str) -> pd.DataFrame:
+    """A published table back in its printed layout (rows x columns), values as numbers."""
+
+    frame = published.table(table_id, seed)
+    labels = table_labels.grouped_labels(frame)
+    for column in table_labels.extra_label_columns(frame):
+        labels = labels + frame[column].where(frame[column] == "", " " + frame[column])
+    out = frame.assign(label=labels).pivot_table(
+        index="label", columns="category", values="value", aggfunc="first", sort=False
+    )
+    out = out.reindex(columns=[c for c in frame.attrs["columns"] if c in out.columns])
+    out.index.name = frame.attrs["label_columns"][0] if frame.attrs.get("label_columns") else ""
+    out.columns.name = None
+    return out
+
+
+def published_table(seed: str, table_id: str, caption: str | None = None):
+    """A published table in the house style, captioned with its source and lines."""
+
+    res = published.resource(table_id, seed)
+    meta = res["sectorplannen"]
+    frame = wide(seed, table_id)
+    units = {c: (meta.get("units") or {}).get(c, meta["unit"]) for c in frame.columns}
+    formats = {
+        c: (
+            notation.procent
+            if u == "procent"
+            else notation.euro
+            if u == "euro"
+            else (lambda v: notation.getal(v, 1) if v is not None and v == v and v % 1 else notation.getal(v))
+        )
+        for c, u in units.items()
+    }
+    first, last = meta["lines"]
+    source = f"{res['sources'][0]['title']}, r. {first}-{last}"
+    unit_note = {"duizend euro": " (x € 1.000)", "miljoen euro": " (x € 1 mln.)"}.get(meta["unit"], "")
+    return style.table(frame, formats, (caption or res["title"]) + unit_note, source)
+
+
+PARTICIPANT_SOURCE = (
+    "koppeling deelnemers met UWV-gegevens; onthullingscontrole met ACRO (minimale celgrootte) en "
+    "aanvullende onderdrukking tegen afleiden door aftrekken"
+)
+
+
+def _suppression_note(min_cell: int) -> str:
+    return f"x = onderdrukt: minder dan {min_cell} deelnemers, of af te leiden uit andere getallen"
+
+
+def participant_table(counts: pd.DataFrame, caption: str, label: str, min_cell: int):
+    """A disclosure-controlled count table ('x' where suppressed), labelled with the data kind."""
+
+    shown = disclosure.marked(counts, notation.getal, "x")
+    return style.table(
+        shown, caption=f"{caption} ({label})", source=f"{PARTICIPANT_SOURCE}. {_suppression_note(min_cell)}"
+    )
+
+
+def participant_shares(shares: pd.DataFrame, caption: str, label: str, min_cell: int):
+    """A disclosure-controlled share table: percentages, n, 'x' where suppressed."""
+
+    shown = disclosure.marked(shares.drop(columns="n"), notation.procent, "x")
+    shown.insert(0, "n", disclosure.marked(shares[["n"]], notation.getal, "x")["n"])
+    return style.table(
+        shown, caption=f"{caption} ({label})", source=f"{PARTICIPANT_SOURCE}. {_suppression_note(min_cell)}"
+    )
+
+
+def comparison(frame: pd.DataFrame, caption: str, label: str):
+    """Differences between groups (points), intervals and p-values: never called an effect."""
+    formats = {
+        c: (lambda v: notation.getal(v, 1))
+        for c in (
+            "aandeel",
+            "alle",
+            "verschil",
+            "laag",
+            "hoog",
+            "Met een baan",
+            "Andere werkgever (van werkenden)",
+            "Andere sector (van werkenden)",
+        )
+    }
+    formats |= {"p": lambda v: "" if v != v else ("<0,001" if v < 0.001 else notation.getal(v, 3)), "n": notation.getal}
+    return style.table(frame, formats, f"{caption} ({label}; verschillen, geen effecten)")

@@ -1,0 +1,475 @@
+"""The statistics the plan-level chapters state, computed from Bijlage A and the register.
+
+:class:`Indicators` computes every statistic of the claims vocabulary (``data/claims/README.md``)
+for one :class:`~sectorplannen.bijlage.Bijlage`. Values come in base units: counts, euros,
+percentages (0-100), or a plan id for rank statistics. A statistic the data cannot give raises
+:class:`NotComputable` with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sectorplannen import published
+from sectorplannen.published import labels
+from sectorplannen.statistics.bijlage import TABLES, Bijlage
+
+
+class NotComputable(LookupError):
+    """The data the project has cannot give this statistic (the message says why)."""
+
+
+def _pct(part: float, whole: float) -> float:
+    if not whole or (isinstance(whole, float) and math.isnan(whole)):
+        raise NotComputable("deler is nul of ontbreekt")
+    return 100.0 * part / whole
+
+
+def _row_labels(frame: pd.DataFrame) -> pd.Series:
+    """Every way a claim may name a row: 'row', 'group / row', and either followed by the extra
+    label columns as ' | extra1 | extra2' (where several rows share a label)."""
+    extra = labels.extra_label_columns(frame)
+    grouped = labels.grouped_labels(frame)
+    suffix = frame[extra].astype(str).agg(" | ".join, axis=1).radd(" | ") if extra else ""
+    return pd.Series(
+        [
+            {r, g, r + s, g + s} if extra else {r, g}
+            for r, g, s in zip(frame["row"], grouped, suffix if extra else [""] * len(frame), strict=True)
+        ],
+        index=frame.index,
+    )
+
+
+REGISTER = "plannenregister"
+
+
+PARTICIPANT_FILE = "deelnemersbestand"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What one computed value was made from: the published tables (``seed/id``), the plan
+    register or the participant file it read, and whether it is one printed cell read back."""
+
+    inputs: tuple[str, ...] = ()
+    cell: str | None = None  # the table whose single printed cell *is* the value
+
+
+class TableIndicators:
+    """Statistics read from the published tables themselves (any chapter, any source).
+
+    Every computation records what it read (:attr:`provenance` after :meth:`compute`), so a ledger
+    can say whether a number was recomputed from other data or read back from where it is printed."""
+
+    def _use(self, source: str) -> None:
+        if not hasattr(self, "_inputs"):
+            self._inputs = set()
+        self._inputs.add(source)
+
+    def _read_cell(self, table: str) -> None:
+        self._use(table)
+        self._cells_read = [*getattr(self, "_cells_read", []), table]
+
+    def _cells(self, table: str, row: str | None, column: str | None) -> pd.DataFrame:
+        if not table:
+            raise NotComputable("geen tabel opgegeven")
+        self._use(table)
+        seed, _, table_id = table.partition("/")
+        frame = published.table(table_id, seed)
+        if row:  # one row label, or several as a|b
+            wanted = (
+                set(row.split("|"))
+                if "|" in row and not (_row_labels(frame).apply(lambda x: row in x)).any()
+                else {row}
+            )
+            frame = frame[_row_labels(frame).apply(lambda labels: bool(labels & wanted))]
+        else:
+            frame = frame[~frame["is_total_row"]]
+        if column:
+            frame = frame[frame["category"] == column]
+        elif row:
+            frame = frame[~frame["is_total_column"]]
+        if frame.empty:
+            raise NotComputable(f"geen cel in {table} voor rij {row!r}, kolom {column!r}")
+        return frame
+
+    def tabelwaarde(self, table=None, row=None, column=None, **_):
+        """The printed value of one cell (row label, or 'group / row'; column header)."""
+        cells = self._cells(table, row, column)
+        if len(cells) != 1:
+            raise NotComputable(f"{len(cells)} cellen in {table} voor rij {row!r}, kolom {column!r}")
+        value = cells["value"].iloc[0]
+        if pd.isna(value):
+            raise NotComputable(f"lege cel in {table}")
+        self._read_cell(table)
+        return float(value) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
+
+    def tabelsom(self, table=None, row=None, column=None, **_):
+        """Sum of the cells of a row (over its columns), a column (over the rows) or the table."""
+        cells = self._cells(table, row, column)
+        scale = cells["unit"].map(labels.UNIT_SCALE).fillna(1.0)
+        return float((cells["value"].fillna(0) * scale).sum())
+
+    def tabelaandeel(self, table=None, row=None, column=None, **_):
+        """The row (or rows a|b) as % of the column's sum over all non-total rows of the table."""
+        if not column:
+            raise NotComputable("tabelaandeel heeft een kolom nodig")
+        return _pct(self.tabelsom(table, row, column), self.tabelsom(table, None, column))
+
+    def tabelverschil(self, table=None, row=None, column=None, **_):
+        """The first row minus the second (rows given as a|b) in one column."""
+        first, _, second = (row or "").partition("|")
+        if not (first and second and column):
+            raise NotComputable("tabelverschil heeft twee rijen (a|b) en een kolom nodig")
+        return self.tabelwaarde(table, first, column) - self.tabelwaarde(table, second, column)
+
+    def deelnemers_gerealiseerd_alle(self, **_):
+        """Realised participants of all three tranches: the plan rows of Tabel A.3 and A.9."""
+        total = 0.0
+        for ref in ("001/A.3", "001/A.9"):
+            self._use(ref)
+            frame = published.table(ref.partition("/")[2], "001")
+            total += float(frame.loc[~frame["is_total_row"] & ~frame["is_total_column"], "value"].sum())
+        return total
+
+    def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
+        """The value of one vocabulary statistic for a cohort."""
+        method = getattr(self, statistic, None)
+        if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
+            raise NotComputable(f"onbekende statistiek {statistic!r}")
+        self._inputs, self._cells_read = set(), []
+        self.provenance = Provenance()
+        value = method(
+            category=category or None,
+            plan=plan or None,
+            rank=int(rank) if rank else None,
+            table=table or None,
+            row=row or None,
+            column=column or None,
+        )
+        cell = self._cells_read[0] if len(self._cells_read) == 1 and len(self._inputs) == 1 else None
+        self.provenance = Provenance(tuple(sorted(self._inputs)), cell)
+        return value
+
+
+class Indicators(TableIndicators):
+    """Statistics of one tranche group's selected plans."""
+
+    def __init__(self, bijlage: Bijlage):
+        self.b = bijlage
+        self.group = bijlage.params.tranche_group
+
+    # ---------------------------------------------------------------- helpers
+
+    def _table(self, name: str) -> pd.DataFrame:
+
+        if name not in self.b.tables:
+            raise NotComputable(f"geen tabel met {name} voor tranche {self.group}")
+        self._use(f"001/{TABLES[self.group][name]}")
+        return self.b.tables[name]
+
+    def _plans(self) -> list:
+        """The selected plans as the register describes them (type, cluster)."""
+        self._use(REGISTER)
+        return self.b.plans
+
+    def _total(self, name: str, category: str | None = None, plan: str | None = None) -> float:
+        table = self._table(name)
+        if plan:
+            if plan not in table.index:
+                raise NotComputable(f"plan {plan} valt buiten de selectie")
+            row = table.loc[plan]
+            return float(row.sum()) if not category or category == "totaal" else float(row.get(category, 0) or 0)
+        if not category or category == "totaal":
+            return float(table.sum().sum())
+        if category not in table.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return float(table[category].sum())
+
+    def _plan_totals(self, name: str) -> pd.Series:
+        return self._table(name).sum(axis=1, min_count=1)
+
+    def _rates(self, numerator: str, denominator: str) -> pd.Series:
+        den = self._plan_totals(denominator)
+        num = self._plan_totals(numerator).fillna(0.0)
+        keep = den.notna() & (den > 0)
+        return (100.0 * num[keep] / den[keep]).sort_values()
+
+    @staticmethod
+    def _nth(series: pd.Series, rank: int, largest: bool) -> tuple[str, float]:
+        if not rank or rank < 1 or rank > len(series):
+            raise NotComputable(f"rang {rank} bestaat niet ({len(series)} plannen)")
+        ordered = series.sort_values(ascending=not largest, kind="mergesort")
+        return str(ordered.index[rank - 1]), float(ordered.iloc[rank - 1])
+
+    # ---------------------------------------------------------------- statistics
+
+    def maatregelen(self, category=None, **_):
+        return self._total("maatregelen", category)
+
+    def maatregelen_aandeel(self, category=None, **_):
+        return _pct(self._total("maatregelen", category), self._total("maatregelen"))
+
+    def plannen_met_categorie(self, category=None, **_):
+        """% of plans with at least one measure (1-2, A.1) or planned participant (3, A.10) in the
+        category, among the plans the table has a row for."""
+        table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
+        rows = table[table.notna().any(axis=1)]
+        if category not in rows.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return _pct(float((rows[category].fillna(0) > 0).sum()), float(len(rows)))
+
+    def plannen_met_categorie_aantal(self, category=None, **_):
+        """Number of plans with at least one measure (1-2) or planned participant (3) in the category."""
+        table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
+        rows = table[table.notna().any(axis=1)]
+        if category not in rows.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return float((rows[category].fillna(0) > 0).sum())
+
+    def _realised_presence(self) -> pd.DataFrame:
+        """Plan x category: did the plan realise participants in the category (A.3 / A.9)?"""
+        table = self._table("deelnemers_gerealiseerd")
+        return table[table.notna().any(axis=1)].fillna(0) > 0
+
+    def plannen_met_categorie_gerealiseerd(self, category=None, **_):
+        """% of plans with realised participants in the category (A.3 / A.9)."""
+        presence = self._realised_presence()
+        if category not in presence.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        return _pct(float(presence[category].sum()), float(len(presence)))
+
+    def plannen_alle_categorieen(self, **_):
+        """Number of plans with realised participants in every category."""
+        return float(self._realised_presence().all(axis=1).sum())
+
+    def plannen_alle_categorieen_aandeel(self, **_):
+        presence = self._realised_presence()
+        return _pct(float(presence.all(axis=1).sum()), float(len(presence)))
+
+    def plannen_meerdere_categorieen_aandeel(self, **_):
+        """% of plans with realised participants in two or more categories."""
+        presence = self._realised_presence()
+        return _pct(float((presence.sum(axis=1) >= 2).sum()), float(len(presence)))
+
+    def plannen_zonder_categorie(self, category=None, **_):
+        """% of plans without any measure (1-2) or planned participant (3) in the category."""
+        return 100.0 - self.plannen_met_categorie(category)
+
+    def _category_rank(self, totals: pd.Series, rank, largest: bool) -> str:
+        return self._nth(totals.fillna(0.0), rank, largest)[0]
+
+    def categorie_rang_maatregelen(self, rank=1, **_):
+        """Category id of the n-th largest category by number of measures (tranche 1-2)."""
+        return self._category_rank(self._table("maatregelen").sum(), rank, True)
+
+    def categorie_rang_maatregelen_laagste(self, rank=1, **_):
+        return self._category_rank(self._table("maatregelen").sum(), rank, False)
+
+    def categorie_rang_deelnemers(self, rank=1, **_):
+        """Category id of the n-th largest category by realised participants."""
+        return self._category_rank(self._table("deelnemers_gerealiseerd").sum(), rank, True)
+
+    def categorie_rang_budget(self, rank=1, **_):
+        """Category id of the n-th largest category by spent budget."""
+        return self._category_rank(self._table("budget_besteed").sum(), rank, True)
+
+    def categorie_rang_plannen(self, rank=1, **_):
+        """Category id of the n-th most common category among plans (plannen_met_categorie)."""
+        shares = pd.Series({c: self.plannen_met_categorie(c) for c in self.b.categories})
+        return self._category_rank(shares, rank, True)
+
+    def categorie_rang_plannen_laagste(self, rank=1, **_):
+        shares = pd.Series({c: self.plannen_met_categorie(c) for c in self.b.categories})
+        return self._category_rank(shares, rank, False)
+
+    def plannen(self, **_):
+        return float(len(self._plans()))
+
+    def plannen_landelijk(self, **_):
+        return float(sum(p.plan_type == "sectoraal" for p in self._plans()))
+
+    def plannen_regionaal(self, **_):
+        return float(sum(p.plan_type == "regionaal" for p in self._plans()))
+
+    def plannen_regionaal_aandeel(self, **_):
+        """% of the selected plans that are regional (Figuur 9.1, per tranche)."""
+        return _pct(self.plannen_regionaal(), self.plannen())
+
+    def plannen_landelijk_zorg(self, **_):
+        return float(sum(p.plan_type == "sectoraal" and p.cluster == "zorg" for p in self._plans()))
+
+    def plannen_regionaal_zorg(self, **_):
+        return float(sum(p.plan_type == "regionaal" and p.cluster == "zorg" for p in self._plans()))
+
+    def deelnemers_gepland(self, category=None, plan=None, **_):
+        return self._total("deelnemers_gepland", category, plan)
+
+    def deelnemers_gerealiseerd(self, category=None, plan=None, **_):
+        return self._total("deelnemers_gerealiseerd", category, plan)
+
+    def realisatie_deelnemers(self, category=None, plan=None, **_):
+        return _pct(self.deelnemers_gerealiseerd(category, plan), self.deelnemers_gepland(category, plan))
+
+    def deelnemers_aandeel(self, category=None, **_):
+        return _pct(self.deelnemers_gerealiseerd(category), self.deelnemers_gerealiseerd())
+
+    def realisatie_deelnemers_hoogste(self, rank=1, **_):
+        return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, True)[1]
+
+    def realisatie_deelnemers_laagste(self, rank=1, **_):
+        return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, False)[1]
+
+    def plan_rang_deelnemers(self, rank=1, **_):
+        return self._nth(self._plan_totals("deelnemers_gerealiseerd"), rank, True)[0]
+
+    def budget_gepland(self, category=None, plan=None, **_):
+        return self._total("budget_gepland", category, plan)
+
+    def budget_besteed(self, category=None, plan=None, **_):
+        return self._total("budget_besteed", category, plan)
+
+    def realisatie_budget(self, category=None, plan=None, **_):
+        return _pct(self.budget_besteed(category, plan), self.budget_gepland(category, plan))
+
+    def budget_aandeel(self, category=None, **_):
+        return _pct(self.budget_besteed(category), self.budget_besteed())
+
+    def realisatie_budget_hoogste(self, rank=1, **_):
+        return self._nth(self._rates("budget_besteed", "budget_gepland"), rank, True)[1]
+
+    def realisatie_budget_laagste(self, rank=1, **_):
+        return self._nth(self._rates("budget_besteed", "budget_gepland"), rank, False)[1]
+
+    def plan_rang_budget(self, rank=1, **_):
+        return self._nth(self._plan_totals("budget_besteed"), rank, True)[0]
+
+    def deelnemers_bsn(self, category=None, plan=None, **_):
+        return self._total("deelnemers_bsn", category, plan)
+
+    # ---------------------------------------------------------------- plans within a category
+
+    def _column(self, name: str, category: str | None, row: str | None = None) -> pd.Series:
+        """Per plan: the values of one category (or all: 'totaal'), for the plans of the cohort
+        ``row`` (``plan_type=sectoraal`` or ``regionaal``; empty: every selected plan)."""
+        table = self._table(name)
+        if category and category != "totaal" and category not in table.columns:
+            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+        values = table.sum(axis=1) if not category or category == "totaal" else table[category]
+        if row:
+            key, _, wanted = row.partition("=")
+            if key.strip() != "plan_type":
+                raise NotComputable(f"plancohort {row!r}: alleen plan_type=sectoraal|regionaal")
+            kinds = {p.id: p.plan_type for p in self._plans()}
+            values = values[[kinds[i] == wanted.strip() for i in values.index]]
+        return values.fillna(0.0)
+
+    def _plan_share(self, name: str, category, plan, row) -> float:
+        values = self._column(name, category, row)
+        plans = [p for p in str(plan or "").split("|") if p]
+        missing = [p for p in plans if p not in values.index]
+        if not plans or missing:
+            raise NotComputable(f"plan(nen) {', '.join(missing) or '-'} niet in de selectie")
+        return _pct(float(values[plans].sum()), float(values.sum()))
+
+    def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
+        """% of the category's realised participants (A.3 / A.9) in the plan (or plans a|b)."""
+        return self._plan_share("deelnemers_gerealiseerd", category, plan, row)
+
+    def plan_aandeel_bsn(self, category=None, plan=None, row=None, **_):
+        """% of the category's participants with a BSN (A.8 / A.13) in the plan (or plans a|b);
+        ``row`` may restrict the plans to a plan type."""
+        return self._plan_share("deelnemers_bsn", category, plan, row)
+
+    def aandeel_grootste_plannen_bsn(self, category=None, rank=1, row=None, **_):
+        """% of the category's BSN participants (A.8 / A.13) in its ``rank`` largest plans."""
+        values = self._column("deelnemers_bsn", category, row).sort_values(ascending=False, kind="mergesort")
+        if not rank or rank > len(values):
+            raise NotComputable(f"{rank} grootste plannen bestaan niet ({len(values)} plannen)")
+        return _pct(float(values.iloc[:rank].sum()), float(values.sum()))
+
+    def aandeel_overige_plannen_bsn(self, category=None, rank=1, row=None, **_):
+        """% of the category's BSN participants outside its ``rank`` largest plans."""
+        return 100.0 - self.aandeel_grootste_plannen_bsn(category, rank, row)
+
+    def plan_rang_bsn(self, category=None, rank=1, row=None, **_):
+        """Plan id of the ``rank``-th largest plan by BSN participants (A.8 / A.13) in the category."""
+        return self._nth(self._column("deelnemers_bsn", category, row), rank, True)[0]
+
+    def deelnemers_gepland_aandeel(self, category=None, **_):
+        """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
+        return _pct(self.deelnemers_gepland(category), self.deelnemers_gepland())
+
+    def _funding(self, column: str, category=None, plan=None) -> float:
+
+        source = f"001/{TABLES[self.group]['financiering']}"
+        key = plan or ("totaal" if category in (None, "", "totaal") else None)
+        if key is None:
+            raise NotComputable("financiering is per plan of voor het totaal gedrukt, niet per categorie")
+        if key == "totaal" and not self.b.params.is_published_cohort:
+            if self.group == "3":  # Tabel 6.3 lists every tranche 3 plan: sum the selected rows
+                self._use(source)
+                return float(self.b.funding.drop(index="totaal", errors="ignore")[column].sum())
+            raise NotComputable(
+                "Tabel 3.3 geeft alleen de 20 grootste plannen; het totaal is alleen voor alle plannen gedrukt"
+            )
+        if key not in self.b.funding.index:
+            raise NotComputable(f"financiering van {key} staat niet in Tabel 3.3/6.3")
+        self._read_cell(source)
+        return float(self.b.funding.loc[key, column])
+
+    def financiering_rijk(self, category=None, plan=None, **_):
+        return self._funding("rijk", category, plan)
+
+    def financiering_sector(self, category=None, plan=None, **_):
+        return self._funding("sector", category, plan)
+
+    def financiering_totaal(self, category=None, plan=None, **_):
+        return self._funding("totaal", category, plan)
+
+    def aandeel_sector(self, category=None, plan=None, **_):
+        return _pct(self.financiering_sector(category, plan), self.financiering_totaal(category, plan))
+
+    def _quickscan(self, table_id: str, row: str, group: str | None = None) -> pd.DataFrame:
+        self._use(f"000/{table_id}")
+        frame = published.table(table_id, source="000")
+        frame = frame[frame["row"] == row]
+        if group:
+            frame = frame[frame["group"] == group]
+        return frame
+
+    def ambitie_deelnemers_qs2(self, **_):
+        if self.group != "1-2":
+            raise NotComputable("de quickscans geven alleen voor tranche 1-2 het beoogde aantal deelnemers")
+        return float(self._quickscan("1", "Tijdens quickscan 2", "Beoogde ambities")["value"].iloc[0])
+
+    def realisatie_tov_ambitie_deelnemers(self, **_):
+        return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers_qs2())
+
+    def ambitie_budget_qs2(self, **_):
+        """Rijk + sociale partners at quickscan 2 (tranche 1-2, seed 000 Tabel 2) or at the first
+        report of tranche 3 (seed 000 Tabel 3, June 2016), in euro."""
+        if self.group == "1-2":
+            rows = self._quickscan("2", "Tijdens quickscan 2")
+        else:
+            self._use("000/3")
+            rows = published.table("3", source="000")
+            rows = rows[rows["line"] == rows["line"].iloc[0]]
+        return float(rows["value"].sum()) * 1e6
+
+    def realisatie_tov_ambitie_budget(self, **_):
+        return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
+
+
+def _statistics(*classes) -> list[str]:
+    return sorted(
+        {name for cls in classes for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+        - {"compute", "cohort", "outcome"}
+    )
+
+
+# The statistics a claim can name that the published tables compute (participant ones: claims.files).
+STATISTICS = _statistics(TableIndicators, Indicators)
