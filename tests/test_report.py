@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -64,7 +65,9 @@ def test_changed_input_makes_the_chapter_stale(small_built, tmp_path, monkeypatc
     claims_copy = tmp_path / "claims"
     shutil.copytree(paths.DATA / "claims", claims_copy)
     (claims_copy / "extra.txt").write_text("x")
-    monkeypatch.setattr("sectorplannen.provenance.INPUT_DIRS", ("data/published", str(claims_copy)))
+    entry = registry.entry(SMALL.notebook)
+    changed = dataclasses.replace(entry, inputs=("data/published", str(claims_copy)))
+    monkeypatch.setattr(registry, "REGISTRY", tuple(changed if e is entry else e for e in registry.REGISTRY))
     assert not report.is_current(SMALL)
 
 

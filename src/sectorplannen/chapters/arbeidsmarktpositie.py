@@ -2,7 +2,7 @@
 
 Every participant-level number the chapter shows is computed here, in :func:`compute`, before any
 of it is shown: the counts behind each table, share, comparison and ledger value are registered in
-one :class:`~sectorplannen.disclosure.Release`, which decides what is suppressed for the run as a
+one :class:`~sectorplannen.participants.disclosure.Release`, which decides what is suppressed for the run as a
 whole (ACRO's primary suppression plus secondary suppression so that nothing can be recovered by
 subtraction, within a table or across tables). Only then are the tables made, from the counts that
 passed. Suppressed values are NaN and show as ``x``.

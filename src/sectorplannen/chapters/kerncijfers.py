@@ -1,6 +1,6 @@
 """Tabel S.1 and 10.1: the key figures of both tranche groups side by side, recomputed.
 
-Every row is computed with :class:`~sectorplannen.indicators.Indicators` from the plan-level data
+Every row is computed with :class:`~sectorplannen.statistics.indicators.Indicators` from the plan-level data
 (Bijlage A, Tabel 3.3 / 6.3 and the quickscans) and set beside the printed value. Rows the project
 has no data for (the youth shares) say so instead of showing a number.
 """

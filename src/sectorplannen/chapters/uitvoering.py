@@ -1,6 +1,6 @@
 """Chapters 3 and 6 (uitvoering): planned against realised participants and budget.
 
-Every table here is computed from the per-plan rows of Bijlage A (:mod:`sectorplannen.bijlage`);
+Every table here is computed from the per-plan rows of Bijlage A (:mod:`sectorplannen.statistics.bijlage`);
 the chapter tables the report prints are only used to check the result (claims and findings).
 """
 

@@ -62,7 +62,7 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 def validate(frame: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
     """Check a participant frame against the schema; raise one line naming row and column and
-    saying what to do (see :func:`sectorplannen.extract.explain`)."""
+    saying what to do (see :func:`sectorplannen.participants.extract.explain`)."""
     schema = _schema()
     try:
         return schema.validate(frame, lazy=True)

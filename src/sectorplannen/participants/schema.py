@@ -3,7 +3,7 @@
 Chapters 4 and 7 describe participants linked by BSN to UWV records. That extract is
 confidential: evaluators keep it outside the repository and point the notebook's ``data_source``
 parameter at it. Anyone else runs the same analysis on the synthetic file
-(:mod:`sectorplannen.synthetic`), which has this schema. The schema is documented in
+(:mod:`sectorplannen.participants.synthetic`), which has this schema. The schema is documented in
 ``data/README.md``.
 
 One row per participant and measurement date (31 May 2017, 2018, 2019).
@@ -164,7 +164,7 @@ def doelgroepen(tranche_group: str) -> list[str]:
     return list(DOELGROEPEN["1-2"]) if tranche_group == "1-2" else category_ids("type_traject")
 
 
-# The schema's rules across columns (their names are the messages' wording, see sectorplannen.extract).
+# The schema's rules across columns (their names are the messages' wording, see sectorplannen.participants.extract).
 RULE_CONSISTENT = "plan, tranche, categorie and doelgroep belong together"
 
 
@@ -230,7 +230,7 @@ def _schema() -> pa.DataFrameSchema:
     )
 
 
-# The schema's rules across columns (their names are the messages' wording, see sectorplannen.extract).
+# The schema's rules across columns (their names are the messages' wording, see sectorplannen.participants.extract).
 
 
 # How Excel and databases write the values of ``jong`` (Dutch Excel: WAAR / ONWAAR), lower case.

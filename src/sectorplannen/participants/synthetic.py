@@ -12,7 +12,7 @@ that anyone can run chapters 4 and 7. It is calibrated to the published numbers:
 - per theme the share of young participants (Tabel 3.1; tranche 3: Tabel 10.1), to the unit;
 - the outcomes (income situation, employer, contract, hours) to every participant number chapters
   4 and 7 state (the claims in ``data/claims/arbeidsmarktpositie.csv``), at the published rounding,
-  by :mod:`sectorplannen.calibration`. Where the report is silent, ``data/calibratie.yaml`` holds
+  by :mod:`sectorplannen.participants.calibration`. Where the report is silent, ``data/calibratie.yaml`` holds
   the prior: full distributions from the figures, or assumptions that say so. Where the report
   contradicts itself, the fewest claims are given up; :func:`write` lists them.
 
@@ -289,7 +289,7 @@ def _prior(
 
 def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None) -> pd.DataFrame:
     """Long frame: every participant at every measurement date with income, employer, contract,
-    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.calibration`).
+    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`).
     The claims the calibration could not meet together are in ``frame.attrs["niet gehaald"]``."""
 
     claims = calibration.constraints() if claims is None else claims

@@ -1,6 +1,6 @@
 """Findings: the report's own inconsistencies, each with its explanation.
 
-The checks (``sectorplannen.checks``) find every discrepancy; ``data/raw/findings.yaml`` holds
+The checks (``sectorplannen.published.checks``) find every discrepancy; ``data/raw/findings.yaml`` holds
 the explanations, written by hand after reading the source. ``make data`` writes the result to
 ``data/published/findings.csv``: every discrepancy with both values, the difference, the line
 reference, its kind (``afronding`` when rounding explains it) and its explanation.

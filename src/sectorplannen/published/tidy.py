@@ -223,6 +223,7 @@ def build(raw_dir: Path | None = None) -> dict[str, str]:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "title": "Bevindingen: inconsistenties in de gepubliceerde tabellen, met toelichting",
+            # The text as published before the checks moved to sectorplannen.published.checks (kept byte for byte).
             "description": "Written by make data from the checks (sectorplannen.checks) and data/raw/findings.yaml.",
             "schema": {
                 "fields": [

@@ -402,7 +402,7 @@ def _summary(table: RawTable) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sectorplannen.rawtable FILE...``: parse and report totals that do not add up."""
+    """``python -m sectorplannen.sources.rawtable FILE...``: parse and report totals that do not add up."""
     status = 0
     for name in argv if argv is not None else sys.argv[1:]:
         try:

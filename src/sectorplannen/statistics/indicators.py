@@ -1,7 +1,7 @@
 """The statistics the plan-level chapters state, computed from Bijlage A and the register.
 
 :class:`Indicators` computes every statistic of the claims vocabulary (``data/claims/README.md``)
-for one :class:`~sectorplannen.bijlage.Bijlage`. Values come in base units: counts, euros,
+for one :class:`~sectorplannen.statistics.bijlage.Bijlage`. Values come in base units: counts, euros,
 percentages (0-100), or a plan id for rank statistics. A statistic the data cannot give raises
 :class:`NotComputable` with the reason.
 """
