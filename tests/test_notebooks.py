@@ -100,7 +100,6 @@ def test_failing_chapter_names_chapter_cell_and_error(tmp_path, monkeypatch):
         report.execute(chapter, tmp_path / "out")
     assert not (tmp_path / "out" / "inhoud_tranche-1-2.ipynb").exists()
     assert (tmp_path / "out" / "inhoud_tranche-1-2.failed.ipynb").exists()
-    assert (tmp_path / "out" / "kapot_tranche-1-2.failed.ipynb").exists()
 
 
 def test_bad_parameters_fail_before_execution(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from conftest import broken_notebook
 
 from sectorplannen import errors, paths
-from sectorplannen.build import index, preflight, report
+from sectorplannen.build import index, kernel, preflight, report
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 
@@ -104,8 +104,8 @@ def test_bad_command_lines_are_named(argv, message, capsys):
 
 
 def test_missing_kernel_is_named(monkeypatch):
-    monkeypatch.setattr(report, "KERNEL", "geen-kernel")
-    with pytest.raises(ValueError, match="Jupyter kernel 'geen-kernel' is not installed: run `make setup`"):
+    monkeypatch.setattr(kernel, "KERNEL", "geen-kernel")
+    with pytest.raises(errors.SetupError, match="Jupyter kernel 'geen-kernel' is not installed: run `make setup`"):
         preflight.check_kernel("geen-kernel")
 
 
@@ -116,7 +116,7 @@ def test_unwritable_output_folder_is_named(tmp_path):
     try:
         if os.access(folder, os.W_OK):
             pytest.skip("running as a user who can write anywhere")
-        with pytest.raises(ValueError, match="is not writable"):
+        with pytest.raises(errors.SetupError, match="is not writable"):
             preflight.check_writable(folder)
     finally:
         folder.chmod(0o700)
@@ -125,7 +125,7 @@ def test_unwritable_output_folder_is_named(tmp_path):
 def test_unwritable_file_system_is_named(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(ValueError, match=r"output folder .* is not writable"):
+    with pytest.raises(errors.SetupError, match=r"output folder .* is not writable"):
         preflight.check_writable(blocker / "sub")
 
 
@@ -134,7 +134,7 @@ def test_missing_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path):
     shutil.copytree(paths.PUBLISHED, copy)
     (copy / "001" / "A.9.csv").unlink()
     monkeypatch.setattr(paths, "PUBLISHED", copy)
-    monkeypatch.setattr("sectorplannen.published.paths.PUBLISHED", copy)
+    monkeypatch.setattr("sectorplannen.paths.PUBLISHED", copy)
     with pytest.raises(ValueError, match=r"A\.9\.csv: missing; run `make data`"):
         report.preflight([SMALL])
 
@@ -144,7 +144,7 @@ def test_corrupted_data_file_fails_before_any_chapter_runs(monkeypatch, tmp_path
     shutil.copytree(paths.PUBLISHED, copy)
     path = copy / "001" / "A.9.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",aantal,", ",stuks,", 1), encoding="utf-8")
-    monkeypatch.setattr("sectorplannen.published.paths.PUBLISHED", copy)
+    monkeypatch.setattr("sectorplannen.paths.PUBLISHED", copy)
     with pytest.raises(ValueError, match=r"A\.9\.csv, row 2, column 'unit'.*'stuks'"):
         report.preflight([SMALL])
 

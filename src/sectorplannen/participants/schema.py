@@ -166,74 +166,12 @@ def doelgroepen(tranche_group: str) -> list[str]:
 
 # The schema's rules across columns (their names are the messages' wording, see sectorplannen.participants.extract).
 RULE_CONSISTENT = "plan, tranche, categorie and doelgroep belong together"
-
-
 RULE_JOB_FIELDS = "werkgever, contract and uren are filled exactly when employed"
-
-
 RULE_DATES = "start is not after einde"
 
 
 # How Excel and databases write the values of ``jong`` (Dutch Excel: WAAR / ONWAAR), lower case.
 JONG_VALUES = {"true": True, "false": False, "1": True, "0": False, "waar": True, "onwaar": False}
-
-
-def _schema() -> pa.DataFrameSchema:
-
-    plans = {p.id: p for p in register()}
-    plan_tranche = {p.id: p.tranche for p in plans.values()}
-    themes, types = set(category_ids("thema")), set(category_ids("type_traject"))
-    groups = set(doelgroepen("1-2")) | set(doelgroepen("3"))
-    text = {"dtype": str, "nullable": False}
-
-    def consistent(df: pd.DataFrame) -> pd.Series:
-        tranche_ok = df["plan_id"].map(plan_tranche).fillna(-1) == df["tranche"]
-        axis_ok = df["categorie"].where(df["tranche"] < 3, "").isin(themes | {""}) & df["categorie"].where(
-            df["tranche"] == 3, ""
-        ).isin(types | {""})
-        group_ok = (df["tranche"] < 3) & df["doelgroep"].isin(doelgroepen("1-2")) | (df["tranche"] == 3) & (
-            df["doelgroep"] == df["categorie"]
-        )
-        return tranche_ok & axis_ok & group_ok
-
-    def job_fields(df: pd.DataFrame) -> pd.Series:
-        employed = df["inkomenssituatie"].isin(EMPLOYED)
-        filled = (df[["werkgever", "contract", "uren"]] != NOT_EMPLOYED).all(axis=1)
-        empty = (df[["werkgever", "contract", "uren"]] == NOT_EMPLOYED).all(axis=1)
-        return (employed & filled) | (~employed & empty)
-
-    return pa.DataFrameSchema(
-        {
-            "deelnemer_id": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
-            "plan_id": pa.Column(checks=pa.Check.isin(list(plans)), **text),
-            "tranche": pa.Column(int, checks=pa.Check.isin([1, 2, 3]), coerce=True),
-            "categorie": pa.Column(checks=pa.Check.isin(sorted(themes | types)), **text),
-            "maatregel": pa.Column(**text),
-            "doelgroep": pa.Column(checks=pa.Check.isin(sorted(groups)), **text),
-            "jong": pa.Column(bool, coerce=False),
-            "start": pa.Column("datetime64[ns]", checks=pa.Check.ge(pd.Timestamp("2013-01-01"))),
-            "einde": pa.Column("datetime64[ns]", checks=pa.Check.le(pd.Timestamp("2019-05-31"))),
-            "peildatum": pa.Column(checks=pa.Check.isin(list(PEILDATA)), **text),
-            "inkomenssituatie": pa.Column(checks=pa.Check.isin(list(INKOMENSSITUATIE)), **text),
-            "werkgever": pa.Column(checks=pa.Check.isin([*WERKGEVER, NOT_EMPLOYED]), **text),
-            "contract": pa.Column(checks=pa.Check.isin([*CONTRACT, NOT_EMPLOYED]), **text),
-            "uren": pa.Column(checks=pa.Check.isin([*UREN, NOT_EMPLOYED]), **text),
-        },
-        checks=[
-            pa.Check(consistent, name=RULE_CONSISTENT),
-            pa.Check(job_fields, name=RULE_JOB_FIELDS),
-            pa.Check(lambda df: df["start"] <= df["einde"], name=RULE_DATES),
-        ],
-        unique=["deelnemer_id", "peildatum"],
-        strict=True,
-        ordered=False,
-    )
-
-
-# The schema's rules across columns (their names are the messages' wording, see sectorplannen.participants.extract).
-
-
-# How Excel and databases write the values of ``jong`` (Dutch Excel: WAAR / ONWAAR), lower case.
 
 
 def _schema() -> pa.DataFrameSchema:
