@@ -7,6 +7,7 @@ import pytest
 
 from sectorplannen import claims, participants
 from sectorplannen.chapters import inhoud, uitvoering
+from sectorplannen.chapters.ledgers import published_ledgers
 from sectorplannen.participants.indicators import ParticipantIndicators
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators
@@ -17,7 +18,7 @@ UNIT_SCALE = {"aantal": 1.0, "procent": 1.0, "euro": 1.0, "duizend": 1e3, "miljo
 
 @pytest.fixture(scope="module")
 def ledgers():
-    return claims.published_ledgers()
+    return published_ledgers()
 
 
 def test_no_claim_is_reproduced_by_reading_its_own_cell(ledgers):

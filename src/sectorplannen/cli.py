@@ -14,6 +14,7 @@ from sectorplannen import claims, paths, published
 from sectorplannen.build import report
 from sectorplannen.build.workers import Interrupted
 from sectorplannen.chapters import registry
+from sectorplannen.chapters.ledgers import published_ledgers
 from sectorplannen.errors import SectorplannenError
 from sectorplannen.participants import synthetic
 from sectorplannen.published import make
@@ -56,7 +57,7 @@ def _verify(args) -> int:
     if result.unused:
         print(f"\nFAIL {len(result.unused)} explanation(s) in data/raw/findings.yaml match nothing")
         status = 1
-    ledgers = claims.published_ledgers()
+    ledgers = published_ledgers()
     print("\nGrootboeken (gepubliceerde selectie):")
     for name, frame in ledgers.items():
         counts = claims.summary(frame)

@@ -8,7 +8,6 @@ from sectorplannen.claims.evaluation import (
     indicators_for,
     ledger,
     printed_in,
-    published_ledgers,
     reader_name,
     stale_explanations,
     summary,

@@ -183,24 +183,6 @@ def summary(frame: pd.DataFrame) -> dict[str, int]:
     return {status: int(counts.get(status, 0)) for status in STATUSES}
 
 
-def published_ledgers() -> dict[str, pd.DataFrame]:
-    """The ledger of every plan-level chapter for the published selection, by chapter notebook
-    and tranche (``uitvoering 3``), computed without running the notebooks."""
-
-    out = {}
-    for path in sorted(CLAIMS.glob("*.csv")):
-        if is_participant_file(path.stem):
-            continue  # computed from participant data: checked in its chapter, not against the report here
-        if path.stem in ("inhoud", "uitvoering"):
-            for tranche in ("1-2", "3"):
-                frame = ledger(path.stem, tranche, Indicators(bijlage.load(validate(tranche=tranche))))
-                if not frame.empty:
-                    out[f"{path.stem} {tranche}"] = frame
-        else:
-            out[path.stem] = ledger(path.stem)
-    return out
-
-
 def stale_explanations(ledgers: dict[str, pd.DataFrame]) -> list[str]:
     """Claim ids in ``verschillen*.yaml`` whose claim no longer differs (participant claims aside)."""
     differing = {c for frame in ledgers.values() for c in frame.loc[frame["status"] == STATUS_DIFFERS, "claim"]}
