@@ -1,0 +1,115 @@
+"""Executing one chapter notebook with papermill, atomically, with its provenance."""
+
+from __future__ import annotations
+
+from sectorplannen.errors import ChapterFailed
+import hashlib
+import html
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+import yaml
+from sectorplannen import paths
+from sectorplannen.build import provenance
+from sectorplannen.chapters.registry import check
+from sectorplannen.build.kernel import KERNEL, IPCKernelManager
+from sectorplannen.chapters.registry import Chapter, data_kind
+from sectorplannen.errors import ParameterError
+
+
+_OBJECT_REPR = re.compile(r"^<[\w.]+ at 0x[0-9a-f]+>$")
+
+
+def _strip_volatile(nb) -> None:
+    """Remove what differs between two runs of the same inputs: timestamps and durations,
+    papermill's random id for its injected cell, memory addresses in object reprs."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data and _OBJECT_REPR.match(str(data.get("text/plain", ""))):
+                del data["text/plain"]
+
+
+def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
+    """Execute one chapter notebook with papermill; returns the executed notebook path.
+
+    The notebook is executed into a temporary file and renamed into place when it is complete;
+    a failing run leaves ``<name>.failed.ipynb`` and raises :class:`ChapterFailed`.
+    """
+    import nbformat  # heavy: loaded only when a notebook is read or written
+    import papermill  # heavy: loaded only when a chapter runs
+
+
+    source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
+    if not source.exists():
+        raise ParameterError(f"unknown notebook {chapter.notebook!r}: {source} does not exist")
+    check(chapter.notebook, chapter.parameters)  # fail before any work on bad parameters
+    out_dir = Path(out_dir or paths.OUTPUTS / "notebooks")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{chapter.name}.ipynb"
+    tmp = out_dir / f".{chapter.name}.{os.getpid()}.running.ipynb"
+    # The inputs as they are when the run starts: an input changed during the run makes it stale.
+    kind = data_kind(chapter)
+    fingerprint = provenance.fingerprint(source, chapter.parameters, kind, chapter.entry.inputs)
+    participant_inputs = provenance.participant_hashes(chapter.parameters, kind)
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(tmp),
+            parameters=dict(chapter.parameters),
+            kernel_name=KERNEL,
+            cwd=str(paths.NOTEBOOKS),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            kernel_manager_class=IPCKernelManager.cls(),
+        )
+    except papermill.PapermillExecutionError as exc:
+        failed = out_dir / f"{chapter.name}.failed.ipynb"
+        if tmp.exists():
+            tmp.write_text(_scrub_extract(tmp.read_text(encoding="utf-8"), chapter), encoding="utf-8")
+            tmp.replace(failed)
+        raise ChapterFailed(
+            _scrub_extract(
+                f"chapter {chapter.number} ({chapter.notebook}, parameters {chapter.parameters}) failed in cell "
+                f"{exc.exec_count if exc.exec_count is not None else exc.cell_index}: {exc.ename}: {exc.evalue}\n"
+                f"  executed notebook: {failed}",
+                chapter,
+            )
+        ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    nb = nbformat.read(tmp, as_version=4)
+    _strip_volatile(nb)
+    shown = provenance.public_parameters(chapter.parameters, kind)
+    nb.metadata["sectorplannen"] = provenance.record(shown, kind, fingerprint, chapter.entry.inputs, participant_inputs)
+    text = _scrub_extract(nbformat.writes(nb), chapter)
+    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def _scrub_extract(text: str, chapter: Chapter) -> str:
+    """``text`` with every spelling of a real extract's path (as given and resolved; plain, as a
+    Python or JSON string, JSON inside JSON) replaced by its label, as in the run name: the path
+    of a confidential file appears nowhere in outputs (papermill's injected cell shows it)."""
+    if data_kind(chapter) != "extract":
+        return text
+    given = str(chapter.parameters["data_source"])
+    label = provenance.extract_label(given)
+    spellings = set()
+    for path in {given, str(Path(given).expanduser().resolve())}:
+        for once in (path, json.dumps(path)[1:-1], repr(path)[1:-1], path.replace('"', r"\"")):
+            spellings |= {once, json.dumps(once)[1:-1]}
+    for spelling in sorted(spellings, key=len, reverse=True):
+        text = text.replace(spelling, label)
+    return text

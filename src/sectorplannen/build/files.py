@@ -1,0 +1,27 @@
+"""Writing outputs safely: atomically, so a failing run never leaves a half-written file."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+import yaml
+from sectorplannen import paths
+from sectorplannen.build import provenance
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def shown(path: Path) -> str:
+    """A path as a message names it: relative to the repository where it is inside."""
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)

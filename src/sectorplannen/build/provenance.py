@@ -1,0 +1,180 @@
+"""Provenance of a chapter run: what made it, so every output can be traced and rebuilt.
+
+A run records the git commit (and whether the tree had uncommitted changes), its parameters, the
+SHA-256 of every input data file, the versions of the packages that compute it and the kind of
+data (published tables, synthetic or real participant data). The same record gives the
+*fingerprint* that decides whether a chapter must be rebuilt: content hashes, not timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import subprocess
+import time
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from sectorplannen import paths
+from sectorplannen.hashing import _name, content_hash, extract_label, sha256
+
+
+PACKAGES = (
+    "sectorplannen",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "seaborn",
+    "matplotlib",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+)
+
+
+
+
+SRC = paths.ROOT / "src" / "sectorplannen"
+
+
+def input_files(inputs: tuple[str, ...]) -> list[Path]:
+    """The data files under a chapter's declared inputs (files and folders relative to the
+    repository, :attr:`~sectorplannen.chapters.registry.Entry.inputs`); not the READMEs
+    (documentation) nor hidden files (temporary files of a writer, swap files)."""
+    files = []
+    for name in inputs:
+        folder = paths.ROOT / name
+        if folder.is_file():
+            files.append(folder)
+            continue
+        files += [p for p in sorted(folder.rglob("*")) if p.is_file() and _is_input(p, name)]
+    return files
+
+
+def _is_input(path: Path, folder: str) -> bool:
+    relative = path.relative_to(paths.ROOT / folder).parts
+    return path.name != "README.md" and not any(part.startswith(".") for part in relative)
+
+
+def public_parameters(parameters: dict, data_kind: str) -> dict:
+    """The parameters as outputs may show them: the path of a real extract replaced by its label."""
+    if data_kind != "extract":
+        return dict(parameters)
+    return {**parameters, "data_source": extract_label(parameters["data_source"])}
+
+
+def participant_files(parameters: dict, data_kind: str) -> list[Path]:
+    """The participant files a chapter reads: the synthetic file and the prior it is calibrated from,
+    or the real extract."""
+    if data_kind == "synthetic":
+        return [paths.SYNTHETIC, paths.CALIBRATION]
+    if data_kind == "extract":
+        return [Path(parameters["data_source"])]
+    return []
+
+
+def paired_script(notebook: Path) -> Path:
+    """The jupytext ``.py`` paired with a notebook."""
+    return notebook.with_suffix(".py")
+
+
+def code_files() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+@lru_cache(maxsize=1)
+def git_state() -> dict:
+    commit = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit or "onbekend", "dirty": bool(status) if status is not None else None}
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "niet geïnstalleerd"
+    return out
+
+
+def fingerprint(notebook: Path, parameters: dict, data_kind: str, inputs: tuple[str, ...]) -> str:
+    """Content hash of everything a chapter run depends on: parameters (an extract by its label),
+    the notebook and its paired ``.py``, the package code, the data files and the participant file
+    (by content, whatever its path). A missing input counts as such, so the run is not current."""
+    digest = hashlib.sha256()
+    shown = public_parameters(parameters, data_kind)
+    digest.update(json.dumps({"parameters": shown, "data_kind": data_kind}, sort_keys=True).encode())
+    small = [notebook, paired_script(notebook), *code_files(), *input_files(inputs)]
+    for path in small:
+        digest.update(_name(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"\0missing")
+    for path in participant_files(parameters, data_kind):
+        digest.update(_name(path).encode())
+        digest.update(content_hash(path).encode() if path.is_file() else b"\0missing")
+    return digest.hexdigest()
+
+
+def participant_hashes(parameters: dict, data_kind: str) -> dict[str, str]:
+    """The participant files of a run by SHA-256 of their content; an extract under its label."""
+    out = {}
+    for path in [p for p in participant_files(parameters, data_kind) if p.is_file()]:
+        name = _name(path) if path.is_relative_to(paths.ROOT) else extract_label(parameters["data_source"])
+        out[name] = content_hash(path)
+    return out
+
+
+def record(
+    parameters: dict, data_kind: str, fingerprint_value: str, inputs: tuple[str, ...], extra_inputs: dict | None = None
+) -> dict:
+    """The provenance record of one run (pass :func:`public_parameters`; ``extra_inputs`` are
+    :func:`participant_hashes`)."""
+    hashes = {str(p.relative_to(paths.ROOT)): sha256(p) for p in input_files(inputs)}
+    return {
+        "git": git_state(),
+        "parameters": parameters,
+        "data_kind": data_kind,
+        "inputs": {**hashes, **(extra_inputs or {})},
+        "packages": package_versions(),
+        "fingerprint": fingerprint_value,
+    }
+
+
+DATA_KIND_LABELS = {
+    "published": "gepubliceerde tabellen (echte gegevens op planniveau)",
+    "synthetic": "SYNTHETISCHE deelnemersgegevens (geen echte personen)",
+    "extract": "echt deelnemersbestand (vertrouwelijk)",
+}
+
+
+def footer_html(prov: dict) -> str:
+    """The provenance as an HTML footer a reader can open."""
+    git = prov["git"]
+    commit = git["commit"][:12] + (" (met niet-vastgelegde wijzigingen)" if git.get("dirty") else "")
+    params = html.escape(json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True))
+    packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items())
+    inputs = "".join(
+        f"<li><code>{html.escape(k)}</code> <code>{v[:16]}…</code></li>" for k, v in prov["inputs"].items()
+    )
+    return (
+        '<footer class="sectorplannen-provenance" style="margin:3em 1em 1em;padding-top:1em;border-top:1px solid #ccc;'
+        'font-size:0.85em;color:#444">'
+        f"<p><strong>Herkomst.</strong> Commit <code>{html.escape(commit)}</code>; parameters <code>{params}</code>; "
+        f"gegevens: {html.escape(DATA_KIND_LABELS.get(prov['data_kind'], prov['data_kind']))}.</p>"
+        f"<p>Pakketten: {html.escape(packages)}.</p>"
+        f"<details><summary>Invoerbestanden ({len(prov['inputs'])}, SHA-256)</summary><ul>{inputs}</ul></details>"
+        "</footer>"
+    )

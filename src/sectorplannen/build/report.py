@@ -1,0 +1,107 @@
+"""Run the chapter notebooks with papermill and render them to HTML with nbconvert.
+
+``make report`` runs every chapter for every tranche it applies to into ``outputs/notebooks/``
+and renders ``outputs/report/`` (code hidden; ``--show-code`` shows it) with an ``index.html``
+in report order. ``make chapter`` reruns one chapter with other parameters; the output names
+carry the parameters, so runs with different parameters do not overwrite each other. Files are
+written to a temporary name and renamed into place, so a failing run never leaves a half-written
+chapter and the previous good one stays until a new one is complete.
+"""
+
+from __future__ import annotations
+
+from sectorplannen.errors import ChapterFailed
+import hashlib
+import html
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+import yaml
+from sectorplannen import paths
+from sectorplannen.build import provenance
+import functools
+from sectorplannen.build.execute import execute
+from sectorplannen.build.files import write_atomic
+from sectorplannen.build.html import render
+from sectorplannen.build.index import index_fields, write_index
+from sectorplannen.build.kernel import remove_kernel_folders
+from sectorplannen.build.preflight import preflight
+from sectorplannen.build.workers import run_all, say
+from sectorplannen.chapters.registry import CHAPTERS, Chapter, data_kind
+
+
+def _manifest(chapter: Chapter) -> Path:
+    return paths.OUTPUTS / ".build" / f"{chapter.name}.json"
+
+
+def is_current(chapter: Chapter, show_code: bool = False) -> bool:
+    """True when the chapter's HTML was built from exactly the current inputs (content hashes)."""
+    html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
+    manifest = _manifest(chapter)
+    if not (html_path.exists() and manifest.exists()):
+        return False
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
+    current = provenance.fingerprint(source, chapter.parameters, data_kind(chapter), chapter.entry.inputs)
+    return recorded.get("fingerprint") == current and recorded.get("show_code") == show_code
+
+
+def _run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
+    """Worker: execute and render one chapter, then record it in its manifest (fingerprint, seconds
+    and what the index shows). Returns (name, seconds, error or None). Removes the kernel folders
+    this process made, whatever happens."""
+    start = time.perf_counter()
+    try:
+        executed = execute(chapter)
+        render(executed, paths.OUTPUTS / "report" / f"{chapter.name}.html", show_code)
+    except ChapterFailed as exc:
+        return chapter.name, time.perf_counter() - start, str(exc)
+    finally:
+        remove_kernel_folders(os.getpid())
+    import nbformat  # heavy: loaded only when a notebook is read or written
+
+    prov = nbformat.read(executed, as_version=4).metadata["sectorplannen"]
+    seconds = time.perf_counter() - start
+    record = {"fingerprint": prov["fingerprint"], "show_code": show_code, "seconds": round(seconds, 1)}
+    write_atomic(_manifest(chapter), json.dumps({**record, **index_fields(chapter)}, sort_keys=True))
+    return chapter.name, seconds, None
+
+
+def _expected_seconds(chapter: Chapter) -> float:
+    """How long the chapter took last time (longest first balances the workers)."""
+    try:
+        return float(json.loads(_manifest(chapter).read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 25.0 if chapter.entry.data == "participants" else 8.0  # first build: participant chapters are slowest
+
+
+def build(
+    chapters: list[Chapter] | None = None, show_code: bool = False, jobs: int = 2, force: bool = False, log=say
+) -> list[Path]:
+    """Execute and render chapters (default: the whole report) with ``jobs`` worker processes,
+    longest first, skipping chapters whose inputs did not change; returns the HTML paths. Prints a
+    progress line per chapter (queued, started, finished with seconds, up to date). Ctrl-C stops
+    it within seconds with one line and raises :class:`Interrupted`; earlier outputs stay intact."""
+    chapters = list(chapters or CHAPTERS)
+    report_dir = paths.OUTPUTS / "report"
+    todo = sorted((c for c in chapters if force or not is_current(c, show_code)), key=_expected_seconds, reverse=True)
+    for chapter in chapters:
+        if chapter not in todo:
+            log(f"[actueel] hoofdstuk {chapter.number} {chapter.name}")
+    failures = []
+    if todo:
+        preflight(todo)
+        results = run_all(todo, functools.partial(_run_one, show_code=show_code), jobs, log)
+        failures = [error for _, _, error in results if error]
+    by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
+    existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
+    write_index(existing, report_dir)
+    if failures:
+        raise ChapterFailed("\n".join(failures))
+    return [report_dir / f"{c.name}.html" for c in chapters]
