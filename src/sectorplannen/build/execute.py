@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from sectorplannen.errors import ChapterFailed
-import hashlib
-import html
 import json
 import os
 import re
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-import yaml
+
 from sectorplannen import paths
 from sectorplannen.build import provenance
-from sectorplannen.chapters.registry import check
 from sectorplannen.build.kernel import KERNEL, IPCKernelManager
-from sectorplannen.chapters.registry import Chapter, data_kind
-from sectorplannen.errors import ParameterError
-
+from sectorplannen.chapters.registry import Chapter, check, data_kind
+from sectorplannen.errors import ChapterFailed, ParameterError
 
 _OBJECT_REPR = re.compile(r"^<[\w.]+ at 0x[0-9a-f]+>$")
 
@@ -46,7 +39,6 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     """
     import nbformat  # heavy: loaded only when a notebook is read or written
     import papermill  # heavy: loaded only when a chapter runs
-
 
     source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
     if not source.exists():

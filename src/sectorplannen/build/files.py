@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
 import os
-import re
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-import yaml
+
 from sectorplannen import paths
-from sectorplannen.build import provenance
 
 
 def write_atomic(path: Path, text: str) -> None:

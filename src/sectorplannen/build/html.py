@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
-import os
-import re
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-import yaml
-from sectorplannen import paths
+
 from sectorplannen.build import provenance
 from sectorplannen.build.files import write_atomic
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
-import os
-import re
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-import yaml
-from sectorplannen import paths
-from sectorplannen.build import provenance
+
 import pandas as pd
-from sectorplannen import claims
-from sectorplannen.sources.register import register
+
+from sectorplannen import claims, paths
+from sectorplannen.build import provenance
 from sectorplannen.build.files import write_atomic
 from sectorplannen.chapters import registry
 from sectorplannen.chapters.notebook import ledger_path
 from sectorplannen.chapters.registry import CHAPTERS, Chapter, _normal, data_kind
+from sectorplannen.sources.register import register
 
 
 def write_index(chapters: list[Chapter], report_dir: Path) -> Path:
@@ -131,7 +127,6 @@ def _data_words(entry: _IndexEntry) -> str:
 def _parameter_words(key: str, value) -> str:
     """One parameter as a Dutch reader reads it: 'zonder Transport (t3)', 'peildatum 2018'."""
     if key == "exclude_plans":
-
         names = []
         for plan_id in value if isinstance(value, list | tuple) else [value]:
             try:

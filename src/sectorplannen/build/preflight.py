@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from sectorplannen.errors import NotebookPairError, StaleSyntheticData
-import hashlib
-import html
-import json
 import os
-import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-import yaml
-from sectorplannen import paths
-from sectorplannen.build import provenance
-from sectorplannen.chapters.registry import check
-from sectorplannen import claims, published
-from sectorplannen.published import make
-from sectorplannen import participants
-from sectorplannen.build import provenance
-from sectorplannen.participants import synthetic
-from sectorplannen import hashing
-from sectorplannen.build.files import shown
+
+from sectorplannen import claims, hashing, participants, paths, published
 from sectorplannen.build import kernel
+from sectorplannen.build.files import shown
 from sectorplannen.build.workers import say
-from sectorplannen.chapters.registry import Chapter, data_kind
-from sectorplannen.errors import ParameterError, SetupError
+from sectorplannen.chapters.registry import Chapter, check, data_kind
+from sectorplannen.errors import NotebookPairError, ParameterError, SetupError, StaleSyntheticData
+from sectorplannen.participants import synthetic
+from sectorplannen.published import make
 
 
 def preflight(chapters: list[Chapter]) -> None:
@@ -39,7 +27,6 @@ def preflight(chapters: list[Chapter]) -> None:
             raise ParameterError(f"unknown notebook {chapter.notebook!r}; known: {', '.join(known)}")
         checked = check(chapter.notebook, chapter.parameters)
         if data_kind(chapter) == "extract":  # read and check the whole extract before any kernel starts
-
             participants.check_extract(
                 checked["data_source"],
                 checked["tranche"],
@@ -121,7 +108,6 @@ def prepare_synthetic(chapters: list[Chapter]) -> None:
 
     path = paths.SYNTHETIC
     if not path.exists():
-
         start = time.perf_counter()
         synthetic.write(path)
         say(f"[data] {shown(path)} aangemaakt (synthetisch, {time.perf_counter() - start:.1f} s)")

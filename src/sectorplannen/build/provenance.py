@@ -11,15 +11,13 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import subprocess
-import time
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
 from sectorplannen import paths
 from sectorplannen.hashing import _name, content_hash, extract_label, sha256
-
 
 PACKAGES = (
     "sectorplannen",
@@ -33,8 +31,6 @@ PACKAGES = (
     "nbconvert",
     "nbformat",
 )
-
-
 
 
 SRC = paths.ROOT / "src" / "sectorplannen"

@@ -10,19 +10,14 @@ chapter and the previous good one stays until a new one is complete.
 
 from __future__ import annotations
 
-from sectorplannen.errors import ChapterFailed
-import hashlib
-import html
+import functools
 import json
 import os
-import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-import yaml
+
 from sectorplannen import paths
 from sectorplannen.build import provenance
-import functools
 from sectorplannen.build.execute import execute
 from sectorplannen.build.files import write_atomic
 from sectorplannen.build.html import render
@@ -31,6 +26,7 @@ from sectorplannen.build.kernel import remove_kernel_folders
 from sectorplannen.build.preflight import preflight
 from sectorplannen.build.workers import run_all, say
 from sectorplannen.chapters.registry import CHAPTERS, Chapter, data_kind
+from sectorplannen.errors import ChapterFailed
 
 
 def _manifest(chapter: Chapter) -> Path:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
+import multiprocessing
 import os
 import re
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
-import yaml
-from sectorplannen import paths
-from sectorplannen.build import provenance
 import signal
-import traceback
-import multiprocessing
-from contextlib import suppress
-from multiprocessing.connection import wait
 import threading
+import time
+import traceback
+from contextlib import suppress
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from sectorplannen import paths
 from sectorplannen.build.kernel import kernel_folders, remove_kernel_folders
 from sectorplannen.chapters.registry import Chapter
 
