@@ -263,7 +263,8 @@ def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypa
         report._manifest(one).write_text(json.dumps({"seconds": value}), encoding="utf-8")
     assert report._expected_seconds(slow) == 42.5 and report._expected_seconds(quick) == 1.5
     assert sorted([quick, slow], key=report._expected_seconds, reverse=True) == [slow, quick]
-    assert report._expected_seconds(registry.CHAPTERS[8]) == 5.0  # never built: a default guess
+    assert report._expected_seconds(registry.CHAPTERS[8]) == 8.0  # never built: a default guess
+    assert report._expected_seconds(registry.CHAPTERS[2]) == 25.0  # the participant chapter is guessed slowest
 
 
 # -------------------------------------------------------------------- index (no execution)
