@@ -48,6 +48,10 @@ chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PAR
 	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"; exit 2; }
 	$(PY) -m sectorplannen chapter $(NB) $(if $(TRANCHE),--tranche '$(TRANCHE)') $(if $(PARAMS),--params '$(PARAMS)') $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
 
+.PHONY: robuustheid
+robuustheid: $(STAMP) ## Recompute every claim with each plan and group of plans left out: outputs/robuustheid/*.csv
+	$(PY) -m sectorplannen robuustheid --jobs $(JOBS)
+
 .PHONY: sync
 sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)
 	$(VENV)/bin/jupytext --sync notebooks/*.ipynb

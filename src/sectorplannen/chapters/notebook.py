@@ -56,7 +56,7 @@ def start(notebook: str, **parameters) -> Run:
         display(Markdown(sentences.participant_banner(chapter, params, results.n)))
         display(Markdown(sentences.disclosure_sentence(results.audit)))
         return Run(chapter, params, people=people, results=results)
-    if "top_n" in entry.defaults:
+    if "" not in entry.numbers:  # a chapter per tranche group: Bijlage A of the selection
         params = validate(tranche=checked["tranche"], exclude_plans=checked["exclude_plans"], top_n=checked["top_n"])
         data = bijlage.load(params)
         display(Markdown(sentences.banner(chapter, params, data)))
@@ -65,9 +65,14 @@ def start(notebook: str, **parameters) -> Run:
     return Run(chapter, checked)
 
 
-def finish(run: Run, ledger: pd.DataFrame) -> None:
+def finish(run: Run, ledger: pd.DataFrame | None = None) -> None:
     """Close a chapter notebook: save its ledger to ``outputs/ledger/<run name>.csv`` (atomically;
-    the index and the claims page read it) and show it in a sentence and a table."""
+    the index and the claims page read it) and show it in a sentence and a table. A chapter that
+    reproduces no printed numbers (the registry says so) has no ledger to pass."""
+    if ledger is None:
+        if run.chapter.entry.claims:
+            raise ValueError(f"{run.chapter.notebook} reproduces printed numbers: pass its ledger to finish()")
+        return
     path = ledger_path(run.chapter.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

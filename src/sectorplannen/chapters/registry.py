@@ -53,6 +53,7 @@ class Entry:
     check: Callable[[dict], dict]
     inputs: tuple[str, ...] = PUBLISHED_INPUTS
     data: str = "published"  # or 'participants': the participant file named by data_source
+    claims: bool = True  # the chapter reproduces printed numbers (data/claims/<notebook>.csv, its ledger)
 
     @property
     def defaults(self) -> dict:
@@ -156,8 +157,10 @@ def _sources(p: dict) -> dict:
     return {"show_sources": p["show_sources"]}
 
 
-def _no_check(p: dict) -> dict:
-    return {}
+def _positive_top_n(top_n) -> dict:
+    if top_n < 1:
+        raise ParameterError(f"top_n must be a whole number of at least 1, not {top_n!r}")
+    return {"top_n": top_n}
 
 
 _PLAN_LEVEL = (_tranche(), EXCLUDE_PLANS, Parameter("top_n", 20, int))
@@ -239,6 +242,18 @@ REGISTRY = (
         _sources,
     ),
 )
+REGISTRY += (
+    Entry(
+        "robuustheid",
+        {"": 14},
+        {"": "Robuustheid: welke conclusies hangen aan één plan?"},
+        (Parameter("top_n", 15, int),),
+        lambda p: _positive_top_n(p["top_n"]),
+        claims=False,
+    ),
+)
+
+
 # The report as ``make report`` builds it: every entry for every tranche group it has.
 CHAPTERS = sorted(
     (

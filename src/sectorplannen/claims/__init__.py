@@ -32,6 +32,7 @@ from sectorplannen.claims.files import (
     TRANCHES,
     UNITS,
     explanations,
+    is_participant_file,
     load,
 )
 from sectorplannen.claims.rounding import format_step, interval, matches, round_to_step

@@ -149,6 +149,22 @@ def load(chapter_file: str, claims_dir: Path | None = None) -> pd.DataFrame:
     """The claims of one chapter notebook (``inhoud``, ``uitvoering``), validated."""
     path = Path(claims_dir or CLAIMS) / f"{chapter_file}.csv"
     try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise ClaimsError(f"{path}: missing") from None
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if key not in _LOADED:
+        _LOADED[key] = _read(path)
+    return _LOADED[key].copy()
+
+
+# Validated claims files by path, size and times: a file read again in the same process (every
+# variant of the robustness chapter, every tranche of a ledger) is validated once.
+_LOADED: dict[tuple, pd.DataFrame] = {}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise ClaimsError(f"{path}: missing") from None

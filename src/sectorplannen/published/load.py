@@ -201,10 +201,27 @@ def table(
     """
     data_dir = Path(data_dir or paths.PUBLISHED)
     res = resource(table_id, source, data_dir)
-    frame = read_table_file(data_dir / res["path"], res)
-    if check_totals:
-        assert_totals_recorded(frame, data_dir)
-    return frame
+    path = data_dir / res["path"]
+    key = (str(path), check_totals, *_stamp(path), *_stamp(data_dir / "findings.csv"))
+    if key not in _TABLES:
+        frame = read_table_file(path, res)
+        if check_totals:
+            assert_totals_recorded(frame, data_dir)
+        _TABLES[key] = frame
+    return _TABLES[key].copy()
+
+
+# Validated tables by file and its size and times (and those of findings.csv): a table read again
+# in the same process (every variant of the robustness chapter reads the same ones) is validated once.
+_TABLES: dict[tuple, pd.DataFrame] = {}
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (None,)
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def tables(data_dir: Path | str | None = None) -> list[tuple[str, str]]:

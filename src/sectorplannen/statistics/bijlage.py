@@ -9,6 +9,7 @@ are checked against.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -107,3 +108,15 @@ def load(params: ChapterParams) -> Bijlage:
     funding = funding_rows(TABLES[group]["financiering"])
     funding = funding[funding.index.isin([*ids, "totaal"])]
     return Bijlage(params=params, plans=plans, categories=categories, tables=tables, funding=funding)
+
+
+def without(full: Bijlage, plans) -> Bijlage:
+    """Bijlage A of the same selection with ``plans`` (ids) also left out: what :func:`load` gives
+    with them excluded, without reading the tables again (the robustness chapter's many variants)."""
+    excluded = tuple(sorted(set(full.params.exclude_plans) | set(plans)))
+    params = dataclasses.replace(full.params, exclude_plans=excluded)
+    kept = [p for p in full.plans if p.id not in excluded]
+    ids = [p.id for p in kept]
+    tables = {name: frame.reindex(ids) for name, frame in full.tables.items()}
+    funding = full.funding[full.funding.index.isin([*ids, "totaal"])]
+    return Bijlage(params=params, plans=kept, categories=full.categories, tables=tables, funding=funding)

@@ -1,0 +1,84 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: sectorplannen (.venv)
+#     language: python
+#     name: sectorplannen
+# ---
+
+# %% [markdown]
+# # Robuustheid
+#
+# Hangt een conclusie van het rapport aan één plan? Hier is elk getal dat uit de gegevens per plan
+# volgt opnieuw berekend met elk plan apart weggelaten, en met groepen plannen weggelaten: de
+# zorgplannen, de regionale plannen, de sectorale plannen en per thema de grootste plannen die
+# samen meer dan de helft van de deelnemers leveren. Een getal *houdt stand* als het gedrukte getal
+# op de afronding en met de woorden van het rapport (*ruim*, *bijna*, *meer dan*) nog klopt.
+#
+# Totalen en aantallen (deelnemers, euro's, plannen) veranderen per definitie als een plan wegvalt,
+# en getallen over één plan (het grootste plan, de hoogste realisatie) ook als dat plan wegvalt;
+# die worden apart geteld. Gewogen worden de aandelen, realisatiepercentages en rangordes: de
+# conclusies van het rapport.
+
+# %% tags=["parameters"]
+top_n = 15  # aantal plannen in de figuur
+
+# %%
+from IPython.display import Markdown, display
+
+from sectorplannen import notation
+from sectorplannen.chapters import notebook, robuustheid
+from sectorplannen.render import figures, style
+
+run = notebook.start("robuustheid", top_n=top_n)
+sensitivity = robuustheid.compute()
+robuustheid.write(sensitivity)
+display(Markdown(robuustheid.headline(sensitivity)))
+
+# %% [markdown]
+# ## Welke plannen verschuiven de meeste conclusies?
+
+# %%
+per_plan = robuustheid.per_plan(sensitivity).head(top_n).sort_values()
+figures.show(
+    figures.bars(per_plan, "Conclusies die niet meer kloppen zonder dit plan",
+                 "herberekening uit Bijlage A met elk plan apart weggelaten",
+                 "Aantal gedrukte aandelen, percentages en rangordes"),
+    "Staafdiagram: per plan het aantal conclusies van het rapport dat niet meer klopt als dat plan wordt weggelaten",
+)
+
+# %% [markdown]
+# ## Soorten getallen
+
+# %%
+style.table(robuustheid.kinds_table(sensitivity), {"Getallen": notation.getal, "Houden altijd stand": notation.getal},
+            "Getallen die uit de gegevens per plan volgen, naar soort")
+
+# %% [markdown]
+# ## Conclusies die niet elke weglating overleven
+#
+# De kwetsbaarste eerst: het gedrukte getal, wat de gegevens geven, het laagste en hoogste getal
+# over alle varianten, en de plannen zonder welke het gedrukte getal niet meer klopt.
+
+# %%
+style.table(robuustheid.breaking_table(sensitivity),
+            {"Berekend": lambda v: notation.getal(v, 1), "Laagste": lambda v: notation.getal(v, 1),
+             "Hoogste": lambda v: notation.getal(v, 1), "Plannen die het breken": notation.getal},
+            "Conclusies die niet meer kloppen zonder ten minste één plan")
+
+# %% [markdown]
+# ## Groepen plannen weggelaten
+
+# %%
+style.table(robuustheid.group_table(sensitivity), {"Getallen": notation.getal, "Kloppen niet meer": notation.getal},
+            "Conclusies die niet meer kloppen zonder een groep plannen")
+
+# %%
+notebook.finish(run)

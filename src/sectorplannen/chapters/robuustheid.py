@@ -1,0 +1,342 @@
+"""The robustness chapter: which published conclusions hinge on a single plan?
+
+Every claim the plan-level data can compute is recomputed with each plan left out in turn and
+with groups of plans left out (the zorg plans, the regional plans, the sectoral plans, and per
+theme the largest plans that together hold more than half of its participants), in-process
+through the statistics layer and in parallel worker processes. Per claim: the range over the
+variants, whether the printed number (at its rounding and qualifier) still holds, and which plan
+moves it most. Only claims that hold in the published selection and are computed from the plans
+(status *gereproduceerd* or *nagerekend*) can lose their footing. Of those, totals and counts
+(participants, euros, plans) change with any plan left out by definition; the conclusions are the
+shares, rates and rankings, and those are what the chapter weighs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sectorplannen import claims, paths
+from sectorplannen.sources import categories as category_file
+from sectorplannen.sources.register import register
+from sectorplannen.statistics import bijlage
+from sectorplannen.statistics.indicators import Indicators
+from sectorplannen.statistics.selection import validate
+
+GROUPS = ("1-2", "3")
+GROUP_WORDS = {"1-2": "tranche 1 en 2", "3": "tranche 3"}
+# The statuses of a claim computed from the plans that holds in the published selection.
+HOLDING = (claims.STATUS_REPRODUCED, claims.STATUS_ARITHMETIC)
+OUTPUT = "robuustheid"
+# Units of totals and counts: a plan left out changes them by definition.
+EXTENSIVE_UNITS = ("aantal", "euro", "duizend", "miljoen euro")
+# Statistics about one plan (the largest, the highest realisation): leaving that plan out changes
+# them by definition. Statistics that count plans (the share of plans with ...): one plan moves
+# them by 1/n.
+ABOUT_ONE_PLAN = ("plan_rang_", "plan_aandeel_", "_hoogste", "_laagste")
+COUNTING_PLANS = ("plannen_",)
+KIND_CONCLUSION = "conclusie"
+KINDS = {
+    "totaal": "totaal of aantal (verandert per definitie)",
+    "plan": "over één plan (verandert als dat plan wegvalt)",
+    "telling": "telling van plannen (één plan verschuift 1/n)",
+    "elders": "berekend tegen een totaal van elders (niet per plan te splitsen)",
+    KIND_CONCLUSION: "aandeel, realisatie of rangorde (gewogen)",
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A selection of plans: the published one without ``plans``."""
+
+    group: str
+    kind: str  # 'plan' (one plan left out) or 'groep'
+    label: str  # as a reader reads it: 'zonder Bouw', 'zonder de zorgplannen'
+    plans: tuple[str, ...]
+
+
+def _dominant(full: bijlage.Bijlage) -> dict[str, tuple[str, ...]]:
+    """Per theme (trajectory type): the largest plans that together hold more than half of its
+    realised participants."""
+    realised = full.tables["deelnemers_gerealiseerd"].fillna(0)
+    out = {}
+    for category in full.categories:
+        column = realised[category].sort_values(ascending=False)
+        if column.sum() <= 0:
+            continue
+        share = column.cumsum() / column.sum()
+        out[category] = tuple(sorted(column.index[: int((share < 0.5).sum()) + 1]))
+    return out
+
+
+def variants(group: str) -> list[Variant]:
+    """Every plan left out in turn, then the groups of plans (each only when it leaves plans)."""
+    plans = register().in_group(group)
+    names = {p.id: p.name for p in plans}
+    out = [Variant(group, "plan", f"zonder {p.name}", (p.id,)) for p in sorted(plans, key=lambda p: p.name)]
+    groups = {
+        "zonder de zorgplannen": tuple(p.id for p in plans if p.cluster == "zorg"),
+        "zonder de regionale plannen": tuple(p.id for p in plans if p.plan_type == "regionaal"),
+        "zonder de sectorale plannen": tuple(p.id for p in plans if p.plan_type == "sectoraal"),
+    }
+    labels = {e["id"]: e["label"] for axis in category_file.categories().values() for e in axis}
+    for category, ids in _dominant(_full(group)).items():
+        if len(ids) > 1:  # a single dominant plan is already a single-plan variant
+            groups[f"zonder de grootste plannen in {labels.get(category, category)} ({len(ids)})"] = ids
+    for label, ids in groups.items():
+        if ids and len(ids) < len(names):
+            out.append(Variant(group, "groep", label, tuple(sorted(ids))))
+    return out
+
+
+_FULL: dict[str, bijlage.Bijlage] = {}
+
+
+def _full(group: str) -> bijlage.Bijlage:
+    if group not in _FULL:
+        _FULL[group] = bijlage.load(validate(tranche=group))
+    return _FULL[group]
+
+
+def claim_files() -> list[str]:
+    """The claims files with claims of a tranche group computed from plan-level data."""
+    return [
+        path.stem
+        for path in sorted(claims.CLAIMS.glob("*.csv"))
+        if not claims.is_participant_file(path.stem) and claims.load(path.stem)["tranche"].isin(GROUPS).any()
+    ]
+
+
+def _claims(group: str) -> pd.DataFrame:
+    """The claims of a tranche group in the plan-level claims files."""
+    frames = [claims.load(name) for name in claim_files()]
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[frame["tranche"] == group].reset_index(drop=True)
+
+
+def _ledger(group: str, data: bijlage.Bijlage, only: set[str] | None = None) -> pd.DataFrame:
+    """The ledger rows of the group's claims (of ``only`` these ids) for one selection of plans."""
+    indicators = Indicators(data)
+    selected = _claims(group)
+    if only is not None:
+        selected = selected[selected["id"].isin(only)]
+    return pd.DataFrame([claims.evaluate(claim, indicators) for _, claim in selected.iterrows()])
+
+
+def _evaluate(task: tuple[Variant, frozenset]) -> pd.DataFrame:
+    """The claims ``task[1]`` computed for the variant's selection (a worker's task)."""
+    variant, only = task
+    frame = _ledger(variant.group, bijlage.without(_full(variant.group), variant.plans), set(only))
+    return pd.DataFrame(
+        {
+            "claim": frame["claim"],
+            "variant": variant.label,
+            "soort": variant.kind,
+            "tranchegroep": variant.group,
+            "waarde": frame["berekend_waarde"],
+            "berekenbaar": frame["status"] != claims.STATUS_NA,
+            "houdt": frame["status"] != claims.STATUS_DIFFERS,
+        }
+    )
+
+
+@dataclass
+class Sensitivity:
+    """The default ledger, every variant's values and the summary per claim."""
+
+    default: pd.DataFrame  # the ledger of the published selection, both tranche groups
+    variant_values: pd.DataFrame  # one row per claim and variant
+    summary: pd.DataFrame  # one row per claim that holds and is computed from the plans
+    n_variants: int
+
+
+def compute(jobs: int | None = None) -> Sensitivity:
+    """Every variant of both tranche groups, in ``jobs`` worker processes (default: the cores)."""
+    default = pd.concat([_ledger(group, _full(group)).assign(tranchegroep=group) for group in GROUPS])
+    holding = default[default["status"].isin(HOLDING) & default["berekend_waarde"].notna()]
+    only = {group: frozenset(holding.loc[holding["tranchegroep"] == group, "claim"]) for group in GROUPS}
+    todo = [(v, only[group]) for group in GROUPS for v in variants(group)]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1:  # forked workers inherit the tables and claims already read
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_evaluate, todo, chunksize=4))
+    else:
+        results = [_evaluate(task) for task in todo]
+    values = pd.concat(results, ignore_index=True)
+    return Sensitivity(default, values, summarise(default, values), len(todo))
+
+
+def summarise(default: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Per claim that holds in the published selection and is computed from the plans: its range,
+    how many single-plan exclusions break it, the plan that moves it most and the groups that
+    break it. Sorted: claims that break first, by how many exclusions break them."""
+    base = default[default["status"].isin(HOLDING) & default["berekend_waarde"].notna()].set_index("claim")
+    statistics = pd.concat([_claims(group) for group in GROUPS]).set_index("id")
+    rows = []
+    for claim, variants_of in values[values["claim"].isin(base.index)].groupby("claim", sort=False):
+        own = base.loc[claim]
+        numeric = own["eenheid"] not in claims.IDENTITY_UNITS
+        computable = variants_of[variants_of["berekenbaar"]]
+        singles = computable[computable["soort"] == "plan"]
+        broken = singles[~singles["houdt"]]
+        if numeric:
+            values_of = pd.to_numeric(computable["waarde"])
+            shift = (pd.to_numeric(singles["waarde"]) - float(own["berekend_waarde"])).abs()
+            mover = singles.loc[shift.idxmax(), "variant"] if len(shift) and shift.max() > 0 else ""
+            low, high, moved = values_of.min(), values_of.max(), shift.max() if len(shift) else 0.0
+        else:  # a rank claim: the plan or theme named changes or not
+            changed = singles[singles["waarde"] != own["berekend_waarde"]]
+            mover = changed["variant"].iloc[0] if len(changed) else ""
+            low = high = moved = None
+        groups = computable[(computable["soort"] == "groep") & ~computable["houdt"]]["variant"]
+        rows.append(
+            {
+                "claim": claim,
+                "tranchegroep": own["tranchegroep"],
+                "hoofdstuk": own["hoofdstuk"],
+                "tekst": own["tekst"],
+                "gepubliceerd": own["gepubliceerd"],
+                "eenheid": own["eenheid"],
+                "standaard": own["berekend_waarde"],
+                "laagste": low,
+                "hoogste": high,
+                "grootste_verschuiving": moved,
+                "plan_met_grootste_invloed": mover.removeprefix("zonder "),
+                "plannen_die_het_breken": len(broken),
+                "breekt_zonder": "; ".join(v.removeprefix("zonder ") for v in broken["variant"]),
+                "groepen_die_het_breken": "; ".join(v.removeprefix("zonder ") for v in groups),
+                "houdt_altijd": broken.empty,
+                "soort_getal": KINDS[kind(statistics.loc[claim], own, own["tranchegroep"])],
+                "per_variant_berekenbaar": not singles.empty,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["plannen_die_het_breken", "claim"], ascending=[False, True], ignore_index=True)
+
+
+def kind(claim: pd.Series, own: pd.Series, group: str) -> str:
+    """What kind of number a claim is, for weighing it (a key of :data:`KINDS`)."""
+    statistic = claim["statistic"]
+    plan_level = {f"001/{table}" for table in bijlage.TABLES[group].values()} | {"plannenregister"}
+    if own["eenheid"] in EXTENSIVE_UNITS:
+        return "totaal"
+    if statistic.startswith(COUNTING_PLANS):
+        return "telling"
+    if any(part in statistic for part in ABOUT_ONE_PLAN):
+        return "plan"
+    if not set(filter(None, str(own["invoer"]).split(", "))) <= plan_level:
+        return "elders"
+    return KIND_CONCLUSION
+
+
+def conclusion_rows(summary: pd.DataFrame) -> pd.Series:
+    """The claims the chapter weighs: shares, rates and rankings of the plans' own data, computable
+    for every variant."""
+    return (summary["soort_getal"] == KINDS[KIND_CONCLUSION]) & summary["per_variant_berekenbaar"]
+
+
+def per_plan(sensitivity: Sensitivity) -> pd.Series:
+    """How many holding conclusions (shares, rates, rankings) break when each plan is left out
+    (plans that break none omitted)."""
+    summary = sensitivity.summary
+    conclusions = set(summary.loc[conclusion_rows(summary), "claim"])
+    frame = sensitivity.variant_values
+    singles = frame[(frame["soort"] == "plan") & frame["claim"].isin(conclusions) & frame["berekenbaar"]]
+    broken = singles[~singles["houdt"]]
+    labels = broken["variant"].str.removeprefix("zonder ") + " (" + broken["tranchegroep"].map(GROUP_WORDS) + ")"
+    return labels.value_counts().sort_values(ascending=False)
+
+
+def write(sensitivity: Sensitivity, folder=None) -> list:
+    """The summary per claim and every variant's values as CSV in ``outputs/robuustheid/``
+    (written atomically)."""
+    folder = folder or paths.OUTPUTS / OUTPUT
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    tables = (("per_getal.csv", sensitivity.summary), ("varianten.csv", sensitivity.variant_values))
+    for name, frame in tables:
+        target = folder / name
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+        tmp.replace(target)
+        written.append(target)
+    return written
+
+
+def _weighed(sensitivity: Sensitivity) -> pd.DataFrame:
+    summary = sensitivity.summary
+    return summary[conclusion_rows(summary)]
+
+
+def _plans(text: str, shown: int = 4) -> str:
+    """'Bouw, Metaal en 3 andere' for a '; '-separated list of plans."""
+    names = [n for n in text.split("; ") if n]
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} en {len(names) - shown} andere"
+
+
+def headline(sensitivity: Sensitivity) -> str:
+    """The chapter's finding in numbers (Dutch)."""
+    weighed = _weighed(sensitivity)
+    holds = int(weighed["houdt_altijd"].sum())
+    single = weighed[weighed["plannen_die_het_breken"] == 1]
+    plans = single["breekt_zonder"].value_counts()
+    hinge = "; ".join(f"{n} zonder {plan}" for plan, n in plans.items())
+    return (
+        f"Van de {len(weighed)} aandelen, realisatiepercentages en rangordes die het rapport noemt en die uit de "
+        f"gegevens per plan volgen, houden er **{holds}** stand als welk plan dan ook wordt weggelaten (op de "
+        f"afronding en met de woorden van het rapport); **{len(weighed) - holds}** kloppen niet meer zonder ten "
+        f"minste één plan. {len(single)} daarvan hangen aan precies één plan ({hinge}). Berekend over "
+        f"{sensitivity.n_variants} varianten: elk plan apart weggelaten en groepen plannen weggelaten."
+    )
+
+
+def kinds_table(sensitivity: Sensitivity) -> pd.DataFrame:
+    """How many numbers of each kind hold under every single-plan exclusion."""
+    summary = sensitivity.summary
+    grouped = summary.groupby("soort_getal", sort=False)
+    frame = pd.DataFrame(
+        {"Getallen": grouped.size(), "Houden altijd stand": grouped["houdt_altijd"].sum().astype(int)}
+    ).reindex([KINDS[k] for k in KINDS])
+    frame.index.name = "Soort getal"
+    return frame.dropna().astype(int)
+
+
+def breaking_table(sensitivity: Sensitivity, limit: int = 30) -> pd.DataFrame:
+    """The weighed numbers that do not hold under every single-plan exclusion, the most fragile first."""
+    weighed = _weighed(sensitivity)
+    broken = weighed[~weighed["houdt_altijd"]].head(limit)
+    return pd.DataFrame(
+        {
+            "Getal in het rapport": broken["tekst"].str.slice(0, 90),
+            "Tranche": broken["tranchegroep"].map(GROUP_WORDS),
+            "Gedrukt": broken["gepubliceerd"],
+            "Berekend": broken["standaard"],
+            "Laagste": broken["laagste"],
+            "Hoogste": broken["hoogste"],
+            "Plannen die het breken": broken["plannen_die_het_breken"],
+            "Breekt zonder": broken["breekt_zonder"].map(_plans),
+        }
+    ).set_index("Getal in het rapport")
+
+
+def group_table(sensitivity: Sensitivity) -> pd.DataFrame:
+    """Per group of plans left out: how many weighed numbers no longer hold."""
+    weighed = set(_weighed(sensitivity)["claim"])
+    frame = sensitivity.variant_values
+    groups = frame[(frame["soort"] == "groep") & frame["claim"].isin(weighed) & frame["berekenbaar"]]
+    table = groups.groupby(["tranchegroep", "variant"], sort=False)["houdt"].agg(["size", "sum"])
+    out = pd.DataFrame(
+        {
+            "Getallen": table["size"].astype(int),
+            "Kloppen niet meer": (table["size"] - table["sum"]).astype(int),
+        }
+    )
+    out.index = [f"{variant} ({GROUP_WORDS[group]})" for group, variant in out.index]
+    out.index.name = "Weggelaten"
+    return out

@@ -1,0 +1,103 @@
+"""The robustness chapter: every claim recomputed with each plan (and group of plans) left out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sectorplannen import published
+from sectorplannen.chapters import robuustheid
+from sectorplannen.sources.register import register
+from sectorplannen.statistics import bijlage
+from sectorplannen.statistics.selection import validate
+
+
+@pytest.fixture(scope="module")
+def sensitivity():
+    return robuustheid.compute(jobs=2)
+
+
+def _row(sensitivity, claim: str) -> pd.Series:
+    summary = sensitivity.summary.set_index("claim")
+    return summary.loc[claim]
+
+
+def test_a_claim_that_hinges_on_one_plan_is_flagged(sensitivity):
+    """Claim 6-03: 'Het grootste aantal deelnemers is te vinden in trajecten gericht op een overgang
+    van een WW-uitkering naar een baan' (tranche 3). By hand from Tabel A.9: the plan rows sum to
+    4.481 for WW naar baan and 3.684 for overig naar baan; Transport (t3) realised 1.354 WW naar
+    baan and none in overig naar baan, so without it WW naar baan has 3.127 and overig naar baan is
+    the largest. Left out, no other single plan changes the answer."""
+    table = published.table("A.9")
+    body = table[~table["is_total_row"] & ~table["is_total_column"] & (table["plan_id"] != "")]
+    totals = body.groupby("category_id")["value"].sum()
+    without = body[body["plan_id"] != "transport-t3"].groupby("category_id")["value"].sum()
+    assert (totals["ww-naar-baan"], totals["overig-naar-baan"]) == (4481, 3684)
+    assert totals.idxmax() == "ww-naar-baan" and without.idxmax() == "overig-naar-baan"
+    row = _row(sensitivity, "6-03")
+    assert row["plannen_die_het_breken"] == 1
+    assert row["breekt_zonder"] == "Transport (t3)"
+    assert not row["houdt_altijd"]
+    assert row["soort_getal"] == robuustheid.KINDS[robuustheid.KIND_CONCLUSION]
+
+
+def test_a_robust_share_holds_under_every_exclusion(sensitivity):
+    """Claim 2-01: om- en bijscholing has the most measures (Tabel A.1, tranche 1 en 2). By hand: its
+    plan rows sum to 213 measures against 95 for leerwerkplekken, and no plan has more than 9 in
+    it, so no single plan left out can change the answer."""
+    measures = bijlage.load(validate(tranche="1-2")).tables["maatregelen"]
+    totals = measures.sum()
+    assert (totals["scholing"], totals["leerwerkplekken"], measures["scholing"].max()) == (213, 95, 9)
+    row = _row(sensitivity, "2-01")
+    assert row["houdt_altijd"] and row["plannen_die_het_breken"] == 0
+
+
+def test_totals_are_counted_apart(sensitivity):
+    """296.145 realised participants (claim 3-09) changes with any plan left out: it is a total, not a
+    conclusion the chapter weighs."""
+    row = _row(sensitivity, "3-09")
+    assert row["soort_getal"] == robuustheid.KINDS["totaal"]
+    assert row["plannen_die_het_breken"] == 75  # every plan of tranche 1 and 2 moves the total
+    assert "3-09" not in set(sensitivity.summary.loc[robuustheid.conclusion_rows(sensitivity.summary), "claim"])
+
+
+def test_range_and_the_plan_that_moves_it_most(sensitivity):
+    """Claim 3-10, 96 procent of the planned participants realised (296.145 / 309.384 = 95,72%). By
+    hand from A.2 and A.3, the lowest and highest rates over the single-plan exclusions."""
+    planned = bijlage.load(validate(tranche="1-2")).tables["deelnemers_gepland"].sum(axis=1)
+    realised = bijlage.load(validate(tranche="1-2")).tables["deelnemers_gerealiseerd"].sum(axis=1)
+    rates = 100 * (realised.sum() - realised) / (planned.sum() - planned)
+    row = _row(sensitivity, "3-10")
+    values = sensitivity.variant_values
+    singles = values[(values["claim"] == "3-10") & (values["soort"] == "plan")].set_index("variant")["waarde"]
+    assert singles.min() == pytest.approx(rates.min()) and singles.max() == pytest.approx(rates.max())
+    assert row["standaard"] == pytest.approx(100 * 296145 / 309384)
+    worst = (rates - row["standaard"]).abs().idxmax()
+    assert row["plan_met_grootste_invloed"] == register().get(worst).name
+
+
+def test_group_variants_are_the_groups_the_chapter_names():
+    variants = robuustheid.variants("3")
+    groups = {v.label: v.plans for v in variants if v.kind == "groep"}
+    assert len([v for v in variants if v.kind == "plan"]) == 24
+    assert len(groups["zonder de regionale plannen"]) == 14  # 9-17: 14 of the 24 plans are regional
+    assert len(groups["zonder de sectorale plannen"]) == 10
+
+
+def test_without_is_load_with_the_plans_excluded():
+    full = bijlage.load(validate(tranche="3"))
+    derived = bijlage.without(full, ["transport-t3", "ict-t3"])
+    loaded = bijlage.load(validate(tranche="3", exclude_plans=["transport-t3", "ict-t3"]))
+    assert derived.params == loaded.params
+    assert [p.id for p in derived.plans] == [p.id for p in loaded.plans]
+    for name, frame in loaded.tables.items():
+        pd.testing.assert_frame_equal(derived.tables[name], frame)
+    pd.testing.assert_frame_equal(derived.funding, loaded.funding)
+
+
+def test_outputs_are_written(sensitivity, tmp_path):
+    written = robuustheid.write(sensitivity, tmp_path)
+    assert [p.name for p in written] == ["per_getal.csv", "varianten.csv"]
+    summary = pd.read_csv(written[0])
+    assert len(summary) == len(sensitivity.summary) and "breekt_zonder" in summary.columns
+    assert not list(tmp_path.glob(".*.tmp"))
