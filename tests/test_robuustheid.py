@@ -101,3 +101,21 @@ def test_outputs_are_written(sensitivity, tmp_path):
     summary = pd.read_csv(written[0])
     assert len(summary) == len(sensitivity.summary) and "breekt_zonder" in summary.columns
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_run_with_other_plans_shows_the_default_value_beside_its_own():
+    """Tranche 3 without Transport (t3): claim 6-04 (13.122 realised participants, the sum of Tabel
+    A.9's plan rows) becomes 10.333, because Transport realised 66 + 1.369 + 1.354 = 2.789; claim
+    6-03 (the largest trajectory type) changes from WW-uitkering to overig naar baan (see above)."""
+    from sectorplannen import claims
+    from sectorplannen.statistics.indicators import Indicators
+
+    params = validate(tranche="3", exclude_plans=["Transport (t3)"])
+    ledger = claims.ledger("uitvoering", "3", Indicators(bijlage.load(params)), params.is_published_cohort)
+    rows = ledger.set_index("claim")
+    assert rows.loc["6-04", ["standaard", "berekend", "verschil"]].tolist() == ["13.122", "10.333", "-2.789"]
+    assert rows.loc["6-03", "standaard"] == "Vanuit WW-uitkering naar baan"
+    assert (rows.loc["6-03", "berekend"], rows.loc["6-03", "verschil"]) == ("Vanuit overig naar baan", "anders")
+    assert rows.loc["6-04", "status"] == claims.STATUS_OTHER
+    published = claims.ledger("uitvoering", "3")
+    assert "standaard" not in published.columns  # the published selection needs no comparison

@@ -174,7 +174,34 @@ def ledger(
         for c, note in zip(frame.loc[differs, "claim"], frame.loc[differs, "toelichting"], strict=True)
     ]
     frame["verklaard"] = ~differs | frame["claim"].isin(list(known))
+    if not published_cohort and type(indicators) is Indicators:
+        frame = beside_default(frame, claims, tranche)
     return frame
+
+
+def beside_default(frame: pd.DataFrame, claims: pd.DataFrame, tranche: str) -> pd.DataFrame:
+    """A ledger of another selection of plans with, per own-tranche claim, the value for the
+    published selection (``standaard``) and this run's difference from it (``verschil``), so a
+    reviewer sees what the other choice changes. Plan-level only: for participant data the
+    difference between two selections would reveal the group left out."""
+    default = indicators_for(tranche)
+    own = (claims["tranche"] == tranche).to_numpy()
+    standard, difference = [], []
+    for (_, claim), row, is_own in zip(claims.iterrows(), frame.itertuples(index=False), own, strict=True):
+        base = evaluate(claim, default) if is_own else None
+        if base is None or base["berekend_waarde"] is None:
+            standard.append("")
+            difference.append("")
+            continue
+        standard.append(base["berekend"])
+        if claim["unit"] in IDENTITY_UNITS or row.berekend_waarde is None:
+            difference.append("" if row.berekend == base["berekend"] else "anders")
+        else:
+            step = float(claim["step"])
+            change = float(row.berekend_waarde) - float(base["berekend_waarde"])
+            extra = 0 if claim["unit"] in ("aantal", "euro", "duizend", "miljoen euro") else 1
+            difference.append(("+" if change > 0 else "") + format_step(change, step, extra=extra))
+    return frame.assign(standaard=standard, verschil=difference)
 
 
 def summary(frame: pd.DataFrame) -> dict[str, int]:

@@ -61,8 +61,13 @@ def plans(frame: pd.DataFrame, caption: str, money: bool = False):
 
 def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getallen en de herberekening"):
     """The reproduction ledger as a table (differences highlighted), with the inputs of each value."""
-    view = frame[["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "invoer", "toelichting"]]
-    view = view.rename(columns=str.capitalize).set_index("Claim")
+    columns = ["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "invoer", "toelichting"]
+    if "standaard" in frame.columns:  # a run with other parameters: beside the published selection's value
+        columns[6:6] = ["standaard", "verschil"]
+    view = frame[columns].rename(columns=str.capitalize).set_index("Claim")
+    view = view.rename(
+        columns={"Standaard": "Standaardselectie", "Berekend": "Deze selectie"} if "standaard" in frame.columns else {}
+    )
     grey = "color: #777777"
     colors = {
         "wijkt af": "background-color: #fdebd0",
