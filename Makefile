@@ -48,6 +48,11 @@ chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PAR
 	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"; exit 2; }
 	$(PY) -m sectorplannen chapter $(NB) $(if $(TRANCHE),--tranche '$(TRANCHE)') $(if $(PARAMS),--params '$(PARAMS)') $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
 
+.PHONY: sweep
+sweep: $(STAMP) ## Run the chapter variants of a grid on Dask: make sweep GRID=grid.yaml [DASK_SCHEDULER=tcp://host:port]
+	@test -n "$(GRID)" || { echo "usage: make sweep GRID=path/to/grid.yaml (see src/sectorplannen/build/sweep.py)"; exit 2; }
+	$(PY) -m sectorplannen sweep '$(GRID)' --jobs $(JOBS) $(if $(SHOW_CODE),--show-code)
+
 .PHONY: robuustheid
 robuustheid: $(STAMP) ## Recompute every claim with each plan and group of plans left out: outputs/robuustheid/*.csv
 	$(PY) -m sectorplannen robuustheid --jobs $(JOBS)

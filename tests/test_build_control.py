@@ -242,7 +242,7 @@ def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypa
     outputs, _ = scratch
     fake_run(monkeypatch, outputs)
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
-    _, seconds, error = report._run_one(chapter, False)
+    _, seconds, error = report.run_one(chapter, False)
     assert error is None and seconds >= 0.05
     record = json.loads(report._manifest(chapter).read_text(encoding="utf-8"))
     assert record["seconds"] == round(seconds, 1)

@@ -30,7 +30,17 @@ LAYERS = [
 ]
 # Heavy dependencies a module may import where it uses them (with a comment saying why), so that
 # the command line and a no-op build do not pay for them.
-LAZY_ALLOWED = {"papermill", "nbconvert", "nbformat", "jupytext", "jupyter_client", "traitlets", "acro", "scipy"}
+LAZY_ALLOWED = {
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "jupytext",
+    "jupyter_client",
+    "traitlets",
+    "acro",
+    "scipy",
+    "distributed",
+}
 
 
 def _module_name(path: Path) -> str:

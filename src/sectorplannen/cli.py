@@ -11,7 +11,7 @@ import sys
 import time
 
 from sectorplannen import claims, paths, published
-from sectorplannen.build import report
+from sectorplannen.build import report, sweep
 from sectorplannen.build.workers import Interrupted
 from sectorplannen.chapters import registry, robuustheid
 from sectorplannen.chapters.ledgers import published_ledgers
@@ -122,6 +122,14 @@ def _robustness(args) -> int:
     return 0
 
 
+def _sweep(args) -> int:
+    chapters = sweep.load_grid(args.grid)
+    print(f"sweep: {len(chapters)} varianten van {chapters[0].notebook if chapters else '-'}")
+    for html in sweep.run(chapters, jobs=args.jobs, show_code=args.show_code):
+        print(f"  {html}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sectorplannen", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -144,6 +152,11 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("robuustheid", help="recompute every claim with each plan (and group of plans) left out")
     g.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     g.set_defaults(func=_robustness)
+    w = sub.add_parser("sweep", help="run the chapter variants of a parameter grid on a Dask cluster")
+    w.add_argument("grid", help="grid file (YAML: notebook, parameters with lists of values)")
+    w.add_argument("--jobs", type=int, default=2, help="workers of the local cluster (default 2)")
+    w.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
+    w.set_defaults(func=_sweep)
     t = sub.add_parser("table", help="print one published table")
     t.add_argument("table", help="table id as printed, e.g. A.1 or 3.1")
     t.add_argument("--source", default="001", help="seed number (000-004); default 001")

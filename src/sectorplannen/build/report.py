@@ -48,7 +48,7 @@ def is_current(chapter: Chapter, show_code: bool = False) -> bool:
     return recorded.get("fingerprint") == current and recorded.get("show_code") == show_code
 
 
-def _run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
+def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
     """Worker: execute and render one chapter, then record it in its manifest (fingerprint, seconds
     and what the index shows). Returns (name, seconds, error or None). Removes the kernel folders
     this process made, whatever happens."""
@@ -93,7 +93,7 @@ def build(
     failures = []
     if todo:
         preflight(todo)
-        results = run_all(todo, functools.partial(_run_one, show_code=show_code), jobs, log)
+        results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
         failures = [error for _, _, error in results if error]
     by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
     existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
