@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,10 +31,35 @@ PY = sys.executable
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=paths.ROOT, check=True, capture_output=True)
+    subprocess.run(command, cwd=paths.ROOT, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
+
+
+def robustness() -> tuple[float, int, int]:
+    """Every leave-one-plan-out and group variant of every plan-level claim, both tranche groups."""
+    from sectorplannen.chapters import robuustheid
+
+    start = time.perf_counter()
+    sensitivity = robuustheid.compute(jobs=2)
+    return time.perf_counter() - start, sensitivity.n_variants, len(sensitivity.summary)
+
+
+def sweep_against_one_by_one(folder: Path, jobs: int) -> tuple[float, float, int]:
+    """8 notebook variants (uitvoering, 2 tranche groups x 4 values of top_n): a Dask sweep on a
+    local cluster against ``make chapter`` for each in turn, each into its own scratch outputs."""
+    grid = folder / "grid.yaml"
+    grid.write_text("notebook: uitvoering\nparameters:\n  tranche: ['1-2', '3']\n  top_n: [5, 10, 15, 25]\n")
+    env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(folder / "sweep")}
+    t_sweep = timed([PY, "-m", "sectorplannen", "sweep", str(grid), "--jobs", str(jobs)], env)
+    env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(folder / "serial")}
+    t_serial = sum(
+        timed([PY, "-m", "sectorplannen", "chapter", "uitvoering", "--tranche", tranche, "--params", f"top_n={n}"], env)
+        for tranche in ("1-2", "3")
+        for n in (5, 10, 15, 25)
+    )
+    return t_sweep, t_serial, 8
 
 
 def naive(chapters: list[registry.Chapter], folder: Path) -> float:
@@ -118,7 +144,7 @@ def main() -> int:
     print(f"full build / naive                     {t_full / t_naive:7.2f}   (target: at most 0.50)")
     print(f"no-op rebuild (make report)            {t_noop:7.2f} s (target: under 2 s)")
     print(f"make data (raw -> published)           {t_data:7.2f} s")
-    t_synthetic = timed([PY, "-c", "from sectorplannen import synthetic; synthetic.write()"])
+    t_synthetic = timed([PY, "-c", "from sectorplannen.participants import synthetic; synthetic.write()"])
     print(f"synthetic participant file (generate)  {t_synthetic:7.2f} s")
     for tranche, seconds, audit in disclosure_audit():
         print(
@@ -128,6 +154,15 @@ def main() -> int:
         )
     for factor, seconds in participant_scaling():
         print(f"cohort + descriptive tables, {factor:>3}x    {seconds:7.2f} s")
+    seconds, variants, claims = robustness()
+    print(
+        f"robustness: {variants} variants x {claims} claims  {seconds:7.2f} s (target: under 60 s; both tranche "
+        "groups, 2 worker processes)"
+    )
+    with tempfile.TemporaryDirectory(prefix="sectorplannen-sweep-") as scratch:
+        t_sweep, t_serial, n = sweep_against_one_by_one(Path(scratch), args.jobs)
+    print(f"sweep of {n} variants, Dask local cluster ({args.jobs} workers) {t_sweep:7.1f} s")
+    print(f"the same {n} variants one by one (make chapter)  {t_serial:7.1f} s  (ratio {t_sweep / t_serial:.2f})")
     print(f"peak memory: largest child process     {peak_children:7.0f} MiB; this process {peak_self:.0f} MiB")
     return 0
 
