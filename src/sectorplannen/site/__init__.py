@@ -49,7 +49,10 @@ def build(report_dir: Path, chapters=()) -> dict:
         html = claims_page.fold_ledger(path.read_text(encoding="utf-8"), page, claims)
         base = next((p for p in main if p.number == page.number), page)
         html = navigation.decorate(
-            html, main, base.href if page.variant else page.href, f"{page.heading} – {navigation.SITE_TITLE}",
+            html,
+            main,
+            base.href if page.variant else page.href,
+            f"{page.heading} – {navigation.SITE_TITLE}",
             position=base.href,
         )
         _write(path, html)

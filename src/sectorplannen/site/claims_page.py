@@ -98,11 +98,23 @@ def status_class(status: str) -> str:
 
 
 def _cell(text: str, cls: str = "") -> str:
-    return f'<td{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{escape(text)}</td>'
+    attribute = f' class="{cls}"' if cls else ""
+    return f"<td{attribute}>{escape(text)}</td>"
 
 
-HEADERS = ("Getal", "Hoofdstuk", "Tranche", "Plaats", "Regel", "Tekst in het rapport", "Gedrukt", "Berekend",
-           "Status", "Toelichting", "Berekend uit")
+HEADERS = (
+    "Getal",
+    "Hoofdstuk",
+    "Tranche",
+    "Plaats",
+    "Regel",
+    "Tekst in het rapport",
+    "Gedrukt",
+    "Berekend",
+    "Status",
+    "Toelichting",
+    "Berekend uit",
+)
 
 
 def _row(claim: Claim) -> str:
@@ -141,9 +153,10 @@ def page_html(claims: list[Claim], pages: list[Page]) -> str:
     tranches = [t for t in TRANCHE_WORDS.values() if any(c.tranche == t for c in claims)]
     counts = {s: sum(c.status == s for c in claims) for s in statuses}
     summary = ", ".join(f"{counts[s]} {escape(s)}" for s in statuses)
+    chapters = _options([(p.name, p.heading) for p in seen_pages])
     filters = (
         '<form class="claims-filters" onsubmit="return false">'
-        f'<label>Hoofdstuk <select name="hoofdstuk">{_options([(p.name, p.heading) for p in seen_pages])}</select></label>'
+        f'<label>Hoofdstuk <select name="hoofdstuk">{chapters}</select></label>'
         f'<label>Tranche <select name="tranche">{_options([(t, t) for t in tranches])}</select></label>'
         f'<label>Status <select name="status">{_options([(s, s) for s in statuses])}</select></label>'
         '<label>Zoek <input type="search" name="q" placeholder="getal, woord of nummer"></label>'

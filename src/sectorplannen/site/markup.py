@@ -48,9 +48,7 @@ def plain(fragment: str) -> str:
 
 def headings(page: str, levels: str = "123") -> list[tuple[int, str, str]]:
     """The page's headings as (level, id, text), in order."""
-    return [
-        (int(level), anchor, plain(text)) for level, anchor, text in _HEADING.findall(page) if level in levels
-    ]
+    return [(int(level), anchor, plain(text)) for level, anchor, text in _HEADING.findall(page) if level in levels]
 
 
 def sections(page: str) -> list[tuple[str, str, str]]:

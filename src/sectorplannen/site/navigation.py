@@ -64,7 +64,8 @@ def contents(page: str) -> str:
     ]
     if len(items) < 2:
         return ""
-    return f'<aside class="site-toc" aria-label="Op deze pagina"><h2>Op deze pagina</h2><ul>{"".join(items)}</ul></aside>'
+    heading = "<h2>Op deze pagina</h2>"
+    return f'<aside class="site-toc" aria-label="Op deze pagina">{heading}<ul>{"".join(items)}</ul></aside>'
 
 
 def decorate(page: str, main: list[Page], current: str, title: str, position: str | None = None) -> str:

@@ -65,7 +65,11 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
     for chapter in [*report.CHAPTERS, *chapters]:
         if chapter.name not in found and (report_dir / f"{chapter.name}.html").exists():
             found[chapter.name] = Page(
-                chapter.name, chapter.number, chapter.title, dict(chapter.parameters), report.data_kind(chapter),
+                chapter.name,
+                chapter.number,
+                chapter.title,
+                dict(chapter.parameters),
+                report.data_kind(chapter),
                 chapter.name not in base,
             )
     return sorted(found.values(), key=lambda p: (p.number, p.variant, p.name))
