@@ -467,13 +467,11 @@ def render(notebook_path: Path, html_path: Path, show_code: bool = False) -> Pat
     """Render an executed notebook to HTML (code hidden unless ``show_code``), with the
     provenance footer; written atomically."""
     import nbformat
-    from nbconvert import HTMLExporter
+
+    from sectorplannen.site import exporter
 
     nb = nbformat.read(notebook_path, as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body = exporter.export(nb, show_code)  # offline template, lang="nl", the chapter's title
     prov = nb.metadata.get("sectorplannen")
     if prov:
         body = body.replace("</body>", provenance.footer_html(prov) + "\n</body>", 1)
@@ -1020,6 +1018,9 @@ def build(
     by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
     existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
     write_index(existing, report_dir)
+    from sectorplannen import site
+
+    site.build(report_dir, existing)  # navigation, the page of all numbers, search
     if failures:
         raise ChapterFailed("\n".join(failures))
     return [report_dir / f"{c.name}.html" for c in chapters]
