@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -77,12 +79,13 @@ def distribution(
     ax.axvline(100, color="#555555", linestyle="--", linewidth=1)
     for name, value in (marked if marked is not None else pd.Series(dtype=float)).items():
         ax.annotate(
-            f"{name} ({style.procent(value)})",
+            textwrap.fill(f"{name} ({style.procent(value)})", 28),  # short lines: the name stays inside the figure
             xy=(value, 0),
-            xytext=(value, ax.get_ylim()[1] * 0.6),
+            xytext=(value, ax.get_ylim()[1] * 0.3),  # the name reads upwards from here
             fontsize=7,
             rotation=90,
             ha="center",
+            va="bottom",
             arrowprops={"arrowstyle": "-", "color": "#999999"},
         )
     style.percent_axis(ax.xaxis)
