@@ -102,6 +102,14 @@ def _report(args) -> int:
     return 0
 
 
+def _pdf(args) -> int:
+    from sectorplannen.site import pdf
+
+    path = pdf.build(report.paths.OUTPUTS / "report")
+    print(f"pdf: {path} ({pdf.page_count(path)} pagina's)")
+    return 0
+
+
 def _chapter(args) -> int:
     parameters = report.parse_params(args.params)
     if args.tranche:
@@ -124,6 +132,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, default=2, help="chapters run in parallel (default 2)")
     r.add_argument("--force", action="store_true", help="rebuild chapters whose inputs did not change")
     r.set_defaults(func=_report)
+    sub.add_parser("pdf", help="print the built report to one PDF (headless Chromium)").set_defaults(func=_pdf)
     c = sub.add_parser("chapter", help="run one chapter notebook with other parameters")
     c.add_argument("notebook", help="notebook name, e.g. uitvoering")
     c.add_argument("--tranche", help="tranche: 1-2, 3, 1 or 2")
