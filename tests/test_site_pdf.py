@@ -21,7 +21,7 @@ def _outline_titles(data: bytes) -> list[str]:
             text = bytes.fromhex(raw[1:-1].decode())
             titles.append(text[2:].decode("utf-16-be") if text[:2] == b"\xfe\xff" else text.decode("latin-1"))
         else:
-            titles.append(raw[1:-1].decode("latin-1"))
+            titles.append(re.sub(r"\\([()\\])", r"\1", raw[1:-1].decode("latin-1")))  # \( \) \\ unescaped
     return titles
 
 
