@@ -9,7 +9,7 @@ KERNEL     := sectorplannen
 STAMP      := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab lock data verify report chapter bench test lint format hooks precommit clean distclean
+.PHONY: help setup lab lock data verify report pdf chapter bench test lint format hooks precommit clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,6 +43,9 @@ verify: $(STAMP) ## Run every consistency check; list the findings; fail on an u
 JOBS ?= 2
 report: $(STAMP) ## Run the chapter notebooks (papermill, JOBS=2 in parallel; only what changed) into outputs/report/
 	$(PY) -m sectorplannen report --jobs $(JOBS) $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
+
+pdf: report ## Print the whole report to one PDF (headless Chromium): outputs/report/sectorplannen-reproductie.pdf
+	$(PY) -m sectorplannen pdf
 
 chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PARAMS='exclude_plans=["Transport"]'
 	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"; exit 2; }

@@ -143,18 +143,14 @@ if group == "1-2":
 display(tables.comparison(results.against_all, "Aandeel met een baan: thema tegenover alle deelnemers", label))
 tables.comparison(results.adjusted, "Aandeel met een baan, gecorrigeerd voor samenstelling", label)
 
-# %% [markdown]
-# ## Gevoeligheid: zonder de plannen die het thema domineren
-#
-# Iets meer dan de helft van de deelnemers aan mobiliteitsmaatregelen komt uit drie plannen: Bouw,
-# VVT en Energieproductie (r. 1983-1986). Hoe veranderen de uitkomsten zonder die plannen?
-
 # %%
+# The sensitivity section only where it has something to show: tranche 3 has no mobility theme.
 if results.without_dominant is not None:
+    display(Markdown("## Gevoeligheid: zonder de plannen die het thema domineren\n\n"
+                     "Iets meer dan de helft van de deelnemers aan mobiliteitsmaatregelen komt uit drie plannen: "
+                     "Bouw, VVT en Energieproductie (r. 1983-1986). Hoe veranderen de uitkomsten zonder die plannen?"))
     display(tables.comparison(results.without_dominant, "Arbeidsmobiliteit met en zonder Bouw, VVT en Energieproductie",
                               label))
-else:
-    display(Markdown("Tranche 3 heeft geen thema arbeidsmobiliteit: deze vraag geldt alleen voor tranche 1 en 2."))
 
 # %% [markdown]
 # ## Grootboek

@@ -26,9 +26,9 @@ exclude_plans = []  # plannen (naam of id, van beide tranchegroepen) die buiten 
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen import claims, notation
+from sectorplannen import claims
 from sectorplannen.chapters import kerncijfers, notebook
-from sectorplannen.render import style
+from sectorplannen.render import tables
 
 run = notebook.start("kerncijfers", exclude_plans=exclude_plans)
 table = kerncijfers.table(exclude_plans)
@@ -44,9 +44,10 @@ if exclude_plans:
 # in het rapport) staat de reden.
 
 # %%
-formats = {c: (lambda v: notation.getal(v, 1)) for c in table.columns if c.endswith("(berekend)")}
-style.table(table, formats, "Overzicht kerncijfers uitvoering sectorplannen: gedrukt en herberekend",
-            "Tabel 10.1 en S.1; Bijlage A, Tabel 3.3 en 6.3, voortgangsbrief 2017")
+tables.printed_beside_computed(table,
+                               "Tabel 10.1 en S.1 (rapport): Overzicht kerncijfers uitvoering sectorplannen, "
+                               "gedrukt en herberekend",
+                               "Tabel 10.1 en S.1; Bijlage A, Tabel 3.3 en 6.3, voortgangsbrief 2017")
 
 # %% [markdown]
 # Tabel S.1 heeft dezelfde regels als Tabel 10.1 behalve de drie over jongeren; de controle

@@ -39,6 +39,7 @@ params, data, indicators = run.params, run.data, run.indicators
 per_category = uitvoering.per_category(indicators)
 per_plan = uitvoering.per_plan(indicators)
 axis = "thema" if params.tranche_group == "1-2" else "type traject"
+n = run.chapter.number  # the report's tables of this chapter: Tabel 3.1-3.3 (tranche 1 en 2) or 6.1-6.3 (tranche 3)
 
 # %% [markdown]
 # ## Aantal deelnemers
@@ -48,7 +49,7 @@ axis = "thema" if params.tranche_group == "1-2" else "type traject"
 # mee.
 
 # %%
-tables.participants(per_category, f"Gepland en gerealiseerd aantal deelnemers per {axis}")
+tables.participants(per_category, f"Tabel {n}.1 (rapport): Gepland en gerealiseerd aantal deelnemers per {axis}")
 
 # %%
 fig = figures.planned_realised(per_category.drop(index="Totaal"), "deelnemers_gepland", "deelnemers_gerealiseerd",
@@ -84,7 +85,7 @@ display(Markdown(sentences.range_sentence(rates, "deelnemers")))
 # euro's; de bedragen hier zijn die duizenden maal duizend.
 
 # %%
-tables.budget(per_category, f"Gepland en gerealiseerd budget per {axis}")
+tables.budget(per_category, f"Tabel {n}.2 (rapport): Gepland en gerealiseerd budget per {axis}")
 
 # %%
 fig = figures.stacked(uitvoering.top_plans(data, "budget_besteed", params.top_n),
@@ -107,7 +108,7 @@ display(Markdown(sentences.range_sentence(budget_rates, "budget")))
 # sector is hier opnieuw berekend uit de bedragen.
 
 # %%
-tables.funding(uitvoering.funding(data), "Financiering per sectorplan, inclusief overhead")
+tables.funding(uitvoering.funding(data), f"Tabel {n}.3 (rapport): Financiering per sectorplan, inclusief overhead")
 
 # %% [markdown]
 # ## Realisatie tegenover de oorspronkelijke ambitie

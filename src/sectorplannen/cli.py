@@ -10,14 +10,15 @@ import argparse
 import sys
 import time
 
-from sectorplannen import claims, paths, published
+from sectorplannen import claims, paths, published, site
 from sectorplannen.build import report, sweep
 from sectorplannen.build.workers import Interrupted
 from sectorplannen.chapters import registry, robuustheid
 from sectorplannen.chapters.ledgers import published_ledgers
-from sectorplannen.errors import SectorplannenError
+from sectorplannen.errors import ChapterFailed, SectorplannenError
 from sectorplannen.participants import synthetic
 from sectorplannen.published import make
+from sectorplannen.site import pdf
 
 
 def _data(args) -> int:
@@ -90,9 +91,31 @@ def _table(args) -> int:
     return 0
 
 
+def _with_site(build, chapters=()):
+    """Run a build, then make the report a site (navigation, the page of all numbers, search), also
+    when chapters failed: the pages that were built are linked."""
+    try:
+        return build()
+    except ChapterFailed:
+        site.build(paths.OUTPUTS / "report", chapters)
+        raise
+
+
+def _site(chapters=()) -> None:
+    made = site.build(paths.OUTPUTS / "report", chapters)
+    print(f"site: {made['pages']} pagina's, {made['claims']} getallen ({made['seconds']:.1f} s)")
+
+
 def _report(args) -> int:
-    report.build(show_code=args.show_code, jobs=args.jobs, force=args.force)
+    _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
+    _site()
     print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
+    return 0
+
+
+def _pdf(args) -> int:
+    path = pdf.build(paths.OUTPUTS / "report")
+    print(f"pdf: {path} ({pdf.page_count(path)} pagina's)")
     return 0
 
 
@@ -101,7 +124,8 @@ def _chapter(args) -> int:
     if args.tranche:
         parameters["tranche"] = args.tranche
     chapter = registry.chapter_for(args.notebook, parameters)
-    (html,) = report.build([chapter], show_code=args.show_code, jobs=1, force=args.force)
+    (html,) = _with_site(lambda: report.build([chapter], show_code=args.show_code, jobs=1, force=args.force), [chapter])
+    _site([chapter])
     print(f"chapter: {html}")
     return 0
 
@@ -125,7 +149,9 @@ def _robustness(args) -> int:
 def _sweep(args) -> int:
     chapters = sweep.load_grid(args.grid)
     print(f"sweep: {len(chapters)} varianten van {chapters[0].notebook if chapters else '-'}")
-    for html in sweep.run(chapters, jobs=args.jobs, show_code=args.show_code):
+    built = _with_site(lambda: sweep.run(chapters, jobs=args.jobs, show_code=args.show_code), chapters)
+    _site(chapters)
+    for html in built:
         print(f"  {html}")
     return 0
 
@@ -142,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, default=2, help="chapters run in parallel (default 2)")
     r.add_argument("--force", action="store_true", help="rebuild chapters whose inputs did not change")
     r.set_defaults(func=_report)
+    sub.add_parser("pdf", help="print the built report to one PDF (headless Chromium)").set_defaults(func=_pdf)
     c = sub.add_parser("chapter", help="run one chapter notebook with other parameters")
     c.add_argument("notebook", help="notebook name, e.g. uitvoering")
     c.add_argument("--tranche", help="tranche: 1-2, 3, 1 or 2")

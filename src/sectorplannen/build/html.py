@@ -1,10 +1,10 @@
-"""Rendering an executed notebook to an HTML page (nbconvert)."""
+"""Rendering an executed notebook to an HTML page (nbconvert, the offline template of :mod:`.exporter`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sectorplannen.build import provenance
+from sectorplannen.build import exporter, provenance
 from sectorplannen.build.files import write_atomic
 
 
@@ -12,13 +12,9 @@ def render(notebook_path: Path, html_path: Path, show_code: bool = False) -> Pat
     """Render an executed notebook to HTML (code hidden unless ``show_code``), with the
     provenance footer; written atomically."""
     import nbformat  # heavy: loaded only when a notebook is read or written
-    from nbconvert import HTMLExporter  # heavy: loaded only when a page is rendered
 
     nb = nbformat.read(notebook_path, as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body = exporter.export(nb, show_code)  # offline template, lang="nl", the chapter's title
     prov = nb.metadata.get("sectorplannen")
     if prov:
         body = body.replace("</body>", provenance.footer_html(prov) + "\n</body>", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -80,12 +81,13 @@ def distribution(
     ax.axvline(100, color="#555555", linestyle="--", linewidth=1)
     for name, value in (marked if marked is not None else pd.Series(dtype=float)).items():
         ax.annotate(
-            f"{name} ({notation.procent(value)})",
+            textwrap.fill(f"{name} ({notation.procent(value)})", 28),  # short lines: the name stays inside the figure
             xy=(value, 0),
-            xytext=(value, ax.get_ylim()[1] * 0.6),
+            xytext=(value, ax.get_ylim()[1] * 0.3),  # the name reads upwards from here
             fontsize=7,
             rotation=90,
             ha="center",
+            va="bottom",
             arrowprops={"arrowstyle": "-", "color": "#999999"},
         )
     style.percent_axis(ax.xaxis)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import textwrap
 
 import matplotlib as mpl
 import pandas as pd
@@ -14,6 +15,7 @@ PALETTE = ["#1f4e79", "#2e86c1", "#85c1e9", "#f0b27a", "#ca6f1e", "#7b7d7d", "#1
 
 
 FIGSIZE = (8.0, 4.5)
+TITLE_WIDTH = 70  # characters of a figure title per line (bold, 11 pt, 8 inch wide)
 
 
 def apply() -> None:
@@ -46,7 +48,10 @@ def percent_axis(axis) -> None:
 
 def titled(ax, title: str, source: str, subtitle: str | None = None) -> None:
     """Title in the report's form, with the source line under the figure."""
-    ax.set_title(title if not subtitle else f"{title}\n{subtitle}")
+
+    # wrapped, so a long title is never clipped at the figure's edge
+    lines = [textwrap.fill(part, TITLE_WIDTH) for part in (title, subtitle) if part]
+    ax.set_title("\n".join(lines), wrap=True)
     ax.figure.text(0.01, 0.01, f"Bron: {source}", fontsize=8, color="#555555", ha="left", va="bottom")
 
 

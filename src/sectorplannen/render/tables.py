@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from sectorplannen import notation, published
+from sectorplannen.notation import round_half_up
 from sectorplannen.participants import disclosure
 from sectorplannen.published import labels as table_labels
 from sectorplannen.render import style
@@ -50,7 +53,7 @@ def funding(frame: pd.DataFrame, caption: str):
         "aandeel_sector_berekend": ("Aandeel sector (berekend)", notation.procent),
     }
     source = "Einddeclaraties sectorplannen (Tabel 3.3 / 6.3), bewerking sectorplannen-project"
-    return _labelled(frame, columns, caption, source)
+    return _labelled(frame.rename_axis(index="Sectorplan", columns=None), columns, caption, source)
 
 
 def plans(frame: pd.DataFrame, caption: str, money: bool = False):
@@ -122,7 +125,66 @@ def published_table(seed: str, table_id: str, caption: str | None = None):
     first, last = meta["lines"]
     source = f"{res['sources'][0]['title']}, r. {first}-{last}"
     unit_note = {"duizend euro": " (x € 1.000)", "miljoen euro": " (x € 1 mln.)"}.get(meta["unit"], "")
-    return style.table(frame, formats, (caption or res["title"]) + unit_note, source)
+    return style.table(frame, formats, (caption or reference_caption(seed, table_id, res["title"])) + unit_note, source)
+
+
+DOCUMENTS = {
+    "000": "voortgangsbrief 2017",
+    "001": "rapport",
+    "002": "voortgangsbrief 2014",
+    "003": "tussenevaluatie DWSRA",
+    "004": "brief 2020",
+}
+
+
+def reference_caption(seed: str, table_id: str, title: str) -> str:
+    """'Tabel 2.1 (tussenevaluatie DWSRA): Ontvangen ...': which table of which document, named once;
+    a table transcribed from running text says so ('Uit de tekst (rapport): ...')."""
+
+    document = DOCUMENTS.get(seed, seed)
+    rest = re.sub(rf"^(?:Tabel\s+{re.escape(table_id)}[.:]?\s*)+", "", title).strip()
+    if re.search(r"(^|\.)t\d+$", table_id):
+        return f"Uit de tekst ({document}): {rest}"
+    if table_id.startswith("F"):
+        return f"Figuur {table_id[1:]} ({document}): {rest}"
+    return f"Tabel {table_id} ({document}): {rest}"
+
+
+DIFFERS_NOTE = "≠ = wijkt af van het gedrukte getal (toelichting in het grootboek)"
+
+
+def _printed_number(text) -> tuple[float, int] | None:
+    """The number in a printed cell ('€ 64 miljoen', '58,4 procent') and its decimals."""
+
+    match = re.search(r"\d[\d.]*(?:,\d+)?", str(text or ""))
+    if not match:
+        return None
+    number = match.group(0).replace(".", "")
+    decimals = len(number.split(",")[1]) if "," in number else 0
+    return float(number.replace(",", ".")), decimals
+
+
+def printed_beside_computed(frame: pd.DataFrame, caption: str, source: str):
+    """A table with '(gedrukt)' and '(berekend)' columns side by side, the computed numbers that differ
+    from the printed ones (at the printed rounding) marked with ≠ and a colour, in the table itself."""
+
+    shown = frame.copy().astype(object)
+    marks = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for column in [c for c in frame.columns if c.endswith("(berekend)")]:
+        printed = column.replace("(berekend)", "(gedrukt)")
+        for row in frame.index:
+            value = frame.loc[row, column]
+            number = _printed_number(frame.loc[row, printed]) if printed in frame.columns else None
+            differs = (
+                number is not None
+                and value is not None
+                and value == value
+                and round_half_up(float(value), number[1]) != number[0]
+            )
+            shown.loc[row, column] = ("≠ " if differs else "") + notation.getal(value, 1)
+            marks.loc[row, column] = "background-color: #fdebd0; font-weight: bold" if differs else ""
+    styler = style.table(shown, {}, caption, f"{source}. {DIFFERS_NOTE}")
+    return styler.apply(lambda _: marks, axis=None)
 
 
 PARTICIPANT_SOURCE = (
@@ -154,8 +216,27 @@ def participant_shares(shares: pd.DataFrame, caption: str, label: str, min_cell:
     )
 
 
+COMPARISON_HEADERS = {
+    "n": "Aantal deelnemers",
+    "aandeel": "Aandeel met een baan",
+    "alle": "Aandeel alle deelnemers",
+    "verschil": "Verschil (procentpunt)",
+    "laag": "95%-interval, ondergrens",
+    "hoog": "95%-interval, bovengrens",
+    "p": "p-waarde",
+    "onderdrukt": "Onderdrukt",
+    "referentie": "Referentiegroep",
+}
+
+
 def comparison(frame: pd.DataFrame, caption: str, label: str):
-    """Differences between groups (points), intervals and p-values: never called an effect."""
+    """Differences between groups (points), intervals and p-values: never called an effect. Headers in
+    words; the suppression and reference flags as 'ja' or empty."""
+    frame = frame.copy()
+    for flag in ("onderdrukt", "referentie"):
+        if flag in frame.columns:
+            frame[flag] = frame[flag].map({True: "ja", False: ""})
+    frame.index.name = {"categorie": "Thema of type traject"}.get(frame.index.name, frame.index.name)
     formats = {
         c: (lambda v: notation.getal(v, 1))
         for c in (
@@ -170,4 +251,6 @@ def comparison(frame: pd.DataFrame, caption: str, label: str):
         )
     }
     formats |= {"p": lambda v: "" if v != v else ("<0,001" if v < 0.001 else notation.getal(v, 3)), "n": notation.getal}
+    formats = {COMPARISON_HEADERS.get(c, c): f for c, f in formats.items()}
+    frame = frame.rename(columns=COMPARISON_HEADERS)
     return style.table(frame, formats, f"{caption} ({label}; verschillen, geen effecten)")

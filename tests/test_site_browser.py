@@ -1,0 +1,147 @@
+"""The report as a site, in real headless Chromium: offline, navigable, searchable, reader-facing labels."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from test_browser import _chromium
+
+from sectorplannen import paths
+from sectorplannen import site as report_site
+from sectorplannen.build import report
+from sectorplannen.chapters import notebook, registry
+from sectorplannen.site import pages as site_pages
+
+pytestmark = pytest.mark.notebook
+
+# What a table cell may not show a reader: a Python value or a code name (snake_case id, pandas header).
+RAW = re.compile(r"^(True|False|None|nan|NaN|NaT|[a-z0-9]+(_[a-z0-9]+)+|category|value|label|index)$")
+
+
+@pytest.fixture(scope="module")
+def site():
+    report.build(log=lambda _: None)
+    report_site.build(paths.OUTPUTS / "report")
+    return paths.OUTPUTS / "report"
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.glob("*.html"))
+
+
+def _dom(url: str, tmp_path) -> BeautifulSoup:
+    return BeautifulSoup(_chromium(["--virtual-time-budget=5000", "--dump-dom", url], tmp_path), "html.parser")
+
+
+def _page_requests(netlog: Path) -> set[str]:
+    """The URLs a page (not the browser itself) asked for over the network, from Chromium's net log."""
+    events = json.loads(netlog.read_text(encoding="utf-8"))["events"]
+    urls = set()
+    for event in events:
+        params = event.get("params") or {}
+        url = str(params.get("url", ""))
+        on_behalf_of_page = (
+            "file://" in str(params.get("network_isolation_key", "")) or params.get("initiator") == "null"
+        )
+        if url and not url.startswith(("file:", "data:", "blob:")) and on_behalf_of_page:
+            urls.add(url)
+    return urls
+
+
+def test_every_page_is_self_contained_titled_and_dutch(site, tmp_path):
+    found = _pages(site)
+    assert len(found) >= len(registry.CHAPTERS) + 3  # chapters, index, all numbers, search
+    for page in found:
+        netlog = tmp_path / f"{page.stem}.netlog.json"
+        dom = BeautifulSoup(
+            _chromium([f"--log-net-log={netlog}", "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], tmp_path),
+            "html.parser",
+        )
+        assert _page_requests(netlog) == set(), f"{page.name} asks another host for something"
+        assert dom.html.get("lang") == "nl", page.name
+        title = dom.title.get_text(strip=True)
+        assert title and title != "Notebook", page.name
+    chapter = (site / f"{registry.CHAPTERS[1].name}.html").read_text(encoding="utf-8")
+    assert "<title>Hoofdstuk 3. De uitvoering van de maatregelen – tranche 1 en 2 – " in chapter
+    assert "cdnjs" not in chapter and "require.js" not in chapter and "mathjax" not in chapter.lower()
+
+
+def test_sidebar_and_previous_next_links_resolve(site, tmp_path):
+    main = list(registry.CHAPTERS)
+    for page in _pages(site):
+        dom = _dom(page.as_uri(), tmp_path)
+        sidebar = dom.select(".site-sidebar a")
+        chapters = [a["href"] for a in sidebar if a["href"] not in (site_pages.INDEX, site_pages.CLAIMS, "zoeken.html")]
+        assert chapters == [f"{c.name}.html" for c in main], f"{page.name}: sidebar is not every chapter in order"
+        links = sidebar + dom.select(".site-prevnext a") + dom.select(".site-toc a")
+        assert dom.select(".site-prevnext a"), f"{page.name} has no previous/next"
+        for link in links:
+            target = urlsplit(link["href"])
+            file = site / target.path if target.path else page
+            assert file.exists(), f"{page.name} links to missing {link['href']}"
+            if target.fragment:
+                assert f'id="{target.fragment}"' in file.read_text(encoding="utf-8"), f"{page.name}: {link['href']}"
+    first = _dom((site / f"{registry.CHAPTERS[0].name}.html").as_uri(), tmp_path)
+    assert [a["href"] for a in first.select(".site-prevnext a")] == ["index.html", f"{registry.CHAPTERS[1].name}.html"]
+
+
+def test_search_finds_a_chapter_by_a_printed_number_and_a_claim_by_its_id(site, tmp_path):
+    dom = _dom((site / "zoeken.html").as_uri() + "?q=296.145", tmp_path)
+    hits = [a["href"] for a in dom.select(".search-results a")]
+    assert any(h.startswith(f"{registry.CHAPTERS[1].name}.html#") for h in hits), hits[:10]
+    assert any(h.startswith("getallen.html#claim-") for h in hits)
+    dom = _dom((site / "zoeken.html").as_uri() + "?q=3-01", tmp_path)
+    hits = [a["href"] for a in dom.select(".search-results a")]
+    assert "getallen.html#claim-3-01" in hits[:3]
+    assert "Geen resultaten" in _dom((site / "zoeken.html").as_uri() + "?q=qqxqq", tmp_path).get_text()
+
+
+def test_claims_page_has_every_claim_and_filters_by_status(site, tmp_path):
+    import pandas as pd
+
+    ledgers = [pd.read_csv(notebook.ledger_path(c.name)) for c in registry.CHAPTERS if c.entry.claims]
+    differ = sum(int((ledger["status"] == "wijkt af").sum()) for ledger in ledgers)
+    dom = _dom((site / "getallen.html").as_uri(), tmp_path)
+    rows = dom.select("table.claims tbody tr")
+    assert len(rows) == sum(len(ledger) for ledger in ledgers)
+    dom = _dom((site / "getallen.html").as_uri() + "?status=wijkt+af", tmp_path)
+    shown = [row for row in dom.select("table.claims tbody tr") if not row.has_attr("hidden")]
+    assert 0 < differ == len(shown)
+    assert {row["data-status"] for row in shown} == {"wijkt af"}
+    assert dom.select_one(".claims-count").get_text() == f"{differ} van {len(rows)} getallen"
+    # each chapter's ledger summary links to its rows there, and the claims link back to the chapter
+    chapter = _dom((site / f"{registry.CHAPTERS[1].name}.html").as_uri(), tmp_path)
+    assert chapter.select_one('#grootboek a[href^="getallen.html?hoofdstuk="]') is not None
+    assert len(chapter.select("table")) < 20 and "grootboek" in rows[0].select_one("td:nth-of-type(2) a")["href"]
+
+
+def test_no_table_shows_a_raw_id_or_a_python_value(site, tmp_path):
+    for page in _pages(site):
+        dom = _dom(page.as_uri(), tmp_path)
+        for table in dom.find_all("table"):
+            for cell in table.find_all(["td", "th"]):
+                text = cell.get_text(" ", strip=True)
+                assert not RAW.match(text), f"{page.name}: table cell {text!r}"
+            caption = table.find("caption")
+            if caption:
+                text = caption.get_text(" ", strip=True)
+                assert not re.search(r"(Tabel \S+)\W+\1\b", text), f"{page.name}: caption {text[:60]!r}"
+
+
+def test_screenshots_of_the_site(site, tmp_path):
+    for name in (registry.CHAPTERS[9].name + ".html", "getallen.html?status=wijkt+af", "zoeken.html?q=296.145"):
+        shot = tmp_path / (re.sub(r"\W+", "-", name) + ".png")
+        _chromium(
+            [
+                f"--screenshot={shot}",
+                "--window-size=1400,1600",
+                (site / name.split("?")[0]).as_uri() + ("?" + name.split("?")[1] if "?" in name else ""),
+            ],
+            tmp_path,
+        )
+        assert shot.stat().st_size > 20_000, f"{shot} looks empty"
