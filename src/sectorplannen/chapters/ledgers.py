@@ -14,10 +14,11 @@ from sectorplannen.statistics.selection import validate
 
 def published_ledgers() -> dict[str, pd.DataFrame]:
     """By chapter notebook, and tranche group for the chapters that have one (``uitvoering 3``).
-    The participant chapter is left out: it is checked on participant data, in its own run."""
+    The participant chapter is left out (it is checked on participant data, in its own run), and so
+    are chapters that reproduce no printed number."""
     out = {}
     for entry in REGISTRY:
-        if entry.data != "published":
+        if entry.data != "published" or not entry.claims:
             continue
         if "" in entry.numbers:
             out[entry.notebook] = claims.ledger(entry.notebook)
