@@ -71,6 +71,14 @@ class ParticipantDataError(SectorplannenError, ValueError):
     """A participant file that does not follow the schema (names file, row and column)."""
 
 
+class ExtractFormatError(ParticipantDataError):
+    """A Parquet, SPSS or Stata extract that cannot be read as the format its suffix names."""
+
+
+class ColumnMappingError(ParticipantDataError):
+    """A column mapping of an extract that names an unknown schema column or a column the extract lacks."""
+
+
 class ChapterFailed(SectorplannenError, RuntimeError):
     """A chapter notebook that failed: names chapter, parameters, cell and error."""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sectorplannen import paths
 from sectorplannen.hashing import _name, content_hash, extract_label, sha256
+from sectorplannen.participants.formats import mapping_beside
 
 PACKAGES = (
     "sectorplannen",
@@ -64,11 +65,12 @@ def public_parameters(parameters: dict, data_kind: str) -> dict:
 
 def participant_files(parameters: dict, data_kind: str) -> list[Path]:
     """The participant files a chapter reads: the synthetic file and the prior it is calibrated from,
-    or the real extract."""
+    or the real extract and the column mapping beside it."""
     if data_kind == "synthetic":
         return [paths.SYNTHETIC, paths.CALIBRATION]
     if data_kind == "extract":
-        return [Path(parameters["data_source"])]
+        extract = Path(parameters["data_source"])
+        return [extract, *filter(None, [mapping_beside(extract)])]
     return []
 
 

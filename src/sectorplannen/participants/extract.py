@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sectorplannen.errors import ParticipantDataError
+from sectorplannen.participants import formats
 from sectorplannen.participants.schema import (
     COLUMNS,
     DOELGROEPEN,
@@ -61,14 +62,18 @@ def _more(n: int) -> str:
     return "" if n <= 1 else f" (and {n - 1} more row{'s' if n > 2 else ''})"
 
 
-def file_bytes(path: Path) -> bytes:
-    """The file's content; a missing path, a folder or an unreadable file is named."""
+def file_bytes(path: Path, size: int | None = None) -> bytes:
+    """The file's content (its first ``size`` bytes when given); a missing path, a folder or an
+    unreadable file is named."""
     if not path.exists():
         raise _fail(f"{path}: no such file: check the path given as data_source")
     if path.is_dir():
         raise _fail(f"{path}: a folder, not a file: give the path of the extract's CSV file as data_source")
     try:
-        return path.read_bytes()
+        if size is None:
+            return path.read_bytes()
+        with path.open("rb") as handle:
+            return handle.read(size)
     except PermissionError:
         raise _fail(f"{path}: not allowed to read this file: check its permissions") from None
     except OSError as exc:
@@ -79,9 +84,10 @@ def _fields(line: str, separator: str) -> list[str]:
     return [f.strip() for f in next(csv.reader([line], delimiter=separator), [])]
 
 
-def separator(header: str) -> str:
-    """The separator under which the header names the most schema columns (',' on a tie)."""
-    return max(SEPARATORS, key=lambda s: len(set(_fields(header, s)) & set(COLUMNS)))
+def separator(header: str, known=COLUMNS) -> str:
+    """The separator under which the header names the most schema columns (or ``known`` names, such
+    as a mapping's; ',' on a tie)."""
+    return max(SEPARATORS, key=lambda s: len(set(_fields(header, s)) & set(known)))
 
 
 def _not_utf8(data: bytes, position: int, path: Path) -> str:
@@ -148,11 +154,42 @@ def _blank_rows(frame: pd.DataFrame) -> pd.Series:
     return blank
 
 
-def read(path: Path | str) -> pd.DataFrame:
-    """A participant file as text columns, one row per data row; the index is the row number
-    minus 2 (the header is row 1), so messages can name rows. Rows without any value (as Excel
-    writes them after the data) are left out."""
+def read(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
+    """A participant file (CSV, or Parquet, SPSS or Stata by its suffix) as text columns, one row per
+    data row, renamed and recoded by its column mapping (``mapping``, or the file's name plus
+    '.mapping.yaml' beside it); the index is the row number minus 2 (the header is row 1), so
+    messages can name rows. Rows without any value (as Excel writes them after the data) are left out."""
     path = Path(path)
+    mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
+    mapped = formats.Mapping(mapping) if mapping is not None else None
+    if formats.format_of(path) is None:
+        frame = _read_csv(path, (*COLUMNS, *mapped.columns) if mapped else COLUMNS)
+    else:
+        file_bytes(path, size=1)
+        frame = formats.read_table(path)
+        _no_repeated_columns(list(frame.columns), path)
+    if mapped is not None:
+        frame = mapped.apply(frame, path)
+    blank = _blank_rows(frame)
+    if blank.any():
+        frame = frame[~blank]
+    if frame.empty:
+        raise _fail(
+            f"{path}: a header row but no participant rows: export the extract with one row per participant "
+            "and measurement date"
+        )
+    return frame
+
+
+def _no_repeated_columns(names: list[str], path: Path) -> None:
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise _fail(f"{path}, row 1 (header): column(s) {_quoted(twice)} appear more than once: keep one of each")
+
+
+def _read_csv(path: Path, known=COLUMNS) -> pd.DataFrame:
+    """A CSV file (any separator, UTF-8 or Windows-1252) as text columns; the separator is the one
+    under which the header holds the most ``known`` column names."""
     data = file_bytes(path)
     code = encoding(data, path)
     head = data[:65536].decode(code, "ignore").lstrip("\ufeff")
@@ -162,21 +199,10 @@ def read(path: Path | str) -> pd.DataFrame:
             "participant and measurement date"
         )
     header = head.split("\n", 1)[0].rstrip("\r")
-    sep = separator(header)
-    names = _fields(header, sep)
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise _fail(f"{path}, row 1 (header): column(s) {_quoted(twice)} appear more than once: keep one of each")
+    sep = separator(header, known)
+    _no_repeated_columns(_fields(header, sep), path)
     frame = _table(data, code, sep, path)
     frame.columns = [str(c).strip() for c in frame.columns]
-    blank = _blank_rows(frame)
-    if blank.any():
-        frame = frame[~blank]
-    if frame.empty:
-        raise _fail(
-            f"{path}: a header row but no participant rows: export the extract with one row per participant "
-            "and measurement date"
-        )
     return frame
 
 

@@ -9,7 +9,7 @@ import pandera.pandas as pa
 
 from sectorplannen import paths
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import extract, synthetic
+from sectorplannen.participants import extract, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
 from sectorplannen.participants.schema import JONG_VALUES, _schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
@@ -83,10 +83,11 @@ def check_location(path: Path) -> None:
             )
 
 
-def read_valid(path: Path) -> pd.DataFrame:
-    """A participant file read (any separator, UTF-8 or Windows-1252) and checked against the schema."""
+def read_valid(path: Path, mapping: Path | str | None = None) -> pd.DataFrame:
+    """A participant file read (CSV with any separator, UTF-8 or Windows-1252; Parquet, SPSS or Stata),
+    mapped by its column mapping and checked against the schema."""
 
-    frame = validate(_parse(extract.read(path), path), path)
+    frame = validate(_parse(extract.read(path, mapping), path), path)
     if not isinstance(frame.index, pd.RangeIndex):  # rows without values were left out
         frame = frame.reset_index(drop=True)
     return frame
@@ -97,28 +98,35 @@ def read_valid(path: Path) -> pd.DataFrame:
 _CHECKED: dict[tuple, pd.Series] = {}
 
 
-def _checked_counts(path: Path) -> pd.Series:
+def _version(path: Path | None) -> tuple:
+    if path is None or not path.is_file():
+        return (str(path),)
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def _checked_counts(path: Path, mapping: Path | str | None = None) -> pd.Series:
 
     if not path.is_file():
         file_bytes(path)  # names a missing path or a folder
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    mapping_file = Path(mapping) if mapping is not None else formats.mapping_beside(path)
+    key = (*_version(path), *_version(mapping_file))
     if key not in _CHECKED:
-        frame = read_valid(path)
+        frame = read_valid(path, mapping)
         _CHECKED.clear()  # one extract at a time is enough
         _CHECKED[key] = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
     return _CHECKED[key]
 
 
-def check_extract(path, tranche=None, peildatum=None, exclude_plans=()) -> None:
+def check_extract(path, tranche=None, peildatum=None, exclude_plans=(), mapping=None) -> None:
     """Everything about a real extract that can be checked before a kernel starts: where it is
-    (outside the repository), that it can be read, the schema, and that the chosen tranche and
+    (outside the repository), that it can be read (with its column mapping), the schema, and that the chosen tranche and
     measurement date (without ``exclude_plans``) select participants. Raises
     :class:`ParticipantDataError` with one line naming file, row and column and what to do."""
 
     path = Path(path)
     check_location(path)
-    counts = _checked_counts(path)
+    counts = _checked_counts(path, mapping)
     if tranche is None and peildatum is None:
         return
     keys = counts.index.to_frame(index=False)
@@ -141,9 +149,9 @@ def check_extract(path, tranche=None, peildatum=None, exclude_plans=()) -> None:
         )
 
 
-def load(data_source: str | Path = "synthetic") -> pd.DataFrame:
-    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract,
-    read and checked as :func:`check_extract` does (the same messages)."""
+def load(data_source: str | Path = "synthetic", mapping: Path | str | None = None) -> pd.DataFrame:
+    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract
+    (CSV, Parquet, SPSS or Stata, with its column mapping), read and checked as :func:`check_extract` does."""
     if str(data_source) == "synthetic":
         path = paths.SYNTHETIC
         if not path.exists():
@@ -151,7 +159,7 @@ def load(data_source: str | Path = "synthetic") -> pd.DataFrame:
     else:
         path = Path(data_source)
         check_location(path)
-    frame = read_valid(path)
+    frame = read_valid(path, mapping)
     frame.attrs["data_kind"] = "synthetic" if path == paths.SYNTHETIC else "extract"
     frame.attrs["path"] = str(path)
     return frame
