@@ -57,8 +57,8 @@ sweep: $(STAMP) ## Run the chapter variants of a grid on Dask: make sweep GRID=g
 	$(PY) -m sectorplannen sweep '$(GRID)' --jobs $(JOBS) $(if $(SHOW_CODE),--show-code)
 
 .PHONY: robuustheid
-robuustheid: $(STAMP) ## Recompute every claim with each plan and group of plans left out: outputs/robuustheid/*.csv
-	$(PY) -m sectorplannen robuustheid --jobs $(JOBS)
+robuustheid: $(STAMP) ## Every claim with each plan and group of plans left out: outputs/robuustheid/ (DEELNEMERS=1: also the synthetic participant claims)
+	$(PY) -m sectorplannen robuustheid --jobs $(JOBS) $(if $(DEELNEMERS),--deelnemers)
 
 .PHONY: sync
 sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)

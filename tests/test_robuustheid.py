@@ -119,3 +119,23 @@ def test_a_run_with_other_plans_shows_the_default_value_beside_its_own():
     assert rows.loc["6-04", "status"] == claims.STATUS_OTHER
     published = claims.ledger("uitvoering", "3")
     assert "standaard" not in published.columns  # the published selection needs no comparison
+
+
+def test_participant_claims_on_the_synthetic_file_are_labelled_and_recomputed():
+    """Claim 4-09 (18.688 werkenden sector in arbeidsmobiliteit, Tabel 4.1) on the synthetic file,
+    calibrated to it, without Bouw: by hand, the 2019 rows of that cohort minus Bouw's."""
+    from sectorplannen import participants
+
+    people = participants.load("synthetic")
+    frame = robuustheid.participants_synthetic(people, limit=1)
+    assert set(frame["gegevens"]) == {"synthetisch"}
+    assert set(frame["variant"]) == {"zonder Bouw", "zonder Transport (t3)"}  # the largest plan of each group
+    row = frame[(frame["claim"] == "4-09") & (frame["variant"] == "zonder Bouw")].iloc[0]
+    cohort = people[
+        (people["peildatum"] == "2019-05-31")
+        & (people["categorie"] == "arbeidsmobiliteit")
+        & (people["doelgroep"] == "werkenden_sector")
+    ]
+    assert row["standaard"] == len(cohort) == 18688
+    assert row["waarde"] == len(cohort[cohort["plan_id"] != "bouw"])
+    assert not row["houdt"]

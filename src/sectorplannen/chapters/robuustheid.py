@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sectorplannen import claims, paths
+from sectorplannen.participants.indicators import ParticipantIndicators
 from sectorplannen.sources import categories as category_file
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import bijlage
@@ -251,20 +252,23 @@ def per_plan(sensitivity: Sensitivity) -> pd.Series:
     return labels.value_counts().sort_values(ascending=False)
 
 
-def write(sensitivity: Sensitivity, folder=None) -> list:
-    """The summary per claim and every variant's values as CSV in ``outputs/robuustheid/``
-    (written atomically)."""
+def write_table(frame: pd.DataFrame, name: str, folder=None):
+    """One table as CSV in ``outputs/robuustheid/`` (written atomically)."""
     folder = folder or paths.OUTPUTS / OUTPUT
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    tables = (("per_getal.csv", sensitivity.summary), ("varianten.csv", sensitivity.variant_values))
-    for name, frame in tables:
-        target = folder / name
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-        tmp.replace(target)
-        written.append(target)
-    return written
+    target = folder / name
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    frame.to_csv(tmp, index=False, lineterminator="\n")
+    tmp.replace(target)
+    return target
+
+
+def write(sensitivity: Sensitivity, folder=None) -> list:
+    """The summary per claim and every variant's values as CSV in ``outputs/robuustheid/``."""
+    return [
+        write_table(sensitivity.summary, "per_getal.csv", folder),
+        write_table(sensitivity.variant_values, "varianten.csv", folder),
+    ]
 
 
 def _weighed(sensitivity: Sensitivity) -> pd.DataFrame:
@@ -340,3 +344,59 @@ def group_table(sensitivity: Sensitivity) -> pd.DataFrame:
     out.index = [f"{variant} ({GROUP_WORDS[group]})" for group, variant in out.index]
     out.index.name = "Weggelaten"
     return out
+
+
+# ------------------------------------------------------------- participant claims (synthetic file)
+
+PARTICIPANT_FILE = "arbeidsmarktpositie"
+LARGEST_PLANS = 5  # single-plan variants for participant claims: the plans with the most participants
+
+
+def participant_variants(people: pd.DataFrame, group: str) -> list[Variant]:
+    """The groups of plans, and each of the plans with the most participants left out in turn (a
+    participant ledger takes seconds, so not every plan: the largest move the shares most)."""
+    plans = register().in_group(group)
+    names = {p.id: p.name for p in plans}
+    counts = people.loc[people["plan_id"].isin(names), "plan_id"].value_counts()
+    out = [Variant(group, "plan", f"zonder {names[i]}", (i,)) for i in counts.index[:LARGEST_PLANS]]
+    groups = {
+        "zonder de zorgplannen": tuple(p.id for p in plans if p.cluster == "zorg"),
+        "zonder de regionale plannen": tuple(p.id for p in plans if p.plan_type == "regionaal"),
+        "zonder de sectorale plannen": tuple(p.id for p in plans if p.plan_type == "sectoraal"),
+    }
+    out += [Variant(group, "groep", label, ids) for label, ids in groups.items() if ids and len(ids) < len(names)]
+    return out
+
+
+def _participant_ledger(people: pd.DataFrame, group: str, plans=()) -> pd.DataFrame:
+    indicators = ParticipantIndicators(people, group, plans)
+    return claims.ledger(PARTICIPANT_FILE, group, indicators, True, synthetic=True)
+
+
+def participants_synthetic(people: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The participant claims on the synthetic file, per variant: whether the calibrated number still
+    holds. SYNTHETIC: the file is calibrated to these numbers, so this shows how the calibration
+    spreads over the plans, not how robust the report is (the column ``gegevens`` says so)."""
+    rows = []
+    for group in GROUPS:
+        default = _participant_ledger(people, group).set_index("claim")
+        holding = default[default["status"] == claims.STATUS_CALIBRATED]
+        for variant in participant_variants(people, group)[:limit]:
+            frame = _participant_ledger(people, group, variant.plans).set_index("claim").loc[holding.index]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "claim": holding.index,
+                        "tranchegroep": group,
+                        "tekst": holding["tekst"],
+                        "gepubliceerd": holding["gepubliceerd"],
+                        "standaard": holding["berekend_waarde"],
+                        "variant": variant.label,
+                        "soort": variant.kind,
+                        "waarde": frame["berekend_waarde"],
+                        "houdt": frame["status"] != claims.STATUS_UNCALIBRATED,
+                        "gegevens": "synthetisch",
+                    }
+                ).reset_index(drop=True)
+            )
+    return pd.concat(rows, ignore_index=True)
