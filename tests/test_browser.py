@@ -12,20 +12,12 @@ from bs4 import BeautifulSoup
 from sectorplannen import paths
 from sectorplannen.build import report
 from sectorplannen.chapters import registry
+from sectorplannen.site.pdf import BROWSER_FLAGS
 
 pytestmark = pytest.mark.notebook
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+FLAGS = BROWSER_FLAGS
 PLACEHOLDER_ALT = "No description has been provided for this image"
 
 

@@ -14,7 +14,8 @@ from sectorplannen.site.navigation import SITE_TITLE
 from sectorplannen.site.pages import Page, chapter_pages, main_pages
 
 PDF_NAME = "sectorplannen-reproductie.pdf"
-FLAGS = [
+# Headless Chromium that asks no other host for anything (the browser tests use the same flags).
+BROWSER_FLAGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -23,9 +24,8 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
-    "--generate-pdf-document-outline",
 ]
+FLAGS = [*BROWSER_FLAGS, "--no-pdf-header-footer", "--generate-pdf-document-outline"]
 
 
 def chromium() -> str:
