@@ -16,3 +16,8 @@ SYNTHETIC = DATA / "synthetic" / "deelnemers.csv"
 CALIBRATION = DATA / "calibratie.yaml"
 # The chapter notebooks; SECTORPLANNEN_NOTEBOOKS points a run (or a sweep's workers) at a copy.
 NOTEBOOKS = Path(os.environ.get("SECTORPLANNEN_NOTEBOOKS") or ROOT / "notebooks").resolve()
+
+
+def ledger(name: str) -> Path:
+    """Where the ledger of a run is saved (``outputs/ledger/<run name>.csv``)."""
+    return OUTPUTS / "ledger" / f"{name}.csv"

@@ -13,7 +13,6 @@ from sectorplannen import claims, paths
 from sectorplannen.build import provenance
 from sectorplannen.build.files import write_atomic
 from sectorplannen.chapters import registry
-from sectorplannen.chapters.notebook import ledger_path
 from sectorplannen.chapters.registry import CHAPTERS, Chapter, _normal, data_kind
 from sectorplannen.sources.register import register
 
@@ -163,7 +162,7 @@ def _variant_words(parameters: dict, base: Chapter | None, notebook: str) -> lis
 
 def _ledger_summary(name: str) -> str:
 
-    ledger = ledger_path(name)
+    ledger = paths.ledger(name)
     if not ledger.exists():
         return ""
 

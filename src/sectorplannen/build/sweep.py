@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import yaml
-from distributed import Client, LocalCluster, as_completed
 
 from sectorplannen import paths
 from sectorplannen.build import report
@@ -65,6 +64,7 @@ def load_grid(path: Path | str) -> list[Chapter]:
 
 def _client(scheduler: str | None, jobs: int):
     # heavy: dask.distributed is loaded only when a sweep runs
+    from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler, timeout="20s")
@@ -77,6 +77,7 @@ def run(chapters: list[Chapter], jobs: int = 2, scheduler: str | None = None, sh
     ``jobs`` workers); returns the HTML paths. Failures are raised together, each by name and
     parameters, after the others are done."""
     # heavy: dask.distributed is loaded only when a sweep runs
+    from distributed import as_completed
 
     preflight(chapters)
     scheduler = scheduler or os.environ.get(SCHEDULER_VARIABLE) or None

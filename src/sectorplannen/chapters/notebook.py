@@ -84,4 +84,4 @@ def finish(run: Run, ledger: pd.DataFrame | None = None) -> None:
 
 def ledger_path(name: str) -> Path:
     """Where the ledger of a run is saved."""
-    return paths.OUTPUTS / "ledger" / f"{name}.csv"
+    return paths.ledger(name)
