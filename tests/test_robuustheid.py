@@ -139,3 +139,12 @@ def test_participant_claims_on_the_synthetic_file_are_labelled_and_recomputed():
     assert row["standaard"] == len(cohort) == 18688
     assert row["waarde"] == len(cohort[cohort["plan_id"] != "bouw"])
     assert not row["houdt"]
+
+
+def test_a_themes_rank_from_below_is_weighed_not_set_apart(sensitivity):
+    """Claim 2-13 ('Loopbaanchecks en -adviezen en gezondheidsmaatregelen zijn het minst vaak
+    ingezet', Tabel A.1) ranks themes, not plans: it is weighed, and only Welzijn Jeugdzorg en
+    Kinderopvang breaks it (found independently by a second implementation of this chapter)."""
+    row = _row(sensitivity, "2-13")
+    assert row["soort_getal"] == robuustheid.KINDS[robuustheid.KIND_CONCLUSION]
+    assert row["breekt_zonder"] == "Welzijn Jeugdzorg en Kinderopvang"

@@ -38,7 +38,10 @@ EXTENSIVE_UNITS = ("aantal", "euro", "duizend", "miljoen euro")
 # Statistics about one plan (the largest, the highest realisation): leaving that plan out changes
 # them by definition. Statistics that count plans (the share of plans with ...): one plan moves
 # them by 1/n.
-ABOUT_ONE_PLAN = ("plan_rang_", "plan_aandeel_", "_hoogste", "_laagste")
+ABOUT_ONE_PLAN = ("plan_rang_", "plan_aandeel_")
+# The plan with the highest or lowest rate (realisatie_*_hoogste); a theme's rank from below
+# (categorie_rang_*_laagste) is a conclusion about themes and is weighed.
+EXTREME_PLAN = ("_hoogste", "_laagste")
 COUNTING_PLANS = ("plannen_",)
 KIND_CONCLUSION = "conclusie"
 KINDS = {
@@ -227,7 +230,9 @@ def kind(claim: pd.Series, own: pd.Series, group: str) -> str:
         return "totaal"
     if statistic.startswith(COUNTING_PLANS):
         return "telling"
-    if any(part in statistic for part in ABOUT_ONE_PLAN):
+    if statistic.startswith(ABOUT_ONE_PLAN) or (
+        statistic.endswith(EXTREME_PLAN) and not statistic.startswith("categorie_")
+    ):
         return "plan"
     if not set(filter(None, str(own["invoer"]).split(", "))) <= plan_level:
         return "elders"
