@@ -91,7 +91,7 @@ def tranche3():
     """Tranche 3 participants of the synthetic file (valid rows to shape leaking extracts from)."""
     if not paths.SYNTHETIC.exists():
         synthetic.write()
-    people = participants.load("synthetic")
+    people = participants.rows("synthetic")
     return people[people["tranche"] == 3].reset_index(drop=True)
 
 
@@ -328,3 +328,27 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     percents = ledger[on_file & (ledger["eenheid"] == "procent") & ledger["berekend_waarde"].notna()]
     assert (percents["berekend_waarde"] == percents["berekend_waarde"].round()).all()
     assert str(extract) not in page
+
+
+@pytest.mark.parametrize("design", ["one small cell", "two small cells in a row", "alone in its column"])
+def test_the_engine_suppresses_the_same_cells(tranche3, design):
+    """ACRO decides on the engine's table of counts (cells cut off at the threshold) as on one row
+    per participant: the same cells hidden in every table, the same audit, the same numbers shown."""
+    from sectorplannen.participants import engine
+
+    people, _, column = leaks(tranche3)[design]
+    rows, counted = run(people), run(engine.counts(people))
+    assert counted.audit == rows.audit and rows.audit.primary > 0
+    for name, table in rows.shares.items():
+        pd.testing.assert_frame_equal(counted.shares[name].isna(), table.isna(), obj=name)
+        pd.testing.assert_frame_equal(counted.shares[name], table, obj=name)
+    pd.testing.assert_frame_equal(counted.participants, rows.participants)
+    label = arbeidsmarkt.category_labels("3")[SMALL_TYPE]
+    assert np.isnan(counted.shares["inkomen"].loc[label, column])
+    # a small table by hand: a x 12, a y 4, b x 4, b y 15
+    table = pd.DataFrame({"r": ["a"] * 16 + ["b"] * 19, "c": ["x"] * 12 + ["y"] * 4 + ["x"] * 4 + ["y"] * 15})
+    weights = table.groupby(["r", "c"]).size().rename("n").reset_index()
+    direct = disclosure.crosstab(table["r"], table["c"])
+    capped = disclosure.crosstab(weights["r"], weights["c"], counts=weights["n"].to_numpy())
+    pd.testing.assert_frame_equal(capped.isna(), direct.isna())  # the 4s (a y, b x) hidden both ways
+    assert direct.isna().to_numpy().tolist() == [[False, True], [True, False]]

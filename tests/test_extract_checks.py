@@ -26,7 +26,9 @@ def base() -> pd.DataFrame:
     """313 rows of the synthetic file (every 2500th): all three tranches and measurement dates."""
     if not paths.SYNTHETIC.exists():
         synthetic.write()
-    return pd.read_csv(paths.SYNTHETIC, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1)
+    return pd.read_csv(
+        paths.SYNTHETIC_CSV, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -337,10 +339,10 @@ def test_check_extract_names_file_row_column_and_what_to_do(bad):
 def test_load_gives_the_same_message(bad):
     case, path, message = bad
     if case in SELECTION_CASES:  # load reads the whole file; the selection is the chapter's
-        participants.load(path)
+        participants.rows(path)
         return
     with pytest.raises(ParticipantDataError) as caught:
-        participants.load(path)
+        participants.rows(path)
     assert str(caught.value) == message
 
 
@@ -389,10 +391,10 @@ def test_no_message_names_a_participant(base, tmp_path):
 def test_excel_variants_are_read_as_the_plain_file(base, tmp_path, name, kwargs):
     frame = base.copy()
     frame.loc[[2, 5], "maatregel"] = "Scholing één, twee"  # a non-ASCII value with the comma quoted
-    plain = participants.load(_csv(frame, tmp_path / "plain.csv"))
+    plain = participants.rows(_csv(frame, tmp_path / "plain.csv"))
     variant = _csv(frame, tmp_path / "variant.csv", **kwargs)
     participants.check_extract(variant, "1-2", "2019")
-    got = participants.load(variant)
+    got = participants.rows(variant)
     pd.testing.assert_frame_equal(got, plain)
     assert got.loc[2, "maatregel"] == "Scholing één, twee"
 
@@ -403,17 +405,17 @@ def test_empty_rows_as_excel_writes_them_are_skipped_and_rows_keep_their_numbers
     lines.append("")
     path = tmp_path / "lege_regels.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert len(participants.load(path)) == len(base)
+    assert len(participants.rows(path)) == len(base)
     broken = path.read_text(encoding="utf-8").replace(base.loc[3, "deelnemer_id"] + ",", ",", 1)
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(ParticipantDataError, match=r", row 6, column 'deelnemer_id': no participant id"):
-        participants.load(path)
+        participants.rows(path)
 
 
 def test_utf16_with_byte_order_mark_is_read(base, tmp_path):
     path = tmp_path / "utf16.csv"
     path.write_bytes(codecs.BOM_UTF16_LE + base.to_csv(index=False).encode("utf-16-le"))
-    assert len(participants.load(path)) == len(base)
+    assert len(participants.rows(path)) == len(base)
 
 
 def test_excluding_the_only_plan_with_participants_is_refused(base, tmp_path):
@@ -438,5 +440,5 @@ def test_a_relative_data_source_is_made_absolute(tmp_path, monkeypatch):
 
 def test_excel_booleans_are_read(base, tmp_path):
     frame = base.assign(jong=base["jong"].map({"true": "WAAR", "false": "ONWAAR"}))
-    got = participants.load(_csv(frame, tmp_path / "waar.csv"))
+    got = participants.rows(_csv(frame, tmp_path / "waar.csv"))
     assert got["jong"].tolist() == (base["jong"] == "true").tolist()

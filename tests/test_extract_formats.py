@@ -49,7 +49,9 @@ def sample() -> pd.DataFrame:
     """313 rows of the synthetic file (every 2500th), as text: all three tranches and measurement dates."""
     if not paths.SYNTHETIC.exists():
         synthetic.write()
-    return pd.read_csv(paths.SYNTHETIC, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1)
+    return pd.read_csv(
+        paths.SYNTHETIC_CSV, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
+    )
 
 
 def coded(sample: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +102,7 @@ def _plain(sample: pd.DataFrame, folder: Path) -> Path:
 
 @pytest.mark.parametrize("suffix", WRITERS)
 def test_each_format_with_a_mapping_loads_to_the_schema_csv(sample, tmp_path, suffix):
-    expected = participants.load(_plain(sample, tmp_path))
+    expected = participants.rows(_plain(sample, tmp_path))
     frame = coded(sample)
     if suffix == "csv":
         frame.loc[0, "MAATREGEL"] = "Scholing één"  # a Latin-1 character
@@ -109,7 +111,7 @@ def test_each_format_with_a_mapping_loads_to_the_schema_csv(sample, tmp_path, su
     WRITERS[suffix](frame, path)
     _mapping(path)
     participants.check_extract(path, "1-2", "2019")
-    got = participants.load(path)
+    got = participants.rows(path)
     assert got.attrs["data_kind"] == "extract"
     assert got.shape == (313, 14)
     pd.testing.assert_frame_equal(got, expected, check_like=False)
@@ -119,8 +121,8 @@ def test_a_mapping_can_be_given_instead_of_lying_beside_the_extract(sample, tmp_
     path = tmp_path / "extract.dta"
     write_dta(coded(sample), path)
     elsewhere = _mapping(tmp_path / "elders")
-    got = participants.load(path, mapping=elsewhere)
-    pd.testing.assert_frame_equal(got, participants.load(_plain(sample, tmp_path)))
+    got = participants.rows(path, mapping=elsewhere)
+    pd.testing.assert_frame_equal(got, participants.rows(_plain(sample, tmp_path)))
 
 
 @pytest.mark.parametrize("suffix", WRITERS)
@@ -129,14 +131,14 @@ def test_a_bad_cell_gives_the_line_the_csv_path_gives(sample, tmp_path, suffix):
     schema_csv.loc[BAD_ROW, "inkomenssituatie"] = "9"  # a code the mapping does not know stays as it is
     csv_path = _plain(schema_csv, tmp_path)
     with pytest.raises(ParticipantDataError) as from_csv:
-        participants.load(csv_path)
+        participants.rows(csv_path)
     frame = coded(sample)
     frame.loc[BAD_ROW, "INKSIT"] = 9
     path = tmp_path / f"extract.{suffix}"
     WRITERS[suffix](frame, path)
     _mapping(path)
     with pytest.raises(ParticipantDataError) as caught:
-        participants.load(path)
+        participants.rows(path)
     message = str(caught.value)
     assert message == str(from_csv.value).replace(str(csv_path), str(path))
     assert message.startswith(f"{path}, row {BAD_ROW + 2}, column 'inkomenssituatie': value '9' is not one of ")
@@ -150,7 +152,7 @@ def test_a_file_that_is_not_its_format_is_one_line(sample, tmp_path, suffix, kin
     path = tmp_path / f"extract.{suffix}"
     sample.to_csv(path, index=False)  # a CSV file with the wrong suffix
     with pytest.raises(ExtractFormatError) as caught:
-        participants.load(path)
+        participants.rows(path)
     message = str(caught.value)
     assert message.startswith(f"{path}: not a readable {kind} file (")
     assert message.endswith("or export it as UTF-8 CSV")
@@ -160,7 +162,7 @@ def test_a_file_that_is_not_its_format_is_one_line(sample, tmp_path, suffix, kin
 def test_a_missing_format_file_is_named(tmp_path):
     path = tmp_path / "geen.sav"
     with pytest.raises(ParticipantDataError) as caught:
-        participants.load(path)
+        participants.rows(path)
     assert str(caught.value) == f"{path}: no such file: check the path given as data_source"
 
 
@@ -168,7 +170,7 @@ def test_without_a_mapping_the_extract_names_are_unexpected_columns(sample, tmp_
     path = tmp_path / "extract.parquet"
     write_parquet(coded(sample), path)
     with pytest.raises(ParticipantDataError) as caught:
-        participants.load(path)
+        participants.rows(path)
     assert str(caught.value).startswith(
         f"{path}, row 1 (header): column(s) 'deelnemer_id', 'plan_id', 'tranche', 'categorie', 'maatregel', "
         "'doelgroep', 'jong', 'start', 'einde', 'peildatum', 'inkomenssituatie', 'werkgever', 'contract', 'uren' "
@@ -189,7 +191,7 @@ def test_a_mapping_to_an_unknown_schema_column_is_refused(sample, tmp_path):
     wrong = {**MAPPING, "columns": {**MAPPING["columns"], "INKSIT": "inkomen"}}
     mapping = _mapping(path, wrong)
     with pytest.raises(ColumnMappingError) as caught:
-        participants.load(path)
+        participants.rows(path)
     assert str(caught.value) == (
         f"{mapping}, line {_line(mapping, 'INKSIT')}, columns: 'INKSIT' maps to 'inkomen', which is not a column "
         f"of the schema: use one of {', '.join(participants.COLUMNS)}"
@@ -202,7 +204,7 @@ def test_codes_for_an_unknown_schema_column_are_refused(sample, tmp_path):
     wrong = {**MAPPING, "codes": {"INKSIT": INKOMENSSITUATIE_CODES}}
     mapping = _mapping(path, wrong)
     with pytest.raises(ColumnMappingError) as caught:
-        participants.load(path)
+        participants.rows(path)
     assert str(caught.value) == (
         f"{mapping}, line {_line(mapping, 'INKSIT:', 'codes:')}, codes: 'INKSIT' is not a column of the schema: "
         f"name the schema column (after renaming), one of {', '.join(participants.COLUMNS)}"
@@ -229,7 +231,7 @@ def test_a_mapping_that_is_not_yaml_names_its_line(sample, tmp_path):
     mapping = Path(f"{path}{formats.MAPPING_SUFFIX}")
     mapping.write_text("columns:\n  BSN_ID: deelnemer_id\n  PLAN: [plan_id\n", encoding="utf-8")
     with pytest.raises(ColumnMappingError) as caught:
-        participants.load(path)
+        participants.rows(path)
     assert str(caught.value).startswith(f"{mapping}, line 4: not valid YAML (")
     assert str(caught.value).endswith("): see the example mapping in data/README.md")
 

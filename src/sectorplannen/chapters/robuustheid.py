@@ -22,6 +22,7 @@ import pandas as pd
 
 from sectorplannen import claims, paths
 from sectorplannen.participants.indicators import ParticipantIndicators
+from sectorplannen.participants.schema import weights
 from sectorplannen.sources import categories as category_file
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import bijlage
@@ -362,7 +363,13 @@ def participant_variants(people: pd.DataFrame, group: str) -> list[Variant]:
     participant ledger takes seconds, so not every plan: the largest move the shares most)."""
     plans = register().in_group(group)
     names = {p.id: p.name for p in plans}
-    counts = people.loc[people["plan_id"].isin(names), "plan_id"].value_counts()
+    # participants per plan (a table of counts weighs its rows by aantal)
+    counts = (
+        pd.Series(weights(people), index=people.index)[people["plan_id"].isin(names).to_numpy()]
+        .groupby(people["plan_id"])
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
     out = [Variant(group, "plan", f"zonder {names[i]}", (i,)) for i in counts.index[:LARGEST_PLANS]]
     groups = {
         "zonder de zorgplannen": tuple(p.id for p in plans if p.cluster == "zorg"),

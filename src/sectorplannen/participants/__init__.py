@@ -4,7 +4,7 @@ disclosure control of everything a run shows.
 """
 
 from sectorplannen.errors import OutcomeError, ParticipantDataError
-from sectorplannen.participants.loading import check_extract, check_location, load, read_valid, validate
+from sectorplannen.participants.loading import check_extract, check_location, load, read_valid, rows, validate
 from sectorplannen.participants.schema import (
     BENEFIT,
     COLUMNS,

@@ -2,7 +2,8 @@
 
 Each theme is set against all participants of its tranche group: the difference in a share with a
 confidence interval and a two-sample test, and a composition-adjusted comparison (a logit on
-target group, age group and plan type). These describe differences between groups of
+target group, age group and plan type: a binomial GLM with frequency weights, so that a table of
+counts gives what one row per participant gives). These describe differences between groups of
 participants; they are not effects of a measure, and the chapter says so.
 """
 
@@ -12,10 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import special, stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from sectorplannen.participants import disclosure
+from sectorplannen.participants.schema import weights
 from sectorplannen.sources.register import register
 
 
@@ -94,10 +98,26 @@ def against_all(
     return pending.frame()
 
 
+def _average_margins(x: np.ndarray, w: np.ndarray, beta: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Average marginal effects of every regressor (``dy/dx`` averaged over the participants, as
+    statsmodels' ``get_margeff(at="overall")``) with standard errors by the delta method."""
+    p = special.expit(x @ beta)
+    density = p * (1 - p)
+    total = w.sum()
+    mean_density = (w * density).sum() / total
+    effects = beta * mean_density
+    slope = (x * (w * density * (1 - 2 * p))[:, None]).sum(axis=0) / total
+    jacobian = np.eye(len(beta)) * mean_density + np.outer(beta, slope)
+    errors = np.sqrt(np.diag(jacobian @ cov @ jacobian.T))
+    return effects, errors
+
+
 def adjusted(people: pd.DataFrame, outcome: pd.Series, by: str = "categorie") -> pd.DataFrame:
     """Logit of the outcome on the groups, adjusted for target group, age group and plan type:
     the average marginal difference in points of each group against the reference (the largest
-    group), with a 95% interval."""
+    group), with a 95% interval. ``people`` is one row per participant or a table of counts (its
+    rows weighted by ``aantal``): the estimates are the same."""
+    counted = weights(people)
     data = pd.DataFrame(
         {
             "y": outcome.loc[people.index].astype(int).to_numpy(),
@@ -107,25 +127,30 @@ def adjusted(people: pd.DataFrame, outcome: pd.Series, by: str = "categorie") ->
             "plan_type": people["plan_id"].map(register().plan_types()).to_numpy(),
         }
     )
-    reference = data["groep"].value_counts().index[0]
+    reference = pd.Series(counted).groupby(data["groep"].to_numpy()).sum().sort_values(ascending=False).index[0]
     terms = [f"C(groep, Treatment(reference={reference!r}))", "jong"]
     for column in ("doelgroep", "plan_type"):
         # a term that varies, and is not the grouping itself (in tranche 3 the target group is the type)
         if data[column].nunique() > 1 and not (data[column] == data["groep"]).all():
             terms.append(f"C({column})")
-    model = smf.logit("y ~ " + " + ".join(terms), data=data).fit(disp=False)
-    margins = model.get_margeff(at="overall").summary_frame()
+    # a binomial GLM with frequency weights is the logit on one row per participant (same likelihood)
+    model = smf.glm(
+        "y ~ " + " + ".join(terms), data, family=sm.families.Binomial(), freq_weights=counted.astype(float)
+    ).fit()
+    x = model.model.exog
+    effects, errors = _average_margins(x, counted.astype(float), model.params.to_numpy(), model.cov_params().to_numpy())
+    z = stats.norm.ppf(0.975)
     rows = [{by: reference, "verschil": 0.0, "laag": 0.0, "hoog": 0.0, "p": np.nan, "referentie": True}]
-    for name, row in margins.iterrows():
+    for name, effect, error in zip(model.model.exog_names, effects, errors, strict=True):
         if name.startswith("C(groep"):  # not the covariates (C(doelgroep)...)
             group = name.split("[T.")[-1].rstrip("]")
             rows.append(
                 {
                     by: group,
-                    "verschil": 100 * row["dy/dx"],
-                    "laag": 100 * row["Conf. Int. Low"],
-                    "hoog": 100 * row["Cont. Int. Hi."],
-                    "p": row["Pr(>|z|)"],
+                    "verschil": 100 * effect,
+                    "laag": 100 * (effect - z * error),
+                    "hoog": 100 * (effect + z * error),
+                    "p": float(2 * stats.norm.sf(abs(effect / error))),
                     "referentie": False,
                 }
             )

@@ -6,6 +6,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from sectorplannen.participants import disclosure
+from sectorplannen.participants.schema import weights
 
 
 def distribution(
@@ -28,8 +29,9 @@ def share_with_ci(
     people: pd.DataFrame, outcome: pd.Series, alpha: float = 0.05, min_cell: int = disclosure.DEFAULT_MIN_CELL
 ) -> dict:
     """Share of ``outcome`` (a boolean Series aligned with people) with a Wilson interval."""
-    n = len(people)
-    k = int(outcome.loc[people.index].sum())
+    counted = weights(people)  # one per participant, or the engine's counts
+    n = int(counted.sum())
+    k = int(counted[outcome.loc[people.index].to_numpy(bool)].sum())
     if n < min_cell or (0 < k < min_cell) or (0 < n - k < min_cell):
         return {"n": None, "aandeel": None, "laag": None, "hoog": None, "onderdrukt": True}
     low, high = proportion_confint(k, n, alpha=alpha, method="wilson")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sectorplannen.errors import DisclosureError
-from sectorplannen.participants.schema import COLUMNS
+from sectorplannen.participants.schema import COLUMNS, weights
 
 DEFAULT_MIN_CELL = 10
 
@@ -71,9 +71,33 @@ def validate_min_cell(min_cell) -> int:
     return min_cell
 
 
-def crosstab(index: pd.Series, columns: pd.Series, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Counts of ``index`` x ``columns`` with ACRO's primary suppression (suppressed cells are NaN)."""
+def capped(index: pd.Series, columns: pd.Series, counts: np.ndarray, cap: int) -> tuple[pd.Series, pd.Series]:
+    """One row per participant for a table given as counts, each cell cut off at ``cap`` rows: what
+    ACRO's frequency rules need to see (a cell below the threshold exactly, a cell at or above it as
+    safe) without a row per participant of a population-scale file."""
+    cells = (
+        pd.DataFrame({"r": index.to_numpy(), "c": columns.to_numpy(), "n": counts})
+        .groupby(["r", "c"], sort=True)["n"]
+        .sum()
+    )
+    cells = cells[cells > 0].clip(upper=cap)
+    rows = cells.index.repeat(cells.to_numpy())
+    return (
+        pd.Series(rows.get_level_values(0), name=index.name),
+        pd.Series(rows.get_level_values(1), name=columns.name),
+    )
+
+
+def crosstab(
+    index: pd.Series, columns: pd.Series, min_cell: int = DEFAULT_MIN_CELL, counts: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Counts of ``index`` x ``columns`` with ACRO's primary suppression (suppressed cells are NaN).
+    With ``counts`` (rows of a table of counts), ACRO decides on the table with every cell cut off at
+    ``min_cell`` participants (:func:`capped`): the same cells are suppressed, and the counts
+    returned are the cut-off ones (read only which cells are NaN)."""
     validate_min_cell(min_cell)
+    if counts is not None:
+        index, columns = capped(index, columns, counts, min_cell)
     checker = _acro(min_cell)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -133,7 +157,8 @@ class Release:
             raise ValueError("participant frame index must be unique")
         columns = [c for c in AUDIT_COLUMNS if c in people.columns]
         self._atom = people.groupby(columns, observed=True, sort=True, dropna=False).ngroup().to_numpy()
-        self._sizes = np.bincount(self._atom).astype(np.int64)
+        self._weight = weights(people)  # a table of counts (the engine's) or one row per participant
+        self._sizes = np.bincount(self._atom, weights=self._weight).astype(np.int64)
         self._index = people.index
         self._atoms: dict[bytes, np.ndarray] = {}
         self._values: dict[bytes, int] = {}
@@ -154,7 +179,8 @@ class Release:
     def _atoms_of(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
         atoms = self._atom_array(rows)
         unique = np.flatnonzero(np.bincount(atoms, minlength=len(self._sizes)))
-        if int(self._sizes[unique].sum()) != len(atoms):
+        positions = self._index.get_indexer(rows.index if isinstance(rows, pd.DataFrame) else rows)
+        if int(self._sizes[unique].sum()) != int(self._weight[positions].sum()):
             raise AssertionError(
                 "a published selection is not a union of the audited participant groups; "
                 f"select only on {', '.join(AUDIT_COLUMNS)}"
@@ -185,7 +211,8 @@ class Release:
             keys = pd.DataFrame(index=[TOTAL], columns=[TOTAL], dtype=object)
             keys.loc[TOTAL, TOTAL] = self._register(np.array([], dtype=np.int64))
             return CountTable(keys, pd.DataFrame(0, index=[TOTAL], columns=[TOTAL]), self)
-        checked = crosstab(rows[by].rename(by), rows[variable].rename(variable), self.min_cell)
+        counted = weights(rows) if len(rows) and (weights(rows) != 1).any() else None
+        checked = crosstab(rows[by].rename(by), rows[variable].rename(variable), self.min_cell, counted)
         columns = [c for c in (order or list(checked.columns)) if c in checked.columns]
         frame = pd.DataFrame(
             {"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "a": self._atom_array(rows)}
@@ -207,7 +234,11 @@ class Release:
         for r in keys.index:
             for c in keys.columns:
                 values.loc[r, c] = self._values[keys.loc[r, c]]
-        actual = pd.crosstab(rows[by], rows[variable]).reindex(index=checked.index, columns=columns, fill_value=0)
+        actual = (
+            pd.DataFrame({"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "n": weights(rows)})
+            .pivot_table(index="r", columns="c", values="n", aggfunc="sum", fill_value=0)
+            .reindex(index=checked.index, columns=columns, fill_value=0)
+        )
         if not (actual.to_numpy() == values.loc[checked.index, columns].to_numpy()).all():
             raise AssertionError(f"{by} x {variable} is not a function of the audited columns")
         return CountTable(keys, values, self)

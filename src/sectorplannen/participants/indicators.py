@@ -7,7 +7,7 @@ import pandas as pd
 from sectorplannen.claims.evaluation import indicators_for
 from sectorplannen.errors import OutcomeError
 from sectorplannen.participants import cohort
-from sectorplannen.participants.schema import outcome_values, with_categories
+from sectorplannen.participants.schema import outcome_values, size, weights, with_categories
 from sectorplannen.statistics.indicators import PARTICIPANT_FILE, NotComputable, Provenance, TableIndicators
 
 
@@ -60,7 +60,7 @@ class ParticipantIndicators(TableIndicators):
         frame = self.cohort(row)
         if self.release is not None:
             self.keys["deelnemers_aantal", row or "", ""] = (self.release.count(frame),)
-        return float(len(frame))
+        return float(size(frame))
 
     def aandeel(self, row=None, column=None, **_):
         self._use(PARTICIPANT_FILE)
@@ -73,4 +73,5 @@ class ParticipantIndicators(TableIndicators):
                 self.release.count(frame[hit.to_numpy()]),
                 self.release.count(frame),
             )
-        return 100.0 * float(hit.mean())
+        counted = weights(frame)  # one per participant, or the engine's counts
+        return 100.0 * float(counted[hit.to_numpy()].sum() / counted.sum())

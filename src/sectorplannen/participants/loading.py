@@ -9,7 +9,7 @@ import pandera.pandas as pa
 
 from sectorplannen import paths
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import extract, formats, synthetic
+from sectorplannen.participants import engine, extract, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
 from sectorplannen.participants.schema import JONG_VALUES, _schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
@@ -149,17 +149,38 @@ def check_extract(path, tranche=None, peildatum=None, exclude_plans=(), mapping=
         )
 
 
-def load(data_source: str | Path = "synthetic", mapping: Path | str | None = None) -> pd.DataFrame:
-    """The participant file: ``"synthetic"`` (generated on first use) or the path of a real extract
-    (CSV, Parquet, SPSS or Stata, with its column mapping), read and checked as :func:`check_extract` does."""
+def _path(data_source: str | Path) -> Path:
+    """The file behind ``data_source``: the synthetic file (generated on first use) or an extract
+    kept outside the repository."""
     if str(data_source) == "synthetic":
-        path = paths.SYNTHETIC
-        if not path.exists():
+        if not paths.SYNTHETIC.exists():
             synthetic.write()
-    else:
-        path = Path(data_source)
-        check_location(path)
-    frame = read_valid(path, mapping)
+        return paths.SYNTHETIC
+    path = Path(data_source)
+    check_location(path)
+    return path
+
+
+def _labelled(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     frame.attrs["data_kind"] = "synthetic" if path == paths.SYNTHETIC else "extract"
     frame.attrs["path"] = str(path)
     return frame
+
+
+def rows(data_source: str | Path = "synthetic", mapping: Path | str | None = None) -> pd.DataFrame:
+    """The participant file one row per participant and measurement date, read and checked as
+    :func:`check_extract` does (the synthetic file, or a CSV, Parquet, SPSS or Stata extract with
+    its column mapping)."""
+    path = _path(data_source)
+    return _labelled(read_valid(path, mapping), path)
+
+
+def load(data_source: str | Path = "synthetic", mapping: Path | str | None = None) -> pd.DataFrame:
+    """The participant file as the chapters use it: the engine's table of counts (one row per
+    combination of the audited columns, with ``aantal``; :mod:`sectorplannen.participants.engine`).
+    The synthetic file, which its generator checked, is counted by DuckDB straight from Parquet; an
+    extract is read and checked row by row first (:func:`rows`), then counted."""
+    path = _path(data_source)
+    if path == paths.SYNTHETIC:
+        return _labelled(engine.counts(path), path)
+    return _labelled(engine.counts(read_valid(path, mapping)), path)

@@ -11,6 +11,7 @@ One row per participant and measurement date (31 May 2017, 2018, 2019).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -117,6 +118,23 @@ COLUMNS = [
     "contract",
     "uren",
 ]
+
+
+# The column of a table of counts (the engine's output): how many participants each row stands for.
+# A frame without it has one participant per row; every count below reads either.
+COUNT = "aantal"
+
+
+def weights(frame: pd.DataFrame) -> np.ndarray:
+    """How many participants each row stands for: the column ``aantal`` of a table of counts, else 1."""
+    if COUNT in frame.columns:
+        return frame[COUNT].to_numpy(np.int64)
+    return np.ones(len(frame), dtype=np.int64)
+
+
+def size(frame: pd.DataFrame) -> int:
+    """The number of participants in a frame of participants or of counts."""
+    return int(frame[COUNT].sum()) if COUNT in frame.columns else len(frame)
 
 
 def outcome_values(column: str) -> tuple[str, tuple[str, ...]]:

@@ -1,0 +1,105 @@
+"""The analytical engine for participant data: DuckDB, embedded (no server), over Parquet or a frame in memory.
+
+Every number chapters 4 and 7 show counts the participants in a selection made on the audited
+columns (:data:`sectorplannen.participants.disclosure.AUDIT_COLUMNS`: plan, tranche, theme, measure,
+target group, age group, measurement date and the four outcomes). So one query reduces the
+participant file to the number of participants per combination of those columns
+(:func:`counts`): some 60 thousand rows for the synthetic file, and no more for a file a thousand
+times its size. Cohort selection, the descriptive tables, the comparisons, the logit and the
+disclosure audit then work on that table of counts (pandas, every row weighted by its ``aantal``),
+and give the same numbers as on one row per participant.
+
+DuckDB reads a Parquet file in a stream of row groups and spills to a temporary folder when a
+query needs more than its memory limit, so a file larger than memory is counted too.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sectorplannen.errors import ParticipantDataError
+from sectorplannen.participants.disclosure import AUDIT_COLUMNS
+from sectorplannen.participants.schema import COUNT
+
+# How each counted column comes out of the engine: the types the schema gives a validated frame.
+_TYPES = {"tranche": "BIGINT", "jong": "BOOLEAN"}
+
+
+def connect(memory_limit: str = "2GB", threads: int | None = None, temp_directory: Path | None = None):
+    """A DuckDB connection in memory, limited to ``memory_limit`` (beyond it, sorting and grouping
+    spill to ``temp_directory``, by default a folder in the system's temporary directory)."""
+    folder = Path(temp_directory or Path(tempfile.gettempdir()) / f"sectorplannen-duckdb-{os.getuid()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(":memory:")
+    connection.execute(f"SET memory_limit = '{memory_limit}'")
+    connection.execute(f"SET temp_directory = '{quoted(str(folder))}'")
+    connection.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
+    connection.execute("SET preserve_insertion_order = false")  # results are sorted explicitly
+    return connection
+
+
+def quoted(text: str) -> str:
+    """Text inside single quotes in SQL."""
+    return text.replace("'", "''")
+
+
+def relation(source, connection) -> str:
+    """The SQL name of ``source`` for ``connection``: a Parquet file (or a glob of files) read in
+    place, or a pandas frame / Arrow table registered as a view (nothing is copied)."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if not any(ch in str(path) for ch in "*?[") and not path.is_file():
+            raise ParticipantDataError(f"{path}: no such Parquet file: run `make data` or check the path")
+        return f"read_parquet('{quoted(str(path))}')"
+    connection.register("deelnemers", source)
+    return "deelnemers"
+
+
+def columns_of(source, connection) -> list[str]:
+    """The column names of ``source``; a file DuckDB cannot read as Parquet is named in one line."""
+    try:
+        described = connection.execute(f"DESCRIBE SELECT * FROM {relation(source, connection)}").fetchall()
+    except duckdb.Error as exc:
+        if not isinstance(source, str | Path):
+            raise  # a frame the engine cannot read is a bug, not bad input
+        reason = " ".join(str(exc).split("\n")[0].split(" Error: ", 1)[-1].split())[:160]  # without DuckDB's class
+        raise ParticipantDataError(
+            f"{source}: not readable as Parquet ({reason}): write it again as Parquet, or give the extract as CSV"
+        ) from None
+    return [row[0] for row in described]
+
+
+def counts(source, connection=None) -> pd.DataFrame:
+    """The participants of ``source`` (a Parquet file, a frame of participants, or a frame of counts)
+    counted per combination of the audited columns, in one query: a frame with those columns and
+    ``aantal``, sorted on every column (so the same file always gives the same frame)."""
+    connection = connection or connect()
+    have = columns_of(source, connection)
+    missing = [c for c in AUDIT_COLUMNS if c not in have]
+    if missing:
+        where = source if isinstance(source, str | Path) else "participant frame"
+        raise ParticipantDataError(
+            f"{where}: column(s) {', '.join(map(repr, missing))} missing: the participant file must hold the "
+            "schema's columns (data/README.md)"
+        )
+    # group on the columns as stored (dictionary codes in Parquet and Arrow), type the small result
+    weight = f"sum({COUNT})" if COUNT in have else "count(*)"
+    typed = ", ".join(f"{c}::{_TYPES.get(c, 'VARCHAR')} AS {c}" for c in AUDIT_COLUMNS)
+    frame = connection.execute(
+        f"SELECT * FROM (SELECT {typed}, {COUNT}::BIGINT AS {COUNT} FROM ("
+        f"SELECT {', '.join(AUDIT_COLUMNS)}, {weight} AS {COUNT} FROM {relation(source, connection)} GROUP BY ALL"
+        f")) ORDER BY {', '.join(AUDIT_COLUMNS)}"
+    ).df()
+    return frame.astype({c: object for c in AUDIT_COLUMNS if c not in _TYPES})
+
+
+def expanded(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of counts as one row per participant (each row repeated ``aantal`` times): for tests
+    that compare the engine with the row-level computation."""
+    repeat = table.index.repeat(table[COUNT].to_numpy())
+    return table.loc[repeat].drop(columns=COUNT).reset_index(drop=True)
