@@ -41,7 +41,7 @@ def small_extract(folder):
     """A stand-in for a real extract outside the repository: every 7th row of the synthetic file."""
     if not paths.SYNTHETIC.exists():
         synthetic.write()
-    rows = paths.SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
     folder.mkdir(parents=True)
     extract = folder / "deelnemers.csv"
     extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
@@ -115,7 +115,7 @@ def scratch_repo(tmp_path, monkeypatch):
     (root / "data" / "synthetic").mkdir(parents=True)
     prior = root / "data" / "calibratie.yaml"
     shutil.copy(paths.CALIBRATION, prior)
-    target = root / "data" / "synthetic" / "deelnemers.csv"
+    target = root / "data" / "synthetic" / "deelnemers.parquet"
     target.write_text("deelnemer_id\n", encoding="utf-8")
     monkeypatch.setattr(paths, "ROOT", root)
     monkeypatch.setattr(paths, "CALIBRATION", prior)
@@ -130,11 +130,13 @@ def test_synthetic_file_older_than_its_prior_is_refused(scratch_repo):
     prior.write_text(prior.read_text(encoding="utf-8") + "\n# nieuwe aanname\n", encoding="utf-8")
     with pytest.raises(errors.StaleSyntheticData) as error:
         preflight.prepare_synthetic([SYNTHETIC_CHAPTER])
-    assert str(error.value) == "data/synthetic/deelnemers.csv is older than data/calibratie.yaml: run `make data`"
+    assert str(error.value) == "data/synthetic/deelnemers.parquet is older than data/calibratie.yaml: run `make data`"
 
 
 def test_synthetic_file_without_a_record_of_its_sources_is_refused(scratch_repo):
-    with pytest.raises(errors.StaleSyntheticData, match=r"^data/synthetic/deelnemers.csv has no record .*make data`$"):
+    with pytest.raises(
+        errors.StaleSyntheticData, match=r"^data/synthetic/deelnemers.parquet has no record .*make data`$"
+    ):
         preflight.prepare_synthetic([SYNTHETIC_CHAPTER])
 
 

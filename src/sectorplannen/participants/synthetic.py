@@ -28,11 +28,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import yaml
 
 from sectorplannen import hashing, paths, published
 from sectorplannen.errors import DataFileError
-from sectorplannen.participants import calibration
+from sectorplannen.participants import calibration, engine
 from sectorplannen.participants.calibration import VARIABLES
 from sectorplannen.participants.schema import (
     COLUMNS,
@@ -335,15 +338,51 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def typed(frame: pd.DataFrame) -> pa.Table:
+    """The generated file as Parquet stores it: dates as dates, ``jong`` as a boolean, the rest as
+    the schema types it (text columns dictionary-encoded by the Parquet writer)."""
+    columns = {}
+    for name in frame.columns:
+        values = pa.array(frame[name].to_numpy())
+        if name in ("start", "einde"):
+            values = values.cast(pa.date32())
+        elif name == "jong":
+            values = pc.equal(values, "true")
+        columns[name] = values
+    return pa.table(columns)
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", row_group_size=1 << 20)
+
+
+def export_csv(table: pa.Table, path: Path) -> Path:
+    """The file as CSV (comma, UTF-8, dates YYYY-MM-DD, ``jong`` true/false) for people who want to
+    read it; the engine reads the Parquet file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    connection = engine.connect(threads=1)
+    connection.register("bestand", table)
+    connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
+    connection.close()
+    tmp.replace(path)
+    return path
+
+
 def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
-    """Write a generated file atomically (default ``data/synthetic/deelnemers.csv``), then the
-    record of what it was made from next to it (``deelnemers.csv.sources.json``), so a build can
+    """Write a generated file atomically (default ``data/synthetic/deelnemers.parquet``, with its CSV
+    export ``deelnemers.csv`` beside it; a path ending in ``.csv`` gets the CSV alone), then the
+    record of what it was made from next to it (``deelnemers.parquet.sources.json``), so a build can
     tell when the file is older than its prior, claims or code."""
 
     path = path or paths.SYNTHETIC
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n")
+    if path.suffix == ".parquet":
+        table = typed(frame)
+        _write_parquet(table, tmp)
+        export_csv(table, path.with_suffix(".csv"))
+    else:
+        frame.to_csv(tmp, index=False, lineterminator="\n")
     tmp.replace(path)
     hashing.write_sources_record(
         path, synthetic_sources()
@@ -356,7 +395,7 @@ def write(path: Path | None = None, seed: int = SEED) -> Path:
     return save(generate(seed), path)
 
 
-__all__ = ["ASSUMPTIONS", "generate", "save", "target_group_ids", "two_margin_table", "write"]
+__all__ = ["ASSUMPTIONS", "export_csv", "generate", "save", "target_group_ids", "two_margin_table", "typed", "write"]
 
 
 def synthetic_sources() -> list[Path]:
