@@ -1,0 +1,192 @@
+"""Benchmark of the participant data at scale (part of ``make bench``): prints figures, asserts
+nothing but that both methods give the same tables.
+
+The same work, two ways, side by side: the cohort of tranche 1-2 and two disclosure-controlled
+descriptive tables (income situation per theme, and employer per theme for the employed) on the
+2019 rows of the synthetic file, replicated 1x, 10x and 100x in memory and 1000x from a Parquet
+file on disk:
+
+- *pandas* (the method before the engine): one row per participant in a pandas frame
+  (categorical columns), selected and cross-tabulated row by row;
+- *engine*: DuckDB counts the participants per combination of the audited columns in one query
+  (:func:`sectorplannen.participants.engine.counts`, memory limited to 2 GB, spilling to disk
+  beyond it), and the same selection and tables run on that table of counts.
+
+Each step runs in a fresh process, so its peak memory (resident set, including DuckDB's) is its
+own. The 1000x file (about 260 million rows) is written once into a temporary folder by DuckDB.
+Pandas at 1000x is not run: at 100x it already needs more than 10 GB.
+
+Usage: python benchmarks/participants_scale.py [--factors 1,10,100] [--disk 1000] [--step NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROWS_2019 = "peildatum = '2019-05-31'"
+
+
+def _base():
+    """The 2019 rows of the synthetic file as a pandas frame with categorical columns."""
+    import pyarrow.parquet as pq
+
+    from sectorplannen import paths
+    from sectorplannen.participants import schema, synthetic
+
+    if not paths.SYNTHETIC.exists():
+        synthetic.write()
+    table = pq.read_table(paths.SYNTHETIC, filters=[("peildatum", "=", "2019-05-31")])
+    frame = table.to_pandas()
+    frame["tranche"] = frame["tranche"].astype("int64")
+    return schema.with_categories(frame)
+
+
+def _warm() -> None:
+    """Load ACRO (and statsmodels) before the clock starts: an import is not the method's cost."""
+    from sectorplannen.participants import disclosure
+
+    disclosure._acro(disclosure.DEFAULT_MIN_CELL)
+
+
+def _tables(people) -> dict:
+    """The cohort and its two tables (shares with group sizes, after disclosure control)."""
+    from sectorplannen.participants import cohort, describe
+
+    selection = cohort.select(people, tranche="1-2")
+    working = selection[selection["inkomenssituatie"] == "werknemer"]
+    return {
+        "inkomen": describe.distribution(selection, "categorie", "inkomenssituatie"),
+        "werkgever": describe.distribution(working, "categorie", "werkgever"),
+    }
+
+
+def _digest(tables: dict) -> str:
+    """The tables as text, to check that both methods give the same numbers."""
+    import hashlib
+
+    text = "".join(t.astype(float).round(9).to_csv(lineterminator="\n") for t in tables.values())
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def step_pandas(factor: int) -> dict:
+    import pandas as pd
+
+    base = _base()
+    frame = pd.concat([base] * factor, ignore_index=True) if factor > 1 else base
+    frame = frame.drop(columns=[c for c in ("deelnemer_id", "start", "einde") if c in frame.columns])
+    _warm()
+    start = time.perf_counter()
+    tables = _tables(frame)
+    return {"seconds": time.perf_counter() - start, "rows": len(frame), "digest": _digest(tables)}
+
+
+def step_engine(factor: int) -> dict:
+    import pyarrow as pa
+
+    from sectorplannen.participants import engine
+
+    base = pa.Table.from_pandas(_base(), preserve_index=False)
+    # the rows really replicated in memory (combine_chunks copies), as an extract N times larger would be
+    table = pa.concat_tables([base] * factor).combine_chunks() if factor > 1 else base
+    _warm()
+    start = time.perf_counter()
+    counts = engine.counts(table, engine.connect(memory_limit="2GB"))
+    tables = _tables(counts)
+    return {
+        "seconds": time.perf_counter() - start,
+        "rows": table.num_rows,
+        "groups": len(counts),
+        "digest": _digest(tables),
+    }
+
+
+def write_disk_file(factor: int, folder: Path) -> tuple[Path, float]:
+    """The 2019 rows replicated ``factor`` times, written by DuckDB as one Parquet file (zstd)."""
+    from sectorplannen import paths
+    from sectorplannen.participants import engine
+
+    path = folder / f"deelnemers_{factor}x.parquet"
+    connection = engine.connect(memory_limit="2GB", temp_directory=folder / "spill")
+    start = time.perf_counter()
+    connection.execute(
+        "COPY (SELECT b.* EXCLUDE (deelnemer_id, start, einde) "
+        f"FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') b, "
+        f"range({int(factor)}) WHERE b.{ROWS_2019}) TO '{engine.quoted(str(path))}' "
+        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)"
+    )
+    return path, time.perf_counter() - start
+
+
+def step_disk(factor: int, folder: str) -> dict:
+    from sectorplannen.participants import engine
+
+    path = Path(folder) / f"deelnemers_{factor}x.parquet"
+    _warm()
+    start = time.perf_counter()
+    connection = engine.connect(memory_limit="2GB", temp_directory=Path(folder) / "spill")
+    counts = engine.counts(path, connection)
+    _tables(counts)
+    seconds = time.perf_counter() - start
+    # every count is factor times the count of the file once (compared after the timing)
+    once = engine.counts(_base().drop(columns=["deelnemer_id", "start", "einde"]), connection)
+    scaled = once.assign(aantal=once["aantal"] * factor)
+    return {
+        "seconds": seconds,
+        "rows": int(counts["aantal"].sum()),
+        "groups": len(counts),
+        "exact": bool(counts.equals(scaled)),
+    }
+
+
+def run_step(*args: str) -> dict:
+    """One step in a fresh process: its figures and its own peak resident memory."""
+    out = subprocess.run([sys.executable, __file__, "--step", *args], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--factors", default="1,10,100")
+    parser.add_argument("--disk", type=int, default=1000)
+    parser.add_argument("--step", nargs="+")
+    args = parser.parse_args()
+    if args.step:
+        name, factor, *rest = args.step
+        result = {"pandas": step_pandas, "engine": step_engine, "disk": step_disk}[name](int(factor), *rest)
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return 0
+
+    print("cohort + descriptive tables (tranche 1-2, 2019): time and peak memory per step, each in its own process")
+    print(f"{'scale':>6} {'rows':>12}  {'pandas (before)':>22}  {'engine (DuckDB)':>22}  {'ratio':>6}  same tables")
+    for factor in (int(f) for f in args.factors.split(",")):
+        old, new = run_step("pandas", str(factor)), run_step("engine", str(factor))
+        print(
+            f"{factor:>5}x {old['rows']:>12,}  {old['seconds']:8.2f} s {old['peak_mb']:7.0f} MiB  "
+            f"{new['seconds']:8.2f} s {new['peak_mb']:7.0f} MiB  {new['seconds'] / old['seconds']:6.3f}  "
+            f"{'yes' if old['digest'] == new['digest'] else 'NO'}"
+        )
+    if args.disk:
+        with tempfile.TemporaryDirectory(prefix="sectorplannen-scale-", dir=os.environ.get("TMPDIR")) as folder:
+            path, seconds = write_disk_file(args.disk, Path(folder))
+            megabytes = path.stat().st_size / 2**20
+            print(f"{args.disk}x file written by DuckDB: {megabytes:,.0f} MiB Parquet in {seconds:.1f} s")
+            disk = run_step("disk", str(args.disk), folder)
+        print(
+            f"{args.disk:>5}x {disk['rows']:>12,}  {'(not run: > 10 GB at 100x)':>22}  "
+            f"{disk['seconds']:8.2f} s {disk['peak_mb']:7.0f} MiB  from Parquet on disk, memory limit 2 GB; "
+            f"every count {args.disk} x the count of 1x: {'yes' if disk['exact'] else 'NO'}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
