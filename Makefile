@@ -64,8 +64,9 @@ robuustheid: $(STAMP) ## Every claim with each plan and group of plans left out:
 sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)
 	$(VENV)/bin/jupytext --sync notebooks/*.ipynb
 
-bench: $(STAMP) ## Benchmark the report build against plain nbconvert (prints figures)
+bench: $(STAMP) ## Benchmark the build against plain nbconvert and the participant engine against pandas (prints figures)
 	$(PY) benchmarks/report_build.py --jobs $(JOBS)
+	$(PY) benchmarks/participants_scale.py
 
 lint: $(STAMP) ## ruff check (code and notebooks)
 	$(VENV)/bin/ruff check src tests notebooks benchmarks tools

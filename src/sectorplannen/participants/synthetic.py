@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -266,11 +265,12 @@ def _prior(
     def most_specific(date: str) -> pd.Series:
         chosen = pd.Series("", index=keys.index, dtype=object)
         relevant = [t for t in goals if t.variable == variable and t.peildatum == date]
+        eligible_people = frame.loc[keys.index]  # once, not per target
         for goal in sorted(relevant, key=lambda t: len(t.cohort)):
             key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
             weights = np.array([goal.distribution.get(v, 0.0) for v in values])
             table[key] = weights / weights.sum()
-            chosen[goal.matches(frame.loc[keys.index])] = key
+            chosen[goal.matches(eligible_people)] = key
         return chosen
 
     keys[:] = most_specific(peildatum)
@@ -331,9 +331,10 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
     people = population(rng)
     long = outcomes(people, rng, targets(calibration))
     frame = long[COLUMNS].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
-    frame["start"] = pd.to_datetime(frame["start"]).dt.strftime("%Y-%m-%d")
-    frame["einde"] = pd.to_datetime(frame["einde"]).dt.strftime("%Y-%m-%d")
-    frame["jong"] = frame["jong"].map({True: "true", False: "false"})
+    # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
+    # YYYY-MM-DD and true/false
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["einde"] = pd.to_datetime(frame["einde"])
     frame.attrs["niet gehaald"] = list(long.attrs.get("niet gehaald", []))
     return frame
 
@@ -341,15 +342,10 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
 def typed(frame: pd.DataFrame) -> pa.Table:
     """The generated file as Parquet stores it: dates as dates, ``jong`` as a boolean, the rest as
     the schema types it (text columns dictionary-encoded by the Parquet writer)."""
-    columns = {}
-    for name in frame.columns:
-        values = pa.array(frame[name].to_numpy())
-        if name in ("start", "einde"):
-            values = values.cast(pa.date32())
-        elif name == "jong":
-            values = pc.equal(values, "true")
-        columns[name] = values
-    return pa.table(columns)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for name in ("start", "einde"):
+        table = table.set_column(table.schema.get_field_index(name), name, table[name].cast(pa.date32()))
+    return table
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
@@ -360,7 +356,8 @@ def export_csv(table: pa.Table, path: Path) -> Path:
     """The file as CSV (comma, UTF-8, dates YYYY-MM-DD, ``jong`` true/false) for people who want to
     read it; the engine reads the Parquet file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    connection = engine.connect(threads=1)
+    connection = engine.connect()
+    connection.execute("SET preserve_insertion_order = true")  # the rows in the file's order
     connection.register("bestand", table)
     connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
     connection.close()
@@ -382,7 +379,7 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
         _write_parquet(table, tmp)
         export_csv(table, path.with_suffix(".csv"))
     else:
-        frame.to_csv(tmp, index=False, lineterminator="\n")
+        frame.to_csv(tmp, index=False, lineterminator="\n", date_format="%Y-%m-%d")
     tmp.replace(path)
     hashing.write_sources_record(
         path, synthetic_sources()
