@@ -108,27 +108,44 @@ def step_engine(factor: int) -> dict:
     }
 
 
-def write_disk_file(factor: int, folder: Path) -> tuple[Path, float]:
-    """The 2019 rows replicated ``factor`` times, written by DuckDB as one Parquet file (zstd)."""
+def write_disk_file(factor: int, folder: Path, parts: int = 100) -> tuple[Path, float]:
+    """The 2019 rows replicated ``factor`` times as an extract in ``parts`` Parquet files (zstd),
+    as a secure environment exports a large table: every column, and the rows mixed (row i is base
+    row i x 7919 mod n, a permutation within each copy), so that neither compression nor reading
+    profits from runs of one row. DuckDB writes one part of factor/parts copies, with a distinct
+    participant id per copy; the other parts are byte copies of it (the ids repeat across parts,
+    which counting does not read). Returns the glob of the parts."""
+    import shutil
+
     from sectorplannen import paths
     from sectorplannen.participants import engine
 
-    path = folder / f"deelnemers_{factor}x.parquet"
-    connection = engine.connect(memory_limit="2GB", temp_directory=folder / "spill")
+    per_part = max(factor // parts, 1)
+    folder = folder / f"deelnemers_{factor}x"
+    folder.mkdir()
+    first = folder / "deel-000.parquet"
+    connection = engine.connect(memory_limit="2GB", temp_directory=folder.parent / "spill")
     start = time.perf_counter()
     connection.execute(
-        "COPY (SELECT b.* EXCLUDE (deelnemer_id, start, einde) "
-        f"FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') b, "
-        f"range({int(factor)}) WHERE b.{ROWS_2019}) TO '{engine.quoted(str(path))}' "
-        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)"
+        "CREATE TABLE basis AS SELECT row_number() OVER () - 1 AS rij, * "
+        f"FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') WHERE {ROWS_2019}"
     )
-    return path, time.perf_counter() - start
+    (n,) = connection.execute("SELECT count(*) FROM basis").fetchone()
+    connection.execute(
+        "COPY (SELECT b.deelnemer_id || '-' || (i // $n)::VARCHAR AS deelnemer_id, b.* EXCLUDE (rij, deelnemer_id) "
+        f"FROM range({per_part} * $n) t(i) JOIN basis b ON b.rij = (i * 7919) % $n) "
+        f"TO '{engine.quoted(str(first))}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)",
+        {"n": n},
+    )
+    for part in range(1, factor // per_part):
+        shutil.copyfile(first, folder / f"deel-{part:03d}.parquet")
+    return folder / "deel-*.parquet", time.perf_counter() - start
 
 
 def step_disk(factor: int, folder: str) -> dict:
     from sectorplannen.participants import engine
 
-    path = Path(folder) / f"deelnemers_{factor}x.parquet"
+    path = Path(folder) / f"deelnemers_{factor}x" / "deel-*.parquet"
     _warm()
     start = time.perf_counter()
     connection = engine.connect(memory_limit="2GB", temp_directory=Path(folder) / "spill")
@@ -136,7 +153,7 @@ def step_disk(factor: int, folder: str) -> dict:
     _tables(counts)
     seconds = time.perf_counter() - start
     # every count is factor times the count of the file once (compared after the timing)
-    once = engine.counts(_base().drop(columns=["deelnemer_id", "start", "einde"]), connection)
+    once = engine.counts(_base(), connection)
     scaled = once.assign(aantal=once["aantal"] * factor)
     return {
         "seconds": seconds,
@@ -213,8 +230,12 @@ def main() -> int:
     if args.disk:
         with tempfile.TemporaryDirectory(prefix="sectorplannen-scale-", dir=os.environ.get("TMPDIR")) as folder:
             path, seconds = write_disk_file(args.disk, Path(folder))
-            megabytes = path.stat().st_size / 2**20
-            print(f"{args.disk}x file written by DuckDB: {megabytes:,.0f} MiB Parquet in {seconds:.1f} s")
+            files = sorted(path.parent.glob(path.name))
+            megabytes = sum(f.stat().st_size for f in files) / 2**20
+            print(
+                f"{args.disk}x extract written (DuckDB): {len(files)} Parquet files, {megabytes:,.0f} MiB in all, "
+                f"{seconds:.1f} s"
+            )
             disk = run_step("disk", str(args.disk), folder)
         print(
             f"{args.disk:>5}x {disk['rows']:>12,}  {'(not run: > 10 GB at 100x)':>22}  "

@@ -174,7 +174,7 @@ def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
         synthetic.write()
     extract = tmp_path / "beveiligd" / "deelnemers.csv"
     extract.parent.mkdir()
-    rows = paths.SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
     extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     assert str(extract) not in chapter.name

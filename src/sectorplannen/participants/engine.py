@@ -56,6 +56,8 @@ def relation(source, connection) -> str:
         if not any(ch in str(path) for ch in "*?[") and not path.is_file():
             raise ParticipantDataError(f"{path}: no such Parquet file: run `make data` or check the path")
         return f"read_parquet('{quoted(str(path))}')"
+    if isinstance(source, pd.DataFrame):  # only the columns counted (dates and ids stay out)
+        source = source[[c for c in source.columns if c in (*AUDIT_COLUMNS, COUNT)]]
     connection.register("deelnemers", source)
     return "deelnemers"
 
