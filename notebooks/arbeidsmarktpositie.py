@@ -42,6 +42,8 @@ from sectorplannen.render import figures, tables
 # Every table, comparison and ledger value is computed (and disclosure-controlled) before anything is shown.
 run = notebook.start("arbeidsmarktpositie", tranche=tranche, peildatum=peildatum, exclude_plans=exclude_plans,
                      min_cell_size=min_cell_size, min_cell_override=min_cell_override, data_source=data_source)
+# people: the participants counted per group by the engine (DuckDB), one row per combination of values with its
+# number of participants in `aantal`; participants.rows(data_source) gives one row per participant.
 params, people, results = run.params, run.people, run.results
 group = params.tranche_group
 label = "SYNTHETISCHE GEGEVENS" if params.synthetic else "vertrouwelijk deelnemersbestand"
