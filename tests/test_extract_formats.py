@@ -5,6 +5,7 @@ line each. Every file is made in a temporary folder from a sample of the synthet
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -239,3 +240,74 @@ def test_a_mapping_that_is_not_yaml_names_its_line(sample, tmp_path):
 def test_text_of_cells_is_what_a_csv_export_holds():
     column = pd.Series([1.0, 2.5, None, True, pd.Timestamp("2019-05-31"), pd.Timestamp("2019-05-31 10:00")])
     assert formats.as_text(column).tolist() == ["1", "2.5", "", "true", "2019-05-31", "2019-05-31 10:00:00"]
+
+
+# ------------------------------------------------------------------ CSV separator and encoding given
+
+
+def test_a_csv_read_with_the_separator_and_encoding_its_mapping_gives(sample, tmp_path):
+    """A Dutch Excel export (semicolons, Latin-1) whose header alone would not decide: the mapping
+    says how to read it, and it reads as the schema's CSV."""
+    expected = participants.rows(_plain(sample, tmp_path))
+    frame = sample.copy()
+    frame.loc[0, "maatregel"] = expected.loc[0, "maatregel"] = "Scholing één; twee"
+    path = tmp_path / "export.csv"
+    frame.to_csv(path, sep=";", encoding="latin-1", index=False)
+    _mapping(path, {"csv": {"separator": ";", "encoding": "latin-1"}})
+    got = participants.rows(path)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.loc[0, "maatregel"] == "Scholing één; twee"
+
+
+def test_a_given_separator_is_used_not_detected(sample, tmp_path):
+    path = tmp_path / "komma.csv"
+    sample.to_csv(path, index=False)
+    _mapping(path, {"csv": {"separator": "tab"}})
+    with pytest.raises(ParticipantDataError, match=r"komma.csv, row 1 \(header\): column\(s\) 'deelnemer_id'"):
+        participants.rows(path)
+
+
+def test_a_given_encoding_the_file_is_not_in_names_row_and_column(sample, tmp_path):
+    frame = sample.copy()
+    frame.loc[3, "maatregel"] = "Scholing één"
+    path = tmp_path / "latin.csv"
+    frame.to_csv(path, index=False, encoding="latin-1")
+    mapping = _mapping(path, {"csv": {"encoding": "utf-8"}})
+    with pytest.raises(ParticipantDataError) as caught:
+        participants.rows(path)
+    assert str(caught.value) == (
+        f"{path}, row 5, column 'maatregel': not utf-8 as the column mapping says (byte 0xe9): correct "
+        "csv.encoding in the mapping, or remove it to have the encoding detected"
+    )
+    assert mapping.is_file()
+
+
+@pytest.mark.parametrize(
+    ("csv", "message"),
+    [
+        ({"separator": "|"}, r"line 2, csv: separator '\|' is not one a CSV export uses: write ',', ';' or tab$"),
+        (
+            {"encoding": "latin-99"},
+            r"line 2, csv: 'latin-99' is not an encoding: write utf-8, latin-1 or windows-1252$",
+        ),
+        ({"quote": "'"}, r"line 1, csv: give only 'separator' and 'encoding', e\.g\. csv: "),
+    ],
+)
+def test_a_bad_csv_section_names_the_mapping_line(sample, tmp_path, csv, message):
+    path = tmp_path / "extract.csv"
+    sample.to_csv(path, index=False)
+    mapping = _mapping(path, {"csv": csv})
+    with pytest.raises(ColumnMappingError, match=rf"^{re.escape(str(mapping))}, {message}"):
+        participants.rows(path)
+
+
+def test_a_csv_section_for_a_statistics_file_is_refused(sample, tmp_path):
+    path = tmp_path / "extract.sav"
+    write_sav(coded(sample), path)
+    mapping = _mapping(path, {**MAPPING, "csv": {"separator": ";"}})
+    with pytest.raises(ParticipantDataError) as caught:
+        participants.rows(path)
+    assert (
+        str(caught.value)
+        == f"{mapping}, csv: {path} is in SPSS format, not CSV: remove the csv section from the mapping"
+    )

@@ -163,8 +163,15 @@ def read(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
     mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     mapped = formats.Mapping(mapping) if mapping is not None else None
     if formats.format_of(path) is None:
-        frame = _read_csv(path, (*COLUMNS, *mapped.columns) if mapped else COLUMNS)
+        known = (*COLUMNS, *mapped.columns) if mapped else COLUMNS
+        given = {"given_separator": mapped.separator, "given_encoding": mapped.encoding} if mapped else {}
+        frame = _read_csv(path, known, **given)
     else:
+        if mapped is not None and (mapped.separator or mapped.encoding):
+            raise _fail(
+                f"{mapped.path}, csv: {path} is in {formats.format_of(path)} format, not CSV: remove the csv section "
+                "from the mapping"
+            )
         file_bytes(path, size=1)
         frame = formats.read_table(path)
         _no_repeated_columns(list(frame.columns), path)
@@ -187,11 +194,12 @@ def _no_repeated_columns(names: list[str], path: Path) -> None:
         raise _fail(f"{path}, row 1 (header): column(s) {_quoted(twice)} appear more than once: keep one of each")
 
 
-def _read_csv(path: Path, known=COLUMNS) -> pd.DataFrame:
-    """A CSV file (any separator, UTF-8 or Windows-1252) as text columns; the separator is the one
-    under which the header holds the most ``known`` column names."""
+def _read_csv(path: Path, known=COLUMNS, given_separator: str | None = None, given_encoding: str | None = None):
+    """A CSV file as text columns. The separator and encoding are the ones given (by the column
+    mapping), or detected: UTF-8 or Windows-1252, and the separator under which the header holds
+    the most ``known`` column names."""
     data = file_bytes(path)
-    code = encoding(data, path)
+    code = _given_encoding(data, path, given_encoding) if given_encoding else encoding(data, path)
     head = data[:65536].decode(code, "ignore").lstrip("\ufeff")
     if not head.strip() and len(data) <= 65536:
         raise _fail(
@@ -199,11 +207,27 @@ def _read_csv(path: Path, known=COLUMNS) -> pd.DataFrame:
             "participant and measurement date"
         )
     header = head.split("\n", 1)[0].rstrip("\r")
-    sep = separator(header, known)
+    sep = given_separator or separator(header, known)
     _no_repeated_columns(_fields(header, sep), path)
     frame = _table(data, code, sep, path)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def _given_encoding(data: bytes, path: Path, name: str) -> str:
+    """The encoding the mapping gives, when the whole file decodes in it; else the first byte that
+    does not, by row and column."""
+    if data[:4] == b"PK\x03\x04":
+        raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
+    try:
+        data.decode(name)
+    except UnicodeDecodeError as exc:
+        where = _not_utf8(data, exc.start, path).split(": not UTF-8", 1)[0]
+        raise _fail(
+            f"{where}: not {name} as the column mapping says (byte 0x{data[exc.start]:02x}): correct csv.encoding "
+            "in the mapping, or remove it to have the encoding detected"
+        ) from None
+    return "utf-8-sig" if name == "utf-8" else name
 
 
 def columns_problem(columns, path) -> str | None:

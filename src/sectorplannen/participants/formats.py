@@ -8,10 +8,12 @@ A mapping is a YAML file beside the extract (``deelnemers.sav.mapping.yaml``) or
 
     columns: {BSN_ID: deelnemer_id, PLAN: plan_id}
     codes: {inkomenssituatie: {1: werknemer, 4: ww}}
+    csv: {separator: ';', encoding: latin-1}    # a CSV extract only; otherwise both are detected
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from pathlib import Path
 
@@ -35,6 +37,10 @@ FORMATS = {
 
 
 MAPPING_SUFFIX = ".mapping.yaml"
+
+
+# The separators a mapping may give for a CSV extract, by the name it may give them.
+SEPARATOR_NAMES = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 
 
 def format_of(path: Path) -> str | None:
@@ -145,12 +151,13 @@ class Mapping:
                 "mapping in data/README.md"
             ) from None
         data = data or {}
-        if not isinstance(data, dict) or set(data) - {"columns", "codes"}:
-            extra = sorted(map(str, set(data) - {"columns", "codes"})) if isinstance(data, dict) else []
+        if not isinstance(data, dict) or set(data) - {"columns", "codes", "csv"}:
+            extra = sorted(map(str, set(data) - {"columns", "codes", "csv"})) if isinstance(data, dict) else []
             what = f"unknown key(s) {', '.join(map(repr, extra))}" if extra else "not a mapping"
             raise ColumnMappingError(
-                f"{self.path}: {what}: a mapping holds only 'columns' and 'codes' (see data/README.md)"
+                f"{self.path}: {what}: a mapping holds only 'columns', 'codes' and 'csv' (see data/README.md)"
             )
+        self.separator, self.encoding = self._csv(data.get("csv") or {})
         columns, codes = data.get("columns") or {}, data.get("codes") or {}
         for key, value in (("columns", columns), ("codes", codes)):
             if not isinstance(value, dict):
@@ -173,6 +180,33 @@ class Mapping:
                     "'code: value' pairs: write e.g. '1: werknemer' on its own line"
                 )
             self.codes[column] = {_text_key(k): _text_value(v) for k, v in table.items()}
+
+    def _csv(self, options) -> tuple[str | None, str | None]:
+        """The CSV separator and encoding the mapping gives (``csv: {separator: ';', encoding:
+        latin-1}``), each None where the file is to decide."""
+        if not isinstance(options, dict) or set(options) - {"separator", "encoding"}:
+            raise ColumnMappingError(
+                f"{self.path}{self._at('csv')}, csv: give only 'separator' and 'encoding', e.g. "
+                "csv: {separator: ';', encoding: latin-1}"
+            )
+        separator = options.get("separator")
+        if separator is not None:
+            separator = SEPARATOR_NAMES.get(str(separator).lower(), str(separator))
+            if separator not in SEPARATOR_NAMES.values():
+                raise ColumnMappingError(
+                    f"{self.path}{self._at('csv', 'separator')}, csv: separator {options['separator']!r} is not "
+                    "one a CSV export uses: write ',', ';' or tab"
+                )
+        encoding = options.get("encoding")
+        if encoding is not None:
+            try:
+                encoding = codecs.lookup(str(encoding)).name
+            except LookupError:
+                raise ColumnMappingError(
+                    f"{self.path}{self._at('csv', 'encoding')}, csv: {options['encoding']!r} is not an encoding: "
+                    "write utf-8, latin-1 or windows-1252"
+                ) from None
+        return separator, encoding
 
     def _at(self, *keys) -> str:
         line = self._line.get(tuple(str(k) for k in keys))
