@@ -11,6 +11,7 @@ import statsmodels.formula.api as smf
 
 from sectorplannen import participants, paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
+from sectorplannen.errors import SetupError
 from sectorplannen.participants import compare, disclosure, engine, synthetic
 from sectorplannen.participants.schema import COUNT, EMPLOYED, size
 from sectorplannen.participants.selection import validate_participant
@@ -136,3 +137,16 @@ def test_unreadable_or_incomplete_parquet_is_one_line(tmp_path):
     pd.DataFrame({"plan_id": ["bouw"], "tranche": [1]}).to_parquet(partial)
     with pytest.raises(participants.ParticipantDataError, match=r"half.parquet: column\(s\) 'categorie', 'maatregel'"):
         engine.counts(partial)
+
+
+def test_the_memory_limit_is_set_per_machine_and_running_out_is_one_line(monkeypatch):
+    monkeypatch.setenv("SECTORPLANNEN_ENGINE_MEMORY", "3GB")
+    assert engine.connect().execute("SELECT current_setting('memory_limit')").fetchone()[0].startswith("2.7 GiB")
+    monkeypatch.setenv("SECTORPLANNEN_ENGINE_MEMORY", "veel")
+    with pytest.raises(SetupError) as bad:
+        engine.connect()
+    assert str(bad.value) == "SECTORPLANNEN_ENGINE_MEMORY='veel' is not an amount of memory: write e.g. 2GB or 500MB"
+    with pytest.raises(SetupError) as short:
+        engine.counts(paths.SYNTHETIC, engine.connect(memory_limit="2MB", threads=1))
+    assert str(short.value).startswith("counting the participant file needed more than the engine's memory limit (")
+    assert "set SECTORPLANNEN_ENGINE_MEMORY higher" in str(short.value) and "\n" not in str(short.value)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from sectorplannen.errors import ParticipantDataError
+from sectorplannen.errors import ParticipantDataError, SetupError
 from sectorplannen.participants.disclosure import AUDIT_COLUMNS
 from sectorplannen.participants.schema import COUNT
 
@@ -30,13 +30,24 @@ from sectorplannen.participants.schema import COUNT
 _TYPES = {"tranche": "BIGINT", "jong": "BOOLEAN"}
 
 
-def connect(memory_limit: str = "2GB", threads: int | None = None, temp_directory: Path | None = None):
-    """A DuckDB connection in memory, limited to ``memory_limit`` (beyond it, sorting and grouping
-    spill to ``temp_directory``, by default a folder in the system's temporary directory)."""
+# The engine's memory limit unless a caller gives one; SECTORPLANNEN_ENGINE_MEMORY sets it for a machine.
+MEMORY_LIMIT = "2GB"
+
+
+def connect(memory_limit: str | None = None, threads: int | None = None, temp_directory: Path | None = None):
+    """A DuckDB connection in memory, limited to ``memory_limit`` (default 2 GB, or the environment's
+    SECTORPLANNEN_ENGINE_MEMORY; beyond it, grouping spills to ``temp_directory``, by default a folder
+    in the system's temporary directory)."""
     folder = Path(temp_directory or Path(tempfile.gettempdir()) / f"sectorplannen-duckdb-{os.getuid()}")
     folder.mkdir(parents=True, exist_ok=True)
+    limit = memory_limit or os.environ.get("SECTORPLANNEN_ENGINE_MEMORY") or MEMORY_LIMIT
     connection = duckdb.connect(":memory:")
-    connection.execute(f"SET memory_limit = '{memory_limit}'")
+    try:
+        connection.execute(f"SET memory_limit = '{quoted(limit)}'")
+    except duckdb.Error:
+        raise SetupError(
+            f"SECTORPLANNEN_ENGINE_MEMORY={limit!r} is not an amount of memory: write e.g. 2GB or 500MB"
+        ) from None
     connection.execute(f"SET temp_directory = '{quoted(str(folder))}'")
     connection.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     connection.execute("SET preserve_insertion_order = false")  # results are sorted explicitly
@@ -92,16 +103,16 @@ def counts(source, connection=None) -> pd.DataFrame:
     # group on the columns as stored (dictionary codes in Parquet and Arrow), type the small result
     weight = f"sum({COUNT})" if COUNT in have else "count(*)"
     typed = ", ".join(f"{c}::{_TYPES.get(c, 'VARCHAR')} AS {c}" for c in AUDIT_COLUMNS)
-    frame = connection.execute(
-        f"SELECT * FROM (SELECT {typed}, {COUNT}::BIGINT AS {COUNT} FROM ("
-        f"SELECT {', '.join(AUDIT_COLUMNS)}, {weight} AS {COUNT} FROM {relation(source, connection)} GROUP BY ALL"
-        f")) ORDER BY {', '.join(AUDIT_COLUMNS)}"
-    ).df()
+    try:
+        frame = connection.execute(
+            f"SELECT * FROM (SELECT {typed}, {COUNT}::BIGINT AS {COUNT} FROM ("
+            f"SELECT {', '.join(AUDIT_COLUMNS)}, {weight} AS {COUNT} FROM {relation(source, connection)} GROUP BY ALL"
+            f")) ORDER BY {', '.join(AUDIT_COLUMNS)}"
+        ).df()
+    except duckdb.OutOfMemoryException:
+        (limit,) = connection.execute("SELECT current_setting('memory_limit')").fetchone()
+        raise SetupError(
+            f"counting the participant file needed more than the engine's memory limit ({limit}) even when "
+            "spilling to disk: set SECTORPLANNEN_ENGINE_MEMORY higher (e.g. 8GB) or free space in the temporary folder"
+        ) from None
     return frame.astype({c: object for c in AUDIT_COLUMNS if c not in _TYPES})
-
-
-def expanded(table: pd.DataFrame) -> pd.DataFrame:
-    """A table of counts as one row per participant (each row repeated ``aantal`` times): for tests
-    that compare the engine with the row-level computation."""
-    repeat = table.index.repeat(table[COUNT].to_numpy())
-    return table.loc[repeat].drop(columns=COUNT).reset_index(drop=True)
