@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import provenance
+from sectorplannen.build import kernel, provenance
 from sectorplannen.build.execute import execute
 from sectorplannen.build.files import write_atomic
 from sectorplannen.build.html import render
@@ -53,9 +53,12 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
     and what the index shows). Returns (name, seconds, error or None). Removes the kernel folders
     this process made, whatever happens."""
     start = time.perf_counter()
+    timings: dict = {}
     try:
-        executed = execute(chapter)
+        executed = execute(chapter, timings=timings)
+        rendering = time.perf_counter()
         render(executed, paths.OUTPUTS / "report" / f"{chapter.name}.html", show_code)
+        timings["rendering"] = round(time.perf_counter() - rendering, 3)
     except ChapterFailed as exc:
         return chapter.name, time.perf_counter() - start, str(exc)
     finally:
@@ -64,7 +67,15 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
 
     prov = nbformat.read(executed, as_version=4).metadata["sectorplannen"]
     seconds = time.perf_counter() - start
-    record = {"fingerprint": prov["fingerprint"], "show_code": show_code, "seconds": round(seconds, 1)}
+    timings["total"] = round(seconds, 3)
+    if kernel.LAUNCHES and kernel.LAUNCHES[-1].get("imports") is not None:
+        timings["nursery_imports"] = round(kernel.LAUNCHES[-1]["imports"], 3)
+    record = {
+        "fingerprint": prov["fingerprint"],
+        "show_code": show_code,
+        "seconds": round(seconds, 1),
+        "timings": timings,
+    }
     write_atomic(_manifest(chapter), json.dumps({**record, **index_fields(chapter)}, sort_keys=True))
     return chapter.name, seconds, None
 
@@ -75,6 +86,32 @@ def _expected_seconds(chapter: Chapter) -> float:
         return float(json.loads(_manifest(chapter).read_text(encoding="utf-8"))["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         return 25.0 if chapter.entry.data == "participants" else 8.0  # first build: participant chapters are slowest
+
+
+def _import_for_workers() -> None:
+    """Import what every worker needs to run and render a chapter once, here, before the workers are
+    forked from this process (each would otherwise import it again)."""
+    import nbformat  # noqa: F401 - heavy: loaded only when chapters are built
+    import papermill  # noqa: F401 - heavy: loaded only when chapters are built
+    from nbconvert import HTMLExporter  # noqa: F401 - heavy: loaded only when chapters are built
+
+
+def timings_path() -> Path:
+    return paths.OUTPUTS / ".build" / "timings.json"
+
+
+def _write_timings(chapters: list[Chapter], seconds: float) -> None:
+    """Where the time of this build went, per chapter (from the manifests its workers wrote):
+    ``outputs/.build/timings.json``, which ``make bench`` prints."""
+    per_chapter = {}
+    for chapter in chapters:
+        try:
+            per_chapter[chapter.name] = json.loads(_manifest(chapter).read_text(encoding="utf-8"))["timings"]
+        except (OSError, ValueError, KeyError):
+            continue
+    imports = max((t.get("nursery_imports", 0.0) for t in per_chapter.values()), default=0.0)
+    record = {"seconds": round(seconds, 3), "nursery_imports": imports, "chapters": per_chapter}
+    write_atomic(timings_path(), json.dumps(record, indent=1, sort_keys=True))
 
 
 def build(
@@ -92,9 +129,13 @@ def build(
             log(f"[actueel] hoofdstuk {chapter.number} {chapter.name}")
     failures = []
     if todo:
-        preflight(todo)
-        results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
+        started = time.perf_counter()
+        with kernel.nursery():  # imports for every kernel while the checks run
+            preflight(todo)
+            _import_for_workers()
+            results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
         failures = [error for _, _, error in results if error]
+        _write_timings(todo, time.perf_counter() - started)
     by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
     existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
     write_index(existing, report_dir)
