@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, provenance
+from sectorplannen.build import kernel, provenance, uptodate
 from sectorplannen.build.execute import execute
 from sectorplannen.build.files import write_atomic
 from sectorplannen.build.html import render
@@ -142,3 +142,33 @@ def build(
     if failures:
         raise ChapterFailed("\n".join(failures))
     return [report_dir / f"{c.name}.html" for c in chapters]
+
+
+def write_stamp(show_code: bool, summary: dict) -> None:
+    """Record that the whole report is built, for a no-op ``make report`` to recognise without
+    importing this layer (:mod:`.uptodate`): every chapter with the fingerprint it was built from
+    (its manifest's) and how to recompute it. Nothing is recorded when a chapter has no page or
+    was built with other settings."""
+    chapters = []
+    for chapter in CHAPTERS:
+        try:
+            manifest = json.loads(_manifest(chapter).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
+        if manifest.get("show_code") != show_code or not html_path.exists():
+            return
+        kind = data_kind(chapter)
+        chapters.append(
+            {
+                "name": chapter.name,
+                "number": chapter.number,
+                "notebook": chapter.notebook,
+                "parameters": provenance.public_parameters(chapter.parameters, kind),
+                "data_kind": kind,
+                "inputs": list(chapter.entry.inputs),
+                "participants": [str(p) for p in provenance.participant_files(chapter.parameters, kind)],
+                "fingerprint": manifest["fingerprint"],
+            }
+        )
+    uptodate.write_stamp(chapters, show_code, summary)
