@@ -11,7 +11,7 @@ import sys
 import time
 
 from sectorplannen import paths
-from sectorplannen.build import uptodate
+from sectorplannen.build import kernel, uptodate
 from sectorplannen.errors import ChapterFailed, SectorplannenError
 
 # Each command imports the layers it uses when it runs (the one exception to "imports at module level",
@@ -127,10 +127,11 @@ def _report(args) -> int:
         print(f"site: actueel, {summary['pages']} pagina's, {summary['claims']} getallen")
         print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
         return 0
-    from sectorplannen.build import report  # layers: imported when the command runs
+    with kernel.nursery():  # its imports for the kernels run while the layers are imported here
+        from sectorplannen.build import report  # layers: imported when the command runs
 
-    uptodate.remove_stamp()
-    _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
+        uptodate.remove_stamp()
+        _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
     made = _site()
     report.write_stamp(args.show_code, {"pages": made["pages"], "claims": made["claims"]})
     print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
@@ -153,7 +154,10 @@ def _chapter(args) -> int:
     if args.tranche:
         parameters["tranche"] = args.tranche
     chapter = registry.chapter_for(args.notebook, parameters)
-    (html,) = _with_site(lambda: report.build([chapter], show_code=args.show_code, jobs=1, force=args.force), [chapter])
+    with kernel.nursery():
+        (html,) = _with_site(
+            lambda: report.build([chapter], show_code=args.show_code, jobs=1, force=args.force), [chapter]
+        )
     _site([chapter])
     print(f"chapter: {html}")
     return 0

@@ -93,12 +93,9 @@ def nursery(name: str | None = None):
         yield _nursery
     finally:
         _nursery = None
-        process.stdin.close()  # the nursery ends when its input closes
-        try:
-            process.wait(2)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.stdin.close()  # (were this process killed, the nursery would end when its input closes)
+        process.kill()  # its kernels have ended with the build; it may still be importing
+        process.wait()
         shutil.rmtree(folder, ignore_errors=True)
 
 

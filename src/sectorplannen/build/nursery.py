@@ -19,6 +19,7 @@ kernel that ends leaves no zombie.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import json
 import os
@@ -39,7 +40,19 @@ from sectorplannen import paths
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported once a kernel has started the usual way; the inline backend itself is *not* imported here:
 # on import it hooks into the running IPython shell, which only the forked kernel has.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.interactiveshell")
+KERNEL_MODULES = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",  # with debugpy: a tenth of a second of every kernel start
+    "IPython.core.interactiveshell",
+    "IPython.core.magics",
+    "sqlite3",  # the history of the shell
+    "psutil",
+    "pdb",
+    "tornado.queues",
+    "tornado.locks",
+)
 # Imported inside functions by the chapters (heavy optional tools), so a notebook's imports miss them.
 LAZY_MODULES = ("scipy.stats", "acro")
 
@@ -120,6 +133,7 @@ def serve(address: str) -> None:
     listener.listen(64)
     start = time.perf_counter()
     preload([*KERNEL_MODULES, *notebook_modules(), *LAZY_MODULES])
+    gc.freeze()  # what was imported stays shared with every kernel: their collections need not visit it
     imports = time.perf_counter() - start
     while True:
         ready, _, _ = select.select([listener, sys.stdin], [], [])

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, provenance, uptodate
+from sectorplannen.build import exporter, kernel, provenance, uptodate
 from sectorplannen.build.execute import execute
 from sectorplannen.build.files import write_atomic
 from sectorplannen.build.html import render
@@ -88,12 +88,13 @@ def _expected_seconds(chapter: Chapter) -> float:
         return 25.0 if chapter.entry.data == "participants" else 8.0  # first build: participant chapters are slowest
 
 
-def _import_for_workers() -> None:
-    """Import what every worker needs to run and render a chapter once, here, before the workers are
-    forked from this process (each would otherwise import it again)."""
+def _import_for_workers(show_code: bool) -> None:
+    """Import what every worker needs to run and render a chapter, and compile the page templates,
+    once, here, before the workers are forked from this process (each would otherwise do it again)."""
     import nbformat  # noqa: F401 - heavy: loaded only when chapters are built
     import papermill  # noqa: F401 - heavy: loaded only when chapters are built
-    from nbconvert import HTMLExporter  # noqa: F401 - heavy: loaded only when chapters are built
+
+    exporter.warm(show_code)
 
 
 def timings_path() -> Path:
@@ -132,7 +133,7 @@ def build(
         started = time.perf_counter()
         with kernel.nursery():  # imports for every kernel while the checks run
             preflight(todo)
-            _import_for_workers()
+            _import_for_workers(show_code)
             results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
         failures = [error for _, _, error in results if error]
         _write_timings(todo, time.perf_counter() - started)
