@@ -105,16 +105,24 @@ def _from_nursery(kernel_cmd: list[str], kw: dict, timeout: float = 120) -> dict
     split = _split_launcher(kernel_cmd)
     if _nursery is None or split is None or split[0] != _nursery["prefix"]:
         return None
-    request = {"argv": split[1], "env": dict(kw.get("env") or os.environ), "cwd": kw.get("cwd")}
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-            client.settimeout(timeout)  # the nursery answers once its imports are done
-            client.connect(_nursery["address"])
-            client.sendall((json.dumps(request) + "\n").encode())
-            with client.makefile("r", encoding="utf-8") as answer:
-                return json.loads(answer.readline())
-    except (OSError, ValueError):
-        return None  # started the usual way instead
+    # A plain kernel inherits this process's environment and working directory (papermill changes
+    # directory to the notebooks before it starts one): so does a forked one.
+    request = {"argv": split[1], "env": dict(kw.get("env") or os.environ), "cwd": kw.get("cwd") or os.getcwd()}
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                client.settimeout(timeout)  # the nursery answers once its imports are done
+                client.connect(_nursery["address"])
+                client.sendall((json.dumps(request) + "\n").encode())
+                with client.makefile("r", encoding="utf-8") as answer:
+                    return json.loads(answer.readline())
+        except (FileNotFoundError, ConnectionRefusedError):  # the nursery has not bound its socket yet
+            if time.monotonic() > deadline or not alive(_nursery["pid"]):
+                return None
+            time.sleep(0.02)
+        except (OSError, ValueError):
+            return None  # started the usual way instead
 
 
 class _Forked:
