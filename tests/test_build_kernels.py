@@ -16,7 +16,7 @@ import pytest
 from nbformat import v4
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, nursery, report
+from sectorplannen.build import kernel, nursery, report, uptodate
 from sectorplannen.build.execute import PHASES, phases
 from sectorplannen.chapters import registry
 
@@ -137,3 +137,16 @@ def test_phases_split_a_notebook_by_its_cells():
         "forked": True,
     }
     assert set(PHASES) <= set(got)
+
+
+@pytest.mark.notebook
+def test_no_kernel_is_forked_for_other_code_than_the_nursery_imported(scratch, tmp_path, monkeypatch):
+    """A chapter whose fingerprint records other code (the package was edited after the nursery
+    imported it) runs in a plain kernel, which imports the code as it is now."""
+    with kernel.nursery():
+        monkeypatch.setattr(kernel, "EXPECTED_CODE", uptodate.code_digest())
+        _probe(tmp_path)
+        assert kernel.LAUNCHES[-1]["forked"]
+        monkeypatch.setattr(kernel, "EXPECTED_CODE", "0" * 64)
+        assert not _probe(tmp_path)["pandas"]
+        assert not kernel.LAUNCHES[-1]["forked"]

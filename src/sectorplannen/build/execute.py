@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, provenance
+from sectorplannen.build import kernel, provenance, uptodate
 from sectorplannen.build.kernel import KERNEL, IPCKernelManager
 from sectorplannen.chapters.registry import Chapter, check, data_kind
 from sectorplannen.errors import ChapterFailed, ParameterError
@@ -90,6 +90,7 @@ def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None 
     # The inputs as they are when the run starts: an input changed during the run makes it stale.
     kind = data_kind(chapter)
     fingerprint = provenance.fingerprint(source, chapter.parameters, kind, chapter.entry.inputs)
+    kernel.EXPECTED_CODE = uptodate.code_digest()  # after the fingerprint: a kernel forked only for this code
     participant_inputs = provenance.participant_hashes(chapter.parameters, kind)
     started = time.perf_counter()
     try:

@@ -51,6 +51,10 @@ LAUNCHER = "ipykernel_launcher"
 _nursery: dict | None = None
 
 
+# The hash of the package's code the next chapter's fingerprint was computed with (set by the build
+# before it runs a chapter): a kernel is forked only from a nursery that imported that code.
+EXPECTED_CODE: str | None = None
+
 # The kernels this process launched (one per chapter in a worker): whether each was forked, and the
 # seconds its nursery spent importing; the build's timings read it.
 LAUNCHES: list[dict] = []
@@ -107,7 +111,12 @@ def _from_nursery(kernel_cmd: list[str], kw: dict, timeout: float = 120) -> dict
         return None
     # A plain kernel inherits this process's environment and working directory (papermill changes
     # directory to the notebooks before it starts one): so does a forked one.
-    request = {"argv": split[1], "env": dict(kw.get("env") or os.environ), "cwd": kw.get("cwd") or os.getcwd()}
+    request = {
+        "argv": split[1],
+        "env": dict(kw.get("env") or os.environ),
+        "cwd": kw.get("cwd") or os.getcwd(),
+        "code": EXPECTED_CODE,
+    }
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -116,7 +125,8 @@ def _from_nursery(kernel_cmd: list[str], kw: dict, timeout: float = 120) -> dict
                 client.connect(_nursery["address"])
                 client.sendall((json.dumps(request) + "\n").encode())
                 with client.makefile("r", encoding="utf-8") as answer:
-                    return json.loads(answer.readline())
+                    reply = json.loads(answer.readline())
+                return reply if "pid" in reply else None
         except (FileNotFoundError, ConnectionRefusedError):  # the nursery has not bound its socket yet
             if time.monotonic() > deadline or not alive(_nursery["pid"]):
                 return None

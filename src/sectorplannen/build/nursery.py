@@ -10,8 +10,10 @@ side effect on the chapter's outputs; ``tests/test_build_kernels.py`` compares t
 the nursery never runs a kernel itself, so every chapter still gets a fresh interpreter state.
 
 The protocol is one JSON line per connection on a Unix socket: the launch request (the kernel's
-argv after ``ipykernel_launcher``, its environment and working directory) in, the kernel's pid
-out. The nursery exits when its standard input closes (the build ended or died) and ignores
+argv after ``ipykernel_launcher``, its environment and working directory, and the hash of the
+package's code the chapter's fingerprint was computed with) in, the kernel's pid out; a request
+for other code than the nursery imported is refused, and the kernel is started the usual way.
+The nursery exits when its standard input closes (the build ended or died) and ignores
 Ctrl-C, which the build handles; it never waits for its children (SIGCHLD ignored), so a
 kernel that ends leaves no zombie.
 """
@@ -34,6 +36,7 @@ from pathlib import Path
 from ipykernel import kernelapp
 
 from sectorplannen import paths
+from sectorplannen.build.uptodate import code_digest
 
 # What ipykernel would set before any of the notebook's code runs (kernelapp.init_gui_pylab): set it
 # before matplotlib is imported here so the kernel's matplotlib is configured as in a plain kernel.
@@ -132,7 +135,10 @@ def serve(address: str) -> None:
     listener.bind(address)
     listener.listen(64)
     start = time.perf_counter()
+    code = code_digest()
     preload([*KERNEL_MODULES, *notebook_modules(), *LAZY_MODULES])
+    if code_digest() != code:  # the package changed while it was imported: what was imported is unknown
+        code = None
     gc.freeze()  # what was imported stays shared with every kernel: their collections need not visit it
     imports = time.perf_counter() - start
     while True:
@@ -144,6 +150,12 @@ def serve(address: str) -> None:
         connection, _ = listener.accept()
         with connection:
             request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+            if request.get("code") is not None and request["code"] != code:
+                # The chapter's fingerprint records other code than was imported here: a plain kernel,
+                # which imports the code as it is now, must run it (else an edit made during the build
+                # could leave a page built from the old code recorded as built from the new).
+                connection.sendall(b'{"refused": "the package changed since the nursery imported it"}\n')
+                continue
             pid = os.fork()
             if pid == 0:
                 connection.close()

@@ -49,6 +49,16 @@ def code_files() -> list[Path]:
     )
 
 
+def code_digest() -> str:
+    """One hash of every file of the package (names and contents): what the kernel nursery imported
+    must be what a chapter's fingerprint records."""
+    digest = hashlib.sha256()
+    for path in code_files():
+        digest.update(_name(path).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def input_files(inputs: tuple[str, ...]) -> list[Path]:
     """The data files under a chapter's declared inputs (files and folders relative to the
     repository, :attr:`~sectorplannen.chapters.registry.Entry.inputs`); not the READMEs
