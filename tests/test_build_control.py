@@ -221,7 +221,7 @@ def test_queued_chapters_wait_and_start_only_when_they_run(scratch):
 def fake_run(monkeypatch, outputs):
     """Replace execution and rendering by writing a minimal notebook and page."""
 
-    def execute(chapter, out_dir=None):
+    def execute(chapter, out_dir=None, timings=None):
         nb = nbformat.v4.new_notebook()
         nb.metadata["sectorplannen"] = {"fingerprint": "f" * 64}
         path = outputs / "notebooks" / f"{chapter.name}.ipynb"
@@ -330,7 +330,7 @@ def test_index_lists_chapters_without_a_manifest_from_the_given_chapters(scratch
 
 
 def test_unexpected_error_in_a_worker_is_raised_with_its_traceback(scratch, monkeypatch):
-    def execute(chapter, out_dir=None):
+    def execute(chapter, out_dir=None, timings=None):
         raise LookupError("stuk")
 
     monkeypatch.setattr(report, "execute", execute)
@@ -344,7 +344,7 @@ def test_unexpected_error_in_a_worker_is_raised_with_its_traceback(scratch, monk
 
 
 def test_worker_that_dies_is_a_named_failure(scratch, monkeypatch):
-    def execute(chapter, out_dir=None):
+    def execute(chapter, out_dir=None, timings=None):
         os._exit(3)
 
     monkeypatch.setattr(report, "execute", execute)

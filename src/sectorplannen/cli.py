@@ -10,18 +10,19 @@ import argparse
 import sys
 import time
 
-from sectorplannen import claims, participants, paths, published, site
-from sectorplannen.build import report, sweep
-from sectorplannen.build.workers import Interrupted
-from sectorplannen.chapters import registry, robuustheid
-from sectorplannen.chapters.ledgers import published_ledgers
+from sectorplannen import paths
+from sectorplannen.build import kernel, uptodate
 from sectorplannen.errors import ChapterFailed, SectorplannenError
-from sectorplannen.participants import synthetic
-from sectorplannen.published import make
-from sectorplannen.site import pdf
+
+# Each command imports the layers it uses when it runs (the one exception to "imports at module level",
+# tests/test_layers.py): a no-op `make report` answers from uptodate before pandas or any layer that
+# imports it is loaded, in a tenth of the time the imports alone take.
 
 
 def _data(args) -> int:
+    from sectorplannen.participants import synthetic  # layers: imported when the command runs
+    from sectorplannen.published import make  # layers: imported when the command runs
+
     result = make.make_data()
     start = time.perf_counter()
     frame = synthetic.generate()
@@ -41,6 +42,10 @@ def _data(args) -> int:
 
 
 def _verify(args) -> int:
+    from sectorplannen import claims  # layers: imported when the command runs
+    from sectorplannen.chapters.ledgers import published_ledgers  # layers: imported when the command runs
+    from sectorplannen.published import make  # layers: imported when the command runs
+
     result = make.build_all()
     stale = make.stale_files(result)
     print(make.report(result))
@@ -85,6 +90,8 @@ def _verify(args) -> int:
 
 
 def _table(args) -> int:
+    from sectorplannen import published  # layers: imported when the command runs
+
     frame = published.table(args.table, args.source)
     print(frame.attrs["title"])
     print(frame.to_string(max_rows=args.rows))
@@ -94,6 +101,8 @@ def _table(args) -> int:
 def _with_site(build, chapters=()):
     """Run a build, then make the report a site (navigation, the page of all numbers, search), also
     when chapters failed: the pages that were built are linked."""
+    from sectorplannen import site  # layers: imported when the command runs
+
     try:
         return build()
     except ChapterFailed:
@@ -101,36 +110,63 @@ def _with_site(build, chapters=()):
         raise
 
 
-def _site(chapters=()) -> None:
+def _site(chapters=()) -> dict:
+    from sectorplannen import site  # layers: imported when the command runs
+
     made = site.build(paths.OUTPUTS / "report", chapters)
     print(f"site: {made['pages']} pagina's, {made['claims']} getallen ({made['seconds']:.1f} s)")
+    return made
 
 
 def _report(args) -> int:
-    _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
-    _site()
+    done = None if args.force else uptodate.check(args.show_code)
+    if done:  # nothing changed since the last complete build: say so without importing the layers
+        for chapter in done["chapters"]:
+            print(f"[actueel] hoofdstuk {chapter['number']} {chapter['name']}")
+        summary = done["summary"]
+        print(f"site: actueel, {summary['pages']} pagina's, {summary['claims']} getallen")
+        print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
+        return 0
+    with kernel.nursery():  # its imports for the kernels run while the layers are imported here
+        from sectorplannen.build import report  # layers: imported when the command runs
+
+        uptodate.remove_stamp()
+        _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
+    made = _site()
+    report.write_stamp(args.show_code, {"pages": made["pages"], "claims": made["claims"]})
     print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
     return 0
 
 
 def _pdf(args) -> int:
+    from sectorplannen.site import pdf  # layers: imported when the command runs
+
     path = pdf.build(paths.OUTPUTS / "report")
     print(f"pdf: {path} ({pdf.page_count(path)} pagina's)")
     return 0
 
 
 def _chapter(args) -> int:
+    from sectorplannen.build import report  # layers: imported when the command runs
+    from sectorplannen.chapters import registry  # layers: imported when the command runs
+
     parameters = registry.parse_params(args.params)
     if args.tranche:
         parameters["tranche"] = args.tranche
     chapter = registry.chapter_for(args.notebook, parameters)
-    (html,) = _with_site(lambda: report.build([chapter], show_code=args.show_code, jobs=1, force=args.force), [chapter])
+    with kernel.nursery():
+        (html,) = _with_site(
+            lambda: report.build([chapter], show_code=args.show_code, jobs=1, force=args.force), [chapter]
+        )
     _site([chapter])
     print(f"chapter: {html}")
     return 0
 
 
 def _robustness(args) -> int:
+    from sectorplannen import participants  # layers: imported when the command runs
+    from sectorplannen.chapters import robuustheid  # layers: imported when the command runs
+
     start = time.perf_counter()
     sensitivity = robuustheid.compute(jobs=args.jobs)
     written = robuustheid.write(sensitivity)
@@ -156,6 +192,8 @@ def _robustness(args) -> int:
 
 
 def _sweep(args) -> int:
+    from sectorplannen.build import sweep  # layers: imported when the command runs
+
     chapters = sweep.load_grid(args.grid)
     print(f"sweep: {len(chapters)} varianten van {chapters[0].notebook if chapters else '-'}")
     built = _with_site(lambda: sweep.run(chapters, jobs=args.jobs, show_code=args.show_code), chapters)
@@ -209,10 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except Interrupted as stop:  # the build has said what it stopped and cleaned up
-        return stop.exit_status
-    except KeyboardInterrupt:  # Ctrl-C outside a build's chapter runs: one line, no traceback
-        print("[gestopt] onderbroken", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        if hasattr(stop, "exit_status"):  # build.workers.Interrupted: the build has said what it stopped
+            return stop.exit_status
+        print("[gestopt] onderbroken", file=sys.stderr)  # Ctrl-C outside a build's chapter runs: one line
         return 130
     except SectorplannenError as exc:  # a user's mistake: its message says what and where; a bug keeps its traceback
         print(f"error: {exc}", file=sys.stderr)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import provenance
+from sectorplannen.build import kernel, provenance, uptodate
 from sectorplannen.build.kernel import KERNEL, IPCKernelManager
 from sectorplannen.chapters.registry import Chapter, check, data_kind
 from sectorplannen.errors import ChapterFailed, ParameterError
@@ -31,8 +32,46 @@ def _strip_volatile(nb) -> None:
                 del data["text/plain"]
 
 
-def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
-    """Execute one chapter notebook with papermill; returns the executed notebook path.
+PHASES = ("kernel", "imports", "data", "computation", "figures")
+
+
+def _is_figure(cell) -> bool:
+    """A cell that shows an image (a PNG or SVG output, or HTML with an embedded image)."""
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if any(key.startswith("image/") for key in data) or "data:image/" in str(data.get("text/html", "")):
+            return True
+    return False
+
+
+def phases(nb, seconds: float, forked: bool = False) -> dict[str, float]:
+    """Where the time of an executed notebook went, from papermill's duration per cell: ``data`` is
+    the cell that calls ``notebook.start`` (the imports a kernel still has to do, the parameters
+    checked, the data loaded and validated, and whatever else that cell computes); ``figures`` the
+    cells that show an image; ``computation`` every other cell; ``kernel`` the rest of
+    ``seconds`` (starting the kernel, its first reply, shutting it down). ``imports`` is what the
+    kernel imported before the notebook ran: for a kernel forked from the nursery nothing (the
+    nursery imported once for the whole build), else it is part of ``data``."""
+    out = dict.fromkeys(PHASES, 0.0)
+    started = False
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        duration = float((cell.metadata.get("papermill") or {}).get("duration") or 0.0)
+        if not started and "notebook.start(" in cell.source:
+            out["data"] += duration
+            started = True
+        elif _is_figure(cell):
+            out["figures"] += duration
+        else:
+            out["computation"] += duration
+    out["kernel"] = max(0.0, seconds - out["data"] - out["figures"] - out["computation"])
+    return {key: round(value, 3) for key, value in out.items()} | {"forked": forked}
+
+
+def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None = None) -> Path:
+    """Execute one chapter notebook with papermill; returns the executed notebook path (and fills
+    ``timings``, when given, with :func:`phases`).
 
     The notebook is executed into a temporary file and renamed into place when it is complete;
     a failing run leaves ``<name>.failed.ipynb`` and raises :class:`ChapterFailed`.
@@ -51,7 +90,9 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     # The inputs as they are when the run starts: an input changed during the run makes it stale.
     kind = data_kind(chapter)
     fingerprint = provenance.fingerprint(source, chapter.parameters, kind, chapter.entry.inputs)
+    kernel.EXPECTED_CODE = uptodate.code_digest()  # after the fingerprint: a kernel forked only for this code
     participant_inputs = provenance.participant_hashes(chapter.parameters, kind)
+    started = time.perf_counter()
     try:
         papermill.execute_notebook(
             str(source),
@@ -80,7 +121,10 @@ def execute(chapter: Chapter, out_dir: Path | None = None) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    seconds = time.perf_counter() - started
     nb = nbformat.read(tmp, as_version=4)
+    if timings is not None:
+        timings.update(phases(nb, seconds, forked=bool(kernel.LAUNCHES and kernel.LAUNCHES[-1]["forked"])))
     _strip_volatile(nb)
     shown = provenance.public_parameters(chapter.parameters, kind)
     nb.metadata["sectorplannen"] = provenance.record(shown, kind, fingerprint, chapter.entry.inputs, participant_inputs)

@@ -36,9 +36,27 @@ def html_exporter(show_code: bool = False):
     )
 
 
+# One exporter per setting per process: its templates are compiled on first use (a tenth of a second),
+# so the build warms them (:func:`warm`) before it forks the workers that render the chapters.
+_EXPORTERS: dict[bool, object] = {}
+
+
+def _exporter(show_code: bool):
+    if show_code not in _EXPORTERS:
+        _EXPORTERS[show_code] = html_exporter(show_code)
+    return _EXPORTERS[show_code]
+
+
+def warm(show_code: bool = False) -> None:
+    """Compile the page templates now (by rendering an empty notebook), in this process."""
+    from nbformat import v4  # heavy: loaded only when a page is rendered
+
+    _exporter(show_code).from_notebook_node(v4.new_notebook(metadata={"title": SITE_NAME}))
+
+
 def export(nb, show_code: bool = False) -> str:
     """The page of an executed notebook: offline template, Dutch, titled after its first heading."""
     if "title" not in nb.metadata:
         nb.metadata["title"] = title_of(nb)
-    body, _ = html_exporter(show_code).from_notebook_node(nb)
+    body, _ = _exporter(show_code).from_notebook_node(nb)
     return body

@@ -8,7 +8,6 @@ data (published tables, synthetic or real participant data). The same record giv
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import subprocess
@@ -17,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 
 from sectorplannen import paths
+from sectorplannen.build import uptodate
+from sectorplannen.build.uptodate import code_files, input_files  # noqa: F401 - where the build looked for them
 from sectorplannen.hashing import _name, content_hash, extract_label, sha256
 from sectorplannen.participants.formats import mapping_beside
 
@@ -32,28 +33,6 @@ PACKAGES = (
     "nbconvert",
     "nbformat",
 )
-
-
-SRC = paths.ROOT / "src" / "sectorplannen"
-
-
-def input_files(inputs: tuple[str, ...]) -> list[Path]:
-    """The data files under a chapter's declared inputs (files and folders relative to the
-    repository, :attr:`~sectorplannen.chapters.registry.Entry.inputs`); not the READMEs
-    (documentation) nor hidden files (temporary files of a writer, swap files)."""
-    files = []
-    for name in inputs:
-        folder = paths.ROOT / name
-        if folder.is_file():
-            files.append(folder)
-            continue
-        files += [p for p in sorted(folder.rglob("*")) if p.is_file() and _is_input(p, name)]
-    return files
-
-
-def _is_input(path: Path, folder: str) -> bool:
-    relative = path.relative_to(paths.ROOT / folder).parts
-    return path.name != "README.md" and not any(part.startswith(".") for part in relative)
 
 
 def public_parameters(parameters: dict, data_kind: str) -> dict:
@@ -77,10 +56,6 @@ def participant_files(parameters: dict, data_kind: str) -> list[Path]:
 def paired_script(notebook: Path) -> Path:
     """The jupytext ``.py`` paired with a notebook."""
     return notebook.with_suffix(".py")
-
-
-def code_files() -> list[Path]:
-    return sorted(SRC.rglob("*.py"))
 
 
 def _git(*args: str) -> str | None:
@@ -110,20 +85,12 @@ def package_versions() -> dict[str, str]:
 
 
 def fingerprint(notebook: Path, parameters: dict, data_kind: str, inputs: tuple[str, ...]) -> str:
-    """Content hash of everything a chapter run depends on: parameters (an extract by its label),
-    the notebook and its paired ``.py``, the package code, the data files and the participant file
-    (by content, whatever its path). A missing input counts as such, so the run is not current."""
-    digest = hashlib.sha256()
+    """Content hash of everything a chapter run depends on (:func:`.uptodate.fingerprint`, which a
+    no-op ``make report`` computes without importing this layer): parameters (an extract by its
+    label), the notebook and its paired ``.py``, every file of the package, the data files and the
+    participant file (by content, whatever its path). A missing input counts as such."""
     shown = public_parameters(parameters, data_kind)
-    digest.update(json.dumps({"parameters": shown, "data_kind": data_kind}, sort_keys=True).encode())
-    small = [notebook, paired_script(notebook), *code_files(), *input_files(inputs)]
-    for path in small:
-        digest.update(_name(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"\0missing")
-    for path in participant_files(parameters, data_kind):
-        digest.update(_name(path).encode())
-        digest.update(content_hash(path).encode() if path.is_file() else b"\0missing")
-    return digest.hexdigest()
+    return uptodate.fingerprint(notebook, shown, data_kind, inputs, participant_files(parameters, data_kind))
 
 
 def participant_hashes(parameters: dict, data_kind: str) -> dict[str, str]:

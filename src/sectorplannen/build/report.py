@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import provenance
+from sectorplannen.build import exporter, kernel, provenance, uptodate
 from sectorplannen.build.execute import execute
 from sectorplannen.build.files import write_atomic
 from sectorplannen.build.html import render
@@ -53,9 +53,12 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
     and what the index shows). Returns (name, seconds, error or None). Removes the kernel folders
     this process made, whatever happens."""
     start = time.perf_counter()
+    timings: dict = {}
     try:
-        executed = execute(chapter)
+        executed = execute(chapter, timings=timings)
+        rendering = time.perf_counter()
         render(executed, paths.OUTPUTS / "report" / f"{chapter.name}.html", show_code)
+        timings["rendering"] = round(time.perf_counter() - rendering, 3)
     except ChapterFailed as exc:
         return chapter.name, time.perf_counter() - start, str(exc)
     finally:
@@ -64,7 +67,15 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
 
     prov = nbformat.read(executed, as_version=4).metadata["sectorplannen"]
     seconds = time.perf_counter() - start
-    record = {"fingerprint": prov["fingerprint"], "show_code": show_code, "seconds": round(seconds, 1)}
+    timings["total"] = round(seconds, 3)
+    if kernel.LAUNCHES and kernel.LAUNCHES[-1].get("imports") is not None:
+        timings["nursery_imports"] = round(kernel.LAUNCHES[-1]["imports"], 3)
+    record = {
+        "fingerprint": prov["fingerprint"],
+        "show_code": show_code,
+        "seconds": round(seconds, 1),
+        "timings": timings,
+    }
     write_atomic(_manifest(chapter), json.dumps({**record, **index_fields(chapter)}, sort_keys=True))
     return chapter.name, seconds, None
 
@@ -75,6 +86,33 @@ def _expected_seconds(chapter: Chapter) -> float:
         return float(json.loads(_manifest(chapter).read_text(encoding="utf-8"))["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         return 25.0 if chapter.entry.data == "participants" else 8.0  # first build: participant chapters are slowest
+
+
+def _import_for_workers(show_code: bool) -> None:
+    """Import what every worker needs to run and render a chapter, and compile the page templates,
+    once, here, before the workers are forked from this process (each would otherwise do it again)."""
+    import nbformat  # noqa: F401 - heavy: loaded only when chapters are built
+    import papermill  # noqa: F401 - heavy: loaded only when chapters are built
+
+    exporter.warm(show_code)
+
+
+def timings_path() -> Path:
+    return paths.OUTPUTS / ".build" / "timings.json"
+
+
+def _write_timings(chapters: list[Chapter], seconds: float) -> None:
+    """Where the time of this build went, per chapter (from the manifests its workers wrote):
+    ``outputs/.build/timings.json``, which ``make bench`` prints."""
+    per_chapter = {}
+    for chapter in chapters:
+        try:
+            per_chapter[chapter.name] = json.loads(_manifest(chapter).read_text(encoding="utf-8"))["timings"]
+        except (OSError, ValueError, KeyError):
+            continue
+    imports = max((t.get("nursery_imports", 0.0) for t in per_chapter.values()), default=0.0)
+    record = {"seconds": round(seconds, 3), "nursery_imports": imports, "chapters": per_chapter}
+    write_atomic(timings_path(), json.dumps(record, indent=1, sort_keys=True))
 
 
 def build(
@@ -92,12 +130,46 @@ def build(
             log(f"[actueel] hoofdstuk {chapter.number} {chapter.name}")
     failures = []
     if todo:
-        preflight(todo)
-        results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
+        started = time.perf_counter()
+        with kernel.nursery():  # imports for every kernel while the checks run
+            preflight(todo)
+            _import_for_workers(show_code)
+            results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
         failures = [error for _, _, error in results if error]
+        _write_timings(todo, time.perf_counter() - started)
     by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
     existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
     write_index(existing, report_dir)
     if failures:
         raise ChapterFailed("\n".join(failures))
     return [report_dir / f"{c.name}.html" for c in chapters]
+
+
+def write_stamp(show_code: bool, summary: dict) -> None:
+    """Record that the whole report is built, for a no-op ``make report`` to recognise without
+    importing this layer (:mod:`.uptodate`): every chapter with the fingerprint it was built from
+    (its manifest's) and how to recompute it. Nothing is recorded when a chapter has no page or
+    was built with other settings."""
+    chapters = []
+    for chapter in CHAPTERS:
+        try:
+            manifest = json.loads(_manifest(chapter).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
+        if manifest.get("show_code") != show_code or not html_path.exists():
+            return
+        kind = data_kind(chapter)
+        chapters.append(
+            {
+                "name": chapter.name,
+                "number": chapter.number,
+                "notebook": chapter.notebook,
+                "parameters": provenance.public_parameters(chapter.parameters, kind),
+                "data_kind": kind,
+                "inputs": list(chapter.entry.inputs),
+                "participants": [str(p) for p in provenance.participant_files(chapter.parameters, kind)],
+                "fingerprint": manifest["fingerprint"],
+            }
+        )
+    uptodate.write_stamp(chapters, show_code, summary)

@@ -73,13 +73,25 @@ def write(files: dict[str, str], out_dir: Path | None = None) -> list[Path]:
 
 
 def _package(data_dir: Path) -> dict:
+    """The data package description, parsed once per process while the file is unchanged (every
+    table read looks its resource up here: the robustness chapter reads tables 1351 times).
+    Treat it as read-only."""
     path = data_dir / "datapackage.json"
+    key = (str(path), *_stamp(path))
+    if key in _PACKAGES:
+        return _PACKAGES[key]
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PublishedDataError(f"{path}: missing; run `make data`") from None
     except json.JSONDecodeError as exc:
         raise PublishedDataError(f"{path}: not valid JSON ({exc})") from None
+    if key[1] is not None:  # a missing file has no stamp to key it by
+        _PACKAGES[key] = package
+    return package
+
+
+_PACKAGES: dict[tuple, dict] = {}
 
 
 def resources(data_dir: Path | None = None) -> list[dict]:

@@ -1,0 +1,152 @@
+"""The kernel nursery: a kernel forked from it starts with the notebooks' modules imported and
+nothing else (no state of another chapter), a chapter's page is the same as from a plain kernel,
+and the nursery leaves nothing behind. The time of each chapter is recorded by phase."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from nbformat import v4
+
+from sectorplannen import paths
+from sectorplannen.build import kernel, nursery, report, uptodate
+from sectorplannen.build.execute import PHASES, phases
+from sectorplannen.chapters import registry
+
+SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter with figures
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch):
+    """Outputs in tmp_path and a short temporary directory of their own (kernel sockets live in it)."""
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=tempfile.gettempdir()))
+    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
+    monkeypatch.setattr(paths, "OUTPUTS", outputs)
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    yield outputs, temp
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_the_nursery_imports_what_the_notebooks_import():
+    modules = nursery.notebook_modules()
+    assert "sectorplannen.chapters.notebook" in modules
+    assert "sectorplannen.render.figures" in modules
+    assert not any(m.startswith("matplotlib_inline") for m in modules)  # it hooks into a running shell
+
+
+def _probe(folder: Path) -> dict:
+    """Run a notebook that reports its kernel's pid, whether pandas was imported before its first
+    line, and whether a name a previous run defined exists; then defines that name."""
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_code_cell(
+                "import json, os, sys\n"
+                "print(json.dumps({'pid': os.getpid(), 'pandas': 'pandas' in sys.modules, "
+                "'leftover': 'left_by_a_chapter' in globals(), 'cwd': os.getcwd()}))\n"
+                "left_by_a_chapter = 1"
+            )
+        ],
+        metadata={"kernelspec": {"name": kernel.KERNEL, "language": "python", "display_name": kernel.KERNEL}},
+    )
+    source, target = folder / "probe.ipynb", folder / "probe-out.ipynb"
+    nbformat.write(nb, source)
+    papermill.execute_notebook(
+        str(source),
+        str(target),
+        kernel_name=kernel.KERNEL,
+        cwd=str(folder),
+        progress_bar=False,
+        kernel_manager_class=kernel.IPCKernelManager.cls(),
+    )
+    out = nbformat.read(target, as_version=4)
+    return json.loads(out.cells[0].outputs[0]["text"])
+
+
+@pytest.mark.notebook
+def test_a_forked_kernel_is_fresh_and_the_nursery_leaves_nothing(scratch, tmp_path):
+    _, temp = scratch
+    plain = _probe(tmp_path)
+    assert not kernel.LAUNCHES[-1]["forked"] and not plain["pandas"]
+    with kernel.nursery() as running:
+        assert running is not None
+        first, second = _probe(tmp_path), _probe(tmp_path)
+        assert kernel.LAUNCHES[-1]["forked"]
+    assert first["pandas"] and second["pandas"]  # imported by the nursery, before the notebook ran
+    assert not first["leftover"] and not second["leftover"]  # nothing of an earlier run
+    assert first["pid"] != second["pid"]
+    assert first["cwd"] == second["cwd"] == str(tmp_path)
+    assert not kernel.alive(running["pid"])
+    assert [p.name for p in temp.iterdir()] == []  # no nursery socket, no kernel folder
+
+
+@pytest.mark.notebook
+def test_a_page_from_a_forked_kernel_is_the_page_from_a_plain_one(scratch, monkeypatch):
+    outputs, _ = scratch
+    pages = {}
+    for label in ("plain", "forked"):
+        if label == "plain":
+            monkeypatch.setattr(kernel, "_from_nursery", lambda *a, **k: None)
+        else:
+            monkeypatch.undo()
+            monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
+            monkeypatch.setattr(paths, "OUTPUTS", outputs)
+        (html,) = report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+        timings = json.loads(report.timings_path().read_text(encoding="utf-8"))["chapters"][SMALL.name]
+        assert timings["forked"] is (label == "forked")
+        footer = r"<footer class=\"sectorplannen-provenance\".*?</footer>"
+        pages[label] = re.sub(footer, "", html.read_text(encoding="utf-8"), flags=re.S)
+    assert pages["plain"] == pages["forked"]
+
+
+def test_phases_split_a_notebook_by_its_cells():
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_code_cell("tranche = '3'", metadata={"papermill": {"duration": 0.01}}),
+            v4.new_code_cell("run = notebook.start('inhoud')", metadata={"papermill": {"duration": 0.5}}),
+            v4.new_markdown_cell("## tekst"),
+            v4.new_code_cell(
+                "fig",
+                metadata={"papermill": {"duration": 0.25}},
+                outputs=[v4.new_output("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})],
+            ),
+            v4.new_code_cell(
+                "figures.bars(...)",
+                metadata={"papermill": {"duration": 0.125}},
+                outputs=[v4.new_output("display_data", data={"text/html": '<img src="data:image/png;base64,x">'})],
+            ),
+            v4.new_code_cell("table", metadata={"papermill": {"duration": 0.25}}),
+        ]
+    )
+    got = phases(nb, 2.0, forked=True)
+    assert got == {
+        "kernel": 0.865,
+        "imports": 0.0,
+        "data": 0.5,
+        "computation": 0.26,
+        "figures": 0.375,
+        "forked": True,
+    }
+    assert set(PHASES) <= set(got)
+
+
+@pytest.mark.notebook
+def test_no_kernel_is_forked_for_other_code_than_the_nursery_imported(scratch, tmp_path, monkeypatch):
+    """A chapter whose fingerprint records other code (the package was edited after the nursery
+    imported it) runs in a plain kernel, which imports the code as it is now."""
+    with kernel.nursery():
+        monkeypatch.setattr(kernel, "EXPECTED_CODE", uptodate.code_digest())
+        _probe(tmp_path)
+        assert kernel.LAUNCHES[-1]["forked"]
+        monkeypatch.setattr(kernel, "EXPECTED_CODE", "0" * 64)
+        assert not _probe(tmp_path)["pandas"]
+        assert not kernel.LAUNCHES[-1]["forked"]
