@@ -149,3 +149,13 @@ def test_bad_boolean_is_named(published_copy):
     rewrite_cell(path, {"row": "Afval", "category": "Totaal"}, "is_total_row", "ja")
     with pytest.raises(PublishedDataError, match=r"A\.2\.csv, row \d+, column 'is_total_row'.*'ja'"):
         published.table("A.2", data_dir=published_copy)
+
+
+def test_a_table_without_its_description_has_the_same_cells():
+    """Tabel A.3 as the statistics read it (no attrs, which pandas would copy into every result)."""
+    import pandas as pd
+
+    described, bare = published.table("A.3"), published.table("A.3", metadata=False)
+    assert described.attrs["caption"] and bare.attrs == {}
+    pd.testing.assert_frame_equal(bare, described)
+    assert published.table("A.3").attrs == described.attrs  # the cached table keeps its description

@@ -203,13 +203,20 @@ def read_table_file(path: Path, res: dict) -> pd.DataFrame:
 
 
 def table(
-    table_id: str, source: str = "001", data_dir: Path | str | None = None, check_totals: bool = True
+    table_id: str,
+    source: str = "001",
+    data_dir: Path | str | None = None,
+    check_totals: bool = True,
+    metadata: bool = True,
 ) -> pd.DataFrame:
     """One published table as a tidy DataFrame (see the module docstring for its columns).
 
     The table is validated (types, units, known plans and categories, non-negative values), and,
     with ``check_totals``, its printed totals are checked: a total that does not add up and is not
     recorded in ``findings.csv`` raises :class:`PublishedDataError` naming file, row and column.
+    ``metadata=False`` leaves out the table's description (``attrs``: caption, columns, units...):
+    pandas copies ``attrs`` into the result of every operation, which was a fifth of the time of
+    the robustness chapter's thousands of computations.
     """
     data_dir = Path(data_dir or paths.PUBLISHED)
     res = resource(table_id, source, data_dir)
@@ -220,7 +227,10 @@ def table(
         if check_totals:
             assert_totals_recorded(frame, data_dir)
         _TABLES[key] = frame
-    return _TABLES[key].copy()
+    frame = _TABLES[key].copy()
+    if not metadata:
+        frame.attrs = {}
+    return frame
 
 
 # Validated tables by file and its size and times (and those of findings.csv): a table read again

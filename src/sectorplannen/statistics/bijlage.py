@@ -51,7 +51,7 @@ def categories_of(tranche_group: str) -> list[str]:
 
 def wide(table_id: str, categories: list[str]) -> pd.DataFrame:
     """A Bijlage A table as plan x category (values in euro where printed in thousands)."""
-    frame = published.table(table_id)
+    frame = published.table(table_id, metadata=False)
     body = frame[~frame["is_total_row"] & ~frame["is_total_column"]]
     scale = body["unit"].map(SCALE)
     if scale.isna().any():
@@ -85,7 +85,7 @@ class Bijlage:
 def funding_rows(table_id: str) -> pd.DataFrame:
     """Funding incl. overhead per plan (Tabel 3.3 / 6.3): columns rijk, sector, totaal (euro),
     aandeel_sector (%), index plan id; the 'Totaal' row under index 'totaal'."""
-    frame = published.table(table_id)
+    frame = published.table(table_id, metadata=False)
     frame = frame.assign(key=frame["plan_id"].where(~frame["is_total_row"], "totaal"))
     out = frame.pivot_table(index="key", columns="category", values="value", aggfunc="first")
     out = out.rename(

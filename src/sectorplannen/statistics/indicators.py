@@ -78,7 +78,7 @@ class TableIndicators:
             raise NotComputable("geen tabel opgegeven")
         self._use(table)
         seed, _, table_id = table.partition("/")
-        frame = published.table(table_id, seed)
+        frame = published.table(table_id, seed, metadata=False)
         if row:  # one row label, or several as a|b
             wanted = (
                 set(row.split("|"))
@@ -131,7 +131,7 @@ class TableIndicators:
         total = 0.0
         for ref in ("001/A.3", "001/A.9"):
             self._use(ref)
-            frame = published.table(ref.partition("/")[2], "001")
+            frame = published.table(ref.partition("/")[2], "001", metadata=False)
             total += float(frame.loc[~frame["is_total_row"] & ~frame["is_total_column"], "value"].sum())
         return total
 
@@ -435,7 +435,7 @@ class Indicators(TableIndicators):
 
     def _quickscan(self, table_id: str, row: str, group: str | None = None) -> pd.DataFrame:
         self._use(f"000/{table_id}")
-        frame = published.table(table_id, source="000")
+        frame = published.table(table_id, source="000", metadata=False)
         frame = frame[frame["row"] == row]
         if group:
             frame = frame[frame["group"] == group]
@@ -456,7 +456,7 @@ class Indicators(TableIndicators):
             rows = self._quickscan("2", "Tijdens quickscan 2")
         else:
             self._use("000/3")
-            rows = published.table("3", source="000")
+            rows = published.table("3", source="000", metadata=False)
             rows = rows[rows["line"] == rows["line"].iloc[0]]
         return float(rows["value"].sum()) * 1e6
 
