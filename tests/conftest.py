@@ -64,3 +64,21 @@ def broken_notebook(folder: Path, name: str, source: str = "inhoud") -> Path:
     path = folder / f"{name}.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
+
+
+SYSTEM_TEMP = tempfile.gettempdir()  # before any test points TMPDIR elsewhere
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch):
+    """Outputs in tmp_path and a temporary directory of their own (short: kernel sockets live in
+    it), for this process, its workers and kernels."""
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=SYSTEM_TEMP))
+    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
+    monkeypatch.setattr(paths, "OUTPUTS", outputs)
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    yield outputs, temp
+    shutil.rmtree(temp, ignore_errors=True)

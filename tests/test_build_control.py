@@ -8,15 +8,12 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import suppress
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -30,24 +27,6 @@ SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
 SMALL_TOO = registry.chapter_for("vormgeving", {})
 PROGRESS = re.compile(r"^\[(actueel|wacht|start|klaar|gestopt)\] ")
 EXTRACT = "/beveiligd/projectschijf/deelnemers_2019.csv"  # never opened: the tests only name it
-
-
-SYSTEM_TEMP = tempfile.gettempdir()
-
-
-@pytest.fixture
-def scratch(tmp_path, monkeypatch):
-    """Outputs in tmp_path and a temporary directory of their own (short: kernel sockets live in
-    it), for this process, its workers and kernels."""
-    outputs = tmp_path / "outputs"
-    outputs.mkdir()
-    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=SYSTEM_TEMP))
-    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
-    monkeypatch.setattr(paths, "OUTPUTS", outputs)
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    yield outputs, temp
-    shutil.rmtree(temp, ignore_errors=True)
 
 
 def kernel_leftovers(temp):
@@ -159,7 +138,7 @@ def test_ctrl_c_stops_the_build_within_seconds_and_leaves_outputs_intact(scratch
     for path in (outputs / ".build").glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))  # complete, never half-written
     assert kernel_leftovers(temp) == []
-    assert not [pid for pid in kernels if workers._alive(pid)], "a kernel survived"
+    assert not [pid for pid in kernels if kernel.alive(pid)], "a kernel survived"
 
 
 def test_ctrl_c_outside_the_chapter_runs_is_one_line(monkeypatch, capsys):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -21,20 +19,6 @@ from sectorplannen.build.execute import PHASES, phases
 from sectorplannen.chapters import registry
 
 SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter with figures
-
-
-@pytest.fixture
-def scratch(tmp_path, monkeypatch):
-    """Outputs in tmp_path and a short temporary directory of their own (kernel sockets live in it)."""
-    outputs = tmp_path / "outputs"
-    outputs.mkdir()
-    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=tempfile.gettempdir()))
-    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
-    monkeypatch.setattr(paths, "OUTPUTS", outputs)
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    yield outputs, temp
-    shutil.rmtree(temp, ignore_errors=True)
 
 
 def test_the_nursery_imports_what_the_notebooks_import():

@@ -12,10 +12,9 @@ import traceback
 from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build.kernel import kernel_folders, remove_kernel_folders
+from sectorplannen.build.kernel import alive, kernel_folders, remove_kernel_folders
 from sectorplannen.chapters.registry import Chapter
 
 
@@ -120,21 +119,6 @@ def _start_worker(chapter: Chapter, task) -> _Worker:
     return _Worker(chapter, process, receive, time.perf_counter())
 
 
-def _alive(pid: int) -> bool:
-    """True while the process exists and is not a zombie waiting to be reaped."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
-
-
 def _kill_group(pid: int) -> None:
     """SIGKILL a process group (and the process, should it not lead a group yet)."""
 
@@ -158,7 +142,7 @@ def _kill_worker(worker: _Worker) -> set[int]:
         _kill_group(kernel)  # the kernel leads its own session, so this also ends its subprocesses
         killed.add(kernel)
     deadline = time.monotonic() + 1.0
-    while any(_alive(p) for p in killed) and time.monotonic() < deadline:
+    while any(alive(p) for p in killed) and time.monotonic() < deadline:
         time.sleep(0.02)
     return killed
 
