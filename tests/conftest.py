@@ -82,3 +82,18 @@ def scratch(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     yield outputs, temp
     shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """313 rows of the synthetic file (every 2500th), as text as its CSV export holds them: all three
+    tranches and measurement dates (the shape of an extract to write in any format)."""
+    import pandas as pd
+
+    from sectorplannen.participants import synthetic
+
+    if not paths.SYNTHETIC.exists():
+        synthetic.write()
+    return pd.read_csv(
+        paths.SYNTHETIC_CSV, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
+    )

@@ -16,19 +16,8 @@ from sectorplannen.build import report
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import synthetic
 
 COLUMNS_14 = ", ".join(participants.COLUMNS)
-
-
-@pytest.fixture(scope="module")
-def base() -> pd.DataFrame:
-    """313 rows of the synthetic file (every 2500th): all three tranches and measurement dates."""
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    return pd.read_csv(
-        paths.SYNTHETIC_CSV, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -52,16 +41,16 @@ def _first(frame: pd.DataFrame, condition) -> int:
 # -------------------------------------------------------------------- the cases: (path, message)
 
 
-def missing(base, folder):
+def missing(sample, folder):
     path = folder / "geen.csv"
     return path, f"{path}: no such file: check the path given as data_source"
 
 
-def a_folder(base, folder):
+def a_folder(sample, folder):
     return folder, f"{folder}: a folder, not a file: give the path of the extract's CSV file as data_source"
 
 
-def inside_repository(base, folder):
+def inside_repository(sample, folder):
     path = paths.ROOT / "data" / "extract" / "deelnemers.csv"
     return path, (
         f"{path}: a participant extract must be kept outside the repository ({paths.ROOT}); move it and pass its "
@@ -69,7 +58,7 @@ def inside_repository(base, folder):
     )
 
 
-def empty(base, folder):
+def empty(sample, folder):
     path = folder / "leeg.csv"
     path.write_bytes(b"")
     return path, (
@@ -78,15 +67,15 @@ def empty(base, folder):
     )
 
 
-def header_only(base, folder):
-    path = _csv(base.iloc[:0], folder / "kop.csv")
+def header_only(sample, folder):
+    path = _csv(sample.iloc[:0], folder / "kop.csv")
     return path, (
         f"{path}: a header row but no participant rows: export the extract with one row per participant and "
         "measurement date"
     )
 
 
-def workbook(base, folder):
+def workbook(sample, folder):
     path = folder / "deelnemers.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     return path, (
@@ -95,8 +84,8 @@ def workbook(base, folder):
     )
 
 
-def mixed_encoding(base, folder):
-    frame = base.copy()
+def mixed_encoding(sample, folder):
+    frame = sample.copy()
     frame.loc[[3, 10], "maatregel"] = "Scholing één"
     path = _csv(frame, folder / "gemengd.csv")
     data = path.read_bytes()
@@ -108,39 +97,39 @@ def mixed_encoding(base, folder):
     )
 
 
-def extra_column(base, folder):
-    path = _csv(base.assign(bsn="123456782"), folder / "bsn.csv")
+def extra_column(sample, folder):
+    path = _csv(sample.assign(bsn="123456782"), folder / "bsn.csv")
     return path, (
         f"{path}, row 1 (header): unexpected column(s) 'bsn': remove them; the extract may hold only these 14 "
         f"columns: {COLUMNS_14}"
     )
 
 
-def missing_column(base, folder):
-    path = _csv(base.drop(columns="uren"), folder / "zonder_uren.csv")
+def missing_column(sample, folder):
+    path = _csv(sample.drop(columns="uren"), folder / "zonder_uren.csv")
     return path, (
         f"{path}, row 1 (header): missing column(s) 'uren': add them; the extract must hold these 14 columns: "
         f"{COLUMNS_14}"
     )
 
 
-def renamed_column(base, folder):
-    path = _csv(base.rename(columns={"plan_id": "plan"}), folder / "plan.csv")
+def renamed_column(sample, folder):
+    path = _csv(sample.rename(columns={"plan_id": "plan"}), folder / "plan.csv")
     return path, (
         f"{path}, row 1 (header): column(s) 'plan_id' missing and 'plan' unexpected: rename or remove them; the "
         f"extract holds exactly these 14 columns: {COLUMNS_14}"
     )
 
 
-def column_twice(base, folder):
+def column_twice(sample, folder):
     path = folder / "tweemaal.csv"
-    lines = _csv(base, folder / "tmp.csv").read_text(encoding="utf-8").splitlines()
+    lines = _csv(sample, folder / "tmp.csv").read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([lines[0] + ",uren"] + [line + ",geen" for line in lines[1:]]) + "\n", encoding="utf-8")
     return path, f"{path}, row 1 (header): column(s) 'uren' appear more than once: keep one of each"
 
 
-def ragged_row(base, folder):
-    lines = _csv(base, folder / "tmp.csv").read_text(encoding="utf-8").splitlines()
+def ragged_row(sample, folder):
+    lines = _csv(sample, folder / "tmp.csv").read_text(encoding="utf-8").splitlines()
     lines[11] += ",extra"  # row 12
     path = folder / "scheef.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -150,17 +139,17 @@ def ragged_row(base, folder):
     )
 
 
-def duplicate(base, folder):
-    frame = pd.concat([base, base.iloc[[3]]], ignore_index=True)
+def duplicate(sample, folder):
+    frame = pd.concat([sample, sample.iloc[[3]]], ignore_index=True)
     path = _csv(frame, folder / "dubbel.csv")
     return path, (
-        f"{path}, rows 5 and {len(base) + 2}, columns 'deelnemer_id' and 'peildatum': one participant appears twice "
-        f"for peildatum {base.loc[3, 'peildatum']}: keep one row per participant and date"
+        f"{path}, rows 5 and {len(sample) + 2}, columns 'deelnemer_id' and 'peildatum': one participant appears twice "
+        f"for peildatum {sample.loc[3, 'peildatum']}: keep one row per participant and date"
     )
 
 
-def unknown_plans(base, folder):
-    frame = base.copy()
+def unknown_plans(sample, folder):
+    frame = sample.copy()
     frame.loc[frame.index % 5 == 0, "plan_id"] = "bar"
     frame.loc[frame.index % 35 == 0, "plan_id"] = "foo"
     path = _csv(frame, folder / "plannen.csv")
@@ -171,25 +160,25 @@ def unknown_plans(base, folder):
     )
 
 
-def unknown_plan(base, folder):
-    path = _csv(base.assign(plan_id=["bestaat-niet", *base["plan_id"][1:]]), folder / "plan1.csv")
+def unknown_plan(sample, folder):
+    path = _csv(sample.assign(plan_id=["bestaat-niet", *sample["plan_id"][1:]]), folder / "plan1.csv")
     return (
         path,
         f"{path}, row 2, column 'plan_id': unknown plan id 'bestaat-niet': use the ids in data/published/plans.csv",
     )
 
 
-def excel_dates(base, folder):
-    frame = base.assign(peildatum=base["peildatum"].str.replace(r"(\d{4})-05-31", r"31-5-\1", regex=True))
+def excel_dates(sample, folder):
+    frame = sample.assign(peildatum=sample["peildatum"].str.replace(r"(\d{4})-05-31", r"31-5-\1", regex=True))
     path = _csv(frame, folder / "peildatum.csv")
     return path, (
         f"{path}, row 2, column 'peildatum': value '31-5-2017' is not one of 2017-05-31, 2018-05-31, 2019-05-31 "
-        f"(and {len(base) - 1} more rows): use one of these values"
+        f"(and {len(sample) - 1} more rows): use one of these values"
     )
 
 
-def empty_value(base, folder):
-    frame = base.copy()
+def empty_value(sample, folder):
+    frame = sample.copy()
     frame.loc[6, "uren"] = ""
     path = _csv(frame, folder / "uren.csv")
     return path, (
@@ -198,8 +187,8 @@ def empty_value(base, folder):
     )
 
 
-def no_id(base, folder):
-    frame = base.copy()
+def no_id(sample, folder):
+    frame = sample.copy()
     frame.loc[[4, 9], "deelnemer_id"] = ""
     path = _csv(frame, folder / "id.csv")
     return path, (
@@ -208,31 +197,31 @@ def no_id(base, folder):
     )
 
 
-def not_a_date(base, folder):
-    path = _csv(base.assign(start=["2019-13-40", *base["start"][1:]]), folder / "datum.csv")
+def not_a_date(sample, folder):
+    path = _csv(sample.assign(start=["2019-13-40", *sample["start"][1:]]), folder / "datum.csv")
     return path, (
         f"{path}, row 2, column 'start': '2019-13-40' is not a date (YYYY-MM-DD): write dates as YYYY-MM-DD, e.g. "
         "2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
     )
 
 
-def not_a_boolean(base, folder):
-    path = _csv(base.assign(jong=["misschien", *base["jong"][1:]]), folder / "jong.csv")
+def not_a_boolean(sample, folder):
+    path = _csv(sample.assign(jong=["misschien", *sample["jong"][1:]]), folder / "jong.csv")
     return path, (
         f"{path}, row 2, column 'jong': expected true or false, found 'misschien': write true (26 or younger at "
         "the start) or false"
     )
 
 
-def not_a_tranche(base, folder):
-    path = _csv(base.assign(tranche=["drie", *base["tranche"][1:]]), folder / "tranche.csv")
+def not_a_tranche(sample, folder):
+    path = _csv(sample.assign(tranche=["drie", *sample["tranche"][1:]]), folder / "tranche.csv")
     return path, (
         f"{path}, row 2, column 'tranche': 'drie' is not 1, 2 or 3: write the plan's tranche (data/published/plans.csv)"
     )
 
 
-def too_early(base, folder):
-    frame = base.copy()
+def too_early(sample, folder):
+    frame = sample.copy()
     frame.loc[6, "start"] = "2012-01-01"
     path = _csv(frame, folder / "vroeg.csv")
     return (
@@ -241,8 +230,8 @@ def too_early(base, folder):
     )
 
 
-def too_late(base, folder):
-    frame = base.copy()
+def too_late(sample, folder):
+    frame = sample.copy()
     frame.loc[6, "einde"] = "2019-06-01"
     path = _csv(frame, folder / "laat.csv")
     return path, (
@@ -250,20 +239,21 @@ def too_late(base, folder):
     )
 
 
-def wrong_tranche(base, folder):
-    i = _first(base, base["tranche"] == "1")
-    frame = base.copy()
+def wrong_tranche(sample, folder):
+    i = _first(sample, sample["tranche"] == "1")
+    frame = sample.copy()
     frame.loc[i, "tranche"] = "2"
     path = _csv(frame, folder / "plan_tranche.csv")
     return path, (
         f"{path}, row {i + 2}, column 'tranche': plan, tranche, categorie and doelgroep do not belong together: "
-        f"plan {base.loc[i, 'plan_id']!r} is in tranche 1, not 2: use the plan's tranche from data/published/plans.csv"
+        f"plan {sample.loc[i, 'plan_id']!r} is in tranche 1, not 2: "
+        "use the plan's tranche from data/published/plans.csv"
     )
 
 
-def job_without_contract(base, folder):
-    i = _first(base, base["inkomenssituatie"] == "werknemer")
-    frame = base.copy()
+def job_without_contract(sample, folder):
+    i = _first(sample, sample["inkomenssituatie"] == "werknemer")
+    frame = sample.copy()
     frame.loc[i, "contract"] = "geen"
     path = _csv(frame, folder / "baan.csv")
     return path, (
@@ -273,15 +263,15 @@ def job_without_contract(base, folder):
     )
 
 
-def start_after_end(base, folder):
-    frame = base.copy()
+def start_after_end(sample, folder):
+    frame = sample.copy()
     frame.loc[8, ["start", "einde"]] = ["2019-01-02", "2018-01-01"]
     path = _csv(frame, folder / "volgorde.csv")
     return path, f"{path}, row 10, columns 'start' and 'einde': start is after einde: correct the participation dates"
 
 
-def no_participants_selected(base, folder):
-    path = _csv(base[base["tranche"] != "3"], folder / "t12.csv")
+def no_participants_selected(sample, folder):
+    path = _csv(sample[sample["tranche"] != "3"], folder / "t12.csv")
     return path, (
         f"{path}: the extract has no participants of tranche 3 on 31 May 2019: choose another tranche or "
         "peildatum, or check the extract's columns 'tranche' and 'peildatum'"
@@ -321,10 +311,10 @@ SELECTION_CASES = {no_participants_selected}
 
 
 @pytest.fixture(params=CASES, ids=lambda case: case.__name__)
-def bad(request, base, tmp_path):
+def bad(request, sample, tmp_path):
     folder = tmp_path / "beveiligd"
     folder.mkdir()
-    path, message = request.param(base, folder)
+    path, message = request.param(sample, folder)
     return request.param, path, message
 
 
@@ -365,13 +355,13 @@ def test_command_line_exits_2_with_one_line(bad, outputs, capsys):
     assert not outputs.exists()
 
 
-def test_no_message_names_a_participant(base, tmp_path):
+def test_no_message_names_a_participant(sample, tmp_path):
     """Messages show row numbers, never a participant id (not even of a duplicate)."""
-    ids = set(base["deelnemer_id"])
+    ids = set(sample["deelnemer_id"])
     for case in CASES:
         folder = tmp_path / case.__name__
         folder.mkdir()
-        _, message = case(base, folder)
+        _, message = case(sample, folder)
         assert not [i for i in ids if i in message], case.__name__
 
 
@@ -388,8 +378,8 @@ def test_no_message_names_a_participant(base, tmp_path):
         ("utf-8 with byte order mark", {"encoding": "utf-8-sig"}),
     ],
 )
-def test_excel_variants_are_read_as_the_plain_file(base, tmp_path, name, kwargs):
-    frame = base.copy()
+def test_excel_variants_are_read_as_the_plain_file(sample, tmp_path, name, kwargs):
+    frame = sample.copy()
     frame.loc[[2, 5], "maatregel"] = "Scholing één, twee"  # a non-ASCII value with the comma quoted
     plain = participants.rows(_csv(frame, tmp_path / "plain.csv"))
     variant = _csv(frame, tmp_path / "variant.csv", **kwargs)
@@ -399,29 +389,29 @@ def test_excel_variants_are_read_as_the_plain_file(base, tmp_path, name, kwargs)
     assert got.loc[2, "maatregel"] == "Scholing één, twee"
 
 
-def test_empty_rows_as_excel_writes_them_are_skipped_and_rows_keep_their_numbers(base, tmp_path):
-    lines = _csv(base, tmp_path / "tmp.csv").read_text(encoding="utf-8").splitlines()
+def test_empty_rows_as_excel_writes_them_are_skipped_and_rows_keep_their_numbers(sample, tmp_path):
+    lines = _csv(sample, tmp_path / "tmp.csv").read_text(encoding="utf-8").splitlines()
     lines.insert(3, "," * 13)  # becomes row 4; the data row after it is row 5
     lines.append("")
     path = tmp_path / "lege_regels.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert len(participants.rows(path)) == len(base)
-    broken = path.read_text(encoding="utf-8").replace(base.loc[3, "deelnemer_id"] + ",", ",", 1)
+    assert len(participants.rows(path)) == len(sample)
+    broken = path.read_text(encoding="utf-8").replace(sample.loc[3, "deelnemer_id"] + ",", ",", 1)
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(ParticipantDataError, match=r", row 6, column 'deelnemer_id': no participant id"):
         participants.rows(path)
 
 
-def test_utf16_with_byte_order_mark_is_read(base, tmp_path):
+def test_utf16_with_byte_order_mark_is_read(sample, tmp_path):
     path = tmp_path / "utf16.csv"
-    path.write_bytes(codecs.BOM_UTF16_LE + base.to_csv(index=False).encode("utf-16-le"))
-    assert len(participants.rows(path)) == len(base)
+    path.write_bytes(codecs.BOM_UTF16_LE + sample.to_csv(index=False).encode("utf-16-le"))
+    assert len(participants.rows(path)) == len(sample)
 
 
-def test_excluding_the_only_plan_with_participants_is_refused(base, tmp_path):
-    t3 = base[(base["tranche"] == "3") & (base["peildatum"] == "2019-05-31")]
+def test_excluding_the_only_plan_with_participants_is_refused(sample, tmp_path):
+    t3 = sample[(sample["tranche"] == "3") & (sample["peildatum"] == "2019-05-31")]
     plan = t3["plan_id"].iloc[0]
-    path = _csv(base[(base["tranche"] != "3") | (base["plan_id"] == plan)], tmp_path / "een_plan.csv")
+    path = _csv(sample[(sample["tranche"] != "3") | (sample["plan_id"] == plan)], tmp_path / "een_plan.csv")
     participants.check_extract(path, "3", "2019")
     with pytest.raises(ParticipantDataError) as caught:
         participants.check_extract(path, "3", "2019", exclude_plans=[plan])
@@ -438,7 +428,7 @@ def test_a_relative_data_source_is_made_absolute(tmp_path, monkeypatch):
     assert chapter.parameters["data_source"] == str(tmp_path / "deelnemers.csv")
 
 
-def test_excel_booleans_are_read(base, tmp_path):
-    frame = base.assign(jong=base["jong"].map({"true": "WAAR", "false": "ONWAAR"}))
+def test_excel_booleans_are_read(sample, tmp_path):
+    frame = sample.assign(jong=sample["jong"].map({"true": "WAAR", "false": "ONWAAR"}))
     got = participants.rows(_csv(frame, tmp_path / "waar.csv"))
-    assert got["jong"].tolist() == (base["jong"] == "true").tolist()
+    assert got["jong"].tolist() == (sample["jong"] == "true").tolist()

@@ -13,9 +13,9 @@ import pyreadstat
 import pytest
 import yaml
 
-from sectorplannen import participants, paths
+from sectorplannen import participants
 from sectorplannen.errors import ColumnMappingError, ExtractFormatError, ParticipantDataError
-from sectorplannen.participants import formats, synthetic
+from sectorplannen.participants import formats
 
 # The extract's own names for the schema's columns (as a secure environment might export them).
 RENAMED = {
@@ -43,16 +43,6 @@ MAPPING = {
 }
 
 BAD_ROW = 7  # the frame index of the cell made bad: row 9 of the file (the header is row 1)
-
-
-@pytest.fixture(scope="module")
-def sample() -> pd.DataFrame:
-    """313 rows of the synthetic file (every 2500th), as text: all three tranches and measurement dates."""
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    return pd.read_csv(
-        paths.SYNTHETIC_CSV, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
-    )
 
 
 def coded(sample: pd.DataFrame) -> pd.DataFrame:

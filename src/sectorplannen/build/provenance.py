@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sectorplannen import paths
 from sectorplannen.build import uptodate
-from sectorplannen.build.uptodate import code_files, input_files  # noqa: F401 - where the build looked for them
+from sectorplannen.build.uptodate import input_files
 from sectorplannen.hashing import _name, content_hash, extract_label, sha256
 from sectorplannen.participants.formats import mapping_beside
 

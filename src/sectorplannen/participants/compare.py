@@ -117,7 +117,7 @@ def adjusted(people: pd.DataFrame, outcome: pd.Series, by: str = "categorie") ->
     the average marginal difference in points of each group against the reference (the largest
     group), with a 95% interval. ``people`` is one row per participant or a table of counts (its
     rows weighted by ``aantal``): the estimates are the same."""
-    counted = weights(people)
+    counted = weights(people).astype(float)
     data = pd.DataFrame(
         {
             "y": outcome.loc[people.index].astype(int).to_numpy(),
@@ -134,11 +134,10 @@ def adjusted(people: pd.DataFrame, outcome: pd.Series, by: str = "categorie") ->
         if data[column].nunique() > 1 and not (data[column] == data["groep"]).all():
             terms.append(f"C({column})")
     # a binomial GLM with frequency weights is the logit on one row per participant (same likelihood)
-    model = smf.glm(
-        "y ~ " + " + ".join(terms), data, family=sm.families.Binomial(), freq_weights=counted.astype(float)
-    ).fit()
-    x = model.model.exog
-    effects, errors = _average_margins(x, counted.astype(float), model.params.to_numpy(), model.cov_params().to_numpy())
+    model = smf.glm("y ~ " + " + ".join(terms), data, family=sm.families.Binomial(), freq_weights=counted).fit()
+    effects, errors = _average_margins(
+        model.model.exog, counted, model.params.to_numpy(), model.cov_params().to_numpy()
+    )
     z = stats.norm.ppf(0.975)
     rows = [{by: reference, "verschil": 0.0, "laag": 0.0, "hoog": 0.0, "p": np.nan, "referentie": True}]
     for name, effect, error in zip(model.model.exog_names, effects, errors, strict=True):

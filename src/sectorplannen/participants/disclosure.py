@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sectorplannen.errors import DisclosureError
-from sectorplannen.participants.schema import COLUMNS, weights
+from sectorplannen.participants.schema import COLUMNS, COUNT, weights
 
 DEFAULT_MIN_CELL = 10
 
@@ -168,18 +168,21 @@ class Release:
 
     # -- registering counts
 
-    def _atom_array(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
-        """The finest group of each row (rows must be participants of this release)."""
+    def _positions(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
+        """Where the rows are in the release (rows must be participants of this release)."""
         index = rows.index if isinstance(rows, pd.DataFrame) else rows
         positions = self._index.get_indexer(index)
         if (positions < 0).any():
             raise AssertionError("a published selection holds rows that are not in the release")
-        return self._atom[positions]
+        return positions
+
+    def _atom_array(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
+        """The finest group of each row."""
+        return self._atom[self._positions(rows)]
 
     def _atoms_of(self, rows: pd.DataFrame | pd.Index) -> np.ndarray:
-        atoms = self._atom_array(rows)
-        unique = np.flatnonzero(np.bincount(atoms, minlength=len(self._sizes)))
-        positions = self._index.get_indexer(rows.index if isinstance(rows, pd.DataFrame) else rows)
+        positions = self._positions(rows)
+        unique = np.flatnonzero(np.bincount(self._atom[positions], minlength=len(self._sizes)))
         if int(self._sizes[unique].sum()) != int(self._weight[positions].sum()):
             raise AssertionError(
                 "a published selection is not a union of the audited participant groups; "
@@ -211,8 +214,10 @@ class Release:
             keys = pd.DataFrame(index=[TOTAL], columns=[TOTAL], dtype=object)
             keys.loc[TOTAL, TOTAL] = self._register(np.array([], dtype=np.int64))
             return CountTable(keys, pd.DataFrame(0, index=[TOTAL], columns=[TOTAL]), self)
-        counted = weights(rows) if len(rows) and (weights(rows) != 1).any() else None
-        checked = crosstab(rows[by].rename(by), rows[variable].rename(variable), self.min_cell, counted)
+        counted = weights(rows)
+        checked = crosstab(
+            rows[by].rename(by), rows[variable].rename(variable), self.min_cell, counted if COUNT in rows else None
+        )
         columns = [c for c in (order or list(checked.columns)) if c in checked.columns]
         frame = pd.DataFrame(
             {"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "a": self._atom_array(rows)}
@@ -235,7 +240,7 @@ class Release:
             for c in keys.columns:
                 values.loc[r, c] = self._values[keys.loc[r, c]]
         actual = (
-            pd.DataFrame({"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "n": weights(rows)})
+            pd.DataFrame({"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "n": counted})
             .pivot_table(index="r", columns="c", values="n", aggfunc="sum", fill_value=0)
             .reindex(index=checked.index, columns=columns, fill_value=0)
         )

@@ -90,8 +90,8 @@ def separator(header: str, known=COLUMNS) -> str:
     return max(SEPARATORS, key=lambda s: len(set(_fields(header, s)) & set(known)))
 
 
-def _not_utf8(data: bytes, position: int, path: Path) -> str:
-    """Where the first byte that is not UTF-8 is: row and column (from the header's separator)."""
+def _where(data: bytes, position: int, path: Path) -> str:
+    """'<path>, row R, column C' of the byte at ``position`` (the column from the header's separator)."""
     row = data.count(b"\n", 0, position) + 1
     header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
     sep = separator(header)
@@ -100,15 +100,25 @@ def _not_utf8(data: bytes, position: int, path: Path) -> str:
     before = _fields(data[start:position].decode("utf-8", "replace"), sep)
     index = max(len(before) - 1, 0)
     column = f", column {names[index]!r}" if row > 1 and index < len(names) else ""
-    return f"{path}, row {row}{column}: not UTF-8 (byte 0x{data[position]:02x} on row {row}): {_SAVE_AS}"
+    return f"{path}, row {row}{column}"
+
+
+def _not_utf8(data: bytes, position: int, path: Path) -> str:
+    """Where the first byte that is not UTF-8 is: row and column."""
+    row = data.count(b"\n", 0, position) + 1
+    return f"{_where(data, position, path)}: not UTF-8 (byte 0x{data[position]:02x} on row {row}): {_SAVE_AS}"
+
+
+def _not_a_workbook(data: bytes, path: Path) -> None:
+    if data[:4] == b"PK\x03\x04":
+        raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
 
 
 def encoding(data: bytes, path: Path) -> str:
     """The file's encoding: UTF-8 (with or without byte order mark), UTF-16 with a byte order mark,
     or Windows-1252 (Excel's 'CSV' on Windows) when no byte of the file is UTF-8 beyond ASCII. A
     file that mixes encodings, or a workbook, is refused."""
-    if data[:4] == b"PK\x03\x04":
-        raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
+    _not_a_workbook(data, path)
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         try:
             data.decode("utf-16")
@@ -217,15 +227,14 @@ def _read_csv(path: Path, known=COLUMNS, given_separator: str | None = None, giv
 def _given_encoding(data: bytes, path: Path, name: str) -> str:
     """The encoding the mapping gives, when the whole file decodes in it; else the first byte that
     does not, by row and column."""
-    if data[:4] == b"PK\x03\x04":
-        raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
+    _not_a_workbook(data, path)
     try:
         data.decode(name)
     except UnicodeDecodeError as exc:
-        where = _not_utf8(data, exc.start, path).split(": not UTF-8", 1)[0]
         raise _fail(
-            f"{where}: not {name} as the column mapping says (byte 0x{data[exc.start]:02x}): correct csv.encoding "
-            "in the mapping, or remove it to have the encoding detected"
+            f"{_where(data, exc.start, path)}: not {name} as the column mapping says "
+            f"(byte 0x{data[exc.start]:02x}): correct csv.encoding in the mapping, or remove it to have the "
+            "encoding detected"
         ) from None
     return "utf-8-sig" if name == "utf-8" else name
 

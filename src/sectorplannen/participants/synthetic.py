@@ -343,13 +343,9 @@ def typed(frame: pd.DataFrame) -> pa.Table:
     """The generated file as Parquet stores it: dates as dates, ``jong`` as a boolean, the rest as
     the schema types it (text columns dictionary-encoded by the Parquet writer)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    for name in ("start", "einde"):
+    for name in [c for c in ("start", "einde") if c in table.column_names]:
         table = table.set_column(table.schema.get_field_index(name), name, table[name].cast(pa.date32()))
     return table
-
-
-def _write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", row_group_size=1 << 20)
 
 
 def export_csv(table: pa.Table, path: Path) -> Path:
@@ -374,12 +370,12 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
     path = path or paths.SYNTHETIC
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    table = typed(frame)
     if path.suffix == ".parquet":
-        table = typed(frame)
-        _write_parquet(table, tmp)
+        pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
         export_csv(table, path.with_suffix(".csv"))
     else:
-        frame.to_csv(tmp, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        export_csv(table, tmp)
     tmp.replace(path)
     hashing.write_sources_record(
         path, synthetic_sources()
