@@ -60,6 +60,10 @@ sweep: $(STAMP) ## Run the chapter variants of a grid on Dask: make sweep GRID=g
 robuustheid: $(STAMP) ## Every claim with each plan and group of plans left out: outputs/robuustheid/ (DEELNEMERS=1: also the synthetic participant claims)
 	$(PY) -m sectorplannen robuustheid --jobs $(JOBS) $(if $(DEELNEMERS),--deelnemers)
 
+.PHONY: releases
+releases: $(STAMP) ## List what runs of each real extract have shown; RESET=<key> REASON='...' starts one afresh
+	$(PY) -m sectorplannen releases $(if $(RESET),--reset "$$RESET" --reason "$$REASON")
+
 .PHONY: sync
 sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)
 	$(VENV)/bin/jupytext --sync notebooks/*.ipynb

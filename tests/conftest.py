@@ -15,6 +15,9 @@ import pytest
 # into outputs/ could also pass on pages cached from an earlier run.
 os.environ["SECTORPLANNEN_OUTPUTS"] = tempfile.mkdtemp(prefix="sectorplannen-test-outputs-")
 atexit.register(shutil.rmtree, os.environ["SECTORPLANNEN_OUTPUTS"], ignore_errors=True)
+# Nor into the user's release records of confidential extracts (participants.releases).
+os.environ["SECTORPLANNEN_RELEASES"] = tempfile.mkdtemp(prefix="sectorplannen-test-releases-")
+atexit.register(shutil.rmtree, os.environ["SECTORPLANNEN_RELEASES"], ignore_errors=True)
 
 from sectorplannen import paths  # noqa: E402 (after the outputs folder is set)
 

@@ -203,6 +203,32 @@ def _sweep(args) -> int:
     return 0
 
 
+def _releases(args) -> int:
+    from sectorplannen.participants import releases  # layers: imported when the command runs
+
+    if args.reset is not None:
+        entry = releases.reset(args.reset, args.reason or "")
+        print(
+            f"release record {entry['key'][:12]} reset ({entry['releases']} releases kept aside in "
+            f"{releases.root() / entry['kept_in']}); reason recorded: {entry['reason']}"
+        )
+        return 0
+    records = releases.listing()
+    print(f"release records: {releases.root()}")
+    if not records:
+        print("  none: no run of a real extract has shown anything yet")
+    for record in records:
+        print(
+            f"  {record['key'][:12]}  {record['releases']} releases, {record['counts']} counts shown, last "
+            f"{record['last']}, lowest threshold {record['min_cell']}"
+        )
+        for run in record["runs"]:
+            print(f"      {run}")
+    for entry in releases.resets():
+        print(f"  reset {entry['key'][:12]} on {entry['time']} by {entry['user']}: {entry['reason']}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sectorplannen", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -232,6 +258,10 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--jobs", type=int, default=2, help="workers of the local cluster (default 2)")
     w.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
     w.set_defaults(func=_sweep)
+    e = sub.add_parser("releases", help="list what runs of each real extract have shown (the release record)")
+    e.add_argument("--reset", metavar="KEY", help="start the record of this extract afresh (needs --reason)")
+    e.add_argument("--reason", help="why the record is reset (kept with the record)")
+    e.set_defaults(func=_releases)
     t = sub.add_parser("table", help="print one published table")
     t.add_argument("table", help="table id as printed, e.g. A.1 or 3.1")
     t.add_argument("--source", default="001", help="seed number (000-004); default 001")

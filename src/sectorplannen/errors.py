@@ -59,6 +59,10 @@ class DisclosureError(SectorplannenError, ValueError):
     """A minimum cell size that disclosure control cannot work with."""
 
 
+class ReleaseRecordError(SectorplannenError, ValueError):
+    """The release record of an extract that cannot be read, written or reset as asked."""
+
+
 class ParameterError(SectorplannenError, ValueError):
     """A chapter parameter with a wrong type or value."""
 

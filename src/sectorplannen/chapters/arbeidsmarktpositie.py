@@ -10,13 +10,14 @@ passed. Suppressed values are NaN and show as ``x``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sectorplannen import claims
-from sectorplannen.participants import cohort, compare, disclosure
+from sectorplannen.participants import cohort, compare, disclosure, releases
 from sectorplannen.participants.indicators import ParticipantIndicators
 from sectorplannen.participants.schema import (
     CONTRACT,
@@ -170,9 +171,12 @@ def participants_counts(release, people: pd.DataFrame, tranche_group: str) -> di
     return release.crosstab(rows, "_r", "_c", order)
 
 
-def compute(people: pd.DataFrame, params) -> Results:
+def compute(people: pd.DataFrame, params, run: str = "", releases: Path | None = None) -> Results:
     """Every table, comparison and ledger value of the chapter for ``params``, disclosure-controlled
-    together: nothing here is shown before the whole run has been audited."""
+    together: nothing here is shown before the whole run has been audited. On a real extract the
+    audit includes everything earlier runs of it showed, and what this run shows is added to the
+    extract's release record (``releases``: the record's folder, by default
+    :func:`~sectorplannen.participants.releases.root`) under ``run``, one run at a time."""
 
     group = params.tranche_group
     selection = select(people, params)
@@ -213,11 +217,13 @@ def compute(people: pd.DataFrame, params) -> Results:
         dominant = None
     job = selection["inkomenssituatie"].isin(EMPLOYED)
     comparison = compare.register_against_all(release, selection, job, "categorie")
-    indicators = ParticipantIndicators(people, group, params.exclude_plans, release=release)
+    indicators = ParticipantIndicators(
+        people, group, params.exclude_plans, release=release, cohort_tranche=params.tranche
+    )
     ledger = claims.ledger(
         "arbeidsmarktpositie", group, indicators, params.is_published_cohort, synthetic=params.synthetic
     )
-    audit = release.protect()
+    audit = _protect(release, params, run, releases)
     against = comparison.frame()
     return Results(
         params=params,
@@ -230,6 +236,21 @@ def compute(people: pd.DataFrame, params) -> Results:
         ledger=protect_ledger(ledger, indicators, release),
         audit=audit,
     )
+
+
+def _protect(release: disclosure.Release, params, run: str, folder: Path | None) -> disclosure.Audit:
+    """The audit of this run; on a real extract jointly with every earlier release of it, and what
+    passes is recorded before anything is shown (the synthetic file is not confidential)."""
+    if params.synthetic:
+        return release.protect()
+    with releases.opened(release.key, folder) as record:
+        earlier = record.released()
+        release.add_released(earlier.atoms, earlier.values, earlier.min_cell or release.min_cell)
+        release.audit.earlier_releases = earlier.runs
+        audit = release.protect()
+        shown = {k: v for k, v in asdict(params).items() if k != "data_source"}  # never the extract's path
+        record.append(run or "arbeidsmarktpositie", shown, release.min_cell, release.shown_counts())
+    return audit
 
 
 def _labelled(table: pd.DataFrame, labels: dict) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def start(notebook: str, **parameters) -> Run:
     if entry.data == "participants":
         params = validate_participant(**checked)
         people = participants.load(params.data_source)
-        results = arbeidsmarktpositie.compute(people, params)  # every number the chapter shows, audited
+        results = arbeidsmarktpositie.compute(people, params, run=chapter.name)  # every number shown, audited
         display(Markdown(sentences.participant_banner(chapter, params, results.n)))
         display(Markdown(sentences.disclosure_sentence(results.audit)))
         return Run(chapter, params, people=people, results=results)

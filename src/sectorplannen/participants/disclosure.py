@@ -16,6 +16,14 @@ how large that group could be, given every shown number; if the answer is below 
 the shown numbers prove the group small, and the cheapest count in that proof (the smallest, from
 the LP's dual values) is suppressed too. This repeats until no small group can be proven small
 (secondary suppression, across all tables of the run at once).
+
+Across runs of one real extract the audit is joint too: what earlier runs showed
+(:mod:`sectorplannen.participants.releases`) is added with :meth:`Release.add_released` as counts
+that are shown and can no longer be suppressed, so the new run is suppressed until no small group
+can be proven small from all releases together. The attacker is also assumed to know that the
+participants are the same people at every measurement date: a group of participants that share
+plan, theme, measure, target group and age group has as many rows on each date, and those
+equalities are part of the audit wherever they hold in the file.
 """
 
 from __future__ import annotations
@@ -43,6 +51,11 @@ TOTAL = "Totaal"
 # The participant columns every published selection is expressed in: a selection must be a union
 # of the finest groups these columns make, or the audit could not read it (a bug, not bad input).
 AUDIT_COLUMNS = tuple(c for c in COLUMNS if c not in ("deelnemer_id", "start", "einde"))
+
+
+# What stays the same for a participant at every measurement date (the outcomes change).
+STATIC_COLUMNS = ("plan_id", "tranche", "categorie", "maatregel", "doelgroep", "jong")
+DATE_COLUMN = "peildatum"
 
 
 def _quiet() -> None:
@@ -146,6 +159,8 @@ class Audit:
     secondary: int = 0
     small_groups: int = 0
     rounds: int = 0
+    earlier_releases: int = 0  # runs of the same extract audited with this one
+    earlier_counts: int = 0  # the distinct counts they showed
 
 
 class Release:
@@ -160,11 +175,91 @@ class Release:
         self._weight = weights(people)  # a table of counts (the engine's) or one row per participant
         self._sizes = np.bincount(self._atom, weights=self._weight).astype(np.int64)
         self._index = people.index
+        self._columns = columns
+        self._people = people
         self._atoms: dict[bytes, np.ndarray] = {}
         self._values: dict[bytes, int] = {}
         self._primary: set[bytes] = set()
+        self._released: set[bytes] = set()  # shown by an earlier run of the same extract: never suppressed
+        self._own: set[bytes] = set()  # registered by this run
+        self._lowest_earlier_min_cell: int | None = None
         self.suppressed: set[bytes] | None = None  # set by protect()
         self.audit = Audit()
+
+    # -- the extract's content, as the audit sees it
+
+    def _atom_table(self) -> pd.DataFrame:
+        """One row per finest group: its values of the audited columns and its size, in atom order."""
+        first = pd.Series(np.arange(len(self._atom))).groupby(self._atom, sort=True).first().to_numpy()
+        table = self._people[self._columns].iloc[first].reset_index(drop=True)
+        return table.assign(_size=self._sizes)
+
+    @property
+    def key(self) -> str:
+        """The content hash of the file as the audit sees it (every finest group and its size): the
+        same participants give the same key, whatever format or file name they came in; the
+        :mod:`~sectorplannen.participants.releases` record is kept under it."""
+        if not hasattr(self, "_key"):
+            table = self._atom_table().astype(str)
+            text = table.to_csv(index=False, lineterminator="\n")
+            self._key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._key
+
+    def _layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per finest group: its static group (the same participants at every date), its date, and
+        whether its static group has as many rows on every date (the equality an attacker may use)."""
+        if not hasattr(self, "_static_layout"):
+            static = [c for c in STATIC_COLUMNS if c in self._columns]
+            table = self._atom_table()
+            group = table.groupby(static, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+            date = table.groupby(DATE_COLUMN, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+            dates = int(date.max()) + 1
+            per_cell = np.zeros((int(group.max()) + 1, dates), dtype=np.int64)
+            np.add.at(per_cell, (group, date), self._sizes)
+            balanced = (per_cell.min(axis=1) == per_cell.max(axis=1)) & (per_cell.min(axis=1) > 0)
+            self._static_layout = (group, date, balanced[group])
+        return self._static_layout
+
+    def _on_first_date(self, atoms: np.ndarray) -> np.ndarray | None:
+        """The same participants on the file's first date, for a count that selects on static
+        columns only (every finest group of its static groups on its date) and whose static groups
+        have as many rows on every date; else None. An attacker knows that such a count is the same
+        number on every date, so the audit links the counts of different dates through these copies."""
+        group, date, balanced = self._layout()
+        if atoms.size == 0 or not balanced[atoms].all():
+            return None
+        dates = np.unique(date[atoms])
+        if dates.size != 1:
+            return None
+        if not hasattr(self, "_per_cell"):
+            width = int(date.max()) + 1
+            cells = group * width + date
+            order = np.argsort(cells, kind="stable")
+            ids, starts, counts = np.unique(cells[order], return_index=True, return_counts=True)
+            spans = dict(zip(ids.tolist(), zip(starts.tolist(), counts.tolist(), strict=True), strict=True))
+            self._per_cell = (width, spans, order)
+        width, where, order = self._per_cell
+        groups = np.unique(group[atoms]).tolist()
+        held = sum(where[g * width + int(dates[0])][1] for g in groups)
+        if held != atoms.size:
+            return None  # the count also selects on an outcome
+        if int(dates[0]) == 0:
+            return atoms
+        parts = [order[start : start + n] for start, n in (where[g * width] for g in groups)]
+        return np.sort(np.concatenate(parts))
+
+    def _dates_of(self, keys: list[bytes]) -> int:
+        """How many measurement dates the counts ``keys`` cover together."""
+        if DATE_COLUMN not in self._columns:
+            return 1
+        if not hasattr(self, "_date_of_atom"):
+            self._date_of_atom = self._atom_table()[DATE_COLUMN].astype(str).to_numpy()
+        seen: set[str] = set()
+        for key in keys:
+            seen.update(np.unique(self._date_of_atom[self._atoms[key]]).tolist())
+            if len(seen) > 1:
+                return len(seen)
+        return len(seen)
 
     # -- registering counts
 
@@ -190,7 +285,7 @@ class Release:
             )
         return unique
 
-    def _register(self, atoms: np.ndarray, primary: bool | None = None) -> bytes:
+    def _register(self, atoms: np.ndarray, primary: bool | None = None, own: bool = True) -> bytes:
         if self.suppressed is not None:
             raise RuntimeError("count registered after protect(): register every output first")
         key = hashlib.blake2b(atoms.astype(np.int64).tobytes(), digest_size=16).digest()
@@ -199,9 +294,36 @@ class Release:
         self._values[key] = value
         if primary is None:
             primary = 0 < value < self.min_cell
-        if primary:
+        if primary and key not in self._released:
             self._primary.add(key)
+        if own:
+            self._own.add(key)
         return key
+
+    def add_released(self, atoms: list[np.ndarray], values: list[int], min_cell: int) -> None:
+        """Counts an earlier run of the same extract showed (finest groups by position, as
+        :meth:`shown_counts` gives them): shown again here whenever this run registers them, never
+        suppressed, and part of the audit's equations."""
+        if self.suppressed is not None:
+            raise RuntimeError("earlier releases added after protect()")
+        for group, value in zip(atoms, values, strict=True):
+            group = np.asarray(group, dtype=np.int64)
+            if group.size and (group.min() < 0 or group.max() >= len(self._sizes)):
+                raise AssertionError("an earlier release names groups this file does not have")
+            key = self._register(group, primary=False, own=False)
+            if self._values[key] != int(value):
+                raise AssertionError("an earlier release of this file counted a group differently")
+            self._released.add(key)
+        self.audit.earlier_counts = len(self._released)
+        low = self._lowest_earlier_min_cell
+        self._lowest_earlier_min_cell = min_cell if low is None else min(low, min_cell)
+
+    def shown_counts(self) -> list[tuple[np.ndarray, int]]:
+        """Every count this run shows that is not empty: (its finest groups, its value), for the record."""
+        if self.suppressed is None:
+            raise RuntimeError("call protect() before reading what is shown")
+        shown = [k for k in sorted(self._own) if k not in self.suppressed and self._values[k] > 0]
+        return [(self._atoms[k], self._values[k]) for k in shown]
 
     def count(self, rows: pd.DataFrame | pd.Index) -> bytes:
         """Register the number of ``rows`` (a selection of the release's participants)."""
@@ -268,57 +390,88 @@ class Release:
     def protect(self) -> Audit:
         """Decide the suppression of every registered count: primary, then secondary until no small
         group of participants can be proven small from the counts shown."""
-        suppressed = set(self._primary)
+        suppressed = set(self._primary) - self._released
         keys = list(self._values)
-        self.audit = Audit(counts=len(keys), primary=len(suppressed))
+        earlier = (self.audit.earlier_releases, self.audit.earlier_counts)
+        self.audit = Audit(counts=len(self._own), primary=len(suppressed))
+        self.audit.earlier_releases, self.audit.earlier_counts = earlier
+        inherited: set[int] = set()  # small groups earlier releases alone already showed (a lower threshold)
         while True:
             self.audit.rounds += 1
             shown = [k for k in keys if k not in suppressed and self._values[k] > 0]
-            proofs = self._unsafe_groups(shown)
+            proofs = self._unsafe_groups(shown, inherited)
             if not proofs:
                 break
-            for proof in proofs:
-                candidates = [k for k in proof if k not in suppressed]
+            before = set(suppressed)
+            for group, proof, containing in proofs:
+                if any(k in suppressed for k in proof) and not before.issuperset(k for k in proof if k in suppressed):
+                    continue  # broken by a suppression of this round already: the next round checks again
+                candidates = [k for k in proof if k not in suppressed and k not in self._released]
+                # a proof whose certificate names only earlier counts: this run's counts that hold the group
+                candidates = candidates or [k for k in containing if k not in suppressed and k not in self._released]
                 if candidates:
                     suppressed.add(min(candidates, key=lambda k: (self._values[k], k)))
+                elif self._lowest_earlier_min_cell is not None and self._lowest_earlier_min_cell < self.min_cell:
+                    inherited.add(group)
+                else:
+                    raise DisclosureError(
+                        "this run cannot be shown: together with what earlier runs of the same extract "
+                        f"showed, it would prove a group of fewer than {self.min_cell} participants small, and "
+                        "only counts shown before are left to suppress; list them with `make releases`"
+                    )
         self.audit.secondary = len(suppressed) - self.audit.primary
         self.suppressed = suppressed
         return self.audit
 
-    def _classes(self, shown: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-        """Groups of participants no shown count tells apart: class per finest group, class sizes."""
+    def _classes(self, equations: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Groups of participants no shown count tells apart: class per finest group, class sizes
+        (``equations``: the finest groups of each shown count)."""
         rng = np.random.default_rng(20190531)
         signature = np.zeros(len(self._sizes), dtype=np.uint64)
-        for key in shown:
-            signature[self._atoms[key]] += rng.integers(1, 2**63, dtype=np.uint64)
+        for atoms in equations:
+            signature[atoms] += rng.integers(1, 2**63, dtype=np.uint64)
         uniques, inverse = np.unique(signature, return_inverse=True)
         sizes = np.bincount(inverse, weights=self._sizes, minlength=len(uniques)).astype(np.int64)
         if uniques[0] == 0:  # groups in no shown count: nothing constrains them
             sizes[0] = -1
         return inverse, sizes
 
-    def _unsafe_groups(self, shown: list[bytes]) -> list[list[bytes]]:
-        """For each small group the shown counts prove small: the shown counts of that proof."""
+    def _unsafe_groups(self, shown: list[bytes], inherited: set[int] = frozenset()) -> list[tuple]:
+        """For each small group the shown counts prove small: the group (named by its first finest
+        group), the shown counts of that proof, and every shown count that holds the group."""
         from scipy import sparse  # heavy: loaded only for the disclosure audit
         from scipy.optimize import linprog  # heavy: loaded only for the disclosure audit
 
         if not shown:
             return []
-        inverse, sizes = self._classes(shown)
+        rows_of = {k: self._atoms[k] for k in shown}  # the equations: each shown count, and its copies
+        owner = list(shown)
+        if self._dates_of(shown) > 1 and DATE_COLUMN in self._columns:
+            for key in shown:
+                copy = self._on_first_date(self._atoms[key])
+                if copy is not None and not np.array_equal(copy, self._atoms[key]):
+                    rows_of[len(owner)] = copy
+                    owner.append(key)
+        equations = [rows_of[k] for k in shown] + [rows_of[i] for i in range(len(shown), len(owner))]
+        inverse, sizes = self._classes(equations)
         small = np.flatnonzero((sizes > 0) & (sizes < self.min_cell))
+        first = np.unique(inverse, return_index=True)[1]
+        names = {int(c): int(first[c]) for c in small}  # a class by its first finest group
+        small = np.array([c for c in small if names[int(c)] not in inherited], dtype=np.int64)
         self.audit.small_groups = max(self.audit.small_groups, len(small))
         if small.size == 0:
             return []
         rows, cols = [], []
-        for i, key in enumerate(shown):
-            classes = np.unique(inverse[self._atoms[key]])
+        for i, atoms in enumerate(equations):
+            classes = np.unique(inverse[atoms])
             rows.append(np.full(classes.size, i))
             cols.append(classes)
         n = len(sizes)
         matrix = sparse.csr_matrix(
-            (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))), shape=(len(shown), n)
+            (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(equations), n),
         )
-        totals = np.array([self._values[k] for k in shown], dtype=float)
+        totals = np.array([self._values[k] for k in owner], dtype=float)
         pending = self._certify(matrix, totals, small, n)
         proofs = []
         for group in pending:
@@ -328,9 +481,12 @@ class Release:
             if result.status != 0 or -result.fun >= self.min_cell - 1e-6:
                 continue
             binding = np.flatnonzero(np.abs(result.eqlin.marginals) > 1e-9)
+            containing = np.flatnonzero(matrix[:, group].toarray().ravel())
             if binding.size == 0:  # no dual certificate: every shown count containing the group
-                binding = np.flatnonzero(matrix[:, group].toarray().ravel())
-            proofs.append([shown[i] for i in binding])
+                binding = containing
+            proofs.append(
+                (names[int(group)], list(dict.fromkeys(owner[i] for i in binding)), [owner[i] for i in containing])
+            )
         return proofs
 
     def _certify(self, matrix, totals: np.ndarray, small: np.ndarray, n: int) -> list[int]:

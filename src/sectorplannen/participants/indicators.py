@@ -17,10 +17,12 @@ class ParticipantIndicators(TableIndicators):
     With a disclosure ``release`` every count behind a value is registered there, under the
     claim's (statistic, cohort, outcome) in :attr:`keys`, so the ledger shows only what passes."""
 
-    def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=(), release=None):
+    def __init__(self, people: pd.DataFrame, tranche: str, exclude_plans=(), release=None, cohort_tranche=None):
 
         self.people = with_categories(people)  # a ledger selects some 200 cohorts from 780 thousand rows
         self.tranche = tranche
+        # the run's own tranches (1 or 2 alone within the tranche group 1-2): every cohort is taken from them
+        self.cohort_tranche = cohort_tranche or tranche
         self.exclude_plans = tuple(exclude_plans)
         self.release = release
         self.keys: dict[tuple, tuple] = {}
@@ -28,7 +30,7 @@ class ParticipantIndicators(TableIndicators):
     def cohort(self, row: str | None) -> pd.DataFrame:
 
         selection = cohort.parse(row or "")
-        selection.setdefault("tranche", self.tranche)
+        selection.setdefault("tranche", self.cohort_tranche)
         if self.exclude_plans:
             selection["exclude_plans"] = self.exclude_plans
         return cohort.select(self.people, **selection)
