@@ -66,10 +66,13 @@ def assert_inert(page: str, planted=PLANTED) -> None:
 
 
 def assert_policy_first(page: str, name: str) -> None:
-    """``page`` carries the report's policy in its head, before any style, script or link it could govern."""
-    head = BeautifulSoup(page, "html.parser").head
+    """``page`` carries the report's policy in its head, before any style, script or link it could govern:
+    the policy without script, or (only on a page that loads the site's scripts) the one with them."""
+    soup = BeautifulSoup(page, "html.parser")
+    head = soup.head
     policies = head.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    assert [m["content"] for m in policies] == [csp.POLICY], name
+    expected = csp.SCRIPTED_POLICY if soup.find("script") else csp.POLICY
+    assert [m["content"] for m in policies] == [expected], name
     before = str(head)[: str(head).find("Content-Security-Policy")]
     assert not re.search(r"<(style|script|link)\b", before), f"{name}: policy after a style, script or link"
 
@@ -295,13 +298,19 @@ def test_pdf_document_keeps_the_commit_inside_its_css_string(tmp_path):
 # ------------------------------------------------------------------ the policy
 
 
+def _directives(policy: str) -> dict[str, str]:
+    return dict(d.strip().split(" ", 1) for d in policy.split(";"))
+
+
 def test_the_policy_allows_no_inline_script_and_no_other_host():
-    directives = dict(d.strip().split(" ", 1) for d in csp.POLICY.split(";"))
-    assert directives["default-src"] == "'none'"
-    assert directives["script-src"] == "'self'"  # files of the site only: no 'unsafe-inline', no host
-    assert directives["img-src"] == "data:"
-    assert not re.search(r"https?:|\*|'unsafe-eval'", csp.POLICY)
-    assert "script-src" not in csp.PRINT_POLICY and "'none'" in csp.PRINT_POLICY
+    plain, scripted, printed = (_directives(p) for p in (csp.POLICY, csp.SCRIPTED_POLICY, csp.PRINT_POLICY))
+    assert plain["default-src"] == scripted["default-src"] == printed["default-src"] == "'none'"
+    assert "script-src" not in plain and "script-src" not in printed  # chapter pages, index, PDF: no script
+    assert scripted["script-src"] == "'self'"  # the site's script files only: no 'unsafe-inline', no host
+    assert plain["img-src"] == printed["img-src"] == "data:" and plain["base-uri"] == "'none'"
+    assert scripted == {**plain, "script-src": "'self'"}
+    for policy in (csp.POLICY, csp.SCRIPTED_POLICY, csp.PRINT_POLICY):
+        assert not re.search(r"https?:|\*|'unsafe-eval'|'unsafe-hashes'|script-src[^;]*'unsafe-inline'", policy)
 
 
 # ------------------------------------------------------------------ a built chapter, end to end

@@ -178,7 +178,7 @@ def test_a_page_that_breaks_the_policy_is_reported(tmp_path):
     """The check below can fail: an inline script and an inline handler under the policy are refused and reported."""
     page = tmp_path / "inline.html"
     page.write_text(
-        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.META}</head><body><p id="p">leeg</p>'
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.SCRIPTED_META}</head><body><p id="p">leeg</p>'
         "<script>document.getElementById('p').textContent = 'inline';</script>"
         "<img src=\"data:,\" onerror=\"document.getElementById('p').textContent = 'handler'\"></body></html>",
         encoding="utf-8",

@@ -165,7 +165,7 @@ def page_html(claims: list[Claim], pages: list[Page]) -> str:
     body = "".join(_row(c) for c in claims)
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        + csp.META
+        + csp.SCRIPTED_META
         + '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         "<title>Alle getallen</title></head><body><main>"
         '<h1 id="alle-getallen">Alle getallen en hun herberekening</h1>'

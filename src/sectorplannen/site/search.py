@@ -49,7 +49,7 @@ def page_html() -> str:
     """The search page: a box, and the results the script finds in the index."""
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        + csp.META
+        + csp.SCRIPTED_META
         + '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         "<title>Zoeken</title></head><body><main>"
         '<h1 id="zoeken">Zoeken</h1>'
