@@ -200,10 +200,30 @@ def test_names_in_sentences_are_text_not_markdown(planted):
     assert markdown_html(escaping.markdown_text("*nadruk* _ook_ `code` # kop")).count("<") == 2  # only the <p>
 
 
-def test_markup_in_a_plan_parameter_is_refused_before_it_reaches_a_page():
+@pytest.mark.parametrize(
+    ("notebook", "tranche"),
+    [
+        ("inhoud", {"tranche": "3"}),
+        ("uitvoering", {"tranche": "1-2"}),
+        ("arbeidsmarktpositie", {"tranche": "3"}),
+        ("kerncijfers", {}),
+    ],
+)
+def test_markup_in_a_plan_parameter_is_refused_before_it_reaches_a_page(notebook, tranche):
+    """A plan left out reaches a page only as the register's name of a known plan (the kerncijfers notebook
+    prints the values as given): anything else is refused."""
     for planted in PLANTED:
         with pytest.raises(errors.SectorplannenError, match="exclude_plans: unknown plan"):
-            registry.check("uitvoering", {"tranche": "3", "exclude_plans": [planted]})
+            registry.check(notebook, {**tranche, "exclude_plans": [planted]})
+
+
+def test_run_names_and_public_parameters_carry_no_markup():
+    """A run's name (file names, links, the index) is a slug; an extract's path is shown only as its label."""
+    parameters = {"tranche": "3", "min_cell_size": 5, "min_cell_override": EVERYTHING, "data_source": f"/x/{IMG}.csv"}
+    name = registry.run_name("arbeidsmarktpositie", parameters)
+    assert re.fullmatch(r"[a-z0-9.+_-]+", name), name
+    shown = provenance.public_parameters(parameters, "extract")
+    assert re.fullmatch(r"extract-[0-9a-f]{8}", shown["data_source"])
 
 
 # ------------------------------------------------------------------ provenance, index, site, PDF
