@@ -318,6 +318,23 @@ def test_pdf_document_keeps_the_commit_inside_its_css_string(tmp_path):
 # ------------------------------------------------------------------ the policy
 
 
+def test_a_page_from_an_older_build_gets_the_policy_without_script_when_the_site_is_made():
+    """A variant rendered before pages had a policy stays listed: the site puts the policy first in its head."""
+    from sectorplannen.site import navigation
+
+    old = (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head><meta charset="utf-8"/><script>x()</script></head>'
+        f"<body><main>{IMG}</main></body></html>"
+    )
+    chapters = [Page("inhoud_tranche-1-2", 2, "Inhoud")]
+    page = navigation.decorate(old, chapters, "inhoud_tranche-1-2.html", "Inhoud")
+    assert page.index(csp.META) < page.index("<meta charset") < page.index("<script>")
+    assert page.count("Content-Security-Policy") == 1
+    assert navigation.decorate(page, chapters, "inhoud_tranche-1-2.html", "Inhoud") == page
+    scripted = search.page_html()  # a page that has its own policy keeps it
+    assert csp.META not in navigation.decorate(scripted, chapters, "zoeken.html", "Zoeken")
+
+
 def _directives(policy: str) -> dict[str, str]:
     return dict(d.strip().split(" ", 1) for d in policy.split(";"))
 
