@@ -1,19 +1,21 @@
-"""The report as a site, in real headless Chromium: offline, navigable, searchable, reader-facing labels."""
+"""The report as a site, in real headless Chromium: offline, navigable, searchable, reader-facing labels, and
+within its Content-Security-Policy (no page needs anything the policy forbids)."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from test_browser import _chromium
+from test_browser import CHROMIUM, FLAGS, _chromium
 
 from sectorplannen import paths
 from sectorplannen import site as report_site
-from sectorplannen.build import report
+from sectorplannen.build import csp, report
 from sectorplannen.chapters import notebook, registry
 from sectorplannen.site import pages as site_pages
 
@@ -145,3 +147,62 @@ def test_screenshots_of_the_site(site, tmp_path):
             tmp_path,
         )
         assert shot.stat().st_size > 20_000, f"{shot} looks empty"
+
+
+def _console(url: str, tmp_path) -> tuple[BeautifulSoup, list[str]]:
+    """The page as Chromium leaves it, and what it wrote to the console about the page's policy."""
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    violations = [line for line in result.stderr.splitlines() if "Content Security Policy" in line]
+    return BeautifulSoup(result.stdout, "html.parser"), violations
+
+
+def test_a_page_that_breaks_the_policy_is_reported(tmp_path):
+    """The check below can fail: an inline script and an inline handler under the policy are refused and reported."""
+    page = tmp_path / "inline.html"
+    page.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.SCRIPTED_META}</head><body><p id="p">leeg</p>'
+        "<script>document.getElementById('p').textContent = 'inline';</script>"
+        "<img src=\"data:,\" onerror=\"document.getElementById('p').textContent = 'handler'\"></body></html>",
+        encoding="utf-8",
+    )
+    dom, violations = _console(page.as_uri(), tmp_path)
+    assert dom.select_one("#p").get_text() == "leeg"
+    assert len(violations) == 2 and "Executing inline script" in violations[0]
+
+
+def test_every_page_works_within_its_policy(site, tmp_path):
+    """Every page loads without a policy violation, and its scripts (files of the site, 'self' from disk)
+    still run: search finds and marks, the page of all numbers filters; a query full of markup stays text."""
+    for page in _pages(site):
+        _, violations = _console(page.as_uri(), tmp_path)
+        assert violations == [], f"{page.name}: {violations[:2]}"
+    dom, violations = _console((site / "zoeken.html").as_uri() + "?q=296.145", tmp_path)
+    assert violations == [] and dom.select(".search-results li") and dom.select(".search-results mark")
+    assert {m.get_text() for m in dom.select(".search-results mark")} == {"296.145"}
+    dom, violations = _console((site / "getallen.html").as_uri() + "?status=wijkt+af", tmp_path)
+    assert violations == [] and re.fullmatch(r"\d+ van \d+ getallen", dom.select_one(".claims-count").get_text())
+    query = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20%3C%2Fmark%3E"
+    dom, violations = _console((site / "zoeken.html").as_uri() + f"?q={query}", tmp_path)
+    assert violations == [] and dom.select("main img") == []
+    assert (
+        dom.select_one(".search-count").get_text()
+        == "Geen resultaten voor \u201c<img src=x onerror=alert(1)> </mark>\u201d"
+    )

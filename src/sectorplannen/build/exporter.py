@@ -1,10 +1,12 @@
 """The nbconvert side of a chapter page: rendered offline (no script or style from another host), in
-Dutch, with a real title."""
+Dutch, with a real title and the report's Content-Security-Policy."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from sectorplannen.build import csp
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "sectorplannen"
@@ -51,12 +53,17 @@ def warm(show_code: bool = False) -> None:
     """Compile the page templates now (by rendering an empty notebook), in this process."""
     from nbformat import v4  # heavy: loaded only when a page is rendered
 
-    _exporter(show_code).from_notebook_node(v4.new_notebook(metadata={"title": SITE_NAME}))
+    _exporter(show_code).from_notebook_node(v4.new_notebook(metadata={"title": SITE_NAME}), resources=_resources())
+
+
+def _resources() -> dict:
+    """What the template needs besides the notebook: the policy it puts in the page's head."""
+    return {"content_security_policy": csp.META}
 
 
 def export(nb, show_code: bool = False) -> str:
     """The page of an executed notebook: offline template, Dutch, titled after its first heading."""
     if "title" not in nb.metadata:
         nb.metadata["title"] = title_of(nb)
-    body, _ = _exporter(show_code).from_notebook_node(nb)
+    body, _ = _exporter(show_code).from_notebook_node(nb, resources=_resources())
     return body

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sectorplannen import claims, paths
-from sectorplannen.build import provenance
+from sectorplannen.build import csp, provenance
 from sectorplannen.build.files import write_atomic
 from sectorplannen.chapters import registry
 from sectorplannen.chapters.registry import CHAPTERS, Chapter, _normal, data_kind
@@ -36,7 +36,8 @@ def write_index(chapters: list[Chapter], report_dir: Path) -> Path:
         rows += [_variant_row(entry, base) for entry in variants]
     page = (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        "<title>Evaluatie sectorplannen: reproductie</title>"
+        + csp.META
+        + "<title>Evaluatie sectorplannen: reproductie</title>"
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:4px 10px;"
         "text-align:left;vertical-align:top}tr:nth-child(even){background:#f4f6f8}"
         "tr.variant td:nth-child(2){padding-left:2em}"

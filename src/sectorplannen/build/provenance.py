@@ -132,7 +132,7 @@ def footer_html(prov: dict) -> str:
     params = html.escape(json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True))
     packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items())
     inputs = "".join(
-        f"<li><code>{html.escape(k)}</code> <code>{v[:16]}…</code></li>" for k, v in prov["inputs"].items()
+        f"<li><code>{html.escape(k)}</code> <code>{html.escape(v[:16])}…</code></li>" for k, v in prov["inputs"].items()
     )
     return (
         '<footer class="sectorplannen-provenance" style="margin:3em 1em 1em;padding-top:1em;border-top:1px solid #ccc;'

@@ -1,10 +1,13 @@
-"""Sentences a chapter shows its reader, written from computed values (Dutch, report's terms)."""
+"""Sentences a chapter shows its reader, written from computed values (Dutch, report's terms).
+
+They are Markdown: every name and parameter in them is written with :func:`markdown_text`, as text."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from sectorplannen import claims, notation
+from sectorplannen.render.escaping import markdown_text
 from sectorplannen.sources.register import register
 from sectorplannen.statistics.bijlage import Bijlage
 from sectorplannen.statistics.indicators import Indicators, NotComputable
@@ -16,7 +19,7 @@ def banner(chapter, params: ChapterParams, data: Bijlage) -> str:
     lines = [f"## Hoofdstuk {chapter.number}: {chapter.title}", ""]
     selection = f"**Selectie:** tranche {params.tranche}, {len(data.plans)} plannen"
     if params.exclude_plans:
-        selection += " (zonder " + ", ".join(p.name for p in _excluded(params)) + ")"
+        selection += " (zonder " + ", ".join(markdown_text(p.name) for p in _excluded(params)) + ")"
     lines.append(selection + ".")
     if not params.is_published_cohort:
         lines += [
@@ -40,9 +43,9 @@ def range_sentence(rates: pd.Series, what: str) -> str:
     median = rates.median()
     label = "deelnemers" if what == "deelnemers" else "het budget"
     return (
-        f"De realisatiegraad van {label} loopt per plan uiteen van {notation.procent(rates[low])} ({low}) tot "
-        f"{notation.procent(rates[high])} ({high}); de mediaan is {notation.procent(median)} over "
-        f"{len(rates)} plannen."
+        f"De realisatiegraad van {label} loopt per plan uiteen van {notation.procent(rates[low])} "
+        f"({markdown_text(low)}) tot {notation.procent(rates[high])} ({markdown_text(high)}); de mediaan is "
+        f"{notation.procent(median)} over {len(rates)} plannen."
     )
 
 
@@ -128,10 +131,10 @@ def participant_banner(chapter, params, n: float) -> str:
     if override:
         lines.append(
             f"\n> **Let op:** de minimale celgrootte is lager dan de gebruikelijke ondergrens van 10, met als "
-            f"reden: {override}."
+            f"reden: {markdown_text(override)}."
         )
     if params.exclude_plans:
-        lines.append("Zonder: " + ", ".join(p.name for p in _excluded(params)) + ".")
+        lines.append("Zonder: " + ", ".join(markdown_text(p.name) for p in _excluded(params)) + ".")
     return "\n".join(lines)
 
 

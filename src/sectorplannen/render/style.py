@@ -10,6 +10,7 @@ import pandas as pd
 import seaborn as sns
 
 from sectorplannen.notation import getal, procent
+from sectorplannen.render.escaping import html_text
 
 PALETTE = ["#1f4e79", "#2e86c1", "#85c1e9", "#f0b27a", "#ca6f1e", "#7b7d7d", "#117a65", "#b03a2e"]
 
@@ -55,19 +56,39 @@ def titled(ax, title: str, source: str, subtitle: str | None = None) -> None:
     ax.figure.text(0.01, 0.01, f"Bron: {source}", fontsize=8, color="#555555", ha="left", va="bottom")
 
 
+def _escaped(formatter: callable) -> callable:
+    """``formatter`` with its text escaped as HTML (pandas escapes a value before formatting, not after)."""
+    return lambda value: html_text(formatter(value))
+
+
+def _escaped_names(index: pd.Index) -> list:
+    """The level names of ``index`` as HTML text (pandas writes them unescaped)."""
+    return [name if name is None else html_text(name) for name in index.names]
+
+
 def table(
     frame: pd.DataFrame,
     formats: dict[str, callable] | None = None,
     caption: str | None = None,
     source: str | None = None,
 ):
-    """A pandas Styler in the house style: Dutch numbers, caption, no index name clutter."""
+    """A pandas Styler in the house style: Dutch numbers, caption, no index name clutter.
+
+    Every label, value, name and caption is escaped as HTML text (pandas writes them as markup
+    otherwise): a label from an extract cannot become an element of the page."""
 
     formats = formats or {}
+    frame = frame.rename_axis(index=_escaped_names(frame.index), columns=_escaped_names(frame.columns))
     styler = frame.style.set_uuid(hashlib.sha256(str(caption).encode()).hexdigest()[:8])
-    styler = styler.format({c: f for c, f in formats.items() if c in frame.columns}, na_rep="")
+    styler = styler.format(na_rep="", escape="html").format_index(escape="html", axis=0)
+    styler = styler.format_index(escape="html", axis=1)
+    formats = {c: _escaped(f) for c, f in formats.items() if c in frame.columns}
+    if formats:  # only these columns (a dict alone would reset every other column's escaping)
+        styler = styler.format(formats, subset=list(formats), na_rep="")
     if caption:
-        styler = styler.set_caption(caption + (f"<br><small>Bron: {source}</small>" if source else ""))
+        styler = styler.set_caption(
+            html_text(caption) + (f"<br><small>Bron: {html_text(source)}</small>" if source else "")
+        )
     styler = styler.set_table_styles(
         [
             {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},

@@ -4,8 +4,9 @@
 previous/next and its own contents; each chapter's ledger is folded into a summary that links to
 the page of all numbers (``getallen.html``, every claim of every chapter, filterable offline); a
 prebuilt index makes the chapters and numbers searchable (``zoeken.html``); scripts and styles are
-shipped in the site, so no page asks another host for anything. :mod:`.pdf` prints the whole report to one
-PDF with headless Chromium. The pages themselves are rendered offline by the build
+shipped in the site, so no page asks another host for anything, and every page carries the policy of
+:mod:`sectorplannen.build.csp` (scripts only as the site's files, none inline). :mod:`.pdf` prints
+the whole report to one PDF with headless Chromium. The pages themselves are rendered offline by the build
 (:mod:`sectorplannen.build.exporter`); this layer sits on top of it, and only the command line
 calls it, after a build.
 """

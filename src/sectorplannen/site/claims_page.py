@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from sectorplannen import claims
+from sectorplannen.build import csp
 from sectorplannen.claims import STATUS_DIFFERS, STATUSES
 from sectorplannen.site import markup
 from sectorplannen.site.pages import CLAIMS, Page
@@ -153,7 +154,7 @@ def page_html(claims: list[Claim], pages: list[Page]) -> str:
     summary = ", ".join(f"{counts[s]} {escape(s)}" for s in statuses)
     chapters = _options([(p.name, p.heading) for p in seen_pages])
     filters = (
-        '<form class="claims-filters" onsubmit="return false">'
+        '<form class="claims-filters">'
         f'<label>Hoofdstuk <select name="hoofdstuk">{chapters}</select></label>'
         f'<label>Tranche <select name="tranche">{_options([(t, t) for t in tranches])}</select></label>'
         f'<label>Status <select name="status">{_options([(s, s) for s in statuses])}</select></label>'
@@ -164,7 +165,8 @@ def page_html(claims: list[Claim], pages: list[Page]) -> str:
     body = "".join(_row(c) for c in claims)
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        + csp.SCRIPTED_META
+        + '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         "<title>Alle getallen</title></head><body><main>"
         '<h1 id="alle-getallen">Alle getallen en hun herberekening</h1>'
         f"<p>Elk getal dat een hoofdstuk van het rapport noemt ({len(claims)} getallen: {summary}), met de plaats "

@@ -34,6 +34,15 @@ def insert(page: str, anchor: str, name: str, content: str, after: bool = True) 
     return page[:at] + section(name, content) + page[at:]
 
 
+def with_policy(page: str, meta: str) -> str:
+    """``page`` with the policy ``meta`` first in its head, unless it already carries a policy (a page
+    rendered before pages had one gets it before anything its head could load or run)."""
+    if re.search(r"<meta\b[^>]*http-equiv=\"Content-Security-Policy\"", page, flags=re.IGNORECASE):
+        return page
+    head = re.search(r"<head\b[^>]*>", page, flags=re.IGNORECASE)
+    return page[: head.end()] + meta + page[head.end() :] if head else page
+
+
 def set_title(page: str, title: str) -> str:
     return re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1, flags=re.DOTALL)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from sectorplannen.build import csp
 from sectorplannen.site import markup
 from sectorplannen.site.pages import CLAIMS, INDEX, SEARCH, Page
 
@@ -70,9 +71,11 @@ def contents(page: str) -> str:
 
 def decorate(page: str, main: list[Page], current: str, title: str, position: str | None = None) -> str:
     """``page`` with the site's stylesheet, title, sidebar, contents and previous/next (replacing earlier
-    ones); ``position`` is the page whose neighbours previous/next show (a variant's own chapter)."""
+    ones); ``position`` is the page whose neighbours previous/next show (a variant's own chapter). A page
+    without a Content-Security-Policy (rendered by an older build) gets the one without script."""
     if "</head>" not in page or "<body" not in page:  # not a page of the build (nothing to find one's way in)
         return page
+    page = markup.with_policy(page, csp.META)
     page = markup.set_title(page, title)
     page = markup.insert(page, "</head>", "head", '<link rel="stylesheet" href="static/site.css">', after=False)
     for name in ("nav", "toc", "prevnext"):

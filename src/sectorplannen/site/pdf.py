@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sectorplannen.build import csp
 from sectorplannen.site import markup
 from sectorplannen.site.navigation import SITE_TITLE
 from sectorplannen.site.pages import Page, chapter_pages, main_pages
@@ -56,6 +57,12 @@ def _commit(page: str) -> str:
     return html_lib.unescape(match.group(1)) if match else "onbekend"
 
 
+def _css_string(text: str) -> str:
+    """``text`` as the inside of a quoted CSS string in a ``<style>`` block: quotes, backslashes and
+    angle brackets as CSS escapes, so it can neither end the string nor the block."""
+    return re.sub(r'["\\<>\n]', lambda m: f"\\{ord(m.group(0)):x} ", text)
+
+
 def print_html(report_dir: Path) -> str:
     """One HTML document of the whole report for print: a title page with contents, then each chapter on
     new pages; every page numbered and carrying the commit it was built from."""
@@ -65,7 +72,7 @@ def print_html(report_dir: Path) -> str:
     if not chapters:
         raise FileNotFoundError(f"no chapter pages in {report_dir}: run `make report` first")
     commit = _commit(chapters[0][1])
-    provenance = f"{SITE_TITLE} · commit {commit}"
+    provenance = _css_string(f"{SITE_TITLE} · commit {commit}")
     contents = "".join(f"<li>{html_lib.escape(page.heading)}</li>" for page, _ in chapters)
     body = "".join(
         f'<section class="chapter" id="{html_lib.escape(page.name)}">{_content(text)}</section>'
@@ -90,7 +97,8 @@ def print_html(report_dir: Path) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(chapters[0][1])}<style>{css}</style></head>"
+        + csp.PRINT_META
+        + f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(chapters[0][1])}<style>{css}</style></head>"
         f'<body class="jp-Notebook">{title_page}{body}</body></html>\n'
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sectorplannen.build import csp
 from sectorplannen.site import markup
 from sectorplannen.site.claims_page import Claim
 from sectorplannen.site.pages import CLAIMS, Page
@@ -37,15 +38,19 @@ def claim_entries(claims: list[Claim]) -> list[dict]:
 
 
 def index_script(entries: list[dict]) -> str:
-    """The index as a script (a page opened from disk may not fetch a JSON file)."""
-    return "window.ZOEKINDEX = " + json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + ";\n"
+    """The index as a script file of its own (a page opened from disk may not fetch a JSON file, and the
+    policy allows no inline script). Its text is JSON with every ``<`` written ``\\u003c``, so that
+    even pasted into a page it could not close a ``<script>``."""
+    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return "window.ZOEKINDEX = " + data + ";\n"
 
 
 def page_html() -> str:
     """The search page: a box, and the results the script finds in the index."""
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        + csp.SCRIPTED_META
+        + '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         "<title>Zoeken</title></head><body><main>"
         '<h1 id="zoeken">Zoeken</h1>'
         "<p>Zoek in de tekst en tabellen van alle hoofdstukken en in alle getallen met hun herberekening: een "

@@ -27,6 +27,7 @@
     });
     count.textContent = shown + " van " + rows.length + " getallen";
   }
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   var collator = new Intl.Collator("nl", { numeric: true, sensitivity: "base" });

@@ -8,8 +8,23 @@
   var count = document.querySelector(".search-count");
   if (input) { input.value = query; }
   function norm(text) { return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
-  function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  // Text goes into the page only as text nodes (never as markup): a hit's title, link and snippet
+  // come from the chapters and the ledgers.
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+  function highlighted(text, terms) {
+    var paragraph = document.createElement("p");
+    var pattern = new RegExp("(" + terms.map(function (term) {
+      return term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("|") + ")", "gi");
+    text.split(pattern).forEach(function (part, i) {
+      paragraph.appendChild(i % 2 ? element("mark", part) : document.createTextNode(part));
+    });
+    return paragraph;
   }
   var terms = norm(query).split(/\s+/).filter(Boolean);
   if (!terms.length || !list) { return; }
@@ -28,14 +43,12 @@
   hits.slice(0, 200).forEach(function (hit) {
     var entry = hit.entry, start = Math.max(0, hit.at - 80);
     var snippet = (start > 0 ? "\u2026" : "") + entry.x.slice(start, start + 240) + (entry.x.length > start + 240 ? "\u2026" : "");
-    var html = escapeHtml(snippet);
-    terms.forEach(function (term) {
-      var safe = term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      html = html.replace(new RegExp("(" + safe + ")", "gi"), "<mark>$1</mark>");
-    });
     var item = document.createElement("li");
-    item.innerHTML = '<a href="' + escapeHtml(entry.u) + '">' + escapeHtml(entry.t) + '</a><span class="kind">' +
-      escapeHtml(entry.k) + "</span><p>" + html + "</p>";
+    var link = element("a", entry.t);
+    link.setAttribute("href", entry.u);
+    item.appendChild(link);
+    item.appendChild(element("span", entry.k, "kind"));
+    item.appendChild(highlighted(snippet, terms));
     list.appendChild(item);
   });
 })();
