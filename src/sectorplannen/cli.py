@@ -11,7 +11,7 @@ import sys
 import time
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, uptodate
+from sectorplannen.build import files, kernel, uptodate
 from sectorplannen.errors import ChapterFailed, SectorplannenError
 
 # Each command imports the layers it uses when it runs (the one exception to "imports at module level",
@@ -119,6 +119,7 @@ def _site(chapters=()) -> dict:
 
 
 def _report(args) -> int:
+    files.remove_stale()  # what killed builds left, before anything else (standard library only)
     done = None if args.force else uptodate.check(args.show_code)
     if done:  # nothing changed since the last complete build: say so without importing the layers
         for chapter in done["chapters"]:
@@ -150,6 +151,7 @@ def _chapter(args) -> int:
     from sectorplannen.build import report  # layers: imported when the command runs
     from sectorplannen.chapters import registry  # layers: imported when the command runs
 
+    files.remove_stale()
     parameters = registry.parse_params(args.params)
     if args.tranche:
         parameters["tranche"] = args.tranche
@@ -194,6 +196,7 @@ def _robustness(args) -> int:
 def _sweep(args) -> int:
     from sectorplannen.build import sweep  # layers: imported when the command runs
 
+    files.remove_stale()
     chapters = sweep.load_grid(args.grid)
     print(f"sweep: {len(chapters)} varianten van {chapters[0].notebook if chapters else '-'}")
     built = _with_site(lambda: sweep.run(chapters, jobs=args.jobs, show_code=args.show_code), chapters)

@@ -19,7 +19,7 @@ from pathlib import Path
 from sectorplannen import paths
 from sectorplannen.build import exporter, kernel, provenance, uptodate
 from sectorplannen.build.execute import execute
-from sectorplannen.build.files import write_atomic
+from sectorplannen.build.files import remove_stale, write_atomic
 from sectorplannen.build.html import render
 from sectorplannen.build.index import index_fields, write_index
 from sectorplannen.build.kernel import remove_kernel_folders
@@ -124,6 +124,7 @@ def build(
     it within seconds with one line and raises :class:`Interrupted`; earlier outputs stay intact."""
     chapters = list(chapters or CHAPTERS)
     report_dir = paths.OUTPUTS / "report"
+    remove_stale()  # half-written files of killed builds (a notebook papermill was writing)
     todo = sorted((c for c in chapters if force or not is_current(c, show_code)), key=_expected_seconds, reverse=True)
     for chapter in chapters:
         if chapter not in todo:

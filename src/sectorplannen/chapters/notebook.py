@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from sectorplannen import participants, paths
+from sectorplannen import hashing, participants, paths
 from sectorplannen.chapters import arbeidsmarktpositie, registry
 from sectorplannen.chapters.registry import Chapter
 from sectorplannen.participants.selection import ParticipantParams, validate_participant
@@ -44,7 +44,10 @@ class Run:
 
 def start(notebook: str, **parameters) -> Run:
     """Open a chapter notebook: check ``parameters`` (any name the registry does not declare is
-    refused), apply the house style, load the data and show the chapter's heading."""
+    refused), apply the house style, load the data and show the chapter's heading. A real extract
+    given by its label (as a build passes it) is the path the build put in the kernel's environment."""
+    if "data_source" in parameters:
+        parameters = {**parameters, "data_source": hashing.resolve_extract(parameters["data_source"])}
     chapter = registry.chapter_for(notebook, parameters)
     checked = registry.check(notebook, parameters)
     style.apply()
