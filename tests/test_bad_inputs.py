@@ -10,16 +10,23 @@ import bz2
 import gzip
 import lzma
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from sectorplannen import participants
+from sectorplannen import hashing, participants, paths
+from sectorplannen.build import preflight, provenance, report
+from sectorplannen.chapters import notebook, registry
 from sectorplannen.cli import main
-from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import filebytes
+from sectorplannen.errors import ColumnMappingError, ParticipantDataError, StaleSyntheticData
+from sectorplannen.participants import engine, filebytes, formats
 
 PIPE = "a named pipe (FIFO), not a regular file: export the extract to a file and give its path as data_source"
 SAVE_AS = "save it as UTF-8 CSV (in Excel: 'CSV UTF-8 (comma delimited)')"
@@ -165,8 +172,6 @@ def test_a_file_beyond_the_size_bound_is_refused_before_it_is_read(plain, tmp_pa
 def test_the_command_line_refuses_a_pipe_in_one_line(tmp_path, capsys, monkeypatch):
     outputs = tmp_path / "outputs"
     monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
-    from sectorplannen import paths
-
     monkeypatch.setattr(paths, "OUTPUTS", outputs)
     fifo = tmp_path / "pijp.csv"
     os.mkfifo(fifo)
@@ -188,10 +193,6 @@ def _spill_folder(connection) -> Path:
 def test_the_engine_spills_into_a_fresh_owner_only_folder_never_a_prepared_one(tmp_path, monkeypatch, sample):
     """Where a predictable name used to be, another user's symlink is not followed: each connection
     gets a new folder (mode 0700) that is gone once the connection is closed or counted with."""
-    import tempfile
-
-    from sectorplannen.participants import engine
-
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -219,7 +220,6 @@ def test_the_engine_spills_into_a_fresh_owner_only_folder_never_a_prepared_one(t
 
 def test_a_given_spill_folder_that_is_a_symlink_is_refused(tmp_path):
     from sectorplannen.errors import SetupError
-    from sectorplannen.participants import engine
 
     link = tmp_path / "spill"
     link.symlink_to(tmp_path)
@@ -234,3 +234,306 @@ def _csv_of(sample, folder: Path) -> Path:
     path = folder / "deelnemers.csv"
     sample.to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+# ------------------------------------------------------------------- the smaller items of issue 20
+
+# Eight plans of tranche 1-2 left out: a name longer than 120 characters, shortened with a hash.
+MANY_PLANS = [
+    "Bouw",
+    "Transport",
+    "Zorg Noord-Holland Noord",
+    "Metaal",
+    "Schoonmaak",
+    "Groothandel",
+    "Detailhandel",
+    "ICT",
+]
+
+
+def test_a_long_run_name_is_the_same_in_the_build_and_in_the_kernel():
+    """The build names a run from the parameters given; the kernel from every parameter of the
+    notebook's parameters cell (defaults included): both must give the page's name to the ledger."""
+    given = {"tranche": "1-2", "exclude_plans": MANY_PLANS}
+    in_build = registry.chapter_for("uitvoering", given)
+    in_kernel = registry.chapter_for("uitvoering", {**registry.entry("uitvoering").defaults, **given})
+    assert len(in_build.name) == 111 and in_build.name[100] == "_"  # shortened: 100 characters, '_' and a hash
+    assert in_kernel.name == in_build.name
+    other = registry.chapter_for("uitvoering", {**given, "top_n": 5})
+    assert other.name != in_build.name  # another parameter, another name
+
+
+@pytest.mark.notebook
+def test_ledger_and_manifest_trouble_is_noticed_and_repaired(scratch):
+    """One long-named run built for real: its ledger gets the page's name; a deleted or edited ledger
+    makes the chapter stale (the page of all numbers would silently lose its numbers) and the next
+    build rebuilds it; a damaged manifest is one line and a rebuild, never a traceback."""
+    outputs, _ = scratch
+    chapter = registry.chapter_for("uitvoering", {"tranche": "1-2", "exclude_plans": MANY_PLANS})
+    lines: list[str] = []
+    report.build([chapter], jobs=1, log=lines.append)
+    ledger = paths.ledger(chapter.name)
+    assert ledger.is_file() and (outputs / "report" / f"{chapter.name}.html").is_file()
+    assert sorted(p.name for p in (outputs / "ledger").iterdir()) == [ledger.name]
+    assert report.is_current(chapter)
+    content = ledger.read_bytes()
+
+    ledger.unlink()
+    assert not report.is_current(chapter)
+    report.build([chapter], jobs=1, log=lines.append)
+    assert ledger.read_bytes() == content and report.is_current(chapter)
+
+    ledger.write_bytes(content + content.splitlines(keepends=True)[1])  # a number twice
+    assert not report.is_current(chapter)
+
+    manifest = report._manifest(chapter)
+    for damage in (b"\xff\xfe\x00kapot", b"[]", b"null", b'{"fingerprint": 3}', b'{"fingerprint": "ab'):
+        manifest.write_bytes(damage)
+        assert not report.is_current(chapter)
+    lines.clear()
+    report.build([chapter], jobs=1, log=lines.append)
+    assert lines[0] == (f"[herstel] {manifest} was beschadigd en is verwijderd: dit hoofdstuk wordt opnieuw gebouwd")
+    assert lines[1].startswith(f"[start] hoofdstuk 3 {chapter.name}")
+    assert report.is_current(chapter) and ledger.read_bytes() == content
+
+
+def _readonly_outputs() -> Path:
+    """A built-looking output folder nobody may write (as root: run the command as nobody)."""
+    folder = Path(tempfile.mkdtemp(prefix="sp-ro-"))
+    folder.chmod(0o755)
+    for name in ("report", ".build", "ledger"):
+        (folder / name).mkdir()
+        (folder / name / "x.txt").write_text("eerder\n", encoding="utf-8")
+    for each in [folder, *folder.iterdir()]:
+        each.chmod(0o555)
+    return folder
+
+
+@pytest.mark.parametrize("command", [["report"], ["chapter", "inhoud", "--tranche", "3"]])
+def test_read_only_outputs_are_one_line(command):
+    folder = _readonly_outputs()
+    try:
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.getuid() == 0 else []
+        if as_nobody and not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv")
+        env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+        run = subprocess.run(
+            [*as_nobody, sys.executable, "-m", "sectorplannen", *command],
+            cwd=paths.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2, run.stderr
+        assert run.stderr == (
+            f"error: output folder {folder} is not writable (Permission denied): make it writable (chmod -R u+w "
+            f"{folder}) or set SECTORPLANNEN_OUTPUTS to a folder you may write\n"
+        )
+        assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == [
+            ".build",
+            ".build/x.txt",
+            "ledger",
+            "ledger/x.txt",
+            "report",
+            "report/x.txt",
+        ]
+    finally:
+        for each in [folder, *folder.iterdir()]:
+            each.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+@pytest.mark.notebook
+def test_a_one_participant_extract_gives_a_chapter_with_every_number_suppressed(scratch, sample, tmp_path):
+    """What an evaluator in a secure environment expects of a tiny extract: the chapter is built (a
+    figure whose every share is suppressed says so instead of failing: 'no numeric data to plot'
+    before), and every number from the file is suppressed (x); the ledger CSV carries the cell size
+    and the stated reason for going below 10 (min_cell_override)."""
+    chosen = sample.loc[(sample["tranche"] == "3") & (sample["peildatum"] == "2019-05-31"), "deelnemer_id"].iloc[0]
+    one = sample[sample["deelnemer_id"] == chosen]
+    assert len(one) == 1
+    extract = tmp_path / "beveiligd" / "een.csv"
+    extract.parent.mkdir()
+    one.to_csv(extract, index=False)
+    reason = "Proefrun met één deelnemer"
+    chapter = registry.chapter_for(
+        "arbeidsmarktpositie",
+        {
+            "tranche": "3",
+            "peildatum": one["peildatum"].iloc[0][:4],
+            "data_source": str(extract),
+            "min_cell_size": 5,
+            "min_cell_override": reason,
+        },
+    )
+    (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+    assert html.is_file()
+    ledger = pd.read_csv(notebook.ledger_path(chapter.name), dtype=str, keep_default_na=False)
+    on_file = ledger[ledger["invoer"] == "deelnemersbestand"]
+    assert len(on_file) > 10
+    # every number from the one participant is suppressed; the groups without participants show 0
+    # (whether a 0 beside an x may be shown is the disclosure audit's question, not this test's)
+    assert set(on_file["berekend"]) <= {"x", "0", ""} and "x" in set(on_file["berekend"])
+    assert set(ledger["min_cell_size"]) == {"5"} and set(ledger["min_cell_override"]) == {reason}
+
+
+@pytest.mark.parametrize(
+    "shares",
+    [
+        pd.DataFrame(index=["Totaal"]),
+        pd.DataFrame({"Werknemer": [float("nan")], "WW": [float("nan")]}, index=["Totaal"]),
+    ],
+    ids=["no column", "every share suppressed"],
+)
+def test_a_figure_without_any_share_says_so(shares):
+    from sectorplannen.render import figures
+
+    fig = figures.stacked_shares(shares, "Contract", "bron", "SYNTHETISCH")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["Geen aandelen te tonen: elke cel is onderdrukt of leeg."]
+    assert len(fig.axes[0].patches) == 0  # no bars
+
+
+def test_a_ledger_of_the_synthetic_file_records_the_default_cell_size(tmp_path, monkeypatch):
+    """finish() writes min_cell_size and min_cell_override beside every claim of a participant run."""
+    monkeypatch.setattr(paths, "OUTPUTS", tmp_path)
+    from sectorplannen.participants.selection import validate_participant
+
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3"})
+    run = notebook.Run(chapter, validate_participant(tranche="3"))
+    monkeypatch.setattr(notebook, "display", lambda *_: None)
+    row = {
+        "claim": "7-01",
+        "hoofdstuk": "7",
+        "plaats": "tekst",
+        "regel": "1",
+        "tekst": "t",
+        "gepubliceerd": "5",
+        "eenheid": "aantal",
+        "berekend": "x",
+        "berekend_waarde": "",
+        "status": "onderdrukt",
+        "toelichting": "",
+        "invoer": "deelnemersbestand",
+        "verklaard": "True",
+    }
+    notebook.finish(run, pd.DataFrame([row]))
+    written = pd.read_csv(tmp_path / "ledger" / f"{chapter.name}.csv", dtype=str, keep_default_na=False)
+    assert written.to_dict("records") == [{**row, "min_cell_size": "10", "min_cell_override": ""}]
+
+
+def test_a_truncated_synthetic_file_is_caught_before_any_kernel_and_the_advice_is_make_data(tmp_path, monkeypatch):
+    broken = tmp_path / "deelnemers.parquet"
+    broken.write_bytes(paths.SYNTHETIC.read_bytes()[:100_000])
+    from sectorplannen.participants import synthetic
+
+    hashing.write_sources_record(broken, synthetic.synthetic_sources())  # made from the current sources
+    monkeypatch.setattr(paths, "SYNTHETIC", broken)
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3"})
+    with pytest.raises(StaleSyntheticData) as caught:
+        preflight.prepare_synthetic([chapter])
+    message = str(caught.value)
+    assert message.startswith(f"{broken} is damaged (") and message.endswith("): run `make data`")
+    assert "\n" not in message
+    with pytest.raises(ParticipantDataError, match=r"not readable as Parquet \(.*\): run `make data`$"):
+        engine.counts(broken)  # the same advice should the file break while a kernel reads it
+
+
+def test_provenance_records_the_extract_and_its_mapping_each_by_its_own_hash(sample, tmp_path):
+    extract = tmp_path / "deelnemers.csv"
+    sample.to_csv(extract, index=False)
+    mapping = Path(f"{extract}{formats.MAPPING_SUFFIX}")
+    mapping.write_text("csv: {separator: ','}\n", encoding="utf-8")
+    parameters = {"data_source": str(extract)}
+    label = hashing.extract_label(str(extract))
+    assert provenance.participant_hashes(parameters, "extract") == {
+        label: hashing.sha256(extract),
+        f"{label}.mapping": hashing.sha256(mapping),
+    }
+
+
+def _plan_mapping(path: Path, codes: dict) -> None:
+    Path(f"{path}{formats.MAPPING_SUFFIX}").write_text(
+        yaml.safe_dump({"codes": {"plan_id": codes}}, sort_keys=False), encoding="utf-8"
+    )
+
+
+def test_a_mapping_that_merges_two_plans_is_refused(sample, tmp_path):
+    plans = sorted(set(sample.loc[sample["tranche"] == "3", "plan_id"]))[:2]
+    coded = sample.assign(plan_id=sample["plan_id"].map({plans[0]: "P1", plans[1]: "P2"}).fillna(sample["plan_id"]))
+    path = tmp_path / "codes.csv"
+    coded.to_csv(path, index=False)
+    _plan_mapping(path, {"P1": plans[0], "P2": plans[0]})
+    with pytest.raises(ColumnMappingError) as caught:
+        participants.rows(path)
+    assert str(caught.value) == (
+        f"{path}{formats.MAPPING_SUFFIX}, line 4, codes, column 'plan_id': 'P1' and 'P2' both become plan "
+        f"{plans[0]!r}, which merges two plans: give each extract code its own plan id"
+    )
+    _plan_mapping(path, {"P1": plans[0], "P2": plans[1]})
+    assert set(participants.rows(path)["plan_id"]) == set(sample["plan_id"])  # one code per plan: read
+    half = sample.assign(plan_id=sample["plan_id"].replace({plans[1]: "P2"}))  # plans[0] stays as it is
+    half.to_csv(path, index=False)
+    _plan_mapping(path, {"P2": plans[0]})
+    row = int((half["plan_id"] == plans[0]).idxmax()) + 2
+    with pytest.raises(ColumnMappingError) as caught:
+        participants.rows(path)
+    assert str(caught.value) == (
+        f"{path}{formats.MAPPING_SUFFIX}, line 3, codes, column 'plan_id': 'P2' becomes plan {plans[0]!r}, which "
+        f"{path} also holds as it is (row {row}), so two plans would merge: recode every plan code of the "
+        "extract, or none"
+    )
+
+
+# -------------------------------------------------------------------- make: nothing typed reaches a shell
+
+
+def test_make_passes_nb_params_tranche_and_grid_without_any_shell_or_make_interpreting_them(tmp_path):
+    marker = tmp_path / "geraakt"
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(outputs)}
+    env.pop("MAKEFLAGS", None)
+    env.pop("MAKELEVEL", None)
+    attacks = {
+        "quote": f"top_n=1' ; touch {marker}-quote ; echo '",
+        "subshell": f"top_n=$(touch {marker}-subshell)",
+        "backticks": f"top_n=`touch {marker}-backticks`",
+        "make": f"top_n=$(shell touch {marker}-make)",
+    }
+    for name, params in attacks.items():
+        run = subprocess.run(
+            ["make", "--no-print-directory", "chapter", "NB=uitvoering", "TRANCHE=3", f"PARAMS={params}"],
+            cwd=paths.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2, (name, run.stdout, run.stderr)
+        said = [line for line in run.stderr.splitlines() if not line.startswith("make: ***")]
+        assert len(said) == 1 and said[0].startswith("error: "), (name, run.stderr)
+        assert ("top_n" in said[0]) and "Traceback" not in run.stderr
+    for variable in ("NB", "TRANCHE", "GRID"):
+        target = "sweep" if variable == "GRID" else "chapter"
+        value = f"$(shell touch {marker}-{variable})`touch {marker}-{variable}-b`"
+        extra = ["NB=uitvoering"] if variable == "TRANCHE" else []
+        run = subprocess.run(
+            ["make", "--no-print-directory", target, *extra, f"{variable}={value}"],
+            cwd=paths.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2, (variable, run.stdout, run.stderr)
+        said = [line for line in run.stderr.splitlines() if not line.startswith("make: ***")]
+        assert len(said) == 1 and said[0].startswith("error: "), (variable, run.stderr)
+    assert list(tmp_path.glob("geraakt*")) == []
+    assert not outputs.exists() or not any(outputs.rglob("*.html"))
+    run = subprocess.run(
+        ["make", "--no-print-directory", "chapter"], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 2 and run.stderr.splitlines()[0] == (
+        "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"
+    )

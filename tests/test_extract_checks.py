@@ -307,6 +307,32 @@ def measure_of_another_theme(sample, folder):
     )
 
 
+def participant_in_two_plans(sample, folder):
+    """One participant, in plan A on one date and plan B (same tranche) on another."""
+    i = _first(sample, sample["tranche"] == "1")
+    other = _first(sample, (sample["tranche"] == "1") & (sample["plan_id"] != sample.loc[i, "plan_id"]))
+    later = next(d for d in ("2017-05-31", "2018-05-31", "2019-05-31") if d != sample.loc[i, "peildatum"])
+    moved = sample.loc[[i]].assign(peildatum=later, plan_id=sample.loc[other, "plan_id"])
+    path = _csv(pd.concat([sample, moved], ignore_index=True), folder / "twee_plannen.csv")
+    return path, (
+        f"{path}, rows {i + 2} and {len(sample) + 2}, column 'plan_id': one participant has two different values of "
+        f"plan_id (on peildatum {sample.loc[i, 'peildatum']} and {later}): a participant follows one trajectory in "
+        "one plan; give every row of a participant the same plan, tranche, categorie, maatregel, doelgroep, jong, "
+        "start and einde"
+    )
+
+
+def participant_with_two_start_dates(sample, folder):
+    i = _first(sample, sample["peildatum"] == "2019-05-31")
+    moved = sample.loc[[i]].assign(peildatum="2018-05-31", start="2013-02-01")
+    path = _csv(pd.concat([sample, moved], ignore_index=True), folder / "twee_starts.csv")
+    return path, (
+        f"{path}, rows {i + 2} and {len(sample) + 2}, column 'start': one participant has two different values of "
+        "start (on peildatum 2019-05-31 and 2018-05-31): a participant follows one trajectory in one plan; give "
+        "every row of a participant the same plan, tranche, categorie, maatregel, doelgroep, jong, start and einde"
+    )
+
+
 def no_participants_selected(sample, folder):
     path = _csv(sample[sample["tranche"] != "3"], folder / "t12.csv")
     return path, (
@@ -345,6 +371,8 @@ CASES = [
     unknown_measure,
     long_unknown_measure,
     measure_of_another_theme,
+    participant_in_two_plans,
+    participant_with_two_start_dates,
     no_participants_selected,
 ]
 SELECTION_CASES = {no_participants_selected}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sectorplannen import paths
 from sectorplannen.build.kernel import alive
+from sectorplannen.errors import SetupError
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -47,3 +48,24 @@ def remove_stale(outputs: Path | None = None) -> list[Path]:
                 path.unlink()
                 removed.append(path)
     return removed
+
+
+def check_writable(folder: Path | None = None) -> None:
+    """The output folder and every folder in it can be written (a probe file is made and removed in
+    each; a folder not made yet, where it would be made): read-only outputs are one line before any
+    work, not a traceback halfway through a build. Nothing is created."""
+    folder = folder or paths.OUTPUTS
+    todo = f"make it writable (chmod -R u+w {folder}) or set SECTORPLANNEN_OUTPUTS to a folder you may write"
+    if not folder.exists():
+        parent = next((p for p in folder.parents if p.exists()), Path("/"))
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            reason = "Not a directory" if not parent.is_dir() else "Permission denied"
+            raise SetupError(f"output folder {folder} is not writable ({reason} at {parent}): {todo}")
+        return
+    for each in [folder, *sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())]:
+        probe = each / f".write-test-{os.getpid()}"
+        try:
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise SetupError(f"output folder {each} is not writable ({exc.strerror or exc}): {todo}") from None

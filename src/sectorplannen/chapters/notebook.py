@@ -79,7 +79,10 @@ def finish(run: Run, ledger: pd.DataFrame | None = None) -> None:
     path = ledger_path(run.chapter.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(ledger.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    saved = ledger
+    if isinstance(run.params, ParticipantParams):  # the cell size the run's numbers passed, and why, with them
+        saved = ledger.assign(min_cell_size=run.params.min_cell_size, min_cell_override=run.params.min_cell_override)
+    tmp.write_text(saved.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
     tmp.replace(path)
     display(Markdown(sentences.ledger_sentence(ledger)))
     display(tables.ledger(ledger))

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sectorplannen import paths
 from sectorplannen.errors import ParticipantDataError, SetupError
 from sectorplannen.participants.disclosure import AUDIT_COLUMNS
 from sectorplannen.participants.schema import COUNT
@@ -117,9 +118,12 @@ def columns_of(source, connection) -> list[str]:
         if not isinstance(source, str | Path):
             raise  # a frame the engine cannot read is a bug, not bad input
         reason = " ".join(str(exc).split("\n")[0].split(" Error: ", 1)[-1].split())[:160]  # without DuckDB's class
-        raise ParticipantDataError(
-            f"{source}: not readable as Parquet ({reason}): write it again as Parquet, or give the extract as CSV"
-        ) from None
+        todo = (
+            "run `make data`"
+            if Path(source) == paths.SYNTHETIC
+            else "write it again as Parquet, or give the extract as CSV"
+        )
+        raise ParticipantDataError(f"{source}: not readable as Parquet ({reason}): {todo}") from None
     return [row[0] for row in described]
 
 
