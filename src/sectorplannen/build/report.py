@@ -34,13 +34,13 @@ def _manifest(chapter: Chapter) -> Path:
 
 
 def read_manifest(path: Path) -> dict | None:
-    """A chapter's manifest, or None when it is missing or damaged (not JSON, not UTF-8, not a record
-    with a fingerprint): the chapter is then simply not current."""
+    """A chapter's manifest, or None when it is missing or damaged (not UTF-8, not JSON, not a
+    record): the chapter is then simply not current."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return record if isinstance(record, dict) and isinstance(record.get("fingerprint"), str) else None
+    return record if isinstance(record, dict) else None
 
 
 def _ledger_digest(chapter: Chapter) -> str | None:
