@@ -41,20 +41,26 @@ verify: $(STAMP) ## Run every consistency check; list the findings; fail on an u
 	$(PY) -m sectorplannen verify
 
 JOBS ?= 2
+
+# What is typed after `make report/chapter/sweep` (NB, TRANCHE, PARAMS, GRID, JOBS, SHOW_CODE, FORCE)
+# reaches the command through its environment as typed ($(value ...): make expands nothing in it, and
+# no shell sees it), never pasted into the command line: PARAMS='top_n=$$(rm -rf ~)' stays text.
+MAKE_INPUTS := NB TRANCHE PARAMS GRID JOBS SHOW_CODE FORCE
+unexport $(MAKE_INPUTS)  # make would expand them to export them under their own names
+$(foreach name,$(MAKE_INPUTS),$(eval report chapter sweep: export SECTORPLANNEN_MAKE_$(name) = $$(value $(name))))
+
 report: $(STAMP) ## Run the chapter notebooks (papermill, JOBS=2 in parallel; only what changed) into outputs/report/
-	$(PY) -m sectorplannen report --jobs $(JOBS) $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
+	$(PY) -m sectorplannen report --from-make
 
 pdf: report ## Print the whole report to one PDF (headless Chromium): outputs/report/sectorplannen-reproductie.pdf
 	$(PY) -m sectorplannen pdf
 
 chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PARAMS='exclude_plans=["Transport"]'
-	@test -n "$(NB)" || { echo "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"; exit 2; }
-	$(PY) -m sectorplannen chapter $(NB) $(if $(TRANCHE),--tranche '$(TRANCHE)') $(if $(PARAMS),--params '$(PARAMS)') $(if $(SHOW_CODE),--show-code) $(if $(FORCE),--force)
+	$(PY) -m sectorplannen chapter --from-make
 
 .PHONY: sweep
 sweep: $(STAMP) ## Run the chapter variants of a grid on Dask: make sweep GRID=grid.yaml [DASK_SCHEDULER=tcp://host:port]
-	@test -n "$(GRID)" || { echo "usage: make sweep GRID=path/to/grid.yaml (see src/sectorplannen/build/sweep.py)"; exit 2; }
-	$(PY) -m sectorplannen sweep '$(GRID)' --jobs $(JOBS) $(if $(SHOW_CODE),--show-code)
+	$(PY) -m sectorplannen sweep --from-make
 
 .PHONY: robuustheid
 robuustheid: $(STAMP) ## Every claim with each plan and group of plans left out: outputs/robuustheid/ (DEELNEMERS=1: also the synthetic participant claims)

@@ -331,3 +331,100 @@ def test_worker_that_dies_is_a_named_failure(scratch, monkeypatch):
         errors.ChapterFailed, match=r"chapter 5 \(inhoud.*worker process ended unexpectedly \(exit code 3\)"
     ):
         report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+
+
+# -------------------------------------------------------------------- a build killed while papermill writes
+
+
+def _small_extract(folder):
+    """Every 7th row of the synthetic file as an extract outside the repository."""
+    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
+    folder.mkdir(parents=True)
+    extract = folder / "deelnemers.csv"
+    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+    return extract
+
+
+@pytest.mark.notebook
+def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_next_build_removes_it(scratch, tmp_path):
+    """papermill writes the notebook with its injected parameters before the first cell runs; the
+    build is killed (SIGKILL: nothing of it can clean up) as soon as that file exists. It names the
+    extract by its label only (the path reaches the kernel through its environment), and the next
+    build removes it, as its writer is dead; a file of a live process stays."""
+    outputs, temp = scratch
+    extract = _small_extract(tmp_path / "vertrouwelijk-k3v8")
+    label = provenance.extract_label(str(extract))
+    env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(outputs), "TMPDIR": str(temp)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sectorplannen",
+            "chapter",
+            "arbeidsmarktpositie",
+            "--tranche",
+            "3",
+            "--params",
+            f"data_source={extract}",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    running = []
+    try:
+        deadline = time.monotonic() + 120
+        while not running and time.monotonic() < deadline and process.poll() is None:
+            running = [p for p in (outputs / "notebooks").glob(".*.running.ipynb") if p.stat().st_size]
+            time.sleep(0.01)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert running, process.stderr.read().decode()
+    text = running[0].read_text(encoding="utf-8")
+    assert f'data_source = \\"{label}\\"' in text
+    assert str(extract) not in text and extract.parent.name not in text
+    alive_file = outputs / "notebooks" / f".ander.{os.getppid()}.running.ipynb"  # a build still running
+    alive_file.write_text("{}", encoding="utf-8")
+    assert [p for p, _ in files.leftovers(outputs)] == sorted([running[0], alive_file])
+    report.build([SMALL], jobs=1, log=lambda _: None)
+    assert files.leftovers(outputs) == [(alive_file, os.getppid())]
+
+
+def test_the_parameters_papermill_writes_name_an_extract_by_its_label(scratch, monkeypatch):
+    import papermill
+
+    seen = {}
+
+    def execute_notebook(source, target, parameters, kernel_manager_class, **kwargs):
+        seen.update(parameters=parameters, env=dict(kernel_manager_class._extra_env))
+        raise KeyboardInterrupt  # stop here: nothing is written
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
+    with pytest.raises(KeyboardInterrupt):
+        from sectorplannen.build.execute import execute
+
+        execute(chapter)
+    assert seen["parameters"]["data_source"] == provenance.extract_label(EXTRACT)
+    assert EXTRACT not in json.dumps(seen["parameters"])
+    assert seen["env"] == {"SECTORPLANNEN_EXTRACT": EXTRACT}
+
+
+def test_a_label_resolves_only_to_the_extract_the_kernel_was_given(monkeypatch):
+    from sectorplannen import hashing
+
+    label = hashing.extract_label(EXTRACT)
+    monkeypatch.setenv(hashing.EXTRACT_VARIABLE, EXTRACT)
+    assert hashing.resolve_extract(label) == EXTRACT
+    assert hashing.resolve_extract("synthetic") == "synthetic"
+    monkeypatch.setenv(hashing.EXTRACT_VARIABLE, "/ander/bestand.csv")
+    with pytest.raises(errors.ParameterError) as caught:
+        hashing.resolve_extract(label)
+    assert str(caught.value) == (
+        f"data_source {label!r} is the label of an extract, not its path: give the path of the extract (make "
+        "chapter passes it to the notebook itself)"
+    )

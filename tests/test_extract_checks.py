@@ -270,6 +270,69 @@ def start_after_end(sample, folder):
     return path, f"{path}, row 10, columns 'start' and 'einde': start is after einde: correct the participation dates"
 
 
+MEASURES = (
+    "Arbeidsbemiddeling, Transitiefonds werk naar werk, Transfercentrum werk naar werk, Sollicitatietraining, "
+    "niet uitgesplitst"
+)  # Figuur 4.1 (r. 2125-2139), as data/calibratie.yaml lists them
+
+
+def unknown_measure(sample, folder):
+    frame = sample.copy()
+    frame.loc[[6, 9], "maatregel"] = '<img src=x onerror="alert(1)">'
+    path = _csv(frame, folder / "maatregel.csv")
+    return path, (
+        f"{path}, row 8, column 'maatregel': value '<img src=x onerror=\"alert(1)\">' is not one of {MEASURES} "
+        "(and 1 more row): use one of these values"
+    )
+
+
+def long_unknown_measure(sample, folder):
+    frame = sample.copy()
+    frame.loc[4, "maatregel"] = "Omscholing " * 50
+    path = _csv(frame, folder / "lang.csv")
+    return path, (
+        f"{path}, row 6, column 'maatregel': value '{('Omscholing ' * 4)[:39]}…' is not one of {MEASURES}: use one "
+        "of these values"
+    )
+
+
+def measure_of_another_theme(sample, folder):
+    i = _first(sample, (sample["categorie"] == "scholing") & (sample["maatregel"] == "niet uitgesplitst"))
+    frame = sample.copy()
+    frame.loc[i, "maatregel"] = "Arbeidsbemiddeling"
+    path = _csv(frame, folder / "thema.csv")
+    return path, (
+        f"{path}, row {i + 2}, column 'maatregel': 'Arbeidsbemiddeling' is a measure of arbeidsmobiliteit, not of "
+        "'scholing': correct categorie, or write 'niet uitgesplitst'"
+    )
+
+
+def participant_in_two_plans(sample, folder):
+    """One participant, in plan A on one date and plan B (same tranche) on another."""
+    i = _first(sample, sample["tranche"] == "1")
+    other = _first(sample, (sample["tranche"] == "1") & (sample["plan_id"] != sample.loc[i, "plan_id"]))
+    later = next(d for d in ("2017-05-31", "2018-05-31", "2019-05-31") if d != sample.loc[i, "peildatum"])
+    moved = sample.loc[[i]].assign(peildatum=later, plan_id=sample.loc[other, "plan_id"])
+    path = _csv(pd.concat([sample, moved], ignore_index=True), folder / "twee_plannen.csv")
+    return path, (
+        f"{path}, rows {i + 2} and {len(sample) + 2}, column 'plan_id': one participant has two different values of "
+        f"plan_id (on peildatum {sample.loc[i, 'peildatum']} and {later}): a participant follows one trajectory in "
+        "one plan; give every row of a participant the same plan, tranche, categorie, maatregel, doelgroep, jong, "
+        "start and einde"
+    )
+
+
+def participant_with_two_start_dates(sample, folder):
+    i = _first(sample, sample["peildatum"] == "2019-05-31")
+    moved = sample.loc[[i]].assign(peildatum="2018-05-31", start="2013-02-01")
+    path = _csv(pd.concat([sample, moved], ignore_index=True), folder / "twee_starts.csv")
+    return path, (
+        f"{path}, rows {i + 2} and {len(sample) + 2}, column 'start': one participant has two different values of "
+        "start (on peildatum 2019-05-31 and 2018-05-31): a participant follows one trajectory in one plan; give "
+        "every row of a participant the same plan, tranche, categorie, maatregel, doelgroep, jong, start and einde"
+    )
+
+
 def no_participants_selected(sample, folder):
     path = _csv(sample[sample["tranche"] != "3"], folder / "t12.csv")
     return path, (
@@ -305,6 +368,11 @@ CASES = [
     wrong_tranche,
     job_without_contract,
     start_after_end,
+    unknown_measure,
+    long_unknown_measure,
+    measure_of_another_theme,
+    participant_in_two_plans,
+    participant_with_two_start_dates,
     no_participants_selected,
 ]
 SELECTION_CASES = {no_participants_selected}
@@ -380,13 +448,13 @@ def test_no_message_names_a_participant(sample, tmp_path):
 )
 def test_excel_variants_are_read_as_the_plain_file(sample, tmp_path, name, kwargs):
     frame = sample.copy()
-    frame.loc[[2, 5], "maatregel"] = "Scholing één, twee"  # a non-ASCII value with the comma quoted
+    frame.loc[[2, 5], "deelnemer_id"] = ["Deelnemer één, twee", "Deelnemer één, drie"]  # non-ASCII, comma quoted
     plain = participants.rows(_csv(frame, tmp_path / "plain.csv"))
     variant = _csv(frame, tmp_path / "variant.csv", **kwargs)
     participants.check_extract(variant, "1-2", "2019")
     got = participants.rows(variant)
     pd.testing.assert_frame_equal(got, plain)
-    assert got.loc[2, "maatregel"] == "Scholing één, twee"
+    assert got.loc[2, "deelnemer_id"] == "Deelnemer één, twee"
 
 
 def test_empty_rows_as_excel_writes_them_are_skipped_and_rows_keep_their_numbers(sample, tmp_path):

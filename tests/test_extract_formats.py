@@ -15,7 +15,7 @@ import yaml
 
 from sectorplannen import participants
 from sectorplannen.errors import ColumnMappingError, ExtractFormatError, ParticipantDataError
-from sectorplannen.participants import formats
+from sectorplannen.participants import formats, schema
 
 # The extract's own names for the schema's columns (as a secure environment might export them).
 RENAMED = {
@@ -96,8 +96,8 @@ def test_each_format_with_a_mapping_loads_to_the_schema_csv(sample, tmp_path, su
     expected = participants.rows(_plain(sample, tmp_path))
     frame = coded(sample)
     if suffix == "csv":
-        frame.loc[0, "MAATREGEL"] = "Scholing één"  # a Latin-1 character
-        expected.loc[0, "maatregel"] = "Scholing één"
+        frame.loc[0, "BSN_ID"] = "Deelnemer één"  # a Latin-1 character
+        expected.loc[0, "deelnemer_id"] = "Deelnemer één"
     path = tmp_path / f"extract.{suffix}"
     WRITERS[suffix](frame, path)
     _mapping(path)
@@ -240,13 +240,13 @@ def test_a_csv_read_with_the_separator_and_encoding_its_mapping_gives(sample, tm
     says how to read it, and it reads as the schema's CSV."""
     expected = participants.rows(_plain(sample, tmp_path))
     frame = sample.copy()
-    frame.loc[0, "maatregel"] = expected.loc[0, "maatregel"] = "Scholing één; twee"
+    frame.loc[0, "deelnemer_id"] = expected.loc[0, "deelnemer_id"] = "Deelnemer één; twee"
     path = tmp_path / "export.csv"
     frame.to_csv(path, sep=";", encoding="latin-1", index=False)
     _mapping(path, {"csv": {"separator": ";", "encoding": "latin-1"}})
     got = participants.rows(path)
     pd.testing.assert_frame_equal(got, expected)
-    assert got.loc[0, "maatregel"] == "Scholing één; twee"
+    assert got.loc[0, "deelnemer_id"] == "Deelnemer één; twee"
 
 
 def test_a_given_separator_is_used_not_detected(sample, tmp_path):
@@ -301,3 +301,51 @@ def test_a_csv_section_for_a_statistics_file_is_refused(sample, tmp_path):
         str(caught.value)
         == f"{mapping}, csv: {path} is in SPSS format, not CSV: remove the csv section from the mapping"
     )
+
+
+# ------------------------------------------------------------------- measures: codes the project knows
+
+
+MEASURE_CODES = {
+    0: "niet uitgesplitst",
+    **{i + 1: m for i, m in enumerate(schema.measures()["arbeidsmobiliteit"])},
+}
+
+
+@pytest.mark.parametrize("suffix", WRITERS)
+def test_a_measure_code_the_mapping_does_not_know_is_one_line_in_every_format(sample, tmp_path, suffix):
+    """A statistics package codes the measure; the mapping recodes it. A code it does not know stays
+    as it is and is named by file, row and column as in a CSV; the known codes load."""
+    frame = coded(sample)
+    frame["MAATREGEL"] = frame["MAATREGEL"].map({m: c for c, m in MEASURE_CODES.items()})
+    assert frame["MAATREGEL"].notna().all()  # every measure of the sample has a code
+    good = tmp_path / f"goed.{suffix}"
+    WRITERS[suffix](frame, good)
+    mapping = {**MAPPING, "codes": {**MAPPING["codes"], "maatregel": MEASURE_CODES}}
+    _mapping(good, mapping)
+    assert participants.rows(good)["maatregel"].tolist() == sample["maatregel"].tolist()
+    frame.loc[BAD_ROW, "MAATREGEL"] = 7
+    path = tmp_path / f"extract.{suffix}"
+    WRITERS[suffix](frame, path)
+    _mapping(path, mapping)
+    with pytest.raises(ParticipantDataError) as caught:
+        participants.rows(path)
+    assert str(caught.value) == (
+        f"{path}, row {BAD_ROW + 2}, column 'maatregel': value '7' is not one of Arbeidsbemiddeling, Transitiefonds "
+        "werk naar werk, Transfercentrum werk naar werk, Sollicitatietraining, niet uitgesplitst: use one of these "
+        "values"
+    )
+
+
+def test_a_mapping_that_recodes_to_an_unknown_measure_is_named(sample, tmp_path):
+    """The mapping cannot smuggle free text in: what it recodes to is checked as the extract's own value."""
+    path = tmp_path / "extract.parquet"
+    write_parquet(coded(sample), path)
+    _mapping(path, {**MAPPING, "codes": {**MAPPING["codes"], "maatregel": {"niet uitgesplitst": "<b>Scholing</b>"}}})
+    first = int((sample["maatregel"] == "niet uitgesplitst").idxmax())
+    with pytest.raises(
+        ParticipantDataError,
+        match=rf"^{re.escape(str(path))}, row {first + 2}, column 'maatregel': "
+        r"value '<b>Scholing</b>' is not one of ",
+    ):
+        participants.rows(path)

@@ -244,7 +244,10 @@ def test_make_data_with_an_unexplained_finding_writes_nothing_and_fails(raw_copy
 # -------------------------------------------------------------------- make
 
 
-def test_make_chapter_passes_force_and_make_sync_exists():
+def test_make_chapter_passes_force_and_make_sync_exists(tmp_path):
+    """make passes what was typed after it through the environment (read by `--from-make`), not on
+    the command line (tests/test_bad_inputs.py tries to inject commands through it)."""
+
     def dry(*args):
         # --no-print-directory: under `make test` the outer make's MAKELEVEL makes this one print
         # "Entering/Leaving directory" lines
@@ -253,8 +256,25 @@ def test_make_chapter_passes_force_and_make_sync_exists():
         )
         return run.stdout.strip().splitlines()[-1]
 
-    assert dry("chapter", "NB=uitvoering", "FORCE=1").endswith("--force")
-    assert "--force" not in dry("chapter", "NB=uitvoering")
+    show = tmp_path / "toon.sh"  # stands in for the Python interpreter: prints what it was given
+    show.write_text('#!/bin/sh\necho "$@"\nenv | grep ^SECTORPLANNEN_MAKE_ | sort\n', encoding="utf-8")
+    show.chmod(0o755)
+
+    def given(*args):
+        run = subprocess.run(
+            ["make", "--no-print-directory", f"PY={show}", *args],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return run.stdout.strip().splitlines()[-8:]
+
+    assert dry("chapter", "NB=uitvoering", "FORCE=1") == ".venv/bin/python -m sectorplannen chapter --from-make"
+    lines = given("chapter", "NB=uitvoering", "FORCE=1")
+    assert lines[0] == "-m sectorplannen chapter --from-make"
+    assert "SECTORPLANNEN_MAKE_FORCE=1" in lines and "SECTORPLANNEN_MAKE_NB=uitvoering" in lines
+    assert "SECTORPLANNEN_MAKE_FORCE=" in given("chapter", "NB=uitvoering")
     assert dry("sync") == ".venv/bin/jupytext --sync notebooks/*.ipynb"
 
 

@@ -7,12 +7,13 @@ lists the findings; ``sectorplannen table A.1 --source 001`` prints one publishe
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, uptodate
-from sectorplannen.errors import ChapterFailed, SectorplannenError
+from sectorplannen.build import files, kernel, uptodate
+from sectorplannen.errors import ChapterFailed, ParameterError, SectorplannenError
 
 # Each command imports the layers it uses when it runs (the one exception to "imports at module level",
 # tests/test_layers.py): a no-op `make report` answers from uptodate before pandas or any layer that
@@ -119,6 +120,7 @@ def _site(chapters=()) -> dict:
 
 
 def _report(args) -> int:
+    files.remove_stale()  # what killed builds left, before anything else (standard library only)
     done = None if args.force else uptodate.check(args.show_code)
     if done:  # nothing changed since the last complete build: say so without importing the layers
         for chapter in done["chapters"]:
@@ -127,6 +129,7 @@ def _report(args) -> int:
         print(f"site: actueel, {summary['pages']} pagina's, {summary['claims']} getallen")
         print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
         return 0
+    files.check_writable()  # read-only outputs: one line before anything is removed or written
     with kernel.nursery():  # its imports for the kernels run while the layers are imported here
         from sectorplannen.build import report  # layers: imported when the command runs
 
@@ -150,6 +153,8 @@ def _chapter(args) -> int:
     from sectorplannen.build import report  # layers: imported when the command runs
     from sectorplannen.chapters import registry  # layers: imported when the command runs
 
+    files.remove_stale()
+    files.check_writable()
     parameters = registry.parse_params(args.params)
     if args.tranche:
         parameters["tranche"] = args.tranche
@@ -194,6 +199,8 @@ def _robustness(args) -> int:
 def _sweep(args) -> int:
     from sectorplannen.build import sweep  # layers: imported when the command runs
 
+    files.remove_stale()
+    files.check_writable()
     chapters = sweep.load_grid(args.grid)
     print(f"sweep: {len(chapters)} varianten van {chapters[0].notebook if chapters else '-'}")
     built = _with_site(lambda: sweep.run(chapters, jobs=args.jobs, show_code=args.show_code), chapters)
@@ -229,6 +236,42 @@ def _releases(args) -> int:
     return 0
 
 
+# `make report/chapter/sweep` passes what was typed after make in these variables (see the Makefile):
+# read here as text, so neither make nor a shell ever interprets NB, TRANCHE, PARAMS or GRID.
+MAKE_PREFIX = "SECTORPLANNEN_MAKE_"
+
+
+USAGE = {
+    "chapter": "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]",
+    "sweep": "usage: make sweep GRID=path/to/grid.yaml (see src/sectorplannen/build/sweep.py)",
+}
+
+
+def _make_value(name: str) -> str:
+    return os.environ.get(MAKE_PREFIX + name, "").strip()
+
+
+def _from_make(args) -> str | None:
+    """Fill ``args`` from what `make` was given (its variables, passed in the environment as typed);
+    returns the target's usage line when NB or GRID is missing. A JOBS that is no number is one line."""
+    jobs = _make_value("JOBS") or "2"
+    if not jobs.isdigit() or int(jobs) < 1:
+        raise ParameterError(f"JOBS must be a whole number of at least 1, not {jobs!r}: e.g. make report JOBS=2")
+    args.jobs = int(jobs)
+    args.show_code = bool(_make_value("SHOW_CODE"))
+    args.force = bool(_make_value("FORCE"))
+    if args.command == "chapter":
+        args.notebook = _make_value("NB")
+        args.tranche = _make_value("TRANCHE") or None
+        args.params = os.environ.get(MAKE_PREFIX + "PARAMS") or None
+    if args.command == "sweep":
+        args.grid = _make_value("GRID")
+    for command, name in (("chapter", "notebook"), ("sweep", "grid")):
+        if args.command == command and not getattr(args, name):
+            return USAGE[command]
+    return None
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sectorplannen", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -240,23 +283,26 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
     r.add_argument("--jobs", type=int, default=2, help="chapters run in parallel (default 2)")
     r.add_argument("--force", action="store_true", help="rebuild chapters whose inputs did not change")
+    r.add_argument("--from-make", action="store_true", help="read JOBS, SHOW_CODE, FORCE as `make report` passes them")
     r.set_defaults(func=_report)
     sub.add_parser("pdf", help="print the built report to one PDF (headless Chromium)").set_defaults(func=_pdf)
     c = sub.add_parser("chapter", help="run one chapter notebook with other parameters")
-    c.add_argument("notebook", help="notebook name, e.g. uitvoering")
+    c.add_argument("notebook", nargs="?", default="", help="notebook name, e.g. uitvoering")
     c.add_argument("--tranche", help="tranche: 1-2, 3, 1 or 2")
     c.add_argument("--params", help='more parameters: key=value pairs in YAML, e.g. exclude_plans=["Bouw"] top_n=10')
     c.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
     c.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
+    c.add_argument("--from-make", action="store_true", help="read NB, TRANCHE, PARAMS, ... from `make chapter`")
     c.set_defaults(func=_chapter)
     g = sub.add_parser("robuustheid", help="recompute every claim with each plan (and group of plans) left out")
     g.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     g.add_argument("--deelnemers", action="store_true", help="also the participant claims, on the synthetic file")
     g.set_defaults(func=_robustness)
     w = sub.add_parser("sweep", help="run the chapter variants of a parameter grid on a Dask cluster")
-    w.add_argument("grid", help="grid file (YAML: notebook, parameters with lists of values)")
+    w.add_argument("grid", nargs="?", default="", help="grid file (YAML: notebook, parameters with lists of values)")
     w.add_argument("--jobs", type=int, default=2, help="workers of the local cluster (default 2)")
     w.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
+    w.add_argument("--from-make", action="store_true", help="read GRID, JOBS, SHOW_CODE as `make sweep` passes them")
     w.set_defaults(func=_sweep)
     e = sub.add_parser("releases", help="list what runs of each real extract have shown (the release record)")
     e.add_argument("--reset", metavar="KEY", help="start the record of this extract afresh (needs --reason)")
@@ -271,7 +317,20 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    commands = parser()
+    args = commands.parse_args(argv)
+    if args.command in USAGE and not getattr(args, "from_make", False):
+        name = "notebook" if args.command == "chapter" else "grid"
+        if not getattr(args, name):
+            commands.error(f"the following arguments are required: {name}")  # exits 2 with the usage
+    try:
+        usage = _from_make(args) if getattr(args, "from_make", False) else None
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if usage:
+        print(usage, file=sys.stderr)
+        return 2
     if getattr(args, "jobs", 1) < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2

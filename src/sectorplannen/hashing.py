@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from pathlib import Path
 
 from sectorplannen import paths
+from sectorplannen.errors import ParameterError
 
 
 def sha256(path: Path) -> str:
@@ -46,6 +48,29 @@ def extract_label(data_source) -> str:
     """How outputs name a real participant extract: a short hash of its path (as the run name does),
     never the path itself."""
     return "extract-" + hashlib.sha256(str(data_source).encode()).hexdigest()[:8]
+
+
+# A build hands a chapter's kernel the path of a real extract in this environment variable, and the
+# notebook only the extract's label: the parameters papermill writes into the notebook (and into a
+# half-written notebook a killed worker leaves) never hold the path.
+EXTRACT_VARIABLE = "SECTORPLANNEN_EXTRACT"
+
+
+_LABEL = re.compile(r"extract-[0-9a-f]{8}")
+
+
+def resolve_extract(data_source):
+    """The path behind ``data_source`` when it is the label of the extract this process was given
+    (:data:`EXTRACT_VARIABLE`); any other value as it is. A label without its extract is one line."""
+    if not isinstance(data_source, str) or not _LABEL.fullmatch(data_source):
+        return data_source
+    given = os.environ.get(EXTRACT_VARIABLE)
+    if given and extract_label(given) == data_source:
+        return given
+    raise ParameterError(
+        f"data_source {data_source!r} is the label of an extract, not its path: give the path of the extract "
+        "(make chapter passes it to the notebook itself)"
+    )
 
 
 def _name(path: Path) -> str:

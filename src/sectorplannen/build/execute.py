@@ -8,7 +8,7 @@ import re
 import time
 from pathlib import Path
 
-from sectorplannen import paths
+from sectorplannen import hashing, paths
 from sectorplannen.build import kernel, provenance, uptodate
 from sectorplannen.build.kernel import KERNEL, IPCKernelManager
 from sectorplannen.chapters.registry import Chapter, check, data_kind
@@ -92,18 +92,22 @@ def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None 
     fingerprint = provenance.fingerprint(source, chapter.parameters, kind, chapter.entry.inputs)
     kernel.EXPECTED_CODE = uptodate.code_digest()  # after the fingerprint: a kernel forked only for this code
     participant_inputs = provenance.participant_hashes(chapter.parameters, kind)
+    # papermill writes the parameters into the notebook before anything runs: an extract goes in by its
+    # label, its path only into the kernel's environment (hashing.resolve_extract finds it there)
+    shown = provenance.public_parameters(chapter.parameters, kind)
+    env = {hashing.EXTRACT_VARIABLE: str(chapter.parameters["data_source"])} if kind == "extract" else {}
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
             str(source),
             str(tmp),
-            parameters=dict(chapter.parameters),
+            parameters=shown,
             kernel_name=KERNEL,
             cwd=str(paths.NOTEBOOKS),
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            kernel_manager_class=IPCKernelManager.cls(),
+            kernel_manager_class=IPCKernelManager.cls(env),
         )
     except papermill.PapermillExecutionError as exc:
         failed = out_dir / f"{chapter.name}.failed.ipynb"
@@ -126,7 +130,6 @@ def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None 
     if timings is not None:
         timings.update(phases(nb, seconds, forked=bool(kernel.LAUNCHES and kernel.LAUNCHES[-1]["forked"])))
     _strip_volatile(nb)
-    shown = provenance.public_parameters(chapter.parameters, kind)
     nb.metadata["sectorplannen"] = provenance.record(shown, kind, fingerprint, chapter.entry.inputs, participant_inputs)
     text = _scrub_extract(nbformat.writes(nb), chapter)
     tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")

@@ -194,13 +194,16 @@ class IPCKernelManager:
     and it is removed when the kernel is cleaned up."""
 
     @staticmethod
-    def cls():
+    def cls(env: dict[str, str] | None = None):
+        """The manager class; ``env`` is added to the kernel's environment (a real extract's path,
+        which the notebook's parameters do not hold)."""
 
         from jupyter_client.manager import AsyncKernelManager  # heavy: loaded only when a kernel is needed
         from traitlets import default  # loaded with jupyter_client
 
         class _Manager(AsyncKernelManager):
             _folder: Path | None = None
+            _extra_env: tuple = tuple((env or {}).items())
 
             def private_folder(self) -> Path:
                 if self._folder is None:
@@ -228,6 +231,8 @@ class IPCKernelManager:
             forked: dict | None = None  # the nursery's answer when the kernel was forked
 
             async def _async_launch_kernel(self, kernel_cmd, **kw):
+                if self._extra_env:
+                    kw["env"] = {**(kw.get("env") or os.environ), **dict(self._extra_env)}
                 self.forked = _from_nursery(kernel_cmd, kw)
                 if self.forked is None:
                     await super()._async_launch_kernel(kernel_cmd, **kw)

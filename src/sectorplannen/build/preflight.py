@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
+import pyarrow
+import pyarrow.parquet as pq
+
 from sectorplannen import claims, hashing, participants, paths, published
 from sectorplannen.build import kernel
-from sectorplannen.build.files import shown
+from sectorplannen.build.files import check_writable, shown
 from sectorplannen.build.workers import say
 from sectorplannen.chapters.registry import Chapter, check, data_kind
 from sectorplannen.errors import NotebookPairError, ParameterError, SetupError, StaleSyntheticData
@@ -50,16 +52,6 @@ def check_kernel(name: str | None = None) -> None:
         KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel:
         raise SetupError(f"Jupyter kernel {name!r} is not installed: run `make setup`") from None
-
-
-def check_writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise SetupError(f"output folder {folder} is not writable: {exc.strerror or exc}") from None
 
 
 def check_data() -> None:
@@ -118,3 +110,15 @@ def prepare_synthetic(chapters: list[Chapter]) -> None:
         raise StaleSyntheticData(f"{shown(path)} has no record of what it was made from ({record}): run `make data`")
     if changed:
         raise StaleSyntheticData(f"{shown(path)} is older than {changed[0]}: run `make data`")
+    if path.suffix == ".parquet":
+        check_parquet(path)
+
+
+def check_parquet(path: Path) -> None:
+    """The synthetic file is a complete Parquet file (its footer, which a truncated file lacks, reads):
+    a damaged file is named before any kernel starts, with the command that makes it again."""
+    try:
+        pq.read_metadata(path)
+    except (pyarrow.ArrowException, OSError) as exc:
+        reason = " ".join(str(exc).split())[:120]
+        raise StaleSyntheticData(f"{shown(path)} is damaged ({reason}): run `make data`") from None

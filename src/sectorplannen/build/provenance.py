@@ -94,10 +94,17 @@ def fingerprint(notebook: Path, parameters: dict, data_kind: str, inputs: tuple[
 
 
 def participant_hashes(parameters: dict, data_kind: str) -> dict[str, str]:
-    """The participant files of a run by SHA-256 of their content; an extract under its label."""
+    """The participant files of a run by SHA-256 of their content; an extract under its label, the
+    column mapping beside it under the label plus '.mapping' (each file its own entry)."""
     out = {}
-    for path in [p for p in participant_files(parameters, data_kind) if p.is_file()]:
-        name = _name(path) if path.is_relative_to(paths.ROOT) else extract_label(parameters["data_source"])
+    files = participant_files(parameters, data_kind)
+    for index, path in enumerate(files):
+        if not path.is_file():
+            continue
+        if path.is_relative_to(paths.ROOT):
+            name = _name(path)
+        else:
+            name = extract_label(parameters["data_source"]) + (".mapping" if index else "")
         out[name] = content_hash(path)
     return out
 

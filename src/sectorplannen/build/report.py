@@ -16,10 +16,10 @@ import os
 import time
 from pathlib import Path
 
-from sectorplannen import paths
+from sectorplannen import hashing, paths
 from sectorplannen.build import exporter, kernel, provenance, uptodate
 from sectorplannen.build.execute import execute
-from sectorplannen.build.files import write_atomic
+from sectorplannen.build.files import remove_stale, shown, write_atomic
 from sectorplannen.build.html import render
 from sectorplannen.build.index import index_fields, write_index
 from sectorplannen.build.kernel import remove_kernel_folders
@@ -33,19 +33,51 @@ def _manifest(chapter: Chapter) -> Path:
     return paths.OUTPUTS / ".build" / f"{chapter.name}.json"
 
 
-def is_current(chapter: Chapter, show_code: bool = False) -> bool:
-    """True when the chapter's HTML was built from exactly the current inputs (content hashes)."""
-    html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
-    manifest = _manifest(chapter)
-    if not (html_path.exists() and manifest.exists()):
-        return False
+def read_manifest(path: Path) -> dict | None:
+    """A chapter's manifest, or None when it is missing or damaged (not UTF-8, not JSON, not a
+    record): the chapter is then simply not current."""
     try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _ledger_digest(chapter: Chapter) -> str | None:
+    """SHA-256 of the chapter's ledger in outputs/ledger/ (the page of all numbers reads it), None when absent."""
+    path = paths.ledger(chapter.name)
+    return hashing.sha256(path) if path.is_file() else None
+
+
+def is_current(chapter: Chapter, show_code: bool = False) -> bool:
+    """True when the chapter's HTML was built from exactly the current inputs (content hashes), and
+    its ledger is still the one the build wrote (a deleted or edited ledger would silently drop or
+    change numbers on the page of all numbers)."""
+    html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
+    recorded = read_manifest(_manifest(chapter))
+    if recorded is None or not html_path.exists():
+        return False
+    if recorded.get("ledger") != _ledger_digest(chapter) and chapter.entry.claims:
         return False
     source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
     current = provenance.fingerprint(source, chapter.parameters, data_kind(chapter), chapter.entry.inputs)
     return recorded.get("fingerprint") == current and recorded.get("show_code") == show_code
+
+
+def drop_damaged_manifests(log=say) -> list[Path]:
+    """Remove every manifest in outputs/.build that cannot be read (its chapter is rebuilt, as if it
+    had never been built), saying so in one line each; returns them."""
+    dropped = []
+    for path in sorted((paths.OUTPUTS / ".build").glob("*.json")):
+        if path.name in uptodate.NOT_OUTPUTS or read_manifest(path) is not None:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue  # read-only outputs: the build's preflight names them
+        dropped.append(path)
+        log(f"[herstel] {shown(path)} was beschadigd en is verwijderd: dit hoofdstuk wordt opnieuw gebouwd")
+    return dropped
 
 
 def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
@@ -72,6 +104,7 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
         timings["nursery_imports"] = round(kernel.LAUNCHES[-1]["imports"], 3)
     record = {
         "fingerprint": prov["fingerprint"],
+        "ledger": _ledger_digest(chapter),
         "show_code": show_code,
         "seconds": round(seconds, 1),
         "timings": timings,
@@ -83,8 +116,8 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
 def _expected_seconds(chapter: Chapter) -> float:
     """How long the chapter took last time (longest first balances the workers)."""
     try:
-        return float(json.loads(_manifest(chapter).read_text(encoding="utf-8"))["seconds"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return float(read_manifest(_manifest(chapter))["seconds"])
+    except (ValueError, KeyError, TypeError):
         return 25.0 if chapter.entry.data == "participants" else 8.0  # first build: participant chapters are slowest
 
 
@@ -106,10 +139,9 @@ def _write_timings(chapters: list[Chapter], seconds: float) -> None:
     ``outputs/.build/timings.json``, which ``make bench`` prints."""
     per_chapter = {}
     for chapter in chapters:
-        try:
-            per_chapter[chapter.name] = json.loads(_manifest(chapter).read_text(encoding="utf-8"))["timings"]
-        except (OSError, ValueError, KeyError):
-            continue
+        timings = (read_manifest(_manifest(chapter)) or {}).get("timings")
+        if isinstance(timings, dict):
+            per_chapter[chapter.name] = timings
     imports = max((t.get("nursery_imports", 0.0) for t in per_chapter.values()), default=0.0)
     record = {"seconds": round(seconds, 3), "nursery_imports": imports, "chapters": per_chapter}
     write_atomic(timings_path(), json.dumps(record, indent=1, sort_keys=True))
@@ -124,6 +156,8 @@ def build(
     it within seconds with one line and raises :class:`Interrupted`; earlier outputs stay intact."""
     chapters = list(chapters or CHAPTERS)
     report_dir = paths.OUTPUTS / "report"
+    remove_stale()  # half-written files of killed builds (a notebook papermill was writing)
+    drop_damaged_manifests(log)
     todo = sorted((c for c in chapters if force or not is_current(c, show_code)), key=_expected_seconds, reverse=True)
     for chapter in chapters:
         if chapter not in todo:
@@ -152,9 +186,8 @@ def write_stamp(show_code: bool, summary: dict) -> None:
     was built with other settings."""
     chapters = []
     for chapter in CHAPTERS:
-        try:
-            manifest = json.loads(_manifest(chapter).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        manifest = read_manifest(_manifest(chapter))
+        if manifest is None:
             return
         html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
         if manifest.get("show_code") != show_code or not html_path.exists():

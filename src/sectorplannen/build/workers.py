@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 import signal
 import threading
 import time
@@ -13,7 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
-from sectorplannen import paths
+from sectorplannen.build.files import leftovers
 from sectorplannen.build.kernel import alive, kernel_folders, remove_kernel_folders
 from sectorplannen.chapters.registry import Chapter
 
@@ -147,14 +146,10 @@ def _kill_worker(worker: _Worker) -> set[int]:
     return killed
 
 
-_LEFTOVER = re.compile(r"^\..+\.(\d+)\.(tmp|running\.ipynb)$")
-
-
 def _remove_leftovers(pids: set[int]) -> None:
     """Remove what killed processes leave behind: their temporary outputs and kernel folders."""
-    for path in paths.OUTPUTS.rglob(".*"):
-        match = _LEFTOVER.match(path.name)
-        if match and int(match.group(1)) in pids and path.is_file():
+    for path, pid in leftovers():
+        if pid in pids:
             path.unlink(missing_ok=True)
     for pid in pids:
         remove_kernel_folders(pid)

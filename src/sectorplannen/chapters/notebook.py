@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from sectorplannen import participants, paths
+from sectorplannen import hashing, participants, paths
 from sectorplannen.chapters import arbeidsmarktpositie, registry
 from sectorplannen.chapters.registry import Chapter
 from sectorplannen.participants.selection import ParticipantParams, validate_participant
@@ -44,7 +44,10 @@ class Run:
 
 def start(notebook: str, **parameters) -> Run:
     """Open a chapter notebook: check ``parameters`` (any name the registry does not declare is
-    refused), apply the house style, load the data and show the chapter's heading."""
+    refused), apply the house style, load the data and show the chapter's heading. A real extract
+    given by its label (as a build passes it) is the path the build put in the kernel's environment."""
+    if "data_source" in parameters:
+        parameters = {**parameters, "data_source": hashing.resolve_extract(parameters["data_source"])}
     chapter = registry.chapter_for(notebook, parameters)
     checked = registry.check(notebook, parameters)
     style.apply()
@@ -76,7 +79,10 @@ def finish(run: Run, ledger: pd.DataFrame | None = None) -> None:
     path = ledger_path(run.chapter.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(ledger.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    saved = ledger
+    if isinstance(run.params, ParticipantParams):  # the cell size the run's numbers passed, and why, with them
+        saved = ledger.assign(min_cell_size=run.params.min_cell_size, min_cell_override=run.params.min_cell_override)
+    tmp.write_text(saved.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
     tmp.replace(path)
     display(Markdown(sentences.ledger_sentence(ledger)))
     display(tables.ledger(ledger))

@@ -98,7 +98,7 @@ def parse_params(text: str | None) -> dict:
         try:
             value = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ParameterError(f"PARAMS is not key=value pairs nor a YAML mapping: {exc}") from None
+            raise ParameterError(f"PARAMS is not key=value pairs nor a YAML mapping ({_yaml_problem(exc)})") from None
         if not isinstance(value, dict):
             raise ParameterError(f"PARAMS must be key=value pairs or a YAML mapping, not {text!r}")
         return value
@@ -108,10 +108,18 @@ def parse_params(text: str | None) -> dict:
         try:
             out[key.strip()] = yaml.safe_load(raw.strip().rstrip(";"))
         except yaml.YAMLError as exc:
-            raise ParameterError(f"PARAMS: value of {key.strip()!r} is not valid YAML: {exc}") from None
+            raise ParameterError(
+                f"PARAMS: value of {key.strip()!r} is not valid YAML ({_yaml_problem(exc)}): put a text value in "
+                "double quotes"
+            ) from None
         except ValueError as exc:  # e.g. an impossible date such as 2019-02-30
             raise ParameterError(f"PARAMS: value of {key.strip()!r} is not valid: {exc}") from None
     return out
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """What YAML found wrong, in one line (its message spans several, with the text and a caret)."""
+    return " ".join(str(getattr(exc, "problem", None) or exc).split())
 
 
 def _plan_level(p: dict) -> dict:
@@ -333,8 +341,9 @@ def run_name(notebook: str, parameters: dict) -> str:
         shown["data_source"] = hashing.extract_label(shown["data_source"])
     parts = [notebook] + [f"{key}-{_slug(shown[key])}" for key in sorted(shown)]
     name = "_".join(parts)
-    if len(name) > 120:
-        digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:10]
+    if len(name) > 120:  # the hash of what the name shows, so a run given its defaults (a kernel) gets the same name
+        shown = {key: _normal(value) for key, value in shown.items()}
+        digest = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:10]
         name = f"{name[:100]}_{digest}"
     return name
 

@@ -10,18 +10,24 @@ disclosure audit then work on that table of counts (pandas, every row weighted b
 and give the same numbers as on one row per participant.
 
 DuckDB reads a Parquet file in a stream of row groups and spills to a temporary folder when a
-query needs more than its memory limit, so a file larger than memory is counted too.
+query needs more than its memory limit, so a file larger than memory is counted too. What it spills
+is participant data: the folder is made fresh for each connection (owner-only, by ``mkdtemp``, so no
+name can be prepared for it in advance and no symlink followed) and removed when the connection
+is closed (:func:`close`) or collected.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from sectorplannen import paths
 from sectorplannen.errors import ParticipantDataError, SetupError
 from sectorplannen.participants.disclosure import AUDIT_COLUMNS
 from sectorplannen.participants.schema import COUNT
@@ -34,17 +40,27 @@ _TYPES = {"tranche": "BIGINT", "jong": "BOOLEAN"}
 MEMORY_LIMIT = "2GB"
 
 
+# The spill folder each connection made, removed with it: id(connection) -> its finalizer.
+_FOLDERS: dict[int, weakref.finalize] = {}
+
+
 def connect(memory_limit: str | None = None, threads: int | None = None, temp_directory: Path | None = None):
     """A DuckDB connection in memory, limited to ``memory_limit`` (default 2 GB, or the environment's
-    SECTORPLANNEN_ENGINE_MEMORY; beyond it, grouping spills to ``temp_directory``, by default a folder
-    in the system's temporary directory)."""
-    folder = Path(temp_directory or Path(tempfile.gettempdir()) / f"sectorplannen-duckdb-{os.getuid()}")
-    folder.mkdir(parents=True, exist_ok=True)
+    SECTORPLANNEN_ENGINE_MEMORY; beyond it, grouping spills to ``temp_directory``, by default a fresh
+    owner-only folder in the system's temporary directory, removed with the connection)."""
+    if temp_directory is None:
+        folder = Path(tempfile.mkdtemp(prefix="sectorplannen-duckdb-"))  # new, mode 0700, never an existing name
+    else:
+        folder = _given_folder(Path(temp_directory))
     limit = memory_limit or os.environ.get("SECTORPLANNEN_ENGINE_MEMORY") or MEMORY_LIMIT
     connection = duckdb.connect(":memory:")
+    if temp_directory is None:
+        key = id(connection)
+        _FOLDERS[key] = weakref.finalize(connection, _remove, key, str(folder))
     try:
         connection.execute(f"SET memory_limit = '{quoted(limit)}'")
     except duckdb.Error:
+        close(connection)
         raise SetupError(
             f"SECTORPLANNEN_ENGINE_MEMORY={limit!r} is not an amount of memory: write e.g. 2GB or 500MB"
         ) from None
@@ -52,6 +68,27 @@ def connect(memory_limit: str | None = None, threads: int | None = None, temp_di
     connection.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     connection.execute("SET preserve_insertion_order = false")  # results are sorted explicitly
     return connection
+
+
+def _given_folder(folder: Path) -> Path:
+    """A spill folder the caller chose: made owner-only when it is new; a symlink is refused."""
+    if folder.is_symlink():
+        raise SetupError(f"{folder}: the engine's temporary folder is a symbolic link: give a real folder")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _remove(key: int, folder: str) -> None:
+    _FOLDERS.pop(key, None)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def close(connection) -> None:
+    """Close a connection and remove the spill folder :func:`connect` made for it."""
+    connection.close()
+    finalizer = _FOLDERS.get(id(connection))
+    if finalizer is not None:
+        finalizer()
 
 
 def quoted(text: str) -> str:
@@ -81,9 +118,12 @@ def columns_of(source, connection) -> list[str]:
         if not isinstance(source, str | Path):
             raise  # a frame the engine cannot read is a bug, not bad input
         reason = " ".join(str(exc).split("\n")[0].split(" Error: ", 1)[-1].split())[:160]  # without DuckDB's class
-        raise ParticipantDataError(
-            f"{source}: not readable as Parquet ({reason}): write it again as Parquet, or give the extract as CSV"
-        ) from None
+        todo = (
+            "run `make data`"
+            if Path(source) == paths.SYNTHETIC
+            else "write it again as Parquet, or give the extract as CSV"
+        )
+        raise ParticipantDataError(f"{source}: not readable as Parquet ({reason}): {todo}") from None
     return [row[0] for row in described]
 
 
@@ -91,7 +131,12 @@ def counts(source, connection=None) -> pd.DataFrame:
     """The participants of ``source`` (a Parquet file, a frame of participants, or a frame of counts)
     counted per combination of the audited columns, in one query: a frame with those columns and
     ``aantal``, sorted on every column (so the same file always gives the same frame)."""
-    connection = connection or connect()
+    if connection is None:
+        connection = connect()
+        try:
+            return counts(source, connection)
+        finally:
+            close(connection)
     have = columns_of(source, connection)
     missing = [c for c in AUDIT_COLUMNS if c not in have]
     if missing:

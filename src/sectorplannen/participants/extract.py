@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import formats
+from sectorplannen.participants import filebytes, formats
 from sectorplannen.participants.schema import (
     COLUMNS,
     DOELGROEPEN,
@@ -29,6 +29,8 @@ from sectorplannen.participants.schema import (
     RULE_CONSISTENT,
     RULE_DATES,
     RULE_JOB_FIELDS,
+    RULE_MEASURE,
+    measures,
 )
 from sectorplannen.sources.categories import category_ids
 from sectorplannen.sources.register import register
@@ -62,22 +64,11 @@ def _more(n: int) -> str:
     return "" if n <= 1 else f" (and {n - 1} more row{'s' if n > 2 else ''})"
 
 
-def file_bytes(path: Path, size: int | None = None) -> bytes:
-    """The file's content (its first ``size`` bytes when given); a missing path, a folder or an
-    unreadable file is named."""
-    if not path.exists():
-        raise _fail(f"{path}: no such file: check the path given as data_source")
-    if path.is_dir():
-        raise _fail(f"{path}: a folder, not a file: give the path of the extract's CSV file as data_source")
-    try:
-        if size is None:
-            return path.read_bytes()
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except PermissionError:
-        raise _fail(f"{path}: not allowed to read this file: check its permissions") from None
-    except OSError as exc:
-        raise _fail(f"{path}: cannot be read ({exc.strerror or exc}): check the path given as data_source") from None
+def file_bytes(path: Path, size: int | None = None, text: bool = False) -> bytes:
+    """The file's content (its first ``size`` bytes when given), decompressed when it is gzip, bzip2
+    or xz; a missing path, a folder, a pipe or device, an unreadable or too large file is named
+    (:mod:`sectorplannen.participants.filebytes`)."""
+    return filebytes.read(path, size, text)
 
 
 def _fields(line: str, separator: str) -> list[str]:
@@ -114,6 +105,34 @@ def _not_a_workbook(data: bytes, path: Path) -> None:
         raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
 
 
+def _utf16(data: bytes, name: str | None = None) -> bool:
+    """Text whose characters take two or four bytes (NUL bytes are then part of the text)."""
+    wide = bool(name) and ("16" in name or "32" in name)
+    return wide or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def no_binary(data: bytes, path: Path, given_encoding: str | None = None) -> None:
+    """Refuse a CSV file that holds a NUL byte or another byte no text holds, by row and column;
+    a file that looks like UTF-16 without a byte order mark is named as such."""
+    if _utf16(data, given_encoding):
+        text = data.decode(given_encoding or "utf-16", "replace")
+        found = filebytes.BINARY.search(text.encode("utf-8", "replace"))
+        if found:
+            raise _fail(f"{path}: holds binary content (a character 0x{found.group()[0]:02x}): {_SAVE_AS}")
+        return
+    found = filebytes.BINARY.search(data)
+    if not found:
+        return
+    start = data[:200]
+    if b"\x00" in start and (start[1::2].count(0) > len(start) // 3 or start[0::2].count(0) > len(start) // 3):
+        raise _fail(f"{path}: holds NUL characters (UTF-16 without a byte order mark?): {_SAVE_AS}")
+    byte = data[found.start()]
+    what = "a NUL byte" if byte == 0 else f"byte 0x{byte:02x}, a control character"
+    raise _fail(
+        f"{_where(data, found.start(), path)}: binary content ({what}), not text: export the extract again; {_SAVE_AS}"
+    )
+
+
 def encoding(data: bytes, path: Path) -> str:
     """The file's encoding: UTF-8 (with or without byte order mark), UTF-16 with a byte order mark,
     or Windows-1252 (Excel's 'CSV' on Windows) when no byte of the file is UTF-8 beyond ASCII. A
@@ -135,8 +154,6 @@ def encoding(data: bytes, path: Path) -> str:
             except UnicodeDecodeError:
                 pass
         raise _fail(_not_utf8(data, exc.start, path)) from None
-    if b"\x00" in data[:4096]:
-        raise _fail(f"{path}: holds NUL characters (UTF-16 without a byte order mark?): {_SAVE_AS}")
     return "utf-8-sig"
 
 
@@ -208,7 +225,9 @@ def _read_csv(path: Path, known=COLUMNS, given_separator: str | None = None, giv
     """A CSV file as text columns. The separator and encoding are the ones given (by the column
     mapping), or detected: UTF-8 or Windows-1252, and the separator under which the header holds
     the most ``known`` column names."""
-    data = file_bytes(path)
+    data = file_bytes(path, text=True)
+    _not_a_workbook(data, path)
+    no_binary(data, path, given_encoding)
     code = _given_encoding(data, path, given_encoding) if given_encoding else encoding(data, path)
     head = data[:65536].decode(code, "ignore").lstrip("\ufeff")
     if not head.strip() and len(data) <= 65536:
@@ -282,7 +301,7 @@ def _column_problem(cases: pd.DataFrame, path, schema) -> str:
     column = first["column"]
     same = cases[(cases["column"] == column) & (cases["check"] == first["check"])]
     row = f", row {int(first['index']) + 2}" if pd.notna(first["index"]) else ""
-    where, n, value = f"{path}{row}, column {column!r}", len(same), first["failure_case"]
+    where, n, value = f"{path}{row}, column {column!r}", len(same), _shortened(first["failure_case"])
     check = None
     if pd.notna(first["check_number"]) and column in schema.columns:
         check = schema.columns[column].checks[int(first["check_number"])]
@@ -302,6 +321,11 @@ def _column_problem(cases: pd.DataFrame, path, schema) -> str:
         high = f"{check.statistics['max_value']:%Y-%m-%d}, the last measurement date"
         return f"{where}: {pd.Timestamp(value):%Y-%m-%d} is after {high}{_more(n)}: correct the date"
     return f"{where}: value {value!r} does not fit the column{_more(n)}: see the schema in data/README.md"
+
+
+def _shortened(value, limit: int = 40):
+    """A value as a message may echo it: at most ``limit`` characters (an extract's field may be long)."""
+    return value if not isinstance(value, str) or len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _unknown_plans(cases: pd.DataFrame, path) -> str:
@@ -378,6 +402,16 @@ def _job_fields(frame: pd.DataFrame, rows: list[int], path) -> str:
     )
 
 
+def _measure(frame: pd.DataFrame, rows: list[int], path) -> str:
+    """A named measure under another theme than its own (Arbeidsbemiddeling is a measure of arbeidsmobiliteit)."""
+    row = frame.loc[rows[0]]
+    theme = next(t for t, named in measures().items() if row["maatregel"] in named)
+    return (
+        f"{path}, row {rows[0] + 2}, column 'maatregel': {row['maatregel']!r} is a measure of {theme}, not of "
+        f"{row['categorie']!r}{_more(len(rows))}: correct categorie, or write 'niet uitgesplitst'"
+    )
+
+
 def _dates(frame: pd.DataFrame, rows: list[int], path) -> str:
     return (
         f"{path}, row {rows[0] + 2}, columns 'start' and 'einde': start is after einde{_more(len(rows))}: "
@@ -386,4 +420,4 @@ def _dates(frame: pd.DataFrame, rows: list[int], path) -> str:
 
 
 # The schema's rules across columns, by their names in participants._schema.
-RULES = {RULE_CONSISTENT: _consistency, RULE_JOB_FIELDS: _job_fields, RULE_DATES: _dates}
+RULES = {RULE_CONSISTENT: _consistency, RULE_JOB_FIELDS: _job_fields, RULE_DATES: _dates, RULE_MEASURE: _measure}

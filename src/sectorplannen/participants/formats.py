@@ -180,6 +180,20 @@ class Mapping:
                     "'code: value' pairs: write e.g. '1: werknemer' on its own line"
                 )
             self.codes[column] = {_text_key(k): _text_value(v) for k, v in table.items()}
+        self._one_code_per_plan()
+
+    def _one_code_per_plan(self) -> None:
+        """Two extract codes recoded to one plan id would merge two plans into one without a word (and
+        the plan's counts would mix participants of both): refused, naming both codes."""
+        seen: dict[str, str] = {}
+        for code, plan in (self.codes.get("plan_id") or {}).items():
+            if plan in seen:
+                raise ColumnMappingError(
+                    f"{self.path}{self._at('codes', 'plan_id', code)}, codes, column 'plan_id': {seen[plan]!r} and "
+                    f"{code!r} both become plan {plan!r}, which merges two plans: give each extract code its own "
+                    "plan id"
+                )
+            seen[plan] = code
 
     def _csv(self, options) -> tuple[str | None, str | None]:
         """The CSV separator and encoding the mapping gives (``csv: {separator: ';', encoding:
@@ -250,5 +264,19 @@ class Mapping:
                     f"{self.path}{self._at('codes', column)}, codes: recodes {column!r}, which {extract} does not "
                     "have after renaming: map an extract column to it under 'columns' or remove the codes"
                 )
+            if column == "plan_id":
+                self._no_merge_with_the_extract(out[column], table, extract)
             out[column] = out[column].map(table).fillna(out[column])
         return out
+
+    def _no_merge_with_the_extract(self, plans: pd.Series, table: dict, extract: Path) -> None:
+        """A code recoded to a plan id the extract also holds as it is merges two groups of rows into one plan."""
+        kept = plans[~plans.isin(list(table))]
+        clash = kept[kept.isin(list(table.values()))]
+        if not clash.empty:
+            code = next(c for c, plan in table.items() if plan == clash.iloc[0])
+            raise ColumnMappingError(
+                f"{self.path}{self._at('codes', 'plan_id', code)}, codes, column 'plan_id': {code!r} becomes plan "
+                f"{clash.iloc[0]!r}, which {extract} also holds as it is (row {int(clash.index[0]) + 2}), so two plans "
+                "would merge: recode every plan code of the extract, or none"
+            )

@@ -88,9 +88,36 @@ def read_valid(path: Path, mapping: Path | str | None = None) -> pd.DataFrame:
     mapped by its column mapping and checked against the schema."""
 
     frame = validate(_parse(extract.read(path, mapping), path), path)
+    one_participant_one_trajectory(frame, path)
     if not isinstance(frame.index, pd.RangeIndex):  # rows without values were left out
         frame = frame.reset_index(drop=True)
     return frame
+
+
+# What describes a participant's trajectory, the same on every measurement date: a participant in two
+# plans (or two themes, ages, start dates) would be counted in both, and the plan's counts mislead.
+STATIC = ("plan_id", "tranche", "categorie", "maatregel", "doelgroep", "jong", "start", "einde")
+
+
+def one_participant_one_trajectory(frame: pd.DataFrame, path: Path | str) -> None:
+    """Refuse a participant whose plan or another static field differs between measurement dates,
+    naming the two rows (never the id) and the column."""
+    distinct = frame.drop_duplicates(["deelnemer_id", *STATIC])
+    twice = distinct["deelnemer_id"].duplicated(keep=False)
+    if not twice.any():
+        return
+    first_id = distinct.loc[twice, "deelnemer_id"].iloc[0]
+    rows = distinct.index[distinct["deelnemer_id"] == first_id][:2]
+    a, b = frame.loc[rows[0]], frame.loc[rows[1]]
+    column = next(c for c in STATIC if a[c] != b[c])
+    others = int(distinct.loc[twice, "deelnemer_id"].nunique()) - 1
+    more = f" ({others} more participant{'s' if others > 1 else ''} like this)" if others else ""
+    raise ParticipantDataError(
+        f"{path}, rows {rows[0] + 2} and {rows[1] + 2}, column {column!r}: one participant has two different values "
+        f"of {column} (on peildatum {a['peildatum']} and {b['peildatum']}){more}: a participant follows one "
+        "trajectory in one plan; give every row of a participant the same plan, tranche, categorie, maatregel, "
+        "doelgroep, jong, start and einde"
+    )
 
 
 # Rows per tranche, peildatum and plan of extracts checked in this process, by file version: a build

@@ -11,11 +11,15 @@ One row per participant and measurement date (31 May 2017, 2018, 2019).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import yaml
 
-from sectorplannen.errors import OutcomeError
+from sectorplannen import paths
+from sectorplannen.errors import DataFileError, OutcomeError
 from sectorplannen.sources.categories import category_ids
 from sectorplannen.sources.register import register
 
@@ -102,6 +106,29 @@ DOELGROEPEN = {
 PEILDATA = ("2017-05-31", "2018-05-31", "2019-05-31")
 
 
+# The measure of a participant whose theme the report does not split by measure (every theme but
+# arbeidsmobiliteit, and every trajectory type of tranche 3).
+NOT_SPLIT = "niet uitgesplitst"
+
+
+@lru_cache(maxsize=1)
+def measures() -> dict[str, tuple[str, ...]]:
+    """The measures the report names, per theme (Figuur 4.1: the four of arbeidsmobiliteit), as the
+    prior of the synthetic file lists them (``maatregelen`` in data/calibratie.yaml): an extract's
+    ``maatregel`` is one of these for its theme, or 'niet uitgesplitst'. Nothing else: a value held by
+    few participants would be shown as a row label, and free text never reaches a page."""
+    try:
+        named = (yaml.safe_load(paths.CALIBRATION.read_text(encoding="utf-8")) or {}).get("maatregelen") or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{paths.CALIBRATION}: cannot read the measures per theme ({exc})") from None
+    return {str(theme): tuple(str(m) for m in per_theme) for theme, per_theme in named.items()}
+
+
+def measure_values() -> list[str]:
+    """Every value ``maatregel`` may hold: the named measures of every theme, then 'niet uitgesplitst'."""
+    return [m for per_theme in measures().values() for m in per_theme] + [NOT_SPLIT]
+
+
 COLUMNS = [
     "deelnemer_id",
     "plan_id",
@@ -186,6 +213,7 @@ def doelgroepen(tranche_group: str) -> list[str]:
 RULE_CONSISTENT = "plan, tranche, categorie and doelgroep belong together"
 RULE_JOB_FIELDS = "werkgever, contract and uren are filled exactly when employed"
 RULE_DATES = "start is not after einde"
+RULE_MEASURE = "a named maatregel belongs to its theme"
 
 
 # How Excel and databases write the values of ``jong`` (Dutch Excel: WAAR / ONWAAR), lower case.
@@ -216,13 +244,19 @@ def _schema() -> pa.DataFrameSchema:
         empty = (df[["werkgever", "contract", "uren"]] == NOT_EMPLOYED).all(axis=1)
         return (employed & filled) | (~employed & empty)
 
+    theme_of = {m: theme for theme, named in measures().items() for m in named}
+
+    def measure_in_theme(df: pd.DataFrame) -> pd.Series:
+        theme = df["maatregel"].map(theme_of)
+        return theme.isna() | (theme == df["categorie"])
+
     return pa.DataFrameSchema(
         {
             "deelnemer_id": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
             "plan_id": pa.Column(checks=pa.Check.isin(list(plans)), **text),
             "tranche": pa.Column(int, checks=pa.Check.isin([1, 2, 3]), coerce=True),
             "categorie": pa.Column(checks=pa.Check.isin(sorted(themes | types)), **text),
-            "maatregel": pa.Column(**text),
+            "maatregel": pa.Column(checks=pa.Check.isin(measure_values()), **text),
             "doelgroep": pa.Column(checks=pa.Check.isin(sorted(groups)), **text),
             "jong": pa.Column(bool, coerce=False),
             "start": pa.Column("datetime64[ns]", checks=pa.Check.ge(pd.Timestamp("2013-01-01"))),
@@ -237,6 +271,7 @@ def _schema() -> pa.DataFrameSchema:
             pa.Check(consistent, name=RULE_CONSISTENT),
             pa.Check(job_fields, name=RULE_JOB_FIELDS),
             pa.Check(lambda df: df["start"] <= df["einde"], name=RULE_DATES),
+            pa.Check(measure_in_theme, name=RULE_MEASURE),
         ],
         unique=["deelnemer_id", "peildatum"],
         strict=True,

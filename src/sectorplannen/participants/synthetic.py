@@ -356,7 +356,7 @@ def export_csv(table: pa.Table, path: Path) -> Path:
     connection.execute("SET preserve_insertion_order = true")  # the rows in the file's order
     connection.register("bestand", table)
     connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
-    connection.close()
+    engine.close(connection)
     tmp.replace(path)
     return path
 

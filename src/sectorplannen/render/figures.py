@@ -130,6 +130,12 @@ def stacked_shares(shares: pd.DataFrame, title: str, source: str, label: str):
     """100%-stacked bars of shares per group (Figuur 4.1 and the like); suppressed cells left out.
     The legend sits under the axis label, in a band of fixed height whatever the number of bars."""
     data = shares.fillna(0.0)
+    if data.empty or not data.to_numpy().any():  # every share suppressed (a tiny extract): say so, draw no bars
+        fig, ax = plt.subplots(figsize=(8.0, 1.6))
+        ax.axis("off")
+        ax.text(0.5, 0.4, "Geen aandelen te tonen: elke cel is onderdrukt of leeg.", ha="center", va="center")
+        style.titled(ax, title, source, subtitle=label)
+        return fig
     legend_rows = -(-data.shape[1] // 3)
     bottom = 0.55 + 0.22 * legend_rows  # inches: axis label, legend, source line
     height = 0.45 * len(data) + 1.2 + bottom
