@@ -1,13 +1,14 @@
 """All runs of one extract together reveal no small count: the release record and the joint audit.
 
-A 20% sample of the synthetic file stands in for a real extract (one tranche 3 plan keeps a single
-participant, others a handful). Each scenario runs the chapter's computation several times, as a
-reviewer would (plans left out, tranche 1, 2 and 1-2, measurement dates, a leave-one-out sweep),
-and an attacker that knows every number each run shows and the runs' parameters, and nothing of
-the audit, subtracts: within each table, and between the tables of two runs whose selections are
-nested (a count that depends only on who took part, not on an outcome, is the same on every
-date). With the record, the attacker recovers no count of 1 to 9; with every run audited on its
-own (the record off), the same attacker does, and what it finds is true of the extract.
+The synthetic file with a few groups made small stands in for a real extract (one tranche 3 plan
+keeps a single participant, two others 4 and 7; tranche 1 keeps 6 students). Each scenario runs
+the chapter's computation several times, as a reviewer would (plans left out one at a time,
+tranche 1, 2 and 1-2, measurement dates), and an attacker that knows every number each run shows
+and the runs' parameters, and nothing of the audit, subtracts: within each table, and between the
+tables of two runs whose selections are nested (a count that depends only on who took part, not
+on an outcome, is the same on every date). With the record, the attacker recovers no count of 1
+to 9; with every run audited on its own (the record off), the same attacker does, and what it
+finds is true of the extract.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from sectorplannen.sources.register import register
 
 MIN = 10
 EXTRACT = "/beveiligd/deelnemers.csv"  # never read: the runs get the participants directly
-SINGLE = "mobiliteitsbranche-van-werk-naar-werk"  # one participant in the tranche 3 sample
+SINGLE = "mobiliteitsbranche-van-werk-naar-werk"  # left with one participant in tranche 3
+STUDENTS = 6  # students left in tranche 1
 
 # Tables whose counts depend only on who took part (plan, theme, measure, group), not on an
 # outcome: the same number on every measurement date; and tables of all participants of a group
@@ -55,23 +57,31 @@ def people():
     return participant_rows("synthetic")
 
 
-def sample(people: pd.DataFrame, tranches: tuple[int, ...], fraction: float) -> pd.DataFrame:
-    chosen = people[people["tranche"].isin(tranches)]
-    ids = chosen["deelnemer_id"].drop_duplicates().sample(frac=fraction, random_state=1)
-    return chosen[chosen["deelnemer_id"].isin(ids)].reset_index(drop=True)
+def plant(people: pd.DataFrame, n: int, **where) -> pd.DataFrame:
+    """Keep ``n`` of the participants matching ``where`` (all their dates), drop the others."""
+    mask = pd.Series(True, index=people.index)
+    for column, value in where.items():
+        mask &= people[column] == value
+    ids = people.loc[mask, "deelnemer_id"].drop_duplicates()
+    return people[~(mask & people["deelnemer_id"].isin(ids.iloc[n:]))].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
 def tranche3(people):
-    extract = engine.counts(sample(people, (3,), 0.2))
+    """Tranche 3 with three plans made small: 1, 4 and 7 participants."""
+    extract = people[people["tranche"] == 3]
+    for plan, n in ((SINGLE, 1), ("betonreparatie", 4), ("haaglanden", 7)):
+        extract = plant(extract, n, plan_id=plan)
+    extract = engine.counts(extract)
     sizes = extract[extract["peildatum"] == "2019-05-31"].groupby("plan_id")["aantal"].sum()
-    assert sizes[SINGLE] == 1, "the sample must keep one participant of this plan"
+    assert sizes[SINGLE] == 1 and sizes["betonreparatie"] == 4 and sizes["haaglanden"] == 7
     return extract
 
 
 @pytest.fixture(scope="module")
 def tranche12(people):
-    return engine.counts(sample(people, (1, 2), 0.2))
+    """Tranche 1 and 2 with 6 students in tranche 1 (and thousands in tranche 2)."""
+    return engine.counts(plant(people[people["tranche"] < 3], STUDENTS, tranche=1, doelgroep="studenten"))
 
 
 # ----------------------------------------------------------------------------- an independent attacker
@@ -136,17 +146,15 @@ def run_all(extract, variants: list[dict], folder: Path | None) -> list[tuple]:
 
 
 SCENARIOS = {
-    "one plan left out": ("tranche3", [{"tranche": "3"}, {"tranche": "3", "exclude_plans": [SINGLE]}]),
+    "a leave-one-out sweep": (
+        "tranche3",
+        [{"tranche": "3"}] + [{"tranche": "3", "exclude_plans": [plan]} for plan in (SINGLE, "betonreparatie")],
+    ),
     "measurement dates": (
         "tranche3",
         [{"tranche": "3", "peildatum": "2017"}, {"tranche": "3", "peildatum": "2018", "exclude_plans": [SINGLE]}],
     ),
-    "a leave-one-out sweep": (
-        "tranche3",
-        [{"tranche": "3"}]
-        + [{"tranche": "3", "exclude_plans": [plan]} for plan in (SINGLE, "betonreparatie", "haaglanden")],
-    ),
-    "tranche 1, 2 and 1-2": ("tranche12", [{"tranche": "1-2"}, {"tranche": "1"}, {"tranche": "2"}]),
+    "tranche 1, 2 and 1-2": ("tranche12", [{"tranche": "1-2"}, {"tranche": "2"}, {"tranche": "1"}]),
 }
 
 
@@ -157,7 +165,9 @@ def outcomes(request, tranche3, tranche12, tmp_path_factory):
     out = {}
     for name, (extract, variants) in SCENARIOS.items():
         folder = tmp_path_factory.mktemp("releases")
-        out[name] = (run_all(extracts[extract], variants, None), run_all(extracts[extract], variants, folder), folder)
+        recorded = run_all(extracts[extract], variants, folder)
+        alone = recorded[:1] + run_all(extracts[extract], variants[1:], None)  # the first run is alone either way
+        out[name] = (alone, recorded, folder)
     return out
 
 
@@ -170,10 +180,17 @@ def test_the_attacker_recovers_small_counts_without_the_record(outcomes, scenari
 
 def test_what_the_attacker_recovers_without_the_record_is_true(outcomes, tranche3):
     """The leave-one-out difference of the cohort size is the one participant of the plan left out."""
-    alone, _, _ = outcomes["one plan left out"]
+    alone, _, _ = outcomes["a leave-one-out sweep"]
     differences = {(hit[2], hit[3], hit[4]): hit[5] for hit in attack(alone) if len(hit) == 6 and hit[:2] == (0, 1)}
     truth = tranche3[(tranche3["plan_id"] == SINGLE) & (tranche3["peildatum"] == "2019-05-31")]["aantal"].sum()
     assert differences[("deelnemers", "Totaal", "Totaal")] == truth == 1
+
+
+def test_the_students_of_tranche_1_are_recovered_without_the_record(outcomes):
+    """Tabel 4.1 of tranche 1-2 minus that of tranche 2: the students row total is tranche 1's 6."""
+    alone, _, _ = outcomes["tranche 1, 2 and 1-2"]
+    hits = {(h[2], h[3], h[4]): h[5] for h in attack(alone) if len(h) == 6 and h[:2] == (0, 1)}
+    assert hits[("deelnemers", "Studenten", "Totaal")] == STUDENTS
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
@@ -188,7 +205,7 @@ def test_no_small_count_from_all_runs_of_an_extract_together(outcomes, scenario)
 def test_a_later_run_shows_again_what_an_earlier_one_showed(outcomes):
     """The first run is audited first and alone: its tables are the same with or without the record;
     a run after it is suppressed more than on its own."""
-    alone, recorded, _ = outcomes["one plan left out"]
+    alone, recorded, _ = outcomes["a leave-one-out sweep"]
     pd.testing.assert_frame_equal(alone[0][1].participants, recorded[0][1].participants)
     assert recorded[1][1].audit.secondary > alone[1][1].audit.secondary
 
@@ -206,7 +223,7 @@ def test_a_tranche_run_computes_its_ledger_on_its_own_selection(outcomes, tranch
 
 
 def test_the_record_is_private_and_keeps_no_path(outcomes):
-    _, _, folder = outcomes["one plan left out"]
+    _, _, folder = outcomes["a leave-one-out sweep"]
     (record,) = releases.listing(folder)
     base = folder / record["key"]
     assert stat.S_IMODE(base.stat().st_mode) == 0o700
@@ -215,7 +232,7 @@ def test_the_record_is_private_and_keeps_no_path(outcomes):
     log = (base / releases.LOG).read_text(encoding="utf-8")
     assert EXTRACT not in log and "beveiligd" not in log
     entries = [json.loads(line) for line in log.splitlines()]
-    assert [e["parameters"]["exclude_plans"] for e in entries] == [[], [SINGLE]]
+    assert [e["parameters"]["exclude_plans"] for e in entries] == [[], [SINGLE], ["betonreparatie"]]
     assert all(e["min_cell"] == MIN and e["counts"] > 0 for e in entries)
 
 
