@@ -15,6 +15,7 @@ import pandas as pd
 
 from sectorplannen import published
 from sectorplannen.published import labels
+from sectorplannen.statistics import conditions
 from sectorplannen.statistics.bijlage import TABLES, Bijlage
 
 
@@ -56,6 +57,7 @@ class Provenance:
 
     inputs: tuple[str, ...] = ()
     cell: str | None = None  # the table whose single printed cell *is* the value
+    lines: tuple[str, ...] = ()  # the printed lines of the cells read (``N`` or ``N-M``)
 
 
 class TableIndicators:
@@ -94,6 +96,8 @@ class TableIndicators:
             frame = frame[~frame["is_total_column"]]
         if frame.empty:
             raise NotComputable(f"geen cel in {table} voor rij {row!r}, kolom {column!r}")
+        if "line" in frame.columns:
+            self._lines = [*getattr(self, "_lines", []), *frame["line"].astype(str)]
         return frame
 
     def tabelwaarde(self, table=None, row=None, column=None, **_):
@@ -126,6 +130,22 @@ class TableIndicators:
             raise NotComputable("tabelverschil heeft twee rijen (a|b) en een kolom nodig")
         return self.tabelwaarde(table, first, column) - self.tabelwaarde(table, second, column)
 
+    def tabelverhouding(self, table=None, row=None, column=None, **_):
+        """One cell as % of another of the same table: rows ``a|b`` (numerator a, denominator b) in
+        one column, or one row in columns ``x|y`` (or both: cell a,x over cell b,y); a text number
+        over a number of the same table, such as 32 of the 48 applications of a round."""
+        rows = (row or "").split("|") if row and "|" in row else [row, row]
+        columns = (column or "").split("|") if column and "|" in column else [column, column]
+        if len(rows) != 2 or len(columns) != 2 or (rows[0] == rows[1] and columns[0] == columns[1]):
+            raise NotComputable("tabelverhouding heeft twee rijen (a|b) of twee kolommen (x|y) nodig")
+        return _pct(self._one_cell(table, rows[0], columns[0]), self._one_cell(table, rows[1], columns[1]))
+
+    def _one_cell(self, table, row, column) -> float:
+        cells = self._cells(table, row, column)
+        if len(cells) != 1 or pd.isna(cells["value"].iloc[0]):
+            raise NotComputable(f"geen enkele cel in {table} voor rij {row!r}, kolom {column!r}")
+        return float(cells["value"].iloc[0]) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
+
     def deelnemers_gerealiseerd_alle(self, **_):
         """Realised participants of all three tranches: the plan rows of Tabel A.3 and A.9."""
         total = 0.0
@@ -140,7 +160,7 @@ class TableIndicators:
         method = getattr(self, statistic, None)
         if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
             raise NotComputable(f"onbekende statistiek {statistic!r}")
-        self._inputs, self._cells_read = set(), []
+        self._inputs, self._cells_read, self._lines = set(), [], []
         self.provenance = Provenance()
         value = method(
             category=category or None,
@@ -151,7 +171,7 @@ class TableIndicators:
             column=column or None,
         )
         cell = self._cells_read[0] if len(self._cells_read) == 1 and len(self._inputs) == 1 else None
-        self.provenance = Provenance(tuple(sorted(self._inputs)), cell)
+        self.provenance = Provenance(tuple(sorted(self._inputs)), cell, tuple(self._lines))
         return value
 
 
@@ -353,12 +373,14 @@ class Indicators(TableIndicators):
     # ---------------------------------------------------------------- plans within a category
 
     def _column(self, name: str, category: str | None, row: str | None = None) -> pd.Series:
-        """Per plan: the values of one category (or all: 'totaal'), for the plans of the cohort
+        """Per plan: the values of one category (several as ``a|b``; all: 'totaal'), for the plans of the cohort
         ``row`` (``plan_type=sectoraal`` or ``regionaal``; empty: every selected plan)."""
         table = self._table(name)
-        if category and category != "totaal" and category not in table.columns:
-            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
-        values = table.sum(axis=1) if not category or category == "totaal" else table[category]
+        wanted = [c for c in str(category or "").split("|") if c and c != "totaal"]
+        unknown = [c for c in wanted if c not in table.columns]
+        if unknown:
+            raise NotComputable(f"categorie {', '.join(unknown)} hoort niet bij tranche {self.group}")
+        values = table[wanted].sum(axis=1, min_count=1) if wanted else table.sum(axis=1)
         if row:
             key, _, wanted = row.partition("=")
             if key.strip() != "plan_type":
@@ -369,11 +391,20 @@ class Indicators(TableIndicators):
 
     def _plan_share(self, name: str, category, plan, row) -> float:
         values = self._column(name, category, row)
-        plans = [p for p in str(plan or "").split("|") if p]
+        plans = self._named(plan)
         missing = [p for p in plans if p not in values.index]
         if not plans or missing:
             raise NotComputable(f"plan(nen) {', '.join(missing) or '-'} niet in de selectie")
         return _pct(float(values[plans].sum()), float(values.sum()))
+
+    def _named(self, plan) -> list[str]:
+        """The plan ids a claim names: ids and register selectors (``plan_type=regionaal&cluster=zorg``)."""
+        if any("=" in token for token in str(plan or "").split("|")):
+            self._use(REGISTER)
+        try:
+            return conditions.named(plan, self.b.plans)
+        except conditions.ConditionError as exc:
+            raise NotComputable(str(exc)) from None
 
     def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
         """% of the category's realised participants (A.3 / A.9) in the plan (or plans a|b)."""
@@ -386,7 +417,10 @@ class Indicators(TableIndicators):
 
     def aandeel_grootste_plannen_bsn(self, category=None, rank=1, row=None, **_):
         """% of the category's BSN participants (A.8 / A.13) in its ``rank`` largest plans."""
-        values = self._column("deelnemers_bsn", category, row).sort_values(ascending=False, kind="mergesort")
+        return self._largest_share("deelnemers_bsn", category, rank, row)
+
+    def _largest_share(self, name: str, category, rank, row=None) -> float:
+        values = self._column(name, category, row).sort_values(ascending=False, kind="mergesort")
         if not rank or rank > len(values):
             raise NotComputable(f"{rank} grootste plannen bestaan niet ({len(values)} plannen)")
         return _pct(float(values.iloc[:rank].sum()), float(values.sum()))
@@ -398,6 +432,164 @@ class Indicators(TableIndicators):
     def plan_rang_bsn(self, category=None, rank=1, row=None, **_):
         """Plan id of the ``rank``-th largest plan by BSN participants (A.8 / A.13) in the category."""
         return self._nth(self._column("deelnemers_bsn", category, row), rank, True)[0]
+
+    def plan_aandeel_bsn_overig(self, category=None, plan=None, row=None, **_):
+        """% of the category's BSN participants (A.8 / A.13) outside the plans named ("de overige
+        15 procent" after three named plans)."""
+        return 100.0 - self.plan_aandeel_bsn(category, plan, row)
+
+    def categorie_aandeel_bsn(self, category=None, plan=None, **_):
+        """The category's (or categories' ``a|b``) share of the BSN participants (A.8 / A.13) of the
+        plans named in ``plan`` (ids or a selector such as ``plan_type=regionaal``; empty: all)."""
+        table = self._table("deelnemers_bsn")
+        plans = self._named(plan) if plan else list(table.index)
+        missing = [p for p in plans if p not in table.index]
+        if missing:
+            raise NotComputable(f"plan(nen) {', '.join(missing)} niet in de selectie")
+        part = self._column("deelnemers_bsn", category)[plans].sum()
+        return _pct(float(part), float(table.loc[plans].sum().sum()))
+
+    def aandeel_grootste_plannen_deelnemers(self, category=None, rank=1, row=None, **_):
+        """% of the category's realised participants (A.3 / A.9) in its ``rank`` largest plans."""
+        return self._largest_share("deelnemers_gerealiseerd", category, rank, row)
+
+    def aandeel_grootste_plannen_budget(self, category=None, rank=1, row=None, **_):
+        """% of the category's spent budget (A.6 / A.12) in its ``rank`` largest plans."""
+        return self._largest_share("budget_besteed", category, rank, row)
+
+    def tranche_aandeel_deelnemers(self, **_):
+        """The selected plans' realised participants as % of those of all three tranches (the
+        other tranche group: every plan row of its Bijlage A table, A.3 or A.9)."""
+        other = "A.9" if self.group == "1-2" else "A.3"
+        self._use(f"001/{other}")
+        frame = published.table(other, "001", metadata=False)
+        others = float(frame.loc[~frame["is_total_row"] & ~frame["is_total_column"], "value"].sum())
+        own = self.deelnemers_gerealiseerd()
+        return _pct(own, own + others)
+
+    # ---------------------------------------------------------------- plans past a threshold
+
+    _PLAN_AMOUNTS = (
+        "deelnemers_gepland",
+        "deelnemers_gerealiseerd",
+        "deelnemers_bsn",
+        "budget_gepland",
+        "budget_besteed",
+    )
+
+    def _plan_values(self, wanted: set[str], category=None) -> pd.DataFrame:
+        """Per selected plan, the variables a condition compares: the amounts of the Bijlage A
+        tables (of one category, or the plan's total), the realisation rates (%), the sector's
+        share of the funding (Tabel 3.3 / 6.3, plans it prints)."""
+        index = pd.Index(self.b.plan_ids, name="plan_id")
+        columns = {}
+        for variable in sorted(wanted):
+            if variable in self._PLAN_AMOUNTS:
+                columns[variable] = self._amounts(variable, category).reindex(index)
+            elif variable in ("realisatie_deelnemers", "realisatie_budget"):
+                num, den = (
+                    ("deelnemers_gerealiseerd", "deelnemers_gepland")
+                    if variable == "realisatie_deelnemers"
+                    else ("budget_besteed", "budget_gepland")
+                )
+                den_values = self._amounts(den, category).reindex(index)
+                num_values = self._amounts(num, category).reindex(index).fillna(0.0)
+                columns[variable] = (100.0 * num_values / den_values.where(den_values > 0)).astype(float)
+            elif variable == "aandeel_sector":
+                self._use(f"001/{TABLES[self.group]['financiering']}")
+                funding = self.b.funding.drop(index="totaal", errors="ignore")
+                columns[variable] = (100.0 * funding["sector"] / funding["totaal"]).reindex(index)
+            else:
+                raise NotComputable(f"onbekende planvariabele {variable!r}")
+        return pd.DataFrame(columns, index=index)
+
+    def _amounts(self, name: str, category=None) -> pd.Series:
+        """Per plan with a row in the table: its amount in the category (or its total)."""
+        table = self._table(name)
+        rows = table[table.notna().any(axis=1)]
+        if category and category != "totaal":
+            if category not in rows.columns:
+                raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+            return rows[category].fillna(0.0)
+        return rows.sum(axis=1)
+
+    def _meeting(self, row, category=None) -> pd.Series:
+        try:
+            wanted = conditions.variables(row)
+            return conditions.holds(row, self._plan_values(wanted, category))
+        except conditions.ConditionError as exc:
+            raise NotComputable(str(exc)) from None
+
+    def plannen_aantal(self, category=None, plan=None, row=None, **_):
+        """Number of selected plans (or of the plans named in ``plan``) that meet the condition
+        in ``row`` (``realisatie_budget<64 | realisatie_budget>123``; see ``conditions``), the
+        amounts taken in ``category`` when given."""
+        met = self._meeting(row, category)
+        if plan:
+            met = met[met.index.isin(self._named(plan))]
+        return float(met.sum())
+
+    def plannen_aandeel(self, category=None, plan=None, row=None, **_):
+        """% of the selected plans (or of those named in ``plan``) that meet the condition."""
+        met = self._meeting(row, category)
+        if plan:
+            met = met[met.index.isin(self._named(plan))]
+        return _pct(float(met.sum()), float(len(met)))
+
+    def plannen_bsn_aantal(self, category=None, plan=None, **_):
+        """Number of plans with BSN participants (A.8 / A.13) in the category (or at all), among
+        the plans named in ``plan`` (all selected plans when empty)."""
+        values = self._column("deelnemers_bsn", category)
+        if plan:
+            values = values[values.index.isin(self._named(plan))]
+        return float((values > 0).sum())
+
+    def plannen_bsn_overig_aantal(self, category=None, plan=None, **_):
+        """Number of plans with BSN participants in the category other than the plans named
+        ("afkomstig uit 12 andere sectorplannen" after three named plans)."""
+        values = self._column("deelnemers_bsn", category)
+        return float((values[~values.index.isin(self._named(plan))] > 0).sum())
+
+    def _rate_of_ranked(self, rank, largest: bool) -> str:
+        return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, largest)[0]
+
+    def deelnemers_bij_realisatie_laagste(self, rank=1, **_):
+        """Realised participants of the plan with the n-th lowest participant realisation rate."""
+        return self._total("deelnemers_gerealiseerd", plan=self._rate_of_ranked(rank, False))
+
+    def deelnemers_bij_realisatie_hoogste(self, rank=1, **_):
+        """Realised participants of the plan with the n-th highest participant realisation rate."""
+        return self._total("deelnemers_gerealiseerd", plan=self._rate_of_ranked(rank, True))
+
+    def categorieen_boven_planning(self, plan=None, **_):
+        """Number of categories in which the plan realised more participants than it planned
+        (a category without planned participants counts when it realised any)."""
+        planned = self._table("deelnemers_gepland")
+        realised = self._table("deelnemers_gerealiseerd")
+        if plan not in realised.index:
+            raise NotComputable(f"plan {plan} valt buiten de selectie")
+        wanted = realised.loc[plan].fillna(0.0)
+        intended = planned.loc[plan].reindex(wanted.index).fillna(0.0) if plan in planned.index else 0.0
+        return float((wanted > intended).sum())
+
+    def meer_dan_gepland_deelnemers(self, category=None, plan=None, **_):
+        """How many % more participants were realised than planned: the realisation rate - 100."""
+        return self.realisatie_deelnemers(category, plan) - 100.0
+
+    def categorie_rang_deelnemers_gepland(self, rank=1, **_):
+        """Category id of the n-th largest category by planned participants (A.2 / A.10)."""
+        return self._category_rank(self._table("deelnemers_gepland").sum(), rank, True)
+
+    def categorie_rang_realisatie_deelnemers(self, rank=1, **_):
+        """Category id of the n-th highest category by participant realisation (realised / planned)."""
+        rates = pd.Series({c: self.realisatie_deelnemers(c) for c in self.b.categories})
+        return self._category_rank(rates, rank, True)
+
+    def plan_rang_financiering_sector(self, rank=1, **_):
+        """Plan id of the n-th largest sector contribution among the plans of Tabel 3.3 / 6.3."""
+        self._use(f"001/{TABLES[self.group]['financiering']}")
+        funding = self.b.funding.drop(index="totaal", errors="ignore")
+        return self._nth(funding["sector"], rank, True)[0]
 
     def deelnemers_gepland_aandeel(self, category=None, **_):
         """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
