@@ -15,6 +15,7 @@ import pandas as pd
 
 from sectorplannen import published
 from sectorplannen.published import labels
+from sectorplannen.sources.register import register
 from sectorplannen.statistics import conditions
 from sectorplannen.statistics.bijlage import TABLES, Bijlage
 
@@ -145,6 +146,36 @@ class TableIndicators:
         if len(cells) != 1 or pd.isna(cells["value"].iloc[0]):
             raise NotComputable(f"geen enkele cel in {table} voor rij {row!r}, kolom {column!r}")
         return float(cells["value"].iloc[0]) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
+
+    def tabelgewogen_gemiddelde(self, table=None, column=None, **_):
+        """The average of the rows' printed shares (column ``share|weight``: the first column,
+        weighted by the second) over the non-total rows: what a total row's share should be."""
+        share, _, weight = (column or "").partition("|")
+        if not (share and weight):
+            raise NotComputable("tabelgewogen_gemiddelde heeft twee kolommen nodig: aandeel|gewicht")
+        shares = self._cells(table, None, share).set_index("row")["value"]
+        weights = self._cells(table, None, weight).set_index("row")["value"]
+        shares, weights = shares.align(weights, join="inner")
+        if weights.sum() == 0 or shares.isna().any():
+            raise NotComputable(f"geen volledige kolommen {share!r} en {weight!r} in {table}")
+        return float((shares * weights).sum() / weights.sum())
+
+    def _regional_shares(self) -> pd.Series:
+        """Per tranche (1, 2, 3): % of its carried-out plans that are regional (register)."""
+        self._use(REGISTER)
+        plans = [p for p in register() if p.status == "uitgevoerd"]
+        frame = pd.DataFrame(
+            {"tranche": [p.tranche for p in plans], "regional": [p.plan_type == "regionaal" for p in plans]}
+        )
+        return 100.0 * frame.groupby("tranche")["regional"].mean()
+
+    def tranche_laagste_regionaal_aandeel(self, **_):
+        """The tranche (1, 2 or 3) with the smallest share of regional plans."""
+        return float(self._regional_shares().idxmin())
+
+    def tranche_hoogste_regionaal_aandeel(self, **_):
+        """The tranche (1, 2 or 3) with the largest share of regional plans."""
+        return float(self._regional_shares().idxmax())
 
     def deelnemers_gerealiseerd_alle(self, **_):
         """Realised participants of all three tranches: the plan rows of Tabel A.3 and A.9."""
@@ -590,6 +621,15 @@ class Indicators(TableIndicators):
         self._use(f"001/{TABLES[self.group]['financiering']}")
         funding = self.b.funding.drop(index="totaal", errors="ignore")
         return self._nth(funding["sector"], rank, True)[0]
+
+    def tabelaandeel_plannen(self, table=None, row=None, column=None, **_):
+        """A printed number of plans (one cell of a text table, e.g. 8.t5) as % of the selected
+        plans of the tranche group (register)."""
+        return _pct(self._one_cell(table, row, column), self.plannen())
+
+    def tabelaandeel_plannen_overig(self, table=None, row=None, column=None, **_):
+        """The plans outside a printed number of plans, as % of the selected plans (register)."""
+        return 100.0 - self.tabelaandeel_plannen(table, row, column)
 
     def deelnemers_gepland_aandeel(self, category=None, **_):
         """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
