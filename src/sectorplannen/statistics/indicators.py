@@ -160,6 +160,23 @@ class TableIndicators:
             raise NotComputable(f"geen volledige kolommen {share!r} en {weight!r} in {table}")
         return float((shares * weights).sum() / weights.sum())
 
+    def tabelrijen(self, table=None, **_):
+        """Number of rows (non-total) of a table: the plans a table of plans lists."""
+        cells = self._cells(table, None, None)
+        return float(cells["row"].nunique())
+
+    def tabelrang(self, table=None, row=None, column=None, **_):
+        """Rank of the row (1 = largest) by its value in the column, among the non-total rows."""
+        values = self._cells(table, None, column).set_index("row")["value"].astype(float)
+        if row not in values.index:
+            raise NotComputable(f"geen rij {row!r} in {table}")
+        return float((values > values[row]).sum() + 1)
+
+    def clusters(self, **_):
+        """Number of sector clusters of the plan register (techniek/transport, zorg, overig)."""
+        self._use(REGISTER)
+        return float(len({p.cluster for p in register()}))
+
     def _regional_shares(self) -> pd.Series:
         """Per tranche (1, 2, 3): % of its carried-out plans that are regional (register)."""
         self._use(REGISTER)
@@ -630,6 +647,27 @@ class Indicators(TableIndicators):
     def tabelaandeel_plannen_overig(self, table=None, row=None, column=None, **_):
         """The plans outside a printed number of plans, as % of the selected plans (register)."""
         return 100.0 - self.tabelaandeel_plannen(table, row, column)
+
+    def categorie_rang_bsn(self, category=None, rank=1, **_):
+        """Category id of the n-th largest category by BSN participants (A.8 / A.13), among the
+        categories ``a|b`` when given (all otherwise)."""
+        totals = self._table("deelnemers_bsn").sum()
+        wanted = [c for c in str(category or "").split("|") if c]
+        if wanted:
+            totals = totals[totals.index.isin(wanted)]
+        return self._category_rank(totals, rank, True)
+
+    def cluster_rang(self, rank=1, row=None, **_):
+        """Sector cluster of the n-th most common cluster among the selected plans (``row``:
+        ``plan_type=regionaal`` or ``sectoraal`` for one plan type)."""
+        plans = self._plans()
+        if row:
+            key, _, wanted = row.partition("=")
+            if key.strip() != "plan_type":
+                raise NotComputable(f"plancohort {row!r}: alleen plan_type=sectoraal|regionaal")
+            plans = [p for p in plans if p.plan_type == wanted.strip()]
+        counts = pd.Series([p.cluster for p in plans]).value_counts()
+        return self._nth(counts, rank, True)[0]
 
     def deelnemers_gepland_aandeel(self, category=None, **_):
         """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
