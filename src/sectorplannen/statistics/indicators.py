@@ -172,6 +172,11 @@ class TableIndicators:
             raise NotComputable(f"geen rij {row!r} in {table}")
         return float((values > values[row]).sum() + 1)
 
+    def tranches(self, **_):
+        """Number of tranches of the plan register's carried-out plans."""
+        self._use(REGISTER)
+        return float(len({p.tranche for p in register() if p.status == "uitgevoerd"}))
+
     def clusters(self, **_):
         """Number of sector clusters of the plan register (techniek/transport, zorg, overig)."""
         self._use(REGISTER)
@@ -647,6 +652,12 @@ class Indicators(TableIndicators):
     def tabelaandeel_plannen_overig(self, table=None, row=None, column=None, **_):
         """The plans outside a printed number of plans, as % of the selected plans (register)."""
         return 100.0 - self.tabelaandeel_plannen(table, row, column)
+
+    def categorieen(self, **_):
+        """Number of themes (1-2) or trajectory types (3): the category columns of Bijlage A
+        (A.1 / A.10)."""
+        table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
+        return float(len(table.columns))
 
     def categorie_rang_bsn(self, category=None, rank=1, **_):
         """Category id of the n-th largest category by BSN participants (A.8 / A.13), among the
