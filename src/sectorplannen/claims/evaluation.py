@@ -17,6 +17,7 @@ from sectorplannen.claims.files import (
     CLAIMS,
     IDENTITY_UNITS,
     PARTICIPANT_STATISTICS,
+    PENDING_MARK,
     STATUS_ARITHMETIC,
     STATUS_CALIBRATED,
     STATUS_DIFFERS,
@@ -30,6 +31,7 @@ from sectorplannen.claims.files import (
     explanations,
     is_participant_file,
     load,
+    missing_input,
 )
 from sectorplannen.claims.rounding import format_step, matches
 from sectorplannen.sources import categories as category_file
@@ -245,3 +247,25 @@ def stale_explanations(ledgers: dict[str, pd.DataFrame]) -> list[str]:
         for c in load(name)["id"]
     }
     return sorted(set(explanations()) - differing - participant)
+
+
+def plan_level(chapter_file: str) -> pd.DataFrame:
+    """The ledger of the claims of a participant chapter that need no participant data (a plan's
+    share of Tabel A.8, the plans of Tabel A.13, ...), for the published selection: what ``make
+    verify`` can check without a participant file."""
+    claims = load(chapter_file)
+    frame = ledger(chapter_file)
+    keep = ~claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
+    return frame[keep].reset_index(drop=True)
+
+
+def not_computable(frames: list[pd.DataFrame]) -> dict[str, int]:
+    """The claims that are *niet berekenbaar*, counted by the input their note names as absent
+    (``Ontbreekt: ...``), 'nog te berekenen' for those the data determine but that are not computed
+    yet, and 'zonder ontbrekende invoer' for a note that names neither (a breach of the rule)."""
+    counts: dict[str, int] = {}
+    for frame in frames:
+        for note in frame.loc[frame["status"] == STATUS_NA, "toelichting"]:
+            key = missing_input(note) or ("nog te berekenen" if PENDING_MARK in note else "zonder ontbrekende invoer")
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))

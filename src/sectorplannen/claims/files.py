@@ -80,6 +80,34 @@ PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
 STATISTICS = [*indicators.STATISTICS, *PARTICIPANT_STATISTICS]
 
 
+# What a claim that no data of the project determines lacks: an input that is absent from the
+# project. The claim's note names one, as "Ontbreekt: <input>." A missing statistic is never the
+# reason (a statistic the data determine is written, in ``statistics/``); a claim that the data
+# determine but that is not computed yet says so, as "Nog te berekenen: <how>."
+MISSING_INPUTS = (
+    "interviews en groepsgesprekken van de evaluatie",
+    "enquêtes onder projectleiders, werkgevers of deelnemers",
+    "de leeftijd van de deelnemers per plan",
+    "gegevens per maatregel",
+    "gegevens per plan of project die geen tabel van het project bevat",
+    "herzieningen, betalingen en afronding per plan",
+    "deelnemersgegevens die het deelnemersbestand niet heeft",
+    "een bron buiten het project",
+    "een .t-tabel met dit getal uit de tekst",
+    "de volledige zin (de tekstextractie mist het begin)",
+)
+MISSING_MARK = "Ontbreekt: "
+PENDING_MARK = "Nog te berekenen: "
+
+
+def missing_input(note: str) -> str | None:
+    """The absent input a note names ("Ontbreekt: <input>."), or None."""
+    for item in MISSING_INPUTS:
+        if f"{MISSING_MARK}{item}." in note:
+            return item
+    return None
+
+
 COLUMNS = [
     "id",
     "chapter",

@@ -9,6 +9,7 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,7 +83,10 @@ class TableIndicators:
         self._use(table)
         seed, _, table_id = table.partition("/")
         frame = published.table(table_id, seed, metadata=False)
-        if row:  # one row label, or several as a|b
+        by_line = re.match(r"^regel (\d+(?:-\d+)?)$", row or "")
+        if by_line:  # a row the table prints without its own label (Tabel 2.1: a theme's later measures)
+            frame = frame[frame["line"].astype(str) == by_line.group(1)]
+        elif row:  # one row label, or several as a|b
             wanted = (
                 set(row.split("|"))
                 if "|" in row and not (_row_labels(frame).apply(lambda x: row in x)).any()
@@ -167,7 +171,10 @@ class TableIndicators:
 
     def tabelrang(self, table=None, row=None, column=None, **_):
         """Rank of the row (1 = largest) by its value in the column, among the non-total rows."""
-        values = self._cells(table, None, column).set_index("row")["value"].astype(float)
+        cells = self._cells(table, None, column)
+        by_line = row.startswith("regel ") if row else False
+        values = cells.set_index(cells["line"].astype(str).radd("regel ") if by_line else cells["row"])["value"]
+        values = values.astype(float)
         if row not in values.index:
             raise NotComputable(f"geen rij {row!r} in {table}")
         return float((values > values[row]).sum() + 1)
@@ -667,6 +674,11 @@ class Indicators(TableIndicators):
         if wanted:
             totals = totals[totals.index.isin(wanted)]
         return self._category_rank(totals, rank, True)
+
+    def plannen_zonder_bsn(self, **_):
+        """Number of selected plans without BSN participants in Tabel A.8 / A.13 (no usable BSNs)."""
+        values = self._column("deelnemers_bsn", None).reindex([p.id for p in self._plans()]).fillna(0.0)
+        return float((values <= 0).sum())
 
     def cluster_rang(self, rank=1, row=None, **_):
         """Sector cluster of the n-th most common cluster among the selected plans (``row``:
