@@ -87,7 +87,7 @@ STATISTICS = [*indicators.STATISTICS, *PARTICIPANT_STATISTICS]
 MISSING_INPUTS = (
     "interviews en groepsgesprekken van de evaluatie",
     "enquêtes onder projectleiders, werkgevers of deelnemers",
-    "de leeftijd van de deelnemers per plan",
+    "de leeftijd van alle deelnemers per plan (het deelnemersbestand heeft alleen de bsn-deelnemers)",
     "gegevens per maatregel",
     "gegevens per plan of project die geen tabel van het project bevat",
     "herzieningen, betalingen en afronding per plan",
