@@ -94,6 +94,7 @@ MISSING_INPUTS = (
     "deelnemersgegevens die het deelnemersbestand niet heeft",
     "een bron buiten het project",
     "een .t-tabel met dit getal uit de tekst",
+    "een transcriptie van een grafiek van de bron",
     "de volledige zin (de tekstextractie mist het begin)",
 )
 MISSING_MARK = "Ontbreekt: "
