@@ -10,6 +10,8 @@ field, so the ledger computes the sentence and not a number worked out by hand:
   ``realisatie_deelnemers>=124; deelnemers_gerealiseerd<100``;
 - a *selector* (a part of column ``plan``): register fields joined by ``&``, e.g.
   ``plan_type=regionaal&cluster=zorg``, beside plain plan ids (``bouw|openbaar-vervoer``).
+
+A part that cannot be read raises ValueError naming it; the statistics report it as not computable.
 """
 
 from __future__ import annotations
@@ -24,10 +26,6 @@ _COMPARISON = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*$
 SELECTOR_FIELDS = ("plan_type", "cluster")
 
 
-class ConditionError(ValueError):
-    """A condition or selector that cannot be read (the message says which part)."""
-
-
 def comparisons(condition: str) -> list[list[tuple[str, str, float]]]:
     """The condition as alternatives (or) of comparisons (and): ``[[(variable, op, number)]]``."""
     alternatives = []
@@ -36,7 +34,7 @@ def comparisons(condition: str) -> list[list[tuple[str, str, float]]]:
         for part in alternative.split(";"):
             match = _COMPARISON.match(part)
             if not match:
-                raise ConditionError(f"voorwaarde {part.strip()!r}: schrijf variabele<getal, >, <=, >= of =")
+                raise ValueError(f"voorwaarde {part.strip()!r}: schrijf variabele<getal, >, <=, >= of =")
             parts.append((match.group(1), match.group(2), float(match.group(3))))
         alternatives.append(parts)
     return alternatives
@@ -76,7 +74,7 @@ def named(plan: str, plans: list) -> list[str]:
         for part in token.split("&"):
             key, _, value = part.partition("=")
             if key.strip() not in SELECTOR_FIELDS or not value.strip():
-                raise ConditionError(f"plankeuze {part.strip()!r}: alleen {', '.join(SELECTOR_FIELDS)}")
+                raise ValueError(f"plankeuze {part.strip()!r}: alleen {', '.join(SELECTOR_FIELDS)}")
             wanted[key.strip()] = value.strip()
         ids.extend(p.id for p in plans if all(getattr(p, k) == v for k, v in wanted.items()))
     return list(dict.fromkeys(ids))

@@ -463,7 +463,7 @@ class Indicators(TableIndicators):
             self._use(REGISTER)
         try:
             return conditions.named(plan, self.b.plans)
-        except conditions.ConditionError as exc:
+        except ValueError as exc:  # a condition or selector that cannot be read
             raise NotComputable(str(exc)) from None
 
     def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
@@ -576,9 +576,9 @@ class Indicators(TableIndicators):
     def _meeting(self, row, category=None) -> pd.Series:
         try:
             wanted = conditions.variables(row)
-            return conditions.holds(row, self._plan_values(wanted, category))
-        except conditions.ConditionError as exc:
+        except ValueError as exc:  # a condition that cannot be read
             raise NotComputable(str(exc)) from None
+        return conditions.holds(row, self._plan_values(wanted, category))
 
     def plannen_aantal(self, category=None, plan=None, row=None, **_):
         """Number of selected plans (or of the plans named in ``plan``) that meet the condition
