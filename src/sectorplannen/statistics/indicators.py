@@ -8,27 +8,20 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 
 from sectorplannen import published
 from sectorplannen.published import labels
 from sectorplannen.sources.register import register
-from sectorplannen.statistics import conditions
+from sectorplannen.statistics.base import PARTICIPANT_FILE, REGISTER, NotComputable, Provenance
+from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES, Bijlage
+from sectorplannen.statistics.plan_groups import PlanGroups
+from sectorplannen.statistics.thresholds import PlanThresholds
 
-
-class NotComputable(LookupError):
-    """The data the project has cannot give this statistic (the message says why)."""
-
-
-def _pct(part: float, whole: float) -> float:
-    if not whole or (isinstance(whole, float) and math.isnan(whole)):
-        raise NotComputable("deler is nul of ontbreekt")
-    return 100.0 * part / whole
+__all__ = ["PARTICIPANT_FILE", "REGISTER", "STATISTICS", "Indicators", "NotComputable", "Provenance", "TableIndicators"]
 
 
 def _row_labels(frame: pd.DataFrame) -> pd.Series:
@@ -44,22 +37,6 @@ def _row_labels(frame: pd.DataFrame) -> pd.Series:
         ],
         index=frame.index,
     )
-
-
-REGISTER = "plannenregister"
-
-
-PARTICIPANT_FILE = "deelnemersbestand"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """What one computed value was made from: the published tables (``seed/id``), the plan
-    register or the participant file it read, and whether it is one printed cell read back."""
-
-    inputs: tuple[str, ...] = ()
-    cell: str | None = None  # the table whose single printed cell *is* the value
-    lines: tuple[str, ...] = ()  # the printed lines of the cells read (``N`` or ``N-M``)
 
 
 class TableIndicators:
@@ -235,8 +212,9 @@ class TableIndicators:
         return value
 
 
-class Indicators(TableIndicators):
-    """Statistics of one tranche group's selected plans."""
+class Indicators(PlanThresholds, PlanGroups, TableIndicators):
+    """Statistics of one tranche group's selected plans (the plans past a threshold and the groups of
+    plans a sentence names come from their own modules)."""
 
     def __init__(self, bijlage: Bijlage):
         self.b = bijlage
@@ -457,15 +435,6 @@ class Indicators(TableIndicators):
             raise NotComputable(f"plan(nen) {', '.join(missing) or '-'} niet in de selectie")
         return _pct(float(values[plans].sum()), float(values.sum()))
 
-    def _named(self, plan) -> list[str]:
-        """The plan ids a claim names: ids and register selectors (``plan_type=regionaal&cluster=zorg``)."""
-        if any("=" in token for token in str(plan or "").split("|")):
-            self._use(REGISTER)
-        try:
-            return conditions.named(plan, self.b.plans)
-        except ValueError as exc:  # a condition or selector that cannot be read
-            raise NotComputable(str(exc)) from None
-
     def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
         """% of the category's realised participants (A.3 / A.9) in the plan (or plans a|b)."""
         return self._plan_share("deelnemers_gerealiseerd", category, plan, row)
@@ -493,204 +462,7 @@ class Indicators(TableIndicators):
         """Plan id of the ``rank``-th largest plan by BSN participants (A.8 / A.13) in the category."""
         return self._nth(self._column("deelnemers_bsn", category, row), rank, True)[0]
 
-    def plan_aandeel_bsn_overig(self, category=None, plan=None, row=None, **_):
-        """% of the category's BSN participants (A.8 / A.13) outside the plans named ("de overige
-        15 procent" after three named plans)."""
-        return 100.0 - self.plan_aandeel_bsn(category, plan, row)
-
-    def categorie_aandeel_bsn(self, category=None, plan=None, **_):
-        """The category's (or categories' ``a|b``) share of the BSN participants (A.8 / A.13) of the
-        plans named in ``plan`` (ids or a selector such as ``plan_type=regionaal``; empty: all)."""
-        table = self._table("deelnemers_bsn")
-        plans = self._named(plan) if plan else list(table.index)
-        missing = [p for p in plans if p not in table.index]
-        if missing:
-            raise NotComputable(f"plan(nen) {', '.join(missing)} niet in de selectie")
-        part = self._column("deelnemers_bsn", category)[plans].sum()
-        return _pct(float(part), float(table.loc[plans].sum().sum()))
-
-    def aandeel_grootste_plannen_deelnemers(self, category=None, rank=1, row=None, **_):
-        """% of the category's realised participants (A.3 / A.9) in its ``rank`` largest plans."""
-        return self._largest_share("deelnemers_gerealiseerd", category, rank, row)
-
-    def aandeel_grootste_plannen_budget(self, category=None, rank=1, row=None, **_):
-        """% of the category's spent budget (A.6 / A.12) in its ``rank`` largest plans."""
-        return self._largest_share("budget_besteed", category, rank, row)
-
-    def tranche_aandeel_deelnemers(self, **_):
-        """The selected plans' realised participants as % of those of all three tranches (the
-        other tranche group: every plan row of its Bijlage A table, A.3 or A.9)."""
-        other = "A.9" if self.group == "1-2" else "A.3"
-        self._use(f"001/{other}")
-        frame = published.table(other, "001", metadata=False)
-        others = float(frame.loc[~frame["is_total_row"] & ~frame["is_total_column"], "value"].sum())
-        own = self.deelnemers_gerealiseerd()
-        return _pct(own, own + others)
-
     # ---------------------------------------------------------------- plans past a threshold
-
-    _PLAN_AMOUNTS = (
-        "deelnemers_gepland",
-        "deelnemers_gerealiseerd",
-        "deelnemers_bsn",
-        "budget_gepland",
-        "budget_besteed",
-    )
-
-    def _plan_values(self, wanted: set[str], category=None) -> pd.DataFrame:
-        """Per selected plan, the variables a condition compares: the amounts of the Bijlage A
-        tables (of one category, or the plan's total), the realisation rates (%), the sector's
-        share of the funding (Tabel 3.3 / 6.3, plans it prints)."""
-        index = pd.Index(self.b.plan_ids, name="plan_id")
-        columns = {}
-        for variable in sorted(wanted):
-            if variable in self._PLAN_AMOUNTS:
-                columns[variable] = self._amounts(variable, category).reindex(index)
-            elif variable in ("realisatie_deelnemers", "realisatie_budget"):
-                num, den = (
-                    ("deelnemers_gerealiseerd", "deelnemers_gepland")
-                    if variable == "realisatie_deelnemers"
-                    else ("budget_besteed", "budget_gepland")
-                )
-                den_values = self._amounts(den, category).reindex(index)
-                num_values = self._amounts(num, category).reindex(index).fillna(0.0)
-                columns[variable] = (100.0 * num_values / den_values.where(den_values > 0)).astype(float)
-            elif variable == "aandeel_sector":
-                self._use(f"001/{TABLES[self.group]['financiering']}")
-                funding = self.b.funding.drop(index="totaal", errors="ignore")
-                columns[variable] = (100.0 * funding["sector"] / funding["totaal"]).reindex(index)
-            else:
-                raise NotComputable(f"onbekende planvariabele {variable!r}")
-        return pd.DataFrame(columns, index=index)
-
-    def _amounts(self, name: str, category=None) -> pd.Series:
-        """Per plan with a row in the table: its amount in the category (or its total)."""
-        table = self._table(name)
-        rows = table[table.notna().any(axis=1)]
-        if category and category != "totaal":
-            if category not in rows.columns:
-                raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
-            return rows[category].fillna(0.0)
-        return rows.sum(axis=1)
-
-    def _meeting(self, row, category=None) -> pd.Series:
-        try:
-            wanted = conditions.variables(row)
-        except ValueError as exc:  # a condition that cannot be read
-            raise NotComputable(str(exc)) from None
-        return conditions.holds(row, self._plan_values(wanted, category))
-
-    def plannen_aantal(self, category=None, plan=None, row=None, **_):
-        """Number of selected plans (or of the plans named in ``plan``) that meet the condition
-        in ``row`` (``realisatie_budget<64 | realisatie_budget>123``; see ``conditions``), the
-        amounts taken in ``category`` when given."""
-        met = self._meeting(row, category)
-        if plan:
-            met = met[met.index.isin(self._named(plan))]
-        return float(met.sum())
-
-    def plannen_aandeel(self, category=None, plan=None, row=None, **_):
-        """% of the selected plans (or of those named in ``plan``) that meet the condition."""
-        met = self._meeting(row, category)
-        if plan:
-            met = met[met.index.isin(self._named(plan))]
-        return _pct(float(met.sum()), float(len(met)))
-
-    def plannen_bsn_aantal(self, category=None, plan=None, **_):
-        """Number of plans with BSN participants (A.8 / A.13) in the category (or at all), among
-        the plans named in ``plan`` (all selected plans when empty)."""
-        values = self._column("deelnemers_bsn", category)
-        if plan:
-            values = values[values.index.isin(self._named(plan))]
-        return float((values > 0).sum())
-
-    def plannen_bsn_overig_aantal(self, category=None, plan=None, **_):
-        """Number of plans with BSN participants in the category other than the plans named
-        ("afkomstig uit 12 andere sectorplannen" after three named plans)."""
-        values = self._column("deelnemers_bsn", category)
-        return float((values[~values.index.isin(self._named(plan))] > 0).sum())
-
-    def _rate_of_ranked(self, rank, largest: bool) -> str:
-        return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, largest)[0]
-
-    def deelnemers_bij_realisatie_laagste(self, rank=1, **_):
-        """Realised participants of the plan with the n-th lowest participant realisation rate."""
-        return self._total("deelnemers_gerealiseerd", plan=self._rate_of_ranked(rank, False))
-
-    def deelnemers_bij_realisatie_hoogste(self, rank=1, **_):
-        """Realised participants of the plan with the n-th highest participant realisation rate."""
-        return self._total("deelnemers_gerealiseerd", plan=self._rate_of_ranked(rank, True))
-
-    def categorieen_boven_planning(self, plan=None, **_):
-        """Number of categories in which the plan realised more participants than it planned
-        (a category without planned participants counts when it realised any)."""
-        planned = self._table("deelnemers_gepland")
-        realised = self._table("deelnemers_gerealiseerd")
-        if plan not in realised.index:
-            raise NotComputable(f"plan {plan} valt buiten de selectie")
-        wanted = realised.loc[plan].fillna(0.0)
-        intended = planned.loc[plan].reindex(wanted.index).fillna(0.0) if plan in planned.index else 0.0
-        return float((wanted > intended).sum())
-
-    def meer_dan_gepland_deelnemers(self, category=None, plan=None, **_):
-        """How many % more participants were realised than planned: the realisation rate - 100."""
-        return self.realisatie_deelnemers(category, plan) - 100.0
-
-    def categorie_rang_deelnemers_gepland(self, rank=1, **_):
-        """Category id of the n-th largest category by planned participants (A.2 / A.10)."""
-        return self._category_rank(self._table("deelnemers_gepland").sum(), rank, True)
-
-    def categorie_rang_realisatie_deelnemers(self, rank=1, **_):
-        """Category id of the n-th highest category by participant realisation (realised / planned)."""
-        rates = pd.Series({c: self.realisatie_deelnemers(c) for c in self.b.categories})
-        return self._category_rank(rates, rank, True)
-
-    def plan_rang_financiering_sector(self, rank=1, **_):
-        """Plan id of the n-th largest sector contribution among the plans of Tabel 3.3 / 6.3."""
-        self._use(f"001/{TABLES[self.group]['financiering']}")
-        funding = self.b.funding.drop(index="totaal", errors="ignore")
-        return self._nth(funding["sector"], rank, True)[0]
-
-    def tabelaandeel_plannen(self, table=None, row=None, column=None, **_):
-        """A printed number of plans (one cell of a text table, e.g. 8.t5) as % of the selected
-        plans of the tranche group (register)."""
-        return _pct(self._one_cell(table, row, column), self.plannen())
-
-    def tabelaandeel_plannen_overig(self, table=None, row=None, column=None, **_):
-        """The plans outside a printed number of plans, as % of the selected plans (register)."""
-        return 100.0 - self.tabelaandeel_plannen(table, row, column)
-
-    def categorieen(self, **_):
-        """Number of themes (1-2) or trajectory types (3): the category columns of Bijlage A
-        (A.1 / A.10)."""
-        table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
-        return float(len(table.columns))
-
-    def categorie_rang_bsn(self, category=None, rank=1, **_):
-        """Category id of the n-th largest category by BSN participants (A.8 / A.13), among the
-        categories ``a|b`` when given (all otherwise)."""
-        totals = self._table("deelnemers_bsn").sum()
-        wanted = [c for c in str(category or "").split("|") if c]
-        if wanted:
-            totals = totals[totals.index.isin(wanted)]
-        return self._category_rank(totals, rank, True)
-
-    def plannen_zonder_bsn(self, **_):
-        """Number of selected plans without BSN participants in Tabel A.8 / A.13 (no usable BSNs)."""
-        values = self._column("deelnemers_bsn", None).reindex([p.id for p in self._plans()]).fillna(0.0)
-        return float((values <= 0).sum())
-
-    def cluster_rang(self, rank=1, row=None, **_):
-        """Sector cluster of the n-th most common cluster among the selected plans (``row``:
-        ``plan_type=regionaal`` or ``sectoraal`` for one plan type)."""
-        plans = self._plans()
-        if row:
-            key, _, wanted = row.partition("=")
-            if key.strip() != "plan_type":
-                raise NotComputable(f"plancohort {row!r}: alleen plan_type=sectoraal|regionaal")
-            plans = [p for p in plans if p.plan_type == wanted.strip()]
-        counts = pd.Series([p.cluster for p in plans]).value_counts()
-        return self._nth(counts, rank, True)[0]
 
     def deelnemers_gepland_aandeel(self, category=None, **_):
         """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
@@ -759,7 +531,14 @@ class Indicators(TableIndicators):
 
 def _statistics(*classes) -> list[str]:
     return sorted(
-        {name for cls in classes for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+        {
+            name
+            for cls in classes
+            for klass in cls.__mro__
+            if klass is not object
+            for name, value in vars(klass).items()
+            if callable(value) and not name.startswith("_")
+        }
         - {"compute", "cohort", "outcome"}
     )
 
