@@ -224,7 +224,7 @@ def _computed_in_note() -> list[str]:
 
 def test_no_computed_figure_in_the_note_of_a_claim_without_statistic():
     """A claim whose note computes its number is computable: it needs a statistic, not a note. A claim
-    stays without a statistic only with a note that names the missing data (or the missing statistic)
+    stays without a statistic only with a note that names the missing data
     in words, without a computation of the form ``13.122/17.223 = 76,2%``."""
     found = _computed_in_note()
     assert not found, f"{len(found)} claims without statistic with a computation in the note: " + ", ".join(found)

@@ -118,3 +118,65 @@ def test_chapter_tables_have_a_total_row():
 )
 def test_claim_matching_rules(computed, published, step, qualifier, ok):
     assert matches(computed, published, step, qualifier) is ok
+
+
+def test_plans_past_a_threshold(t12):
+    """Chapter 3 r. 1188-1194, 1373-1375, from A.2/A.3 and A.5/A.6 (rates as the report prints them)."""
+    assert t12.plannen_aantal(row="realisatie_deelnemers<50") == 1  # Mainport Rotterdam: 95 of 240
+    assert t12.deelnemers_bij_realisatie_laagste(rank=1) == 95
+    assert t12.plannen_aantal(row="realisatie_deelnemers>=123.5; deelnemers_gerealiseerd<100") == 0
+    assert t12.deelnemers_bij_realisatie_hoogste(rank=1) == 144  # Logistiek Twente, 164 %
+    assert t12.plannen_aantal(row="realisatie_budget<63.5 | realisatie_budget>=123.5") == 3  # 48, 133, 297 %
+    assert t12.plannen_aantal(row="realisatie_budget<64 | realisatie_budget>123") == 4  # Mode en Textiel 123,2 %
+    assert t12.plannen_aandeel(row="realisatie_budget<63.5") == pytest.approx(100 / 75)
+
+
+@pytest.mark.parametrize("row", ["realisatie_budget", "realisatie_budget << 3", "leeftijd<30", ""])
+def test_an_unreadable_condition_is_not_computable(t12, row):
+    with pytest.raises(NotComputable):
+        t12.plannen_aantal(row=row)
+
+
+def test_plans_named_by_a_register_selector(t12):
+    zorg = "plan_type=regionaal&cluster=zorg"
+    assert t12.plannen_bsn_aantal(plan=zorg) == t12.plannen_regionaal_zorg() == 18
+    share = t12.plan_aandeel_bsn(category="scholing", plan=zorg)
+    assert share == pytest.approx(28.2, abs=0.05)  # r. 2402: 28 procent
+    assert t12.plan_aandeel_bsn_overig(category="scholing", plan=zorg) == pytest.approx(100 - share)
+    named = "bouw|openbaar-vervoer|levensmiddelenindustrie"
+    assert t12.plannen_bsn_overig_aantal(category="gezondheid", plan=named) == 12  # r. 2833
+    with pytest.raises(NotComputable):
+        t12.plan_aandeel_bsn(category="scholing", plan="plan_type=landelijk&sector=zorg")
+
+
+def test_shares_of_groups_and_tranches(t12, t3):
+    assert t3.tranche_aandeel_deelnemers() == pytest.approx(100 * 13122 / (296145 + 13122))
+    assert t12.tranche_aandeel_deelnemers() == pytest.approx(100 * 296145 / (296145 + 13122))
+    assert t3.aandeel_grootste_plannen_deelnemers(rank=5) == pytest.approx(53.8, abs=0.05)  # r. 3640: 54
+    assert t3.categorieen_boven_planning(plan="mkb-rotterdam") == 4  # WW: 332 realised, none planned
+    assert t3.meer_dan_gepland_deelnemers(category="overig-naar-baan", plan="perspectief") == pytest.approx(360)
+    assert t3.categorie_aandeel_bsn(category="ww-naar-baan|werk-ander-beroep", plan="plan_type=regionaal") == (
+        pytest.approx(42.1, abs=0.05)
+    )
+    assert t3.plannen_bsn_aantal() == 22 and t3.plannen_zonder_bsn() == 2  # voetnoot 25
+
+
+def test_ranks_of_categories_and_rows(t12, t3):
+    assert t12.categorie_rang_deelnemers_gepland(rank=1) == "scholing"
+    assert t12.categorie_rang_realisatie_deelnemers(rank=1) == "leerwerkplekken"  # Tabel 3.1: 99 %
+    assert t12.plan_rang_financiering_sector(rank=1) == "metaal"
+    assert t3.categorie_rang_bsn(rank=1) == "ww-naar-baan"
+    assert t12.cluster_rang(rank=1, row="plan_type=regionaal") == "zorg"
+    assert t12.tabelrang(table="003/2.4", row="DW2: Loopbaanoriëntatie", column="Aantal projecten") == 1
+    assert t12.tabelrijen(table="003/2.4") == 6
+
+
+def test_ratios_of_printed_cells(t12):
+    assert t12.tabelverhouding(
+        table="003/2.1", row="SRA", column="Tweede ronde - Ontvangen|Totaal - Ontvangen"
+    ) == pytest.approx(100 * 32 / 48)
+    assert t12.tabelgewogen_gemiddelde(
+        table="001/3.1", column="Aandeel jongeren (tot en met 26)|Gerealiseerd aantal deelnemers"
+    ) == pytest.approx(19.96, abs=0.01)
+    with pytest.raises(NotComputable):
+        t12.tabelverhouding(table="003/2.1", row="SRA", column="Tweede ronde - Ontvangen")

@@ -50,9 +50,15 @@ def test_funding_cells_read_back_are_taken_over_and_shares_are_arithmetic(ledger
 
 
 def test_text_transcribed_into_a_t_table_is_taken_over(ledgers):
-    frame = ledgers["samenwerking"]
-    taken = frame[frame["invoer"].str.contains(".t", regex=False)]
-    assert len(taken) == 88 and set(taken["status"]) == {claims.STATUS_TAKEN}
+    """One cell of a .t table read back is taken over; a ratio of two cells of the claim's own
+    passage checks its arithmetic; a share of the register's plans is a reproduction."""
+    frame = ledgers["samenwerking"].set_index("claim")
+    spec = claims.load("samenwerking").set_index("id")
+    cells = frame[frame["invoer"].str.contains(".t", regex=False) & (spec["statistic"] == "tabelwaarde")]
+    assert len(cells) == 89 and set(cells["status"]) == {claims.STATUS_TAKEN}
+    assert frame.loc["8-100", "status"] == claims.STATUS_ARITHMETIC  # 13 of 20 (8.t16), the same sentence
+    assert frame.loc["8-25", "status"] == claims.STATUS_REPRODUCED  # 15 plans (8.t5) of 24 (register)
+    assert frame.loc["8-25", "invoer"] == "001/8.t5, plannenregister"
 
 
 def test_no_claim_checked_on_the_synthetic_file_is_reproduced():

@@ -65,6 +65,8 @@ def _verify(args) -> int:
         print(f"\nFAIL {len(result.unused)} explanation(s) in data/raw/findings.yaml match nothing")
         status = 1
     ledgers = published_ledgers()
+    # the participant chapter's claims that the published tables compute (A.8, A.13, the register)
+    ledgers["arbeidsmarktpositie (plantabellen)"] = claims.plan_level("arbeidsmarktpositie")
     print("\nGrootboeken (gepubliceerde selectie):")
     for name, frame in ledgers.items():
         counts = claims.summary(frame)
@@ -82,6 +84,11 @@ def _verify(args) -> int:
         f"andere gegevens dan het gedrukte getal; {total[claims.STATUS_DIFFERS]} wijken af (toegelicht); "
         f"geen bewijs van reproductie: {', '.join(other)}."
     )
+    absent = claims.not_computable(list(ledgers.values()))
+    print("  Niet berekenbaar, naar wat ontbreekt: " + "; ".join(f"{key} {n}" for key, n in absent.items()) + ".")
+    if absent.get("zonder ontbrekende invoer"):
+        print(f"  FAIL {absent['zonder ontbrekende invoer']} niet berekenbare claim(s) zonder 'Ontbreekt: <invoer>.'")
+        status = 1
     for claim in claims.stale_explanations(ledgers):
         print(f"  FAIL data/claims/verschillen.yaml explains {claim}, which does not differ (any more)")
         status = 1

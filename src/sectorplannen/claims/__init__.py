@@ -7,6 +7,8 @@ from sectorplannen.claims.evaluation import (
     evidence,
     indicators_for,
     ledger,
+    not_computable,
+    plan_level,
     printed_in,
     reader_name,
     stale_explanations,
@@ -16,6 +18,7 @@ from sectorplannen.claims.files import (
     CLAIMS,
     COLUMNS,
     IDENTITY_UNITS,
+    MISSING_INPUTS,
     PARTICIPANT_STATISTICS,
     QUALIFIERS,
     STATISTICS,
@@ -34,6 +37,7 @@ from sectorplannen.claims.files import (
     explanations,
     is_participant_file,
     load,
+    missing_input,
 )
 from sectorplannen.claims.rounding import format_step, interval, matches, round_to_step
 from sectorplannen.errors import ClaimsError

@@ -17,6 +17,7 @@ from sectorplannen.claims.files import (
     CLAIMS,
     IDENTITY_UNITS,
     PARTICIPANT_STATISTICS,
+    PENDING_MARK,
     STATUS_ARITHMETIC,
     STATUS_CALIBRATED,
     STATUS_DIFFERS,
@@ -30,6 +31,7 @@ from sectorplannen.claims.files import (
     explanations,
     is_participant_file,
     load,
+    missing_input,
 )
 from sectorplannen.claims.rounding import format_step, matches
 from sectorplannen.sources import categories as category_file
@@ -108,19 +110,44 @@ def reader_name(unit: str, value: str) -> str:
 
 
 def printed_in(claim: pd.Series) -> str | None:
-    """The published table (``seed/id``) that prints the claim, when it is printed in a table."""
+    """The published table (``seed/id``) that prints the claim: the table it is a cell of, or the
+    table whose caption or heading it is (a ``kop`` that begins with ``Tabel 3.3``)."""
     match = re.match(r"^Tabel\s+(\S+)$", str(claim["location"]).strip())
+    if match is None and str(claim["location"]).strip() == "kop":
+        match = re.match(r"^Tabel\s+([0-9A-Z]+\.[0-9]+)\b", str(claim["quote"]).strip())
     return f"{claim['source']}/{match.group(1)}" if match else None
+
+
+# Text lines around a claim that still count as its own passage: in 001 and 003 text lines are two
+# lines apart, so three printed text lines before and after (a sentence that states the inputs
+# and then, a line later, what follows from them: 003 r. 975-981).
+PASSAGE = 6
+_TEXT_TABLE = re.compile(r"/(.*\.)?t\d+$")  # a table transcribed from the running text: 8.t3, t1
+
+
+def _span(lines: str) -> tuple[int, int]:
+    first, _, last = str(lines).partition("-")
+    return int(first), int(last or first)
+
+
+def from_own_passage(claim: pd.Series, provenance) -> bool:
+    """True when every input is a ``.t`` table of the claim's own text and every cell read is
+    printed in the claim's passage: the value checks the sentence's own arithmetic."""
+    own_text = [ref.startswith(f"{claim['source']}/") and _TEXT_TABLE.search(ref) for ref in provenance.inputs]
+    if claim["location"] != "tekst" or not provenance.lines or not all(own_text):
+        return False
+    first, last = _span(claim["line"])
+    return all(first - PASSAGE <= _span(lines)[0] and _span(lines)[1] <= last + PASSAGE for lines in provenance.lines)
 
 
 def evidence(claim: pd.Series, provenance) -> str:
     """What a matching computed value shows: a reproduction from other data, a check of the
-    printing table's own arithmetic, or a number that is itself an input."""
+    printing table's (or sentence's) own arithmetic, or a number that is itself an input."""
     if provenance is None or not provenance.inputs:
         return STATUS_REPRODUCED
     if provenance.cell is not None:
         return STATUS_TAKEN  # one printed cell read back (a table of this report, or a .t table of its text)
-    if printed_in(claim) in provenance.inputs:
+    if printed_in(claim) in provenance.inputs or from_own_passage(claim, provenance):
         return STATUS_ARITHMETIC
     return STATUS_REPRODUCED
 
@@ -220,3 +247,25 @@ def stale_explanations(ledgers: dict[str, pd.DataFrame]) -> list[str]:
         for c in load(name)["id"]
     }
     return sorted(set(explanations()) - differing - participant)
+
+
+def plan_level(chapter_file: str) -> pd.DataFrame:
+    """The ledger of the claims of a participant chapter that need no participant data (a plan's
+    share of Tabel A.8, the plans of Tabel A.13, ...), for the published selection: what ``make
+    verify`` can check without a participant file."""
+    claims = load(chapter_file)
+    frame = ledger(chapter_file)
+    keep = ~claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
+    return frame[keep].reset_index(drop=True)
+
+
+def not_computable(frames: list[pd.DataFrame]) -> dict[str, int]:
+    """The claims that are *niet berekenbaar*, counted by the input their note names as absent
+    (``Ontbreekt: ...``), 'nog te berekenen' for those the data determine but that are not computed
+    yet, and 'zonder ontbrekende invoer' for a note that names neither (a breach of the rule)."""
+    counts: dict[str, int] = {}
+    for frame in frames:
+        for note in frame.loc[frame["status"] == STATUS_NA, "toelichting"]:
+            key = missing_input(note) or ("nog te berekenen" if PENDING_MARK in note else "zonder ontbrekende invoer")
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))

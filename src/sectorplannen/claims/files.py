@@ -80,6 +80,35 @@ PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
 STATISTICS = [*indicators.STATISTICS, *PARTICIPANT_STATISTICS]
 
 
+# What a claim that no data of the project determines lacks: an input that is absent from the
+# project. The claim's note names one, as "Ontbreekt: <input>." A missing statistic is never the
+# reason (a statistic the data determine is written, in ``statistics/``); a claim that the data
+# determine but that is not computed yet says so, as "Nog te berekenen: <how>."
+MISSING_INPUTS = (
+    "interviews en groepsgesprekken van de evaluatie",
+    "enquêtes onder projectleiders, werkgevers of deelnemers",
+    "de leeftijd van alle deelnemers per plan (het deelnemersbestand heeft alleen de bsn-deelnemers)",
+    "gegevens per maatregel",
+    "gegevens per plan of project die geen tabel van het project bevat",
+    "herzieningen, betalingen en afronding per plan",
+    "deelnemersgegevens die het deelnemersbestand niet heeft",
+    "een bron buiten het project",
+    "een .t-tabel met dit getal uit de tekst",
+    "een transcriptie van een grafiek van de bron",
+    "de volledige zin (de tekstextractie mist het begin)",
+)
+MISSING_MARK = "Ontbreekt: "
+PENDING_MARK = "Nog te berekenen: "
+
+
+def missing_input(note: str) -> str | None:
+    """The absent input a note names ("Ontbreekt: <input>."), or None."""
+    for item in MISSING_INPUTS:
+        if f"{MISSING_MARK}{item}." in note:
+            return item
+    return None
+
+
 COLUMNS = [
     "id",
     "chapter",
@@ -115,7 +144,7 @@ def _schema() -> pa.DataFrameSchema:
             "location": pa.Column(**text),
             "quote": pa.Column(**text),
             "statistic": pa.Column(checks=pa.Check.isin(["", *STATISTICS]), **text),
-            "category_id": pa.Column(checks=pa.Check.isin(["", *category_ids()]), **text),
+            "category_id": pa.Column(checks=pa.Check(lambda ids: ids.map(_known_categories)), **text),
             "plan": pa.Column(checks=pa.Check(lambda plans: plans.map(_known_plans)), **text),
             "rank": pa.Column(checks=pa.Check.str_matches(r"^(\d+)?$"), **text),
             "published": pa.Column(checks=pa.Check.str_length(min_value=1), **text),
@@ -134,10 +163,23 @@ def _schema() -> pa.DataFrameSchema:
 
 
 def _known_plans(value: str) -> bool:
-    """Empty, a plan id, or several as ``a|b``."""
+    """Empty, a plan id, a register selector (``plan_type=regionaal&cluster=zorg``), or several as ``a|b``."""
 
     ids = {p.id for p in register()}
-    return not value or all(part in ids for part in value.split("|"))
+    return not value or all(part in ids or _selector(part) for part in value.split("|"))
+
+
+def _selector(part: str) -> bool:
+    """A selector of register fields: ``field=value`` joined by ``&``, each a known value."""
+    known = {"plan_type": {p.plan_type for p in register()}, "cluster": {p.cluster for p in register()}}
+    pairs = [item.partition("=") for item in part.split("&")]
+    return all(sep and value in known.get(key, ()) for key, sep, value in pairs)
+
+
+def _known_categories(value: str) -> bool:
+    """Empty, a category id or 'totaal', or several as ``a|b``."""
+    ids = {"", *category_ids()}
+    return all(part in ids for part in value.split("|"))
 
 
 def _table_refs() -> list[str]:

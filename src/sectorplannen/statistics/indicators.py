@@ -8,24 +8,20 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import re
 
 import pandas as pd
 
 from sectorplannen import published
 from sectorplannen.published import labels
+from sectorplannen.sources.register import register
+from sectorplannen.statistics.base import PARTICIPANT_FILE, REGISTER, NotComputable, Provenance
+from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES, Bijlage
+from sectorplannen.statistics.plan_groups import PlanGroups
+from sectorplannen.statistics.thresholds import PlanThresholds
 
-
-class NotComputable(LookupError):
-    """The data the project has cannot give this statistic (the message says why)."""
-
-
-def _pct(part: float, whole: float) -> float:
-    if not whole or (isinstance(whole, float) and math.isnan(whole)):
-        raise NotComputable("deler is nul of ontbreekt")
-    return 100.0 * part / whole
+__all__ = ["PARTICIPANT_FILE", "REGISTER", "STATISTICS", "Indicators", "NotComputable", "Provenance", "TableIndicators"]
 
 
 def _row_labels(frame: pd.DataFrame) -> pd.Series:
@@ -41,21 +37,6 @@ def _row_labels(frame: pd.DataFrame) -> pd.Series:
         ],
         index=frame.index,
     )
-
-
-REGISTER = "plannenregister"
-
-
-PARTICIPANT_FILE = "deelnemersbestand"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """What one computed value was made from: the published tables (``seed/id``), the plan
-    register or the participant file it read, and whether it is one printed cell read back."""
-
-    inputs: tuple[str, ...] = ()
-    cell: str | None = None  # the table whose single printed cell *is* the value
 
 
 class TableIndicators:
@@ -79,7 +60,10 @@ class TableIndicators:
         self._use(table)
         seed, _, table_id = table.partition("/")
         frame = published.table(table_id, seed, metadata=False)
-        if row:  # one row label, or several as a|b
+        by_line = re.match(r"^regel (\d+(?:-\d+)?)$", row or "")
+        if by_line:  # a row the table prints without its own label (Tabel 2.1: a theme's later measures)
+            frame = frame[frame["line"].astype(str) == by_line.group(1)]
+        elif row:  # one row label, or several as a|b
             wanted = (
                 set(row.split("|"))
                 if "|" in row and not (_row_labels(frame).apply(lambda x: row in x)).any()
@@ -94,6 +78,8 @@ class TableIndicators:
             frame = frame[~frame["is_total_column"]]
         if frame.empty:
             raise NotComputable(f"geen cel in {table} voor rij {row!r}, kolom {column!r}")
+        if "line" in frame.columns:
+            self._lines = [*getattr(self, "_lines", []), *frame["line"].astype(str)]
         return frame
 
     def tabelwaarde(self, table=None, row=None, column=None, **_):
@@ -126,6 +112,77 @@ class TableIndicators:
             raise NotComputable("tabelverschil heeft twee rijen (a|b) en een kolom nodig")
         return self.tabelwaarde(table, first, column) - self.tabelwaarde(table, second, column)
 
+    def tabelverhouding(self, table=None, row=None, column=None, **_):
+        """One cell as % of another of the same table: rows ``a|b`` (numerator a, denominator b) in
+        one column, or one row in columns ``x|y`` (or both: cell a,x over cell b,y); a text number
+        over a number of the same table, such as 32 of the 48 applications of a round."""
+        rows = (row or "").split("|") if row and "|" in row else [row, row]
+        columns = (column or "").split("|") if column and "|" in column else [column, column]
+        if len(rows) != 2 or len(columns) != 2 or (rows[0] == rows[1] and columns[0] == columns[1]):
+            raise NotComputable("tabelverhouding heeft twee rijen (a|b) of twee kolommen (x|y) nodig")
+        return _pct(self._one_cell(table, rows[0], columns[0]), self._one_cell(table, rows[1], columns[1]))
+
+    def _one_cell(self, table, row, column) -> float:
+        cells = self._cells(table, row, column)
+        if len(cells) != 1 or pd.isna(cells["value"].iloc[0]):
+            raise NotComputable(f"geen enkele cel in {table} voor rij {row!r}, kolom {column!r}")
+        return float(cells["value"].iloc[0]) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
+
+    def tabelgewogen_gemiddelde(self, table=None, column=None, **_):
+        """The average of the rows' printed shares (column ``share|weight``: the first column,
+        weighted by the second) over the non-total rows: what a total row's share should be."""
+        share, _, weight = (column or "").partition("|")
+        if not (share and weight):
+            raise NotComputable("tabelgewogen_gemiddelde heeft twee kolommen nodig: aandeel|gewicht")
+        shares = self._cells(table, None, share).set_index("row")["value"]
+        weights = self._cells(table, None, weight).set_index("row")["value"]
+        shares, weights = shares.align(weights, join="inner")
+        if weights.sum() == 0 or shares.isna().any():
+            raise NotComputable(f"geen volledige kolommen {share!r} en {weight!r} in {table}")
+        return float((shares * weights).sum() / weights.sum())
+
+    def tabelrijen(self, table=None, **_):
+        """Number of rows (non-total) of a table: the plans a table of plans lists."""
+        cells = self._cells(table, None, None)
+        return float(cells["row"].nunique())
+
+    def tabelrang(self, table=None, row=None, column=None, **_):
+        """Rank of the row (1 = largest) by its value in the column, among the non-total rows."""
+        cells = self._cells(table, None, column)
+        by_line = row.startswith("regel ") if row else False
+        values = cells.set_index(cells["line"].astype(str).radd("regel ") if by_line else cells["row"])["value"]
+        values = values.astype(float)
+        if row not in values.index:
+            raise NotComputable(f"geen rij {row!r} in {table}")
+        return float((values > values[row]).sum() + 1)
+
+    def tranches(self, **_):
+        """Number of tranches of the plan register's carried-out plans."""
+        self._use(REGISTER)
+        return float(len({p.tranche for p in register() if p.status == "uitgevoerd"}))
+
+    def clusters(self, **_):
+        """Number of sector clusters of the plan register (techniek/transport, zorg, overig)."""
+        self._use(REGISTER)
+        return float(len({p.cluster for p in register()}))
+
+    def _regional_shares(self) -> pd.Series:
+        """Per tranche (1, 2, 3): % of its carried-out plans that are regional (register)."""
+        self._use(REGISTER)
+        plans = [p for p in register() if p.status == "uitgevoerd"]
+        frame = pd.DataFrame(
+            {"tranche": [p.tranche for p in plans], "regional": [p.plan_type == "regionaal" for p in plans]}
+        )
+        return 100.0 * frame.groupby("tranche")["regional"].mean()
+
+    def tranche_laagste_regionaal_aandeel(self, **_):
+        """The tranche (1, 2 or 3) with the smallest share of regional plans."""
+        return float(self._regional_shares().idxmin())
+
+    def tranche_hoogste_regionaal_aandeel(self, **_):
+        """The tranche (1, 2 or 3) with the largest share of regional plans."""
+        return float(self._regional_shares().idxmax())
+
     def deelnemers_gerealiseerd_alle(self, **_):
         """Realised participants of all three tranches: the plan rows of Tabel A.3 and A.9."""
         total = 0.0
@@ -140,7 +197,7 @@ class TableIndicators:
         method = getattr(self, statistic, None)
         if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
             raise NotComputable(f"onbekende statistiek {statistic!r}")
-        self._inputs, self._cells_read = set(), []
+        self._inputs, self._cells_read, self._lines = set(), [], []
         self.provenance = Provenance()
         value = method(
             category=category or None,
@@ -151,12 +208,13 @@ class TableIndicators:
             column=column or None,
         )
         cell = self._cells_read[0] if len(self._cells_read) == 1 and len(self._inputs) == 1 else None
-        self.provenance = Provenance(tuple(sorted(self._inputs)), cell)
+        self.provenance = Provenance(tuple(sorted(self._inputs)), cell, tuple(self._lines))
         return value
 
 
-class Indicators(TableIndicators):
-    """Statistics of one tranche group's selected plans."""
+class Indicators(PlanThresholds, PlanGroups, TableIndicators):
+    """Statistics of one tranche group's selected plans (the plans past a threshold and the groups of
+    plans a sentence names come from their own modules)."""
 
     def __init__(self, bijlage: Bijlage):
         self.b = bijlage
@@ -353,12 +411,14 @@ class Indicators(TableIndicators):
     # ---------------------------------------------------------------- plans within a category
 
     def _column(self, name: str, category: str | None, row: str | None = None) -> pd.Series:
-        """Per plan: the values of one category (or all: 'totaal'), for the plans of the cohort
+        """Per plan: the values of one category (several as ``a|b``; all: 'totaal'), for the plans of the cohort
         ``row`` (``plan_type=sectoraal`` or ``regionaal``; empty: every selected plan)."""
         table = self._table(name)
-        if category and category != "totaal" and category not in table.columns:
-            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
-        values = table.sum(axis=1) if not category or category == "totaal" else table[category]
+        wanted = [c for c in str(category or "").split("|") if c and c != "totaal"]
+        unknown = [c for c in wanted if c not in table.columns]
+        if unknown:
+            raise NotComputable(f"categorie {', '.join(unknown)} hoort niet bij tranche {self.group}")
+        values = table[wanted].sum(axis=1, min_count=1) if wanted else table.sum(axis=1)
         if row:
             key, _, wanted = row.partition("=")
             if key.strip() != "plan_type":
@@ -369,7 +429,7 @@ class Indicators(TableIndicators):
 
     def _plan_share(self, name: str, category, plan, row) -> float:
         values = self._column(name, category, row)
-        plans = [p for p in str(plan or "").split("|") if p]
+        plans = self._named(plan)
         missing = [p for p in plans if p not in values.index]
         if not plans or missing:
             raise NotComputable(f"plan(nen) {', '.join(missing) or '-'} niet in de selectie")
@@ -386,7 +446,10 @@ class Indicators(TableIndicators):
 
     def aandeel_grootste_plannen_bsn(self, category=None, rank=1, row=None, **_):
         """% of the category's BSN participants (A.8 / A.13) in its ``rank`` largest plans."""
-        values = self._column("deelnemers_bsn", category, row).sort_values(ascending=False, kind="mergesort")
+        return self._largest_share("deelnemers_bsn", category, rank, row)
+
+    def _largest_share(self, name: str, category, rank, row=None) -> float:
+        values = self._column(name, category, row).sort_values(ascending=False, kind="mergesort")
         if not rank or rank > len(values):
             raise NotComputable(f"{rank} grootste plannen bestaan niet ({len(values)} plannen)")
         return _pct(float(values.iloc[:rank].sum()), float(values.sum()))
@@ -398,6 +461,8 @@ class Indicators(TableIndicators):
     def plan_rang_bsn(self, category=None, rank=1, row=None, **_):
         """Plan id of the ``rank``-th largest plan by BSN participants (A.8 / A.13) in the category."""
         return self._nth(self._column("deelnemers_bsn", category, row), rank, True)[0]
+
+    # ---------------------------------------------------------------- plans past a threshold
 
     def deelnemers_gepland_aandeel(self, category=None, **_):
         """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
@@ -466,7 +531,14 @@ class Indicators(TableIndicators):
 
 def _statistics(*classes) -> list[str]:
     return sorted(
-        {name for cls in classes for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+        {
+            name
+            for cls in classes
+            for klass in cls.__mro__
+            if klass is not object
+            for name, value in vars(klass).items()
+            if callable(value) and not name.startswith("_")
+        }
         - {"compute", "cohort", "outcome"}
     )
 
