@@ -331,3 +331,47 @@ def test_a_run_that_only_earlier_counts_could_protect_is_refused(tranche3):
     release.count(everyone)
     with pytest.raises(DisclosureError, match="cannot be shown"):
         release.protect()
+
+
+@pytest.mark.notebook
+def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkeypatch):
+    """Two `make chapter` runs of one extract with outputs/ deleted in between: the second is audited
+    with the first (its page says so), and the ledgers of the two runs differ by no count of 1 to 9."""
+    import shutil
+
+    from sectorplannen.build import report
+    from sectorplannen.chapters import notebook, registry
+
+    out = tmp_path / "outputs"
+    folder = tmp_path / "releases"
+    monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
+    monkeypatch.setenv("SECTORPLANNEN_RELEASES", str(folder))
+    monkeypatch.setattr(paths, "OUTPUTS", out)
+    extract_rows = plant(people[people["tranche"] == 3], 1, plan_id=SINGLE)
+    extract = tmp_path / "beveiligd" / "deelnemers.csv"
+    extract.parent.mkdir()
+    extract_rows.assign(
+        jong=extract_rows["jong"].map({True: "true", False: "false"}),
+        start=extract_rows["start"].dt.strftime("%Y-%m-%d"),
+        einde=extract_rows["einde"].dt.strftime("%Y-%m-%d"),
+    ).to_csv(extract, index=False)
+    ledgers = []
+    for i, excluded in enumerate(([], [SINGLE])):
+        chapter = registry.chapter_for(
+            "arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract), "exclude_plans": excluded}
+        )
+        (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+        page = html.read_text(encoding="utf-8")
+        assert ("1 eerdere run" in page) == (i == 1)
+        ledger = pd.read_csv(notebook.ledger_path(chapter.name)).set_index("claim")
+        ledgers.append(ledger)
+        shutil.rmtree(out)  # as `make clean` would: the record stays
+    (record,) = releases.listing(folder)
+    assert record["releases"] == 2
+    first, second = ledgers
+    on_file = (first["invoer"] == "deelnemersbestand") & (first["eenheid"] == "aantal")
+    both = first[on_file].index.intersection(second.index)
+    difference = pd.to_numeric(first.loc[both, "berekend_waarde"], errors="coerce") - pd.to_numeric(
+        second.loc[both, "berekend_waarde"], errors="coerce"
+    )
+    assert not ((difference > 0.5) & (difference < MIN - 0.5)).any(), difference[difference.between(0.5, 9.5)]

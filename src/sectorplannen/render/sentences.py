@@ -139,10 +139,19 @@ def participant_banner(chapter, params, n: float) -> str:
 
 
 def disclosure_sentence(audit) -> str:
-    """What disclosure control did in this run, in numbers."""
+    """What disclosure control did in this run, in numbers (and with how many earlier runs of the
+    same extract it was audited)."""
+    earlier = ""
+    if audit.earlier_releases:
+        runs = "eerdere run" if audit.earlier_releases == 1 else "eerdere runs"
+        earlier = (
+            f" Dit is samen gecontroleerd met alles wat {notation.getal(audit.earlier_releases)} {runs} op "
+            f"hetzelfde bestand lieten zien ({notation.getal(audit.earlier_counts)} aantallen), zodat ook "
+            "het vergelijken van runs geen klein aantal oplevert."
+        )
     return (
         f"**Onthullingscontrole:** van de {audit.counts} aantallen achter de tabellen, vergelijkingen en het "
         f"grootboek van dit hoofdstuk zijn er {audit.primary} onderdrukt omdat ze kleiner zijn dan de minimale "
         f"celgrootte (of nul), en {audit.secondary} om te voorkomen dat zo'n aantal door aftrekken uit andere "
-        "getallen terug te rekenen is (over alle tabellen samen). Onderdrukte cellen staan als x."
+        f"getallen terug te rekenen is (over alle tabellen samen).{earlier} Onderdrukte cellen staan als x."
     )
