@@ -77,6 +77,7 @@ sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file ed
 bench: $(STAMP) ## Benchmark the build against plain nbconvert and the participant engine against pandas (prints figures)
 	$(PY) benchmarks/report_build.py --jobs $(JOBS)
 	$(PY) benchmarks/participants_scale.py
+	$(PY) benchmarks/release_record.py
 
 lint: $(STAMP) ## ruff check (code and notebooks)
 	$(VENV)/bin/ruff check src tests notebooks benchmarks tools
