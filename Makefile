@@ -92,7 +92,7 @@ test-fast: seeds $(STAMP) ## The edit loop (under a minute): the test suite with
 
 # The claim-source tests read the source documents beside the repository: say so at once when they are not there.
 seeds:
-	@ls ../shared/seeds/*.txt >/dev/null 2>&1 || { echo "make: ../shared/seeds/ (the source documents, beside the repository) is missing or empty: the claim-source tests need it; put the shared folder next to this repository"; exit 2; }
+	$(if $(wildcard ../shared/seeds/*.txt),@:,$(error ../shared/seeds/ (the source documents, beside the repository) is missing or empty: the claim-source tests read it; put the shared folder next to this repository))
 
 hooks: $(STAMP) ## Install the commit hooks into git (local hooks from .venv: nothing is downloaded)
 	$(VENV)/bin/pre-commit install
