@@ -78,7 +78,7 @@ format: $(STAMP) ## ruff format
 # (tests/conftest.py). `make test` runs everything and names the 15 slowest tests; `make test-fast`
 # leaves out the groups marked slow in pyproject.toml and says which.
 TEST_JOBS ?= 2
-PYTEST    := $(PY) -m pytest -n $(TEST_JOBS) --dist loadscope
+PYTEST    := $(PY) -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 FAST_SKIP := notebook or slow
 .PHONY: test-fast seeds
 test: seeds $(STAMP) ## Lint, run the commit hooks on every file, run the whole test suite (TEST_JOBS=2 workers)

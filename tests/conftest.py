@@ -126,6 +126,30 @@ def synthetic_rows(_synthetic_rows):
     return _synthetic_rows.copy()
 
 
+# -------------------------------------------------------------------- order
+
+# The modules that take longest (`make test` names the slowest tests), run first, so that the two
+# workers of `make test` (which hand out whole modules, in this order) finish together. Ordering
+# only: every test still runs, and the others keep their order.
+LONGEST_FIRST = (
+    "test_report.py",
+    "test_engine.py",
+    "test_browser.py",  # the first to ask for the shared report: its build starts early
+    "test_disclosure.py",
+    "test_participants.py",
+    "test_robuustheid.py",
+    "test_site_browser.py",
+    "test_notebooks.py",
+    "test_sweep.py",
+    "test_build_control.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 # -------------------------------------------------------------------- built once per test session
 
 
