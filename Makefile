@@ -74,9 +74,9 @@ lint: $(STAMP) ## ruff check (code and notebooks)
 format: $(STAMP) ## ruff format
 	$(VENV)/bin/ruff format src tests tools
 
-# The suite runs on TEST_JOBS pytest-xdist workers; the whole report is built once per run and shared
-# (tests/conftest.py). `make test` runs everything and names the 15 slowest tests; `make test-fast`
-# leaves out the groups marked slow in pyproject.toml and says which.
+# The suite runs on TEST_JOBS pytest-xdist workers, which take whole test modules, longest first
+# (tests/conftest.py); the whole report is built once per run and shared. `make test` runs everything
+# and names the 15 slowest tests; `make test-fast` leaves out the groups marked slow (pyproject.toml).
 TEST_JOBS ?= 2
 PYTEST    := $(PY) -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 FAST_SKIP := notebook or slow
@@ -87,7 +87,7 @@ test: seeds $(STAMP) ## Lint, run the commit hooks on every file, run the whole 
 	$(PYTEST) --durations=15
 
 test-fast: seeds $(STAMP) ## The edit loop (under a minute): the test suite without its slow groups, which it names
-	@echo "make test-fast: skips the tests marked $(FAST_SKIP) (pyproject.toml [tool.pytest.ini_options] markers); make test runs them"
+	@echo "make test-fast: skips the groups marked notebook (chapters executed, the whole report read or rendered) and slow (the whole synthetic file, everything make data or the robustness chapter computes); make test runs them"
 	$(PYTEST) -m "not ($(FAST_SKIP))"
 
 # The claim-source tests read the source documents beside the repository: say so at once when they are not there.
