@@ -85,10 +85,25 @@ lint: $(STAMP) ## ruff check (code and notebooks)
 format: $(STAMP) ## ruff format
 	$(VENV)/bin/ruff format src tests tools
 
-test: $(STAMP) ## Lint, run the commit hooks on every file, run the test suite
+# The suite runs on TEST_JOBS pytest-xdist workers, which take whole test modules, longest first
+# (tests/conftest.py); the whole report is built once per run and shared. `make test` runs everything
+# and names the 15 slowest tests; `make test-fast` leaves out the groups marked slow (pyproject.toml).
+TEST_JOBS ?= 2
+PYTEST    := $(PY) -m pytest -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
+FAST_SKIP := notebook or slow
+.PHONY: test-fast seeds
+test: seeds $(STAMP) ## Lint, run the commit hooks on every file, run the whole test suite (TEST_JOBS=2 workers)
 	$(VENV)/bin/ruff check src tests notebooks benchmarks tools
 	$(MAKE) --no-print-directory precommit
-	$(PY) -m pytest
+	$(PYTEST) --durations=15
+
+test-fast: seeds $(STAMP) ## The edit loop (under a minute): the test suite without its slow groups, which it names
+	@echo "make test-fast: skips the groups marked notebook (chapters executed, the whole report read or rendered) and slow (the whole synthetic file, everything make data or the robustness chapter computes); make test runs them"
+	$(PYTEST) -m "not ($(FAST_SKIP))"
+
+# The claim-source tests read the source documents beside the repository: say so at once when they are not there.
+seeds:
+	$(if $(wildcard ../shared/seeds/*.txt),@:,$(error ../shared/seeds/ (the source documents, beside the repository) is missing or empty: the claim-source tests read it; put the shared folder next to this repository))
 
 hooks: $(STAMP) ## Install the commit hooks into git (local hooks from .venv: nothing is downloaded)
 	$(VENV)/bin/pre-commit install

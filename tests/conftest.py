@@ -1,14 +1,18 @@
-"""Shared fixtures: outputs in a temporary folder; a scratch copy of data/published/ that a test may corrupt."""
+"""Shared fixtures: outputs in a temporary folder; a scratch copy of data/published/ that a test may corrupt;
+the whole report built once per test session and shared by the tests (and xdist workers) that read it."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 # No test writes into the user's outputs/: every run of the suite (and the kernels it starts)
 # writes into a fresh temporary folder, set before the package reads it. A test suite that built
@@ -100,3 +104,140 @@ def sample():
     return pd.read_csv(
         paths.SYNTHETIC_CSV, dtype=str, keep_default_na=False, skiprows=lambda i: i > 0 and i % 2500 != 1
     )
+
+
+@pytest.fixture(scope="session")
+def published_build():
+    """Everything ``make data`` computes from data/raw/ (``published.make.build_all``), computed once
+    per worker for the tests that read it. Read only."""
+    from sectorplannen.published import make
+
+    return make.build_all()
+
+
+@pytest.fixture(scope="session")
+def _synthetic_rows(synthetic_file):
+    from sectorplannen import participants
+
+    return participants.rows("synthetic")
+
+
+@pytest.fixture(scope="module")
+def synthetic_rows(_synthetic_rows):
+    """The synthetic file as one checked row per participant (``participants.rows("synthetic")``,
+    780.195 rows): read once per worker, a copy of its own for each test module."""
+    return _synthetic_rows.copy()
+
+
+# -------------------------------------------------------------------- order
+
+# The modules that take longest (`make test` names the slowest tests), run first, so that the two
+# workers of `make test` (which hand out whole modules, in this order) finish together. Ordering
+# only: every test still runs, and the others keep their order.
+LONGEST_FIRST = (
+    "test_report.py",
+    "test_engine.py",
+    "test_browser.py",  # the first to ask for the shared report: its build starts early
+    "test_disclosure.py",
+    "test_participants.py",
+    "test_robuustheid.py",
+    "test_site_browser.py",
+    "test_notebooks.py",
+    "test_sweep.py",
+    "test_build_control.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+# -------------------------------------------------------------------- built once per test session
+
+
+def _once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder ``make`` fills once per test session, whichever xdist worker asks first: the others
+    wait on a file lock beside it (pytest-xdist's recipe for session fixtures) and then read it. A
+    failed ``make`` is recorded, so a waiting worker fails at once with its message, not by redoing it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    root = factory.getbasetemp().parent if worker else factory.getbasetemp()
+    folder, done, failed = root / f"shared-{name}", root / f"shared-{name}.done", root / f"shared-{name}.failed"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if failed.exists():
+            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException as error:
+                failed.write_text(f"the shared {name} (built once per session) failed: {error!r}", encoding="utf-8")
+                raise
+            done.write_text("", encoding="utf-8")
+    return folder
+
+
+@contextlib.contextmanager
+def _as_outputs(folder: Path):
+    """``paths.OUTPUTS`` and the kernels' ``SECTORPLANNEN_OUTPUTS`` pointed at ``folder`` for a while."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SECTORPLANNEN_OUTPUTS", str(folder))
+        patch.setattr(paths, "OUTPUTS", folder)
+        yield
+
+
+def _build_report(outputs: Path) -> None:
+    from sectorplannen.build import report
+
+    with _as_outputs(outputs):
+        report.build(force=True, log=lambda _: None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def synthetic_file(tmp_path_factory) -> Path:
+    """The synthetic participant file (not committed: a fresh clone has none), written once before any
+    test when it is missing, so parallel workers and their builds never race to write it."""
+
+    def write(_: Path) -> None:
+        if not paths.SYNTHETIC.exists():
+            from sectorplannen.participants import synthetic
+
+            synthetic.write()
+
+    _once(tmp_path_factory, "synthetic", write)
+    return paths.SYNTHETIC
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory) -> Path:
+    """An outputs folder holding the whole report (report/, notebooks/, ledger/, robuustheid/): every
+    chapter executed on the forked kernels and rendered, forced, into an empty folder, so no page is
+    taken over from an earlier build. Built once per test session and shared: read it, never write
+    into it (a test that adds to or changes outputs takes ``report_copy``)."""
+    return _once(tmp_path_factory, "report", _build_report)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, built_report) -> Path:
+    """The shared report made a site, as ``make report`` leaves it (navigation, the page of all
+    numbers, search): the report folder of a copy of ``built_report``, decorated once per session.
+    Read only, like ``built_report``."""
+
+    def make(outputs: Path) -> None:
+        from sectorplannen import site
+
+        shutil.copytree(built_report, outputs, dirs_exist_ok=True)
+        with _as_outputs(outputs):
+            site.build(outputs / "report")
+
+    return _once(tmp_path_factory, "site", make) / "report"
+
+
+@pytest.fixture
+def report_copy(built_report, scratch) -> Path:
+    """This test's own copy of the shared built report as its outputs (``paths.OUTPUTS`` and the
+    kernels point at it), for a test that adds a chapter to it or changes it."""
+    outputs, _ = scratch
+    shutil.copytree(built_report, outputs, dirs_exist_ok=True)
+    return outputs

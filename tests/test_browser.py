@@ -10,7 +10,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sectorplannen import paths
-from sectorplannen.build import report
 from sectorplannen.chapters import registry
 from sectorplannen.site.pdf import BROWSER_FLAGS
 
@@ -22,9 +21,8 @@ PLACEHOLDER_ALT = "No description has been provided for this image"
 
 
 @pytest.fixture(scope="module")
-def pages():
-    report.build(log=lambda _: None)
-    folder = paths.OUTPUTS / "report"
+def pages(built_report):
+    folder = built_report / "report"  # the whole report, built once per test session (conftest)
     return folder / "index.html", folder / f"{registry.CHAPTERS[1].name}.html"
 
 

@@ -71,16 +71,18 @@ def test_explanations_match_by_check_table_row_and_category():
     assert table["status"].tolist() == ["onverklaard"]
 
 
-def test_the_published_data_verifies():
-    result = build.build_all()
+@pytest.mark.slow
+def test_the_published_data_verifies(published_build):
+    result = published_build
     assert (result.classified["status"] == "onverklaard").sum() == 0
     assert result.unused == []
     statuses = set(result.classified["status"])
     assert statuses == {"afronding", "verklaard"}
 
 
-def test_known_findings_are_found():
-    result = build.build_all()
+@pytest.mark.slow
+def test_known_findings_are_found(published_build):
+    result = published_build
     table = result.classified
     a1 = table[(table["table"] == "001/A.1") & (table["check"] == "kolomtotaal") & (table["category"] == "Totaal")]
     assert a1[["published", "computed"]].to_numpy().tolist() == [[558, 538]]
@@ -90,6 +92,7 @@ def test_known_findings_are_found():
     assert youth["published"].tolist() == [21]
 
 
+@pytest.mark.slow
 def test_an_unrecorded_difference_fails_verify(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(paths.RAW, raw)
@@ -102,6 +105,7 @@ def test_an_unrecorded_difference_fails_verify(tmp_path):
     assert ("rijtotaal", "001/A.2", "Afval") in set(zip(bad["check"], bad["table"], bad["row"], strict=True))
 
 
+@pytest.mark.slow
 def test_stale_explanation_is_reported(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(paths.RAW, raw)
@@ -110,9 +114,10 @@ def test_stale_explanation_is_reported(tmp_path):
     assert [e.row for e in build.build_all(raw).unused] == ["Achterhoek"]
 
 
-def test_the_report_s_selections_and_bounds_are_checked_against_the_full_data():
+@pytest.mark.slow
+def test_the_report_s_selections_and_bounds_are_checked_against_the_full_data(published_build):
     """Found systematically (checks.yaml: selections, at_most), each recorded in findings.yaml."""
-    found = {(d.check, d.table, d.row): d for d in build.build_all().discrepancies}
+    found = {(d.check, d.table, d.row): d for d in published_build.discrepancies}
     # Tabel 3.3 lists 'de 20 grootste' plans (r. 1410); Groningen is missing although A.6 alone
     # (18.537 thousand euro) exceeds the smallest listed plan incl. overhead (Luchtvaart deel 2).
     groningen = found["selectie", "001/3.3", "Groningen"]

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from sectorplannen import participants, paths
+from sectorplannen import paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
 from sectorplannen.chapters import notebook, registry
-from sectorplannen.participants import disclosure, synthetic
+from sectorplannen.participants import disclosure
 from sectorplannen.participants.selection import validate_participant
 
 MIN = 10
@@ -87,11 +87,9 @@ def small_counts_recovered(results) -> list[tuple[str, str, str, float]]:
 
 
 @pytest.fixture(scope="module")
-def tranche3():
+def tranche3(synthetic_rows):
     """Tranche 3 participants of the synthetic file (valid rows to shape leaking extracts from)."""
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    people = participants.rows("synthetic")
+    people = synthetic_rows  # participants.rows("synthetic"), read once per worker (conftest)
     return people[people["tranche"] == 3].reset_index(drop=True)
 
 
@@ -140,6 +138,7 @@ def leaks(tranche3):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("design", ["one small cell", "two small cells in a row", "alone in its column"])
 def test_designed_leaks_are_recoverable_from_acro_alone(tranche3, design):
     """The attacker works: on what ACRO alone shows, it recovers the planted count."""
@@ -148,6 +147,7 @@ def test_designed_leaks_are_recoverable_from_acro_alone(tranche3, design):
     assert planted in set(solved.stack().round(6)), f"{design}: the planted {planted} should be recoverable"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("design", ["one small cell", "two small cells in a row", "alone in its column"])
 def test_no_small_count_is_recoverable_from_a_run(tranche3, design):
     people, _, column = leaks(tranche3)[design]
@@ -161,6 +161,7 @@ def test_no_small_count_is_recoverable_from_a_run(tranche3, design):
     assert income.loc[label].isna().sum() >= 2 or np.isnan(income.loc[label, "n"])
 
 
+@pytest.mark.slow
 def test_ledger_values_are_rounded_as_the_report_rounds(tranche3):
     results = run(tranche3)
     ledger = results.ledger
@@ -291,7 +292,6 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     the ledger CSV it writes for a count below the threshold, shown or recoverable by subtraction."""
     from io import StringIO
 
-    from sectorplannen import paths
     from sectorplannen.build import report
 
     out = tmp_path / "outputs"
@@ -333,6 +333,7 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     assert str(extract) not in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("design", ["one small cell", "two small cells in a row", "alone in its column"])
 def test_the_engine_suppresses_the_same_cells(tranche3, design):
     """ACRO decides on the engine's table of counts (cells cut off at the threshold) as on one row

@@ -12,17 +12,15 @@ import statsmodels.formula.api as smf
 from sectorplannen import participants, paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
 from sectorplannen.errors import SetupError
-from sectorplannen.participants import compare, disclosure, engine, synthetic
+from sectorplannen.participants import compare, disclosure, engine
 from sectorplannen.participants.schema import COUNT, EMPLOYED, size
 from sectorplannen.participants.selection import validate_participant
 from sectorplannen.sources.register import register
 
 
 @pytest.fixture(scope="module")
-def rows():
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    return participants.rows("synthetic")
+def rows(synthetic_rows):
+    return synthetic_rows  # participants.rows("synthetic"), read once per worker (conftest)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +28,7 @@ def counts():
     return participants.load("synthetic")
 
 
+@pytest.mark.slow
 def test_the_synthetic_file_is_counted_from_parquet(rows, counts):
     """Every participant at each of the three measurement dates: 780.195 rows (260.065 x 3), and
     each count is the number of rows with those values (pandas, row by row)."""
@@ -41,12 +40,14 @@ def test_the_synthetic_file_is_counted_from_parquet(rows, counts):
     pd.testing.assert_series_equal(got.sort_index(), by_hand.sort_index(), check_names=False)
 
 
+@pytest.mark.slow
 def test_counting_is_deterministic_and_the_csv_export_holds_the_same_rows(rows, counts):
     assert engine.counts(paths.SYNTHETIC).equals(counts)
     exported = participants.read_valid(paths.SYNTHETIC_CSV)
     pd.testing.assert_frame_equal(exported, rows.reset_index(drop=True), check_like=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tranche", ["1-2", "3"])
 def test_chapters_4_and_7_show_the_same_tables_from_the_engine(rows, counts, tranche):
     """Every table, comparison, audit and ledger value of chapter 4 (tranche 1-2) and 7 (tranche 3):
@@ -65,6 +66,7 @@ def test_chapters_4_and_7_show_the_same_tables_from_the_engine(rows, counts, tra
         assert after.participants.loc["Totaal", "Totaal"] == 12_741
 
 
+@pytest.mark.slow
 def test_the_weighted_logit_gives_what_statsmodels_logit_gives_row_by_row(rows, counts):
     """The adjusted comparison of tranche 3 (Figuur 7.3's groups): a binomial GLM with frequency
     weights on the counts against statsmodels' Logit and get_margeff on one row per participant."""
@@ -94,6 +96,7 @@ def test_the_weighted_logit_gives_what_statsmodels_logit_gives_row_by_row(rows, 
     np.testing.assert_allclose(got["p"], margins["Pr(>|z|)"], rtol=1e-4, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_a_file_larger_than_the_memory_limit_is_counted_by_spilling(rows, counts, tmp_path):
     """Three copies of the file in two Parquet parts, read as one glob under a 64 MB limit with
     one thread (the rows as text take about 300 MB): every count is three times the count of the file once."""
@@ -111,6 +114,7 @@ def pa_concat(tables):
     return pa.concat_tables(tables)
 
 
+@pytest.mark.slow
 def test_a_real_extract_is_checked_row_by_row_then_counted(rows, tmp_path):
     extract = tmp_path / "beveiligd" / "deelnemers.parquet"
     extract.parent.mkdir()

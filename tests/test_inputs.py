@@ -219,6 +219,7 @@ def test_raw_files_added_or_removed_are_named(raw_copy, change, message):
         build.check_raw()
 
 
+@pytest.mark.slow
 def test_make_data_with_an_unexplained_finding_writes_nothing_and_fails(raw_copy, tmp_path, monkeypatch, capsys):
     findings = raw_copy / "findings.yaml"
     text = findings.read_text(encoding="utf-8")

@@ -29,12 +29,12 @@ def test_notebook_is_committed_without_outputs_and_paired(path):
     assert len(tagged) == 1, f"{path.name} needs exactly one cell tagged 'parameters'"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Execute every chapter of the report once (papermill) and render it: forced, into the
-    suite's temporary outputs folder, so no page is taken over from an earlier build."""
-    report.build(force=True, log=lambda _: None)
-    return paths.OUTPUTS / "report"
+@pytest.fixture
+def built(built_report, monkeypatch):
+    """Every chapter of the report executed once (papermill) and rendered, forced, into an empty
+    folder: the session's shared build (conftest ``built_report``), read through ``paths.OUTPUTS``."""
+    monkeypatch.setattr(paths, "OUTPUTS", built_report)
+    return built_report / "report"
 
 
 @pytest.mark.notebook
@@ -84,7 +84,8 @@ def test_index_links_chapters_in_report_order(built):
 
 
 @pytest.mark.notebook
-def test_rerun_with_other_parameters_does_not_overwrite(built):
+def test_rerun_with_other_parameters_does_not_overwrite(report_copy):
+    built = report_copy / "report"  # a copy of the whole report: this test adds a chapter to it
     chapter = registry.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
     (html,) = report.build([chapter], log=lambda _: None)
     assert html.name == "uitvoering_exclude_plans-transport-t3_tranche-3.html"

@@ -28,6 +28,7 @@ def _count(table_id):
     return body.groupby(["plan_id", "category_id"])["value"].sum()
 
 
+@pytest.mark.slow
 def test_counts_per_plan_and_theme_are_exact(people):
     now = cohort.select(people)
     counts = now.groupby(["plan_id", "categorie"]).size()
@@ -37,6 +38,7 @@ def test_counts_per_plan_and_theme_are_exact(people):
         assert counts.reindex(expected.index).astype(int).tolist() == expected.astype(int).tolist()
 
 
+@pytest.mark.slow
 def test_target_groups_per_theme_are_exact(people):
     t12 = cohort.select(people, tranche="1-2")
     frame = published.table("4.1")
@@ -48,6 +50,7 @@ def test_target_groups_per_theme_are_exact(people):
         assert got == cell.value, (cell.row, cell.category)
 
 
+@pytest.mark.slow
 def test_measure_counts_and_calibrated_shares(people):
     mobility = cohort.select(people, tranche="1-2", categorie="arbeidsmobiliteit")
     assert mobility["maatregel"].value_counts().to_dict() == {
@@ -64,11 +67,13 @@ def test_measure_counts_and_calibrated_shares(people):
     assert round(youth) == 66  # Tabel 3.1
 
 
+@pytest.mark.slow
 def test_generation_is_deterministic(synthetic_path, tmp_path):
     again = synthetic.write(tmp_path / "again.csv")
     assert again.read_bytes() == synthetic_path.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -91,6 +96,7 @@ def test_bad_extracts_name_row_and_column(synthetic_path, tmp_path, change, mess
         participants.validate(participants_load._parse(pd.read_csv(bad, dtype=str, keep_default_na=False), bad), bad)
 
 
+@pytest.mark.slow
 def test_job_fields_must_follow_the_income_situation(synthetic_path, tmp_path):
     raw = pd.read_csv(synthetic_path, dtype=str, keep_default_na=False, nrows=200)
     index = raw.index[raw["inkomenssituatie"] == "werknemer"][0]
@@ -108,6 +114,7 @@ def test_extract_inside_the_repository_is_refused(tmp_path):
         participants.load(tmp_path / "geen.csv")
 
 
+@pytest.mark.slow
 def test_cohort_selection(people):
     base = cohort.select(people, tranche="1-2")
     assert len(base) == 247324  # Tabel 4.1 Totaal
@@ -150,6 +157,7 @@ def test_disclosure_suppresses_small_cells_and_marks_them():
         disclosure.crosstab(frame["g"], frame["y"], min_cell=-1)
 
 
+@pytest.mark.slow
 def test_comparisons_are_differences_not_effects(people):
     t12 = cohort.select(people, tranche="1-2")
     employed = t12["inkomenssituatie"].isin(participants.EMPLOYED)
@@ -171,6 +179,7 @@ def test_comparisons_are_differences_not_effects(people):
     assert (others.loc[wide.index, "verschil"] * wide > 0).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tranche", ["1-2", "3"])
 def test_synthetic_file_gives_every_participant_claim_the_report_allows(people, tranche):
     """The calibration's promise: every participant number of chapters 4 and 7 is met on the

@@ -13,17 +13,19 @@ from sectorplannen.published import labels
 from sectorplannen.published import make as build
 
 
-@pytest.fixture(scope="module")
-def result():
-    return build.build_all()
+@pytest.fixture
+def result(published_build):
+    return published_build
 
 
+@pytest.mark.slow
 def test_make_data_regenerates_published_byte_for_byte(result):
     assert build.stale_files(result) == [], "data/published/ differs from data/raw/: run `make data`"
     on_disk = {p.relative_to(paths.PUBLISHED).as_posix() for p in paths.PUBLISHED.rglob("*") if p.is_file()}
     assert on_disk == set(result.files), "data/published/ holds files make data does not write"
 
 
+@pytest.mark.slow
 def test_build_is_deterministic(result):
     assert build.build_all().files == result.files
 

@@ -16,8 +16,6 @@ from sectorplannen.build import index, kernel, preflight, report
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 
-pytestmark = pytest.mark.notebook
-
 SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
 
 
@@ -31,6 +29,7 @@ def small_built():
     return paths.OUTPUTS / "report" / f"{SMALL.name}.html"
 
 
+@pytest.mark.notebook
 def test_unchanged_chapter_is_not_rebuilt(small_built):
     before = small_built.stat().st_mtime_ns
     lines = []
@@ -40,6 +39,7 @@ def test_unchanged_chapter_is_not_rebuilt(small_built):
     assert report.is_current(SMALL)
 
 
+@pytest.mark.notebook
 def test_rebuild_gives_byte_identical_outputs(small_built):
     executed = paths.OUTPUTS / "notebooks" / f"{SMALL.name}.ipynb"
     first = (digest(small_built), digest(executed))
@@ -47,6 +47,7 @@ def test_rebuild_gives_byte_identical_outputs(small_built):
     assert (digest(small_built), digest(executed)) == first
 
 
+@pytest.mark.notebook
 def test_outputs_record_their_provenance(small_built):
     nb = nbformat.read(paths.OUTPUTS / "notebooks" / f"{SMALL.name}.ipynb", as_version=4)
     prov = nb.metadata["sectorplannen"]
@@ -61,6 +62,7 @@ def test_outputs_record_their_provenance(small_built):
     assert prov["inputs"]["data/published/001/A.9.csv"][:16] in page
 
 
+@pytest.mark.notebook
 def test_changed_input_makes_the_chapter_stale(small_built, tmp_path, monkeypatch):
     claims_copy = tmp_path / "claims"
     shutil.copytree(paths.DATA / "claims", claims_copy)
@@ -71,6 +73,7 @@ def test_changed_input_makes_the_chapter_stale(small_built, tmp_path, monkeypatc
     assert not report.is_current(SMALL)
 
 
+@pytest.mark.notebook
 def test_failing_chapter_keeps_the_previous_good_html(small_built, tmp_path, monkeypatch):
     good = small_built.read_bytes()
     broken_notebook(tmp_path, "inhoud")
@@ -166,6 +169,7 @@ def test_bad_participant_parameters_fail_before_any_work(capsys):
         assert message in capsys.readouterr().err
 
 
+@pytest.mark.notebook
 def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
     """A run on a (stand-in) real extract: no participant id or row may reach outputs/."""
     from sectorplannen.participants import synthetic

@@ -22,6 +22,7 @@ def _row(sensitivity, claim: str) -> pd.Series:
     return summary.loc[claim]
 
 
+@pytest.mark.slow
 def test_a_claim_that_hinges_on_one_plan_is_flagged(sensitivity):
     """Claim 6-03: 'Het grootste aantal deelnemers is te vinden in trajecten gericht op een overgang
     van een WW-uitkering naar een baan' (tranche 3). By hand from Tabel A.9: the plan rows sum to
@@ -41,6 +42,7 @@ def test_a_claim_that_hinges_on_one_plan_is_flagged(sensitivity):
     assert row["soort_getal"] == robuustheid.KINDS[robuustheid.KIND_CONCLUSION]
 
 
+@pytest.mark.slow
 def test_a_robust_share_holds_under_every_exclusion(sensitivity):
     """Claim 2-01: om- en bijscholing has the most measures (Tabel A.1, tranche 1 en 2). By hand: its
     plan rows sum to 213 measures against 95 for leerwerkplekken, and no plan has more than 9 in
@@ -52,6 +54,7 @@ def test_a_robust_share_holds_under_every_exclusion(sensitivity):
     assert row["houdt_altijd"] and row["plannen_die_het_breken"] == 0
 
 
+@pytest.mark.slow
 def test_totals_are_counted_apart(sensitivity):
     """296.145 realised participants (claim 3-09) changes with any plan left out: it is a total, not a
     conclusion the chapter weighs."""
@@ -61,6 +64,7 @@ def test_totals_are_counted_apart(sensitivity):
     assert "3-09" not in set(sensitivity.summary.loc[robuustheid.conclusion_rows(sensitivity.summary), "claim"])
 
 
+@pytest.mark.slow
 def test_range_and_the_plan_that_moves_it_most(sensitivity):
     """Claim 3-10, 96 procent of the planned participants realised (296.145 / 309.384 = 95,72%). By
     hand from A.2 and A.3, the lowest and highest rates over the single-plan exclusions."""
@@ -95,6 +99,7 @@ def test_without_is_load_with_the_plans_excluded():
     pd.testing.assert_frame_equal(derived.funding, loaded.funding)
 
 
+@pytest.mark.slow
 def test_outputs_are_written(sensitivity, tmp_path):
     written = robuustheid.write(sensitivity, tmp_path)
     assert [p.name for p in written] == ["per_getal.csv", "varianten.csv"]
@@ -121,13 +126,14 @@ def test_a_run_with_other_plans_shows_the_default_value_beside_its_own():
     assert "standaard" not in published.columns  # the published selection needs no comparison
 
 
-def test_participant_claims_on_the_synthetic_file_are_labelled_and_recomputed():
+@pytest.mark.slow
+def test_participant_claims_on_the_synthetic_file_are_labelled_and_recomputed(synthetic_rows):
     """Claim 4-09 (18.688 werkenden sector in arbeidsmobiliteit, Tabel 4.1) on the synthetic file,
     calibrated to it, without Bouw: by hand, the 2019 rows of that cohort minus Bouw's."""
     from sectorplannen import participants
 
     frame = robuustheid.participants_synthetic(participants.load("synthetic"), limit=1)  # the engine's counts
-    people = participants.rows("synthetic")  # one row per participant, counted by hand
+    people = synthetic_rows  # participants.rows("synthetic"): one row per participant, counted by hand
     assert set(frame["gegevens"]) == {"synthetisch"}
     assert set(frame["variant"]) == {"zonder Bouw", "zonder Transport (t3)"}  # the largest plan of each group
     row = frame[(frame["claim"] == "4-09") & (frame["variant"] == "zonder Bouw")].iloc[0]
@@ -141,6 +147,7 @@ def test_participant_claims_on_the_synthetic_file_are_labelled_and_recomputed():
     assert not row["houdt"]
 
 
+@pytest.mark.slow
 def test_a_themes_rank_from_below_is_weighed_not_set_apart(sensitivity):
     """Claim 2-13 ('Loopbaanchecks en -adviezen en gezondheidsmaatregelen zijn het minst vaak
     ingezet', Tabel A.1) ranks themes, not plans: it is weighed, and only Welzijn Jeugdzorg en

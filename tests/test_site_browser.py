@@ -14,8 +14,7 @@ from bs4 import BeautifulSoup
 from test_browser import CHROMIUM, FLAGS, _chromium
 
 from sectorplannen import paths
-from sectorplannen import site as report_site
-from sectorplannen.build import csp, report
+from sectorplannen.build import csp
 from sectorplannen.chapters import notebook, registry
 from sectorplannen.site import pages as site_pages
 
@@ -25,11 +24,12 @@ pytestmark = pytest.mark.notebook
 RAW = re.compile(r"^(True|False|None|nan|NaN|NaT|[a-z0-9]+(_[a-z0-9]+)+|category|value|label|index)$")
 
 
-@pytest.fixture(scope="module")
-def site():
-    report.build(log=lambda _: None)
-    report_site.build(paths.OUTPUTS / "report")
-    return paths.OUTPUTS / "report"
+@pytest.fixture
+def site(built_site, monkeypatch):
+    """The whole report as a site, built once per test session (conftest ``built_site``); its ledgers
+    read through ``paths.OUTPUTS``."""
+    monkeypatch.setattr(paths, "OUTPUTS", built_site.parent)
+    return built_site
 
 
 def _pages(site: Path) -> list[Path]:
@@ -55,16 +55,31 @@ def _page_requests(netlog: Path) -> set[str]:
     return urls
 
 
-def test_every_page_is_self_contained_titled_and_dutch(site, tmp_path):
+@pytest.fixture(scope="module")
+def rendered(built_site, tmp_path_factory) -> dict[str, tuple[str, set[str]]]:
+    """Every page of the site as headless Chromium leaves it: its DOM after its scripts ran and the
+    URLs it asked other hosts for (from the net log of that run). One browser run per page, which
+    the tests of every page below read."""
+    folder = tmp_path_factory.mktemp("rendered")
+    pages = {}
+    for page in _pages(built_site):
+        netlog = folder / f"{page.stem}.netlog.json"
+        dom = _chromium([f"--log-net-log={netlog}", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()], folder)
+        pages[page.name] = (dom, _page_requests(netlog))
+    return pages
+
+
+def _rendered_dom(rendered, page: Path) -> BeautifulSoup:
+    return BeautifulSoup(rendered[page.name][0], "html.parser")
+
+
+def test_every_page_is_self_contained_titled_and_dutch(site, rendered):
     found = _pages(site)
     assert len(found) >= len(registry.CHAPTERS) + 3  # chapters, index, all numbers, search
+    assert sorted(rendered) == [page.name for page in found]
     for page in found:
-        netlog = tmp_path / f"{page.stem}.netlog.json"
-        dom = BeautifulSoup(
-            _chromium([f"--log-net-log={netlog}", "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], tmp_path),
-            "html.parser",
-        )
-        assert _page_requests(netlog) == set(), f"{page.name} asks another host for something"
+        dom = _rendered_dom(rendered, page)
+        assert rendered[page.name][1] == set(), f"{page.name} asks another host for something"
         assert dom.html.get("lang") == "nl", page.name
         title = dom.title.get_text(strip=True)
         assert title and title != "Notebook", page.name
@@ -73,10 +88,10 @@ def test_every_page_is_self_contained_titled_and_dutch(site, tmp_path):
     assert "cdnjs" not in chapter and "require.js" not in chapter and "mathjax" not in chapter.lower()
 
 
-def test_sidebar_and_previous_next_links_resolve(site, tmp_path):
+def test_sidebar_and_previous_next_links_resolve(site, rendered):
     main = list(registry.CHAPTERS)
     for page in _pages(site):
-        dom = _dom(page.as_uri(), tmp_path)
+        dom = _rendered_dom(rendered, page)
         sidebar = dom.select(".site-sidebar a")
         chapters = [a["href"] for a in sidebar if a["href"] not in (site_pages.INDEX, site_pages.CLAIMS, "zoeken.html")]
         assert chapters == [f"{c.name}.html" for c in main], f"{page.name}: sidebar is not every chapter in order"
@@ -88,7 +103,7 @@ def test_sidebar_and_previous_next_links_resolve(site, tmp_path):
             assert file.exists(), f"{page.name} links to missing {link['href']}"
             if target.fragment:
                 assert f'id="{target.fragment}"' in file.read_text(encoding="utf-8"), f"{page.name}: {link['href']}"
-    first = _dom((site / f"{registry.CHAPTERS[0].name}.html").as_uri(), tmp_path)
+    first = _rendered_dom(rendered, site / f"{registry.CHAPTERS[0].name}.html")
     assert [a["href"] for a in first.select(".site-prevnext a")] == ["index.html", f"{registry.CHAPTERS[1].name}.html"]
 
 
@@ -122,9 +137,9 @@ def test_claims_page_has_every_claim_and_filters_by_status(site, tmp_path):
     assert len(chapter.select("table")) < 20 and "grootboek" in rows[0].select_one("td:nth-of-type(2) a")["href"]
 
 
-def test_no_table_shows_a_raw_id_or_a_python_value(site, tmp_path):
+def test_no_table_shows_a_raw_id_or_a_python_value(site, rendered):
     for page in _pages(site):
-        dom = _dom(page.as_uri(), tmp_path)
+        dom = _rendered_dom(rendered, page)
         for table in dom.find_all("table"):
             for cell in table.find_all(["td", "th"]):
                 text = cell.get_text(" ", strip=True)

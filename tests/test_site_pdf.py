@@ -7,9 +7,6 @@ import shutil
 
 import pytest
 
-from sectorplannen import paths
-from sectorplannen import site as report_site
-from sectorplannen.build import report
 from sectorplannen.chapters import registry
 from sectorplannen.site import pdf
 
@@ -28,12 +25,11 @@ def _outline_titles(data: bytes) -> list[str]:
     return titles
 
 
-def test_make_pdf_prints_every_chapter_with_page_numbers(tmp_path):
+def test_make_pdf_prints_every_chapter_with_page_numbers(request, tmp_path):
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
         pytest.skip("headless Chromium is not installed (Debian package 'chromium')")
-    report.build(log=lambda _: None)
-    report_site.build(paths.OUTPUTS / "report")
-    target = pdf.build(paths.OUTPUTS / "report", tmp_path / "rapport.pdf")
+    site = request.getfixturevalue("built_site")  # the whole report as a site, built once per session
+    target = pdf.build(site, tmp_path / "rapport.pdf")
     data = target.read_bytes()
     assert data.startswith(b"%PDF-")
     pages = pdf.page_count(target)
@@ -43,6 +39,6 @@ def test_make_pdf_prints_every_chapter_with_page_numbers(tmp_path):
     for chapter in registry.CHAPTERS:
         title = re.sub(r"\s+", "", chapter.title)
         assert any(title in t for t in squeezed), f"chapter {chapter.number} missing from the PDF"
-    html = pdf.print_html(paths.OUTPUTS / "report")
+    html = pdf.print_html(site)
     assert 'counter(page) " van " counter(pages)' in html and "commit" in html
     assert "site-sidebar" not in html and "cdnjs" not in html
