@@ -135,6 +135,7 @@ def synthetic_rows(_synthetic_rows):
 # workers of `make test` (which hand out whole modules, in this order) finish together. Ordering
 # only: every test still runs, and the others keep their order.
 LONGEST_FIRST = (
+    "test_release_record.py",
     "test_report.py",
     "test_engine.py",
     "test_browser.py",  # the first to ask for the shared report: its build starts early
