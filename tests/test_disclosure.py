@@ -277,6 +277,18 @@ def test_values_cannot_be_read_before_the_audit():
 # ----------------------------------------------------------------------------- what a real run writes
 
 
+def extract_csv(people: pd.DataFrame, path) -> object:
+    """``people`` written as an evaluator's CSV extract at ``path`` (its folder created): dates as
+    text, ``jong`` as true/false."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    people.assign(
+        jong=people["jong"].map({True: "true", False: "false"}),
+        start=people["start"].dt.strftime("%Y-%m-%d"),
+        einde=people["einde"].dt.strftime("%Y-%m-%d"),
+    ).to_csv(path, index=False)
+    return path
+
+
 def dutch_number(text: str) -> float:
     """'12.741' -> 12741, '85%' -> 85, 'x' or '' -> NaN."""
     text = str(text).strip().rstrip("%").replace(".", "").replace(",", ".")
@@ -298,13 +310,7 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
     monkeypatch.setattr(paths, "OUTPUTS", out)
     people, _, _ = leaks(tranche3)["one small cell"]
-    extract = tmp_path / "beveiligd" / "deelnemers.csv"
-    extract.parent.mkdir()
-    people.assign(
-        jong=people["jong"].map({True: "true", False: "false"}),
-        start=people["start"].dt.strftime("%Y-%m-%d"),
-        einde=people["einde"].dt.strftime("%Y-%m-%d"),
-    ).to_csv(extract, index=False)
+    extract = extract_csv(people, tmp_path / "beveiligd" / "deelnemers.csv")
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
     (html,) = report.build([chapter], jobs=1, log=lambda _: None)
     page = html.read_text(encoding="utf-8")

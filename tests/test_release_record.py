@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from test_disclosure import counts_from_shares, solve_by_subtraction
+from test_disclosure import counts_from_shares, extract_csv, solve_by_subtraction
 
 from sectorplannen import paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
@@ -360,13 +360,7 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
     monkeypatch.setenv("SECTORPLANNEN_RELEASES", str(folder))
     monkeypatch.setattr(paths, "OUTPUTS", out)
     extract_rows = plant(people[people["tranche"] == 3], 1, plan_id=SINGLE)
-    extract = tmp_path / "beveiligd" / "deelnemers.csv"
-    extract.parent.mkdir()
-    extract_rows.assign(
-        jong=extract_rows["jong"].map({True: "true", False: "false"}),
-        start=extract_rows["start"].dt.strftime("%Y-%m-%d"),
-        einde=extract_rows["einde"].dt.strftime("%Y-%m-%d"),
-    ).to_csv(extract, index=False)
+    extract = extract_csv(extract_rows, tmp_path / "beveiligd" / "deelnemers.csv")
     ledgers = []
     for i, excluded in enumerate(([], [SINGLE])):
         chapter = registry.chapter_for(
