@@ -396,6 +396,9 @@ class Release:
         self.audit = Audit(counts=len(self._own), primary=len(suppressed))
         self.audit.earlier_releases, self.audit.earlier_counts = earlier
         inherited: set[int] = set()  # small groups earlier releases alone already showed (a lower threshold)
+        # finest groups whose group could be at the threshold or above given the counts shown: they
+        # stay so in later rounds, which only suppress more (fewer equations never bound a group tighter)
+        self._safe = np.zeros(len(self._sizes), dtype=bool)
         while True:
             self.audit.rounds += 1
             shown = [k for k in keys if k not in suppressed and self._values[k] > 0]
@@ -459,6 +462,8 @@ class Release:
         names = {int(c): int(first[c]) for c in small}  # a class by its first finest group
         small = np.array([c for c in small if names[int(c)] not in inherited], dtype=np.int64)
         self.audit.small_groups = max(self.audit.small_groups, len(small))
+        n = len(sizes)
+        small = small[np.bincount(inverse, weights=self._safe, minlength=n)[small] == 0]
         if small.size == 0:
             return []
         rows, cols = [], []
@@ -466,19 +471,20 @@ class Release:
             classes = np.unique(inverse[atoms])
             rows.append(np.full(classes.size, i))
             cols.append(classes)
-        n = len(sizes)
         matrix = sparse.csr_matrix(
             (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
             shape=(len(equations), n),
         )
         totals = np.array([self._values[k] for k in owner], dtype=float)
         pending = self._certify(matrix, totals, small, n)
+        safe = np.setdiff1d(small, pending)
         proofs = []
         for group in pending:
             objective = np.zeros(n)
             objective[group] = -1.0
             result = linprog(objective, A_eq=matrix, b_eq=totals, bounds=(0, None), method="highs")
             if result.status != 0 or -result.fun >= self.min_cell - 1e-6:
+                safe = np.append(safe, group)
                 continue
             binding = np.flatnonzero(np.abs(result.eqlin.marginals) > 1e-9)
             containing = np.flatnonzero(matrix[:, group].toarray().ravel())
@@ -487,6 +493,7 @@ class Release:
             proofs.append(
                 (names[int(group)], list(dict.fromkeys(owner[i] for i in binding)), [owner[i] for i in containing])
             )
+        self._safe |= np.isin(inverse, safe)
         return proofs
 
     def _certify(self, matrix, totals: np.ndarray, small: np.ndarray, n: int) -> list[int]:
