@@ -24,9 +24,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m ipykernel install --prefix $(VENV) --name $(KERNEL) --display-name "sectorplannen (.venv)" >/dev/null
 	touch $@
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project kernel (installs JupyterLab on first use)
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project kernel; LAB_ARGS='--port 8890 --no-browser' passes options
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-lab.lock
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
 
 lock: ## Re-resolve requirements*.lock from pyproject.toml (needs the package index)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from sectorplannen import paths
+from sectorplannen import notation, paths
 from sectorplannen.published import checks, findings
 from sectorplannen.published import make as build
 
@@ -148,3 +148,24 @@ def test_a_selection_check_flags_only_a_plan_certainly_larger():
     assert [(d.row, d.published, d.computed) for d in found] == [("d", 50.0, 51.0)]  # c (49) may be smaller
     with pytest.raises(ValueError, match="2 plans listed, not 3"):
         checks.selection_check({**spec, "size": 3}, lambda seed, table_id: tables[seed, table_id])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(14312, "14.312"), (18574000.0, "18.574.000"), (19.9614, "19,9614"), (2.5, "2,5"), (float("nan"), "")],
+)
+def test_listed_numbers_are_in_dutch_notation(value, expected):
+    assert notation.exact(value) == expected
+
+
+@pytest.mark.slow
+def test_verify_lists_each_finding_once_in_dutch_notation(published_build):
+    """Tabel A.10's total (r. 10734: 14.312 printed, 14.384 computed) in Dutch notation; the A.1
+    explanation, which covers seven rows, printed once after them; no line twice."""
+    text = build.report(published_build)
+    assert "gedrukt           14.312  berekend           14.384  r. 10734" in text
+    assert "e+" not in text and "14,312" not in text
+    explanation = "De Totaal-rij van Tabel A.1 (558 maatregelen"
+    assert sum(line.strip().startswith(explanation) for line in text.splitlines()) == 1
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == len(set(lines))

@@ -21,6 +21,15 @@ def getal(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def exact(value: float | None, max_decimals: int = 4) -> str:
+    """Dutch number with the decimals the value has (at most ``max_decimals``): 14.312; 19,9614;
+    18.574.000. For listings of computed values, where the report's rounding is not known."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = getal(value, max_decimals)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def procent(value: float | None, decimals: int = 0) -> str:
     """Dutch percentage: 96%."""
     text = getal(value, decimals)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sectorplannen import paths, published
+from sectorplannen import notation, paths, published
 from sectorplannen.errors import StaleRawData, UnexplainedFindings
 from sectorplannen.published import findings, load, tidy
 from sectorplannen.published.checks import Discrepancy, all_discrepancies, load_spec
@@ -163,13 +163,21 @@ def report(result: Result) -> str:
         if part.empty:
             continue
         lines.append(f"\n== {status} ({len(part)})")
+        # the rows one explanation covers together, then that explanation once; a row found by two
+        # checks alike is listed once
+        groups: dict[str, list[str]] = {}
         for r in part.itertuples(index=False):
-            lines.append(
+            line = (
                 f"  {r.check:<12} {r.table:<9} {r.row[:38]:<38} {r.category[:34]:<34} "
-                f"gedrukt {r.published:>14,.6g}  berekend {r.computed:>14,.6g}  r. {r.line}"
+                f"gedrukt {notation.exact(r.published):>16}  berekend {notation.exact(r.computed):>16}  r. {r.line}"
             )
-            if status == "verklaard":
-                lines.append(f"      {r.explanation}")
+            rows = groups.setdefault(r.explanation if status == "verklaard" else "", [])
+            if line not in rows:
+                rows.append(line)
+        for explanation, rows in groups.items():
+            lines.extend(rows)
+            if explanation:
+                lines.append(f"      {explanation}")
     for e in result.unused:
         lines.append(
             f"\nSTALE explanation in findings.yaml matches no discrepancy: {e.check} {e.table} "

@@ -38,7 +38,7 @@
     }
   });
   hits.sort(function (a, b) { return b.score - a.score; });
-  count.textContent = hits.length ? hits.length + " resultaten voor \u201c" + query + "\u201d" :
+  count.textContent = hits.length ? hits.length + (hits.length === 1 ? " resultaat" : " resultaten") + " voor \u201c" + query + "\u201d" :
     "Geen resultaten voor \u201c" + query + "\u201d";
   hits.slice(0, 200).forEach(function (hit) {
     var entry = hit.entry, start = Math.max(0, hit.at - 80);
