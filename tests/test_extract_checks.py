@@ -51,7 +51,7 @@ def a_folder(sample, folder):
 
 
 def inside_repository(sample, folder):
-    path = paths.ROOT / "data" / "extract" / "deelnemers.csv"
+    path = paths.DATA / "calibratie.yaml"  # any file that exists inside the repository
     return path, (
         f"{path}: a participant extract must be kept outside the repository ({paths.ROOT}); move it and pass its "
         "path as data_source"

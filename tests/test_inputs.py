@@ -86,6 +86,26 @@ def test_an_extract_is_named_by_its_label_not_its_path():
     assert shown["data_source"] == hashing.extract_label(source)
 
 
+def test_the_same_extract_by_two_paths_is_one_variant(tmp_path):
+    """The run name follows the extract's content: a copy elsewhere, or a path through a link, names
+    the same variant; an extract with other content another."""
+    first = tmp_path / "a" / "deelnemers.csv"
+    first.parent.mkdir()
+    first.write_text("deelnemer_id\nA\n", encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    copy = tmp_path / "b" / "kopie.csv"
+    copy.write_bytes(first.read_bytes())
+    (tmp_path / "link").symlink_to(first.parent)
+    other = tmp_path / "b" / "ander.csv"
+    other.write_text("deelnemer_id\nB\n", encoding="utf-8")
+    names = [
+        registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(path)}).name
+        for path in (first, copy, tmp_path / "link" / "deelnemers.csv", other)
+    ]
+    assert names[0] == names[1] == names[2] != names[3]
+    assert str(tmp_path) not in names[0]
+
+
 def test_missing_synthetic_file_is_made_before_any_kernel_starts(tmp_path, monkeypatch):
     target = tmp_path / "synthetic" / "deelnemers.csv"
     monkeypatch.setattr(paths, "SYNTHETIC", target)

@@ -109,7 +109,7 @@ def test_extract_inside_the_repository_is_refused(tmp_path):
     from sectorplannen import paths
 
     with pytest.raises(participants.ParticipantDataError, match="outside the repository"):
-        participants.load(paths.ROOT / "data" / "extract" / "deelnemers.csv")
+        participants.load(paths.DATA / "calibratie.yaml")  # a file that exists inside the repository
     with pytest.raises(participants.ParticipantDataError, match="no such file"):
         participants.load(tmp_path / "geen.csv")
 

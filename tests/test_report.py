@@ -163,7 +163,11 @@ def test_bad_participant_parameters_fail_before_any_work(capsys):
             "value of 'peildatum' is not valid: day is out of range",
         ),
         (["chapter", "arbeidsmarktpositie", "--params", "min_cell_size=-5"], "min_cell_size must be"),
-        (["chapter", "arbeidsmarktpositie", "--params", "data_source=data/extract/x.csv"], "outside the repository"),
+        (["chapter", "arbeidsmarktpositie", "--params", "data_source=data/calibratie.yaml"], "outside the repository"),
+        (
+            ["chapter", "arbeidsmarktpositie", "--params", "data_source=data/extract/x.csv"],
+            f"{paths.ROOT / 'data' / 'extract' / 'x.csv'}: no such file: check the path",
+        ),
     ):
         assert main(argv) == 2
         assert message in capsys.readouterr().err

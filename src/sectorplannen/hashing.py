@@ -1,7 +1,7 @@
 """Content hashes: what decides whether an output is current, and how a confidential file is named.
 
 Hashes, not timestamps: a file is current when its sources hash as they did when it was made.
-A real participant extract is named in outputs only by a short hash of its path.
+A real participant extract is named in outputs only by a short hash of its content.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from pathlib import Path
 
@@ -45,8 +46,19 @@ def content_hash(path: Path) -> str:
 
 
 def extract_label(data_source) -> str:
-    """How outputs name a real participant extract: a short hash of its path (as the run name does),
-    never the path itself."""
+    """How outputs name a real participant extract: a short hash of its content, so the same extract
+    given by two paths is one variant (of its path only while it is not a readable file), never
+    the path itself."""
+    path = Path(str(data_source)).expanduser()
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)  # stat, not open: a FIFO must not block here
+    except OSError:
+        regular = False
+    if regular:
+        try:
+            return "extract-" + content_hash(path)[:8]
+        except OSError:
+            pass
     return "extract-" + hashlib.sha256(str(data_source).encode()).hexdigest()[:8]
 
 

@@ -75,6 +75,9 @@ def check_location(path: Path) -> None:
     resolved = Path(path).resolve()
     if resolved == paths.SYNTHETIC.resolve():
         return
+    if not resolved.exists():  # say so first: a missing file is not one kept in the wrong place
+        where = "" if Path(path).is_absolute() else f" (looked for {resolved})"
+        raise ParticipantDataError(f"{path}: no such file{where}: check the path given as data_source")
     for folder in (paths.ROOT, paths.OUTPUTS):
         if resolved.is_relative_to(folder.resolve()):
             raise ParticipantDataError(
