@@ -146,3 +146,18 @@ def test_the_ledger_shows_a_suppressed_rank_as_suppressed():
     shown = protect_ledger(frame, indicators, release).set_index("claim")
     assert shown.loc["4-03", "status"] == claims.STATUS_SUPPRESSED  # rank of leerwerkplekken among the themes
     assert shown.loc["4-157", "status"] != claims.STATUS_SUPPRESSED  # 20 young of 50
+
+
+def test_a_table_of_counts_gives_the_same_values(indicators):
+    """The engine hands the chapter one row per combination of columns with its ``aantal``."""
+    people = hand_made().drop(columns="deelnemer_id")
+    counted = people.groupby(list(people.columns), observed=True).size().rename("aantal").reset_index()
+    on_counts = ParticipantIndicators(counted, "1-2")
+    for statistic, row, column in [
+        ("deelnemers_aandeel", "categorie=gezondheid; uitkering=ja", "baan=ja"),
+        ("aandeel_rang", "categorie=leerwerkplekken", "baan=ja"),
+        ("aandeel_groepen_lager", "categorie=gezondheid", "baan=ja"),
+    ]:
+        expected = indicators.compute(statistic, row=row, column=column)
+        assert on_counts.compute(statistic, row=row, column=column) == pytest.approx(expected)
+    assert len(counted) < len(people)
