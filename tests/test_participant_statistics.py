@@ -1,4 +1,4 @@
-"""The participant statistics built from several counts (``deelnemers_aandeel``, ``aandeel_rang``,
+"""The participant statistics built from several counts (``cohort_aandeel``, ``aandeel_rang``,
 ``aandeel_groepen_lager``), on a hand-made file whose values are counted by hand, and the
 disclosure rule: every count behind such a value is registered, so a value resting on a small
 count is suppressed in the ledger."""
@@ -72,11 +72,11 @@ def indicators():
 @pytest.mark.parametrize(
     ("statistic", "plan", "row", "column", "expected"),
     [
-        ("deelnemers_aandeel", "", "categorie=leerwerkplekken", "jong=ja", 40.0),  # 20 of 50 young
-        ("deelnemers_aandeel", "cluster=zorg", "categorie=leerwerkplekken", "", 40.0),  # 20 (vvt) of 50
+        ("cohort_aandeel", "", "categorie=leerwerkplekken", "jong=ja", 40.0),  # 20 of 50 young
+        ("cohort_aandeel", "cluster=zorg", "categorie=leerwerkplekken", "", 40.0),  # 20 (vvt) of 50
         # part-time with fixed hours among the 35 with a job in scholing: 10 four days of 15
-        ("deelnemers_aandeel", "", f"categorie=scholing; baan=ja; uren={PART_TIME}", "uren=vier_dagen", 200 / 3),
-        ("deelnemers_aandeel", "", "categorie=gezondheid; uitkering=ja", "baan=ja", 200 / 3),  # 6 of 9
+        ("cohort_aandeel", "", f"categorie=scholing; baan=ja; uren={PART_TIME}", "uren=vier_dagen", 200 / 3),
+        ("cohort_aandeel", "", "categorie=gezondheid; uitkering=ja", "baan=ja", 200 / 3),  # 6 of 9
         # job shares: leerwerkplekken 39/50 = 78, scholing 35/40 = 87,5, gezondheid 24/30 = 80
         ("aandeel_rang", "", "categorie=scholing", "baan=ja", 1.0),
         ("aandeel_rang", "", "categorie=leerwerkplekken", "baan=ja", 3.0),
@@ -101,8 +101,8 @@ def test_values_counted_by_hand(indicators, statistic, plan, row, column, expect
         ("aandeel_rang", "", "baan=ja"),  # no group named
         ("aandeel_rang", "categorie=scholing", "baan"),  # no outcome
         ("aandeel_groepen_lager", "categorie=scholing; doelgroep=werkenden_sector", "baan=ja"),  # no other group
-        ("deelnemers_aandeel", "categorie=loopbaan", "jong=ja"),  # an empty cohort
-        ("deelnemers_aandeel", "categorie=scholing; salaris=hoog", ""),  # an unknown outcome
+        ("cohort_aandeel", "categorie=loopbaan", "jong=ja"),  # an empty cohort
+        ("cohort_aandeel", "categorie=scholing; salaris=hoog", ""),  # an unknown outcome
     ],
 )
 def test_what_cannot_be_computed_is_said(indicators, statistic, row, column):
@@ -112,7 +112,7 @@ def test_what_cannot_be_computed_is_said(indicators, statistic, row, column):
 
 def test_an_unreadable_plan_selector_is_not_computable(indicators):
     with pytest.raises(NotComputable, match="plankeuze"):
-        indicators.compute("deelnemers_aandeel", plan="sector=zorg", row="categorie=leerwerkplekken")
+        indicators.compute("cohort_aandeel", plan="sector=zorg", row="categorie=leerwerkplekken")
 
 
 def test_every_count_is_registered_and_a_small_one_suppresses_the_value():
@@ -125,12 +125,12 @@ def test_every_count_is_registered_and_a_small_one_suppresses_the_value():
     release = disclosure.Release(people, 10)
     indicators = ParticipantIndicators(people, "1-2", release=release)
     indicators.compute("aandeel_rang", row="categorie=scholing", column="baan=ja")
-    indicators.compute("deelnemers_aandeel", row="categorie=leerwerkplekken", column="jong=ja")
+    indicators.compute("cohort_aandeel", row="categorie=leerwerkplekken", column="jong=ja")
     rank_keys = indicators.keys["aandeel_rang", "categorie=scholing", "baan=ja"]
     assert len(rank_keys) == 8  # numerator and denominator of each of the four themes
     release.protect()
     assert not all(release.is_shown(k) for k in rank_keys)  # loopbaan: 4 of 4
-    young = indicators.keys["deelnemers_aandeel", "categorie=leerwerkplekken", "jong=ja"]
+    young = indicators.keys["cohort_aandeel", "categorie=leerwerkplekken", "jong=ja"]
     assert all(release.is_shown(k) for k in young)
 
 
@@ -154,10 +154,19 @@ def test_a_table_of_counts_gives_the_same_values(indicators):
     counted = people.groupby(list(people.columns), observed=True).size().rename("aantal").reset_index()
     on_counts = ParticipantIndicators(counted, "1-2")
     for statistic, row, column in [
-        ("deelnemers_aandeel", "categorie=gezondheid; uitkering=ja", "baan=ja"),
+        ("cohort_aandeel", "categorie=gezondheid; uitkering=ja", "baan=ja"),
         ("aandeel_rang", "categorie=leerwerkplekken", "baan=ja"),
         ("aandeel_groepen_lager", "categorie=gezondheid", "baan=ja"),
     ]:
         expected = indicators.compute(statistic, row=row, column=column)
         assert on_counts.compute(statistic, row=row, column=column) == pytest.approx(expected)
     assert len(counted) < len(people)
+
+
+def test_no_participant_statistic_shadows_a_plan_level_one():
+    """A participant statistic with a plan-level statistic's name would take that statistic's claims
+    to the participant file (and their files out of the plan-level checks)."""
+    from sectorplannen.statistics.indicators import STATISTICS
+
+    assert not set(claims.FILE_STATISTICS) & set(STATISTICS)
+    assert not claims.is_participant_file("uitvoering")

@@ -80,7 +80,7 @@ TRANCHES = ("1", "2", "1-2", "3", "alle")
 PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
 # Participant statistics built from several counts (a share within a selection, a rank of groups by
 # a share): computed from the participant file, not calibrated.
-DERIVED_PARTICIPANT_STATISTICS = ("deelnemers_aandeel", "aandeel_rang", "aandeel_groepen_lager")
+DERIVED_PARTICIPANT_STATISTICS = ("cohort_aandeel", "aandeel_rang", "aandeel_groepen_lager")
 FILE_STATISTICS = (*PARTICIPANT_STATISTICS, *DERIVED_PARTICIPANT_STATISTICS)
 # Every statistic a claim may name: the plan-level vocabulary and the participant statistics.
 STATISTICS = [*indicators.STATISTICS, *FILE_STATISTICS]

@@ -106,7 +106,7 @@ class ParticipantIndicators(TableIndicators):
         if self.release is not None:
             self.keys[key] = tuple(counts)
 
-    def deelnemers_aandeel(self, plan=None, row=None, column=None, **_):
+    def cohort_aandeel(self, plan=None, row=None, column=None, **_):
         """% of the cohort ``row`` that also meets ``column`` (cohort keys or outcomes) and belongs to
         the plans ``plan`` (ids or register selectors): the young among leerwerkplekken, the part-time
         jobs of two to four days among all part-time jobs, those with a job among those with a benefit."""
@@ -122,7 +122,7 @@ class ParticipantIndicators(TableIndicators):
             part = part[part["plan_id"].isin(ids).to_numpy()]
         counts: list = []
         value = self._share(part, whole, counts)
-        self._register(("deelnemers_aandeel", row or "", column or ""), counts)
+        self._register(("cohort_aandeel", row or "", column or ""), counts)
         return value
 
     def _group_shares(self, statistic: str, row: str | None, column: str | None) -> tuple[float, list[float]]:
