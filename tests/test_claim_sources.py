@@ -54,6 +54,8 @@ VERBAL: dict[tuple[str, str], tuple[str, ...]] = {
         r"\b(hoogst|grootst|meest|belangrijkst)e?\b",
     ),
     ("aantal", "2"): (r"\btwee(tal)?\b", r"\bgevolgd door\b", r"\bop één na\b"),
+    # a rank of a group of participants by a share ("ligt het hoogst bij")
+    ("rang", "1"): (r"\bhoogst\b",),
     ("aantal", "3"): (r"\bdrie\b", r"\bderde\b"),  # 'een derde project': the third
     ("aantal", "4"): (r"\bvier\b",),
     ("aantal", "5"): (r"\bvijf\b",),

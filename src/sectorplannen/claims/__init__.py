@@ -17,6 +17,8 @@ from sectorplannen.claims.evaluation import (
 from sectorplannen.claims.files import (
     CLAIMS,
     COLUMNS,
+    DERIVED_PARTICIPANT_STATISTICS,
+    FILE_STATISTICS,
     IDENTITY_UNITS,
     MISSING_INPUTS,
     PARTICIPANT_STATISTICS,

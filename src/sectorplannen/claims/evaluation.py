@@ -15,8 +15,8 @@ import pandas as pd
 
 from sectorplannen.claims.files import (
     CLAIMS,
+    FILE_STATISTICS,
     IDENTITY_UNITS,
-    PARTICIPANT_STATISTICS,
     PENDING_MARK,
     STATUS_ARITHMETIC,
     STATUS_CALIBRATED,
@@ -189,7 +189,7 @@ def ledger(
     if frame.empty:
         return frame
     if synthetic:  # the synthetic file is calibrated to these claims: a match is no evidence either way
-        participant = claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
+        participant = claims["statistic"].isin(FILE_STATISTICS).to_numpy()
         unexplained = ~frame["claim"].isin(list(known)).to_numpy()
         frame.loc[participant & unexplained & (frame["status"] == STATUS_DIFFERS).to_numpy(), "status"] = (
             STATUS_UNCALIBRATED
@@ -255,7 +255,7 @@ def plan_level(chapter_file: str) -> pd.DataFrame:
     verify`` can check without a participant file."""
     claims = load(chapter_file)
     frame = ledger(chapter_file)
-    keep = ~claims["statistic"].isin(PARTICIPANT_STATISTICS).to_numpy()
+    keep = ~claims["statistic"].isin(FILE_STATISTICS).to_numpy()
     return frame[keep].reset_index(drop=True)
 
 

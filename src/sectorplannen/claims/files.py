@@ -24,6 +24,7 @@ UNITS = {
     "euro": 1.0,
     "duizend": 1e3,
     "miljoen euro": 1e6,
+    "rang": 1.0,  # a position (1 = highest) of a group of participants, not a number of participants
     "plan": None,
     "categorie": None,
 }
@@ -75,9 +76,14 @@ STATUSES = (
 TRANCHES = ("1", "2", "1-2", "3", "alle")
 
 
+# The participant statistics the synthetic file is calibrated to (a share, a count).
 PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
+# Participant statistics built from several counts (a share within a selection, a rank of groups by
+# a share): computed from the participant file, not calibrated.
+DERIVED_PARTICIPANT_STATISTICS = ("cohort_aandeel", "aandeel_rang", "aandeel_groepen_lager")
+FILE_STATISTICS = (*PARTICIPANT_STATISTICS, *DERIVED_PARTICIPANT_STATISTICS)
 # Every statistic a claim may name: the plan-level vocabulary and the participant statistics.
-STATISTICS = [*indicators.STATISTICS, *PARTICIPANT_STATISTICS]
+STATISTICS = [*indicators.STATISTICS, *FILE_STATISTICS]
 
 
 # What a claim that no data of the project determines lacks: an input that is absent from the
@@ -252,4 +258,4 @@ def explanations(claims_dir: Path | None = None) -> dict[str, str]:
 def is_participant_file(chapter_file: str, claims_dir: Path | None = None) -> bool:
     """True when a claims file states participant numbers (computed from participant data, so
     checked in its chapter on that data, not against the report from the published tables)."""
-    return bool(load(chapter_file, claims_dir)["statistic"].isin(PARTICIPANT_STATISTICS).any())
+    return bool(load(chapter_file, claims_dir)["statistic"].isin(FILE_STATISTICS).any())
