@@ -58,12 +58,7 @@ def main() -> None:
             selection = extract[(extract["peildatum"] == "2019-05-31") & ~extract["plan_id"].isin(excluded)]
             release.count(selection)
             chapter.participants_counts(release, selection, "3")
-            with releases.opened(release.key, folder) as record:
-                earlier = record.released()
-                release.add_released(earlier.atoms, earlier.values, earlier.min_cell or release.min_cell)
-                release.protect()
-                shown = release.shown_counts()
-                record.append(f"zonder {'+'.join(excluded)}", {"exclude_plans": list(excluded)}, 10, shown)
+            releases.protect_jointly(release, f"zonder {'+'.join(excluded)}", {"exclude_plans": list(excluded)}, folder)
             fill += time.perf_counter() - start
             done += 1
         copy = Path(tempfile.mkdtemp(prefix="bench-releases-")) / "r"

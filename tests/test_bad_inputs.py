@@ -501,15 +501,19 @@ def test_make_passes_nb_params_tranche_and_grid_without_any_shell_or_make_interp
         "backticks": f"top_n=`touch {marker}-backticks`",
         "make": f"top_n=$(shell touch {marker}-make)",
     }
-    for name, params in attacks.items():
-        run = subprocess.run(
-            ["make", "--no-print-directory", "chapter", "NB=uitvoering", "TRANCHE=3", f"PARAMS={params}"],
+
+    def make(*arguments: str, timeout: int = 120) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["make", "--no-print-directory", *arguments],
             cwd=paths.ROOT,
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=timeout,
         )
+
+    for name, params in attacks.items():
+        run = make("chapter", "NB=uitvoering", "TRANCHE=3", f"PARAMS={params}")
         assert run.returncode == 2, (name, run.stdout, run.stderr)
         said = [line for line in run.stderr.splitlines() if not line.startswith("make: ***")]
         assert len(said) == 1 and said[0].startswith("error: "), (name, run.stderr)
@@ -518,22 +522,13 @@ def test_make_passes_nb_params_tranche_and_grid_without_any_shell_or_make_interp
         target = "sweep" if variable == "GRID" else "chapter"
         value = f"$(shell touch {marker}-{variable})`touch {marker}-{variable}-b`"
         extra = ["NB=uitvoering"] if variable == "TRANCHE" else []
-        run = subprocess.run(
-            ["make", "--no-print-directory", target, *extra, f"{variable}={value}"],
-            cwd=paths.ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        run = make(target, *extra, f"{variable}={value}")
         assert run.returncode == 2, (variable, run.stdout, run.stderr)
         said = [line for line in run.stderr.splitlines() if not line.startswith("make: ***")]
         assert len(said) == 1 and said[0].startswith("error: "), (variable, run.stderr)
     assert list(tmp_path.glob("geraakt*")) == []
     assert not outputs.exists() or not any(outputs.rglob("*.html"))
-    run = subprocess.run(
-        ["make", "--no-print-directory", "chapter"], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    run = make("chapter", timeout=60)
     assert run.returncode == 2 and run.stderr.splitlines()[0] == (
         "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"
     )

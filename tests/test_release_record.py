@@ -339,7 +339,7 @@ def test_a_run_that_only_earlier_counts_could_protect_is_refused(tranche3):
     everyone = tranche3[tranche3["peildatum"] == "2019-05-31"]
     without = everyone[everyone["plan_id"] != SINGLE]
     atoms = [release._atoms_of(everyone), release._atoms_of(without)]
-    release.add_released(atoms, [int(everyone["aantal"].sum()), int(without["aantal"].sum())], MIN)
+    release.add_released(atoms, [int(everyone["aantal"].sum()), int(without["aantal"].sum())], MIN, runs=2)
     release.count(everyone)
     with pytest.raises(DisclosureError, match="cannot be shown"):
         release.protect()

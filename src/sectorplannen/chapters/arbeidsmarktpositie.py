@@ -243,14 +243,8 @@ def _protect(release: disclosure.Release, params, run: str, folder: Path | None)
     passes is recorded before anything is shown (the synthetic file is not confidential)."""
     if params.synthetic:
         return release.protect()
-    with releases.opened(release.key, folder) as record:
-        earlier = record.released()
-        release.add_released(earlier.atoms, earlier.values, earlier.min_cell or release.min_cell)
-        release.audit.earlier_releases = earlier.runs
-        audit = release.protect()
-        shown = {k: v for k, v in asdict(params).items() if k != "data_source"}  # never the extract's path
-        record.append(run or "arbeidsmarktpositie", shown, release.min_cell, release.shown_counts())
-    return audit
+    shown = {k: v for k, v in asdict(params).items() if k != "data_source"}  # never the extract's path
+    return releases.protect_jointly(release, run or "arbeidsmarktpositie", shown, folder)
 
 
 def _labelled(table: pd.DataFrame, labels: dict) -> pd.DataFrame:

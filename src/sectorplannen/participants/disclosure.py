@@ -28,6 +28,7 @@ equalities are part of the audit wherever they hold in the file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import warnings
@@ -149,6 +150,20 @@ class CountTable:
         return out
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a release's finest groups sit: static group and date of each, whether its static group
+    has as many rows on every date, and per (static group, date) cell (``group * width + date``)
+    the span of its finest groups in ``order``."""
+
+    group: np.ndarray
+    date: np.ndarray
+    balanced: np.ndarray
+    width: int
+    spans: dict[int, tuple[int, int]]
+    order: np.ndarray
+
+
 @dataclass
 class Audit:
     """What the audit of a release found: counts registered, suppressed (primary, secondary), and
@@ -183,83 +198,74 @@ class Release:
         self._released: set[bytes] = set()  # shown by an earlier run of the same extract: never suppressed
         self._own: set[bytes] = set()  # registered by this run
         self._lowest_earlier_min_cell: int | None = None
+        self._earlier_runs = 0
         self.suppressed: set[bytes] | None = None  # set by protect()
         self.audit = Audit()
 
     # -- the extract's content, as the audit sees it
 
+    @functools.cached_property
     def _atom_table(self) -> pd.DataFrame:
         """One row per finest group: its values of the audited columns and its size, in atom order."""
         first = pd.Series(np.arange(len(self._atom))).groupby(self._atom, sort=True).first().to_numpy()
         table = self._people[self._columns].iloc[first].reset_index(drop=True)
         return table.assign(_size=self._sizes)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """The content hash of the file as the audit sees it (every finest group and its size): the
         same participants give the same key, whatever format or file name they came in; the
         :mod:`~sectorplannen.participants.releases` record is kept under it."""
-        if not hasattr(self, "_key"):
-            table = self._atom_table().astype(str)
-            text = table.to_csv(index=False, lineterminator="\n")
-            self._key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return self._key
+        text = self._atom_table.astype(str).to_csv(index=False, lineterminator="\n")
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def _layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per finest group: its static group (the same participants at every date), its date, and
-        whether its static group has as many rows on every date (the equality an attacker may use)."""
-        if not hasattr(self, "_static_layout"):
-            static = [c for c in STATIC_COLUMNS if c in self._columns]
-            table = self._atom_table()
-            group = table.groupby(static, sort=True, dropna=False, observed=True).ngroup().to_numpy()
-            date = table.groupby(DATE_COLUMN, sort=True, dropna=False, observed=True).ngroup().to_numpy()
-            dates = int(date.max()) + 1
-            per_cell = np.zeros((int(group.max()) + 1, dates), dtype=np.int64)
-            np.add.at(per_cell, (group, date), self._sizes)
-            balanced = (per_cell.min(axis=1) == per_cell.max(axis=1)) & (per_cell.min(axis=1) > 0)
-            self._static_layout = (group, date, balanced[group])
-        return self._static_layout
+    @functools.cached_property
+    def _layout(self) -> _Layout:
+        """Per finest group its static group (the same participants at every date) and its date,
+        and where each (static group, date) cell's finest groups are."""
+        static = [c for c in STATIC_COLUMNS if c in self._columns]
+        table = self._atom_table
+        group = (
+            table.groupby(static, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+            if static
+            else np.zeros(len(table), dtype=np.int64)
+        )
+        date = table.groupby(DATE_COLUMN, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+        width = int(date.max()) + 1
+        per_cell = np.zeros((int(group.max()) + 1, width), dtype=np.int64)
+        np.add.at(per_cell, (group, date), self._sizes)
+        balanced = (per_cell.min(axis=1) == per_cell.max(axis=1)) & (per_cell.min(axis=1) > 0)
+        cells = group * width + date
+        order = np.argsort(cells, kind="stable")
+        ids, starts, counts = np.unique(cells[order], return_index=True, return_counts=True)
+        spans = dict(zip(ids.tolist(), zip(starts.tolist(), counts.tolist(), strict=True), strict=True))
+        return _Layout(group, date, balanced[group], width, spans, order)
 
     def _on_first_date(self, atoms: np.ndarray) -> np.ndarray | None:
         """The same participants on the file's first date, for a count that selects on static
         columns only (every finest group of its static groups on its date) and whose static groups
         have as many rows on every date; else None. An attacker knows that such a count is the same
         number on every date, so the audit links the counts of different dates through these copies."""
-        group, date, balanced = self._layout()
-        if atoms.size == 0 or not balanced[atoms].all():
+        layout = self._layout
+        if atoms.size == 0 or not layout.balanced[atoms].all():
             return None
-        dates = np.unique(date[atoms])
+        dates = np.unique(layout.date[atoms])
         if dates.size != 1:
             return None
-        if not hasattr(self, "_per_cell"):
-            width = int(date.max()) + 1
-            cells = group * width + date
-            order = np.argsort(cells, kind="stable")
-            ids, starts, counts = np.unique(cells[order], return_index=True, return_counts=True)
-            spans = dict(zip(ids.tolist(), zip(starts.tolist(), counts.tolist(), strict=True), strict=True))
-            self._per_cell = (width, spans, order)
-        width, where, order = self._per_cell
-        groups = np.unique(group[atoms]).tolist()
-        held = sum(where[g * width + int(dates[0])][1] for g in groups)
+        groups = np.unique(layout.group[atoms]).tolist()
+        held = sum(layout.spans[g * layout.width + int(dates[0])][1] for g in groups)
         if held != atoms.size:
             return None  # the count also selects on an outcome
         if int(dates[0]) == 0:
             return atoms
-        parts = [order[start : start + n] for start, n in (where[g * width] for g in groups)]
-        return np.sort(np.concatenate(parts))
+        first = (layout.spans[g * layout.width] for g in groups)
+        return np.sort(np.concatenate([layout.order[start : start + n] for start, n in first]))
 
     def _dates_of(self, keys: list[bytes]) -> int:
         """How many measurement dates the counts ``keys`` cover together."""
-        if DATE_COLUMN not in self._columns:
+        if DATE_COLUMN not in self._columns or not keys:
             return 1
-        if not hasattr(self, "_date_of_atom"):
-            self._date_of_atom = self._atom_table()[DATE_COLUMN].astype(str).to_numpy()
-        seen: set[str] = set()
-        for key in keys:
-            seen.update(np.unique(self._date_of_atom[self._atoms[key]]).tolist())
-            if len(seen) > 1:
-                return len(seen)
-        return len(seen)
+        return np.unique(self._layout.date[np.concatenate([self._atoms[k] for k in keys])]).size
 
     # -- registering counts
 
@@ -300,10 +306,10 @@ class Release:
             self._own.add(key)
         return key
 
-    def add_released(self, atoms: list[np.ndarray], values: list[int], min_cell: int) -> None:
-        """Counts an earlier run of the same extract showed (finest groups by position, as
-        :meth:`shown_counts` gives them): shown again here whenever this run registers them, never
-        suppressed, and part of the audit's equations."""
+    def add_released(self, atoms: list[np.ndarray], values: list[int], min_cell: int | None, runs: int) -> None:
+        """Counts ``runs`` earlier runs of the same extract showed (finest groups by position, as
+        :meth:`shown_counts` gives them; the lowest threshold they used): shown again here whenever
+        this run registers them, never suppressed, and part of the audit's equations."""
         if self.suppressed is not None:
             raise RuntimeError("earlier releases added after protect()")
         for group, value in zip(atoms, values, strict=True):
@@ -314,9 +320,10 @@ class Release:
             if self._values[key] != int(value):
                 raise AssertionError("an earlier release of this file counted a group differently")
             self._released.add(key)
-        self.audit.earlier_counts = len(self._released)
-        low = self._lowest_earlier_min_cell
-        self._lowest_earlier_min_cell = min_cell if low is None else min(low, min_cell)
+        self._earlier_runs += runs
+        if min_cell is not None:
+            low = self._lowest_earlier_min_cell
+            self._lowest_earlier_min_cell = min_cell if low is None else min(low, min_cell)
 
     def shown_counts(self) -> list[tuple[np.ndarray, int]]:
         """Every count this run shows that is not empty: (its finest groups, its value), for the record."""
@@ -392,9 +399,12 @@ class Release:
         group of participants can be proven small from the counts shown."""
         suppressed = set(self._primary) - self._released
         keys = list(self._values)
-        earlier = (self.audit.earlier_releases, self.audit.earlier_counts)
-        self.audit = Audit(counts=len(self._own), primary=len(suppressed))
-        self.audit.earlier_releases, self.audit.earlier_counts = earlier
+        self.audit = Audit(
+            counts=len(self._own),
+            primary=len(suppressed),
+            earlier_releases=self._earlier_runs,
+            earlier_counts=len(self._released),
+        )
         inherited: set[int] = set()  # small groups earlier releases alone already showed (a lower threshold)
         # finest groups whose group could be at the threshold or above given the counts shown: they
         # stay so in later rounds, which only suppress more (fewer equations never bound a group tighter)
@@ -405,9 +415,8 @@ class Release:
             proofs = self._unsafe_groups(shown, inherited)
             if not proofs:
                 break
-            before = set(suppressed)
             for group, proof, containing in proofs:
-                if any(k in suppressed for k in proof) and not before.issuperset(k for k in proof if k in suppressed):
+                if any(k in suppressed for k in proof):  # every proof was of shown counts at the round's start
                     continue  # broken by a suppression of this round already: the next round checks again
                 candidates = [k for k in proof if k not in suppressed and k not in self._released]
                 # a proof whose certificate names only earlier counts: this run's counts that hold the group
@@ -447,15 +456,14 @@ class Release:
 
         if not shown:
             return []
-        rows_of = {k: self._atoms[k] for k in shown}  # the equations: each shown count, and its copies
-        owner = list(shown)
-        if self._dates_of(shown) > 1 and DATE_COLUMN in self._columns:
+        # the equations: each shown count, then the copies on the first date; owner: whose each is
+        equations, owner = [self._atoms[k] for k in shown], list(shown)
+        if self._dates_of(shown) > 1:
             for key in shown:
                 copy = self._on_first_date(self._atoms[key])
                 if copy is not None and not np.array_equal(copy, self._atoms[key]):
-                    rows_of[len(owner)] = copy
+                    equations.append(copy)
                     owner.append(key)
-        equations = [rows_of[k] for k in shown] + [rows_of[i] for i in range(len(shown), len(owner))]
         inverse, sizes = self._classes(equations)
         small = np.flatnonzero((sizes > 0) & (sizes < self.min_cell))
         first = np.unique(inverse, return_index=True)[1]

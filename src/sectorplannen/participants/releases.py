@@ -214,6 +214,19 @@ def opened(key: str, folder: Path | None = None, timeout: float | None = None) -
         os.close(descriptor)  # releases the lock
 
 
+def protect_jointly(release, run: str, parameters: dict, folder: Path | None = None):
+    """Audit ``release`` (a :class:`~sectorplannen.participants.disclosure.Release` with every count
+    of ``run`` registered) together with everything earlier runs of its extract showed, and record
+    what it shows before anything is shown; one run of an extract at a time. ``parameters`` are
+    recorded as given: never put an extract's path in them."""
+    with opened(release.key, folder) as record:
+        earlier = record.released()
+        release.add_released(earlier.atoms, earlier.values, earlier.min_cell, earlier.runs)
+        audit = release.protect()
+        record.append(run, parameters, release.min_cell, release.shown_counts())
+    return audit
+
+
 def listing(folder: Path | None = None) -> list[dict]:
     """Every extract with a record: its key, releases, counts shown, and the latest run."""
     base = folder or root()
