@@ -45,9 +45,9 @@ JOBS ?= 2
 # What is typed after `make report/chapter/sweep` (NB, TRANCHE, PARAMS, GRID, JOBS, SHOW_CODE, FORCE)
 # reaches the command through its environment as typed ($(value ...): make expands nothing in it, and
 # no shell sees it), never pasted into the command line: PARAMS='top_n=$$(rm -rf ~)' stays text.
-MAKE_INPUTS := NB TRANCHE PARAMS GRID JOBS SHOW_CODE FORCE
+MAKE_INPUTS := NB TRANCHE PARAMS GRID JOBS SHOW_CODE FORCE A B
 unexport $(MAKE_INPUTS)  # make would expand them to export them under their own names
-$(foreach name,$(MAKE_INPUTS),$(eval report chapter sweep: export SECTORPLANNEN_MAKE_$(name) = $$(value $(name))))
+$(foreach name,$(MAKE_INPUTS),$(eval report chapter sweep compare: export SECTORPLANNEN_MAKE_$(name) = $$(value $(name))))
 
 report: $(STAMP) ## Run the chapter notebooks (papermill, JOBS=2 in parallel; only what changed) into outputs/report/
 	$(PY) -m sectorplannen report --from-make
@@ -57,6 +57,10 @@ pdf: report ## Print the whole report to one PDF (headless Chromium): outputs/re
 
 chapter: $(STAMP) ## Rerun one chapter: make chapter NB=uitvoering TRANCHE=3 PARAMS='exclude_plans=["Transport"]'
 	$(PY) -m sectorplannen chapter --from-make
+
+.PHONY: compare
+compare: $(STAMP) ## Compare two runs of one chapter per number and table cell: make compare A=<run> B=<run> (page in outputs/report/)
+	$(PY) -m sectorplannen compare --from-make
 
 .PHONY: sweep
 sweep: $(STAMP) ## Run the chapter variants of a grid on Dask: make sweep GRID=grid.yaml [DASK_SCHEDULER=tcp://host:port]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import csv
+import json
 import os
 import shutil
 import tempfile
@@ -189,10 +191,12 @@ def _as_outputs(folder: Path):
 
 
 def _build_report(outputs: Path) -> None:
+    from sectorplannen import site
     from sectorplannen.build import report
 
     with _as_outputs(outputs):
         report.build(force=True, log=lambda _: None)
+        site.build(outputs / "report")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -214,25 +218,17 @@ def synthetic_file(tmp_path_factory) -> Path:
 def built_report(tmp_path_factory) -> Path:
     """An outputs folder holding the whole report (report/, notebooks/, ledger/, robuustheid/): every
     chapter executed on the forked kernels and rendered, forced, into an empty folder, so no page is
-    taken over from an earlier build. Built once per test session and shared: read it, never write
+    taken over from an earlier build, and the site rendered from it as ``make report`` does. Built once
+    per test session and shared: read it, never write
     into it (a test that adds to or changes outputs takes ``report_copy``)."""
     return _once(tmp_path_factory, "report", _build_report)
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, built_report) -> Path:
-    """The shared report made a site, as ``make report`` leaves it (navigation, the page of all
-    numbers, search): the report folder of a copy of ``built_report``, decorated once per session.
-    Read only, like ``built_report``."""
-
-    def make(outputs: Path) -> None:
-        from sectorplannen import site
-
-        shutil.copytree(built_report, outputs, dirs_exist_ok=True)
-        with _as_outputs(outputs):
-            site.build(outputs / "report")
-
-    return _once(tmp_path_factory, "site", make) / "report"
+def built_site(built_report) -> Path:
+    """The site of the shared report, as ``make report`` leaves it (every page, the page of all
+    numbers, search). Read only, like ``built_report``."""
+    return built_report / "report"
 
 
 @pytest.fixture
@@ -242,3 +238,55 @@ def report_copy(built_report, scratch) -> Path:
     outputs, _ = scratch
     shutil.copytree(built_report, outputs, dirs_exist_ok=True)
     return outputs
+
+
+def fake_run(
+    outputs: Path,
+    name: str,
+    number: int,
+    parameters: dict,
+    rows: list[dict],
+    tables: list[dict] = (),
+    *,
+    title: str | None = None,
+    provenance: dict | None = None,
+    cells: str = "<h2 id=\"Aantal\">Aantal</h2><p>13.122 deelnemers</p>",
+    data_kind: str = "published",
+) -> None:
+    """A chapter run as the build leaves it, without running it: its manifest, its rendered cells (cut at
+    the ledger), its tables as data and its ledger file. For site tests that need no notebook."""
+    build = outputs / ".build"
+    (build / "pages").mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "name": name,
+        "notebook": name.split("_")[0],
+        "number": number,
+        "title": title or f"Titel {number}",
+        "parameters": parameters,
+        "data_kind": data_kind,
+        "fingerprint": "f" * 64,
+        "show_code": False,
+    }
+    (build / f"{name}.json").write_text(json.dumps(manifest), encoding="utf-8")
+    parts = {
+        "title": "",
+        "before": f'<h1 id="{name}">{name}</h1>{cells}<h2 id="Grootboek">Grootboek</h2>',
+        "after": '<h2 id="Na">Na</h2><p>slot</p>',
+        "ledger": bool(rows),
+        "tables": list(tables),
+        "provenance": provenance
+        or {
+            "git": {"commit": "0123456789abcdef", "dirty": False},
+            "parameters": parameters,
+            "data_kind": data_kind,
+            "packages": {"pandas": "2"},
+            "inputs": {"data/published/A.1.csv": "ab" * 32},
+        },
+    }
+    (build / "pages" / f"{name}.json").write_text(json.dumps(parts), encoding="utf-8")
+    if rows:
+        (outputs / "ledger").mkdir(exist_ok=True)
+        with (outputs / "ledger" / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)

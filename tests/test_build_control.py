@@ -18,8 +18,8 @@ from contextlib import suppress
 import nbformat
 import pytest
 
-from sectorplannen import errors, paths
-from sectorplannen.build import files, index, kernel, provenance, report, workers
+from sectorplannen import errors, paths, site
+from sectorplannen.build import files, kernel, provenance, report, workers
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 
@@ -197,8 +197,8 @@ def test_queued_chapters_wait_and_start_only_when_they_run(scratch):
 # -------------------------------------------------------------------- manifest (no execution)
 
 
-def fake_run(monkeypatch, outputs):
-    """Replace execution and rendering by writing a minimal notebook and page."""
+def fake_execution(monkeypatch, outputs):
+    """Replace execution and rendering by writing a minimal notebook and its rendered cells."""
 
     def execute(chapter, out_dir=None, timings=None):
         nb = nbformat.v4.new_notebook()
@@ -209,17 +209,16 @@ def fake_run(monkeypatch, outputs):
         time.sleep(0.05)
         return path
 
-    def render(executed, html_path, show_code=False):
-        html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text("<html></html>", encoding="utf-8")
+    def write_parts(executed, parts_path, show_code=False):
+        files.write_atomic(parts_path, json.dumps(PARTS))
 
     monkeypatch.setattr(report, "execute", execute)
-    monkeypatch.setattr(report, "render", render)
+    monkeypatch.setattr(report.exporter, "write_parts", write_parts)
 
 
 def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypatch):
     outputs, _ = scratch
-    fake_run(monkeypatch, outputs)
+    fake_execution(monkeypatch, outputs)
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
     _, seconds, error = report.run_one(chapter, False)
     assert error is None and seconds >= 0.05
@@ -249,12 +248,21 @@ def test_manifest_records_seconds_and_longest_first_reads_them(scratch, monkeypa
 # -------------------------------------------------------------------- index (no execution)
 
 
-def fake_built(outputs, chapter, *, html=True, seconds=3.0):
-    """A manifest (as the build writes it) and, unless html=False, the chapter's page."""
-    record = {"fingerprint": "f" * 64, "show_code": False, "seconds": seconds, **index.index_fields(chapter)}
+PARTS = {"title": "", "before": "<p>cellen</p>", "after": "", "ledger": False, "tables": [], "provenance": None}
+
+
+def fake_built(outputs, chapter, *, rendered=True, seconds=3.0):
+    """A manifest (as the build writes it) and, unless rendered=False, the chapter's rendered cells."""
+    record = {"fingerprint": "f" * 64, "show_code": False, "seconds": seconds, **report.index_fields(chapter)}
     files.write_atomic(report._manifest(chapter), json.dumps(record, sort_keys=True))
-    if html:
-        files.write_atomic(outputs / "report" / f"{chapter.name}.html", "<html></html>")
+    if rendered:
+        files.write_atomic(report.parts_path(chapter), json.dumps(PARTS))
+
+
+def _index(outputs, chapters=()) -> str:
+    """The start page as the site renders it from what the build left."""
+    site.build(outputs / "report", chapters)
+    return (outputs / "report" / "index.html").read_text(encoding="utf-8")
 
 
 def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(scratch):
@@ -270,16 +278,16 @@ def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(s
     for chapter in [*defaults, extract, synthetic_variant, plan_variant]:
         fake_built(outputs, chapter)
     not_built = registry.chapter_for("uitvoering", {"tranche": "3", "top_n": 5})
-    fake_built(outputs, not_built, html=False)  # a manifest without its page: not listed
+    fake_built(outputs, not_built, rendered=False)  # a manifest without rendered cells: not listed
 
-    # called as the build calls it: only the default chapters whose page exists
-    page = index.write_index(defaults, outputs / "report").read_text(encoding="utf-8")
+    page = _index(outputs)
+    page = page[page.index('<table class="site-index">') :]  # the index itself, not the sidebar
 
     assert EXTRACT not in page and "beveiligd" not in page and "deelnemers_2019" not in page
     label = provenance.extract_label(EXTRACT)
     assert label in extract.name
-    assert f"variant: zonder Transport (t3); peildatum 2018; echt deelnemersbestand ({label})" in page
-    assert "variant: peildatum 2017; synthetische deelnemersgegevens" in page
+    assert f"variant: zonder Transport (t3); peildatum 2018</a></td><td>echt deelnemersbestand ({label})" in page
+    assert "variant: peildatum 2017</a> <span" in page and "synthetische deelnemersgegevens" in page
     assert "variant: zonder Transport (t3)</a>" in page
     assert not_built.name not in page
     # report order, each variant under its own chapter
@@ -299,9 +307,9 @@ def test_index_names_variants_by_parameters_and_data_and_never_an_extract_path(s
 def test_index_lists_chapters_without_a_manifest_from_the_given_chapters(scratch):
     """Pages built before manifests carried the index fields are still listed, by their chapter."""
     outputs, _ = scratch
-    files.write_atomic(outputs / "report" / f"{SMALL.name}.html", "<html></html>")
+    files.write_atomic(report.parts_path(SMALL), json.dumps(PARTS))
     files.write_atomic(report._manifest(SMALL), json.dumps({"fingerprint": "x", "show_code": False}))
-    page = index.write_index([SMALL], outputs / "report").read_text(encoding="utf-8")
+    page = _index(outputs, [SMALL])
     assert f'href="{SMALL.name}.html"' in page and SMALL.title in page
 
 

@@ -40,6 +40,7 @@ LAZY_ALLOWED = {
     "acro",
     "scipy",
     "distributed",
+    "pygments",
 }
 # The one module that may import the package's layers inside functions: the command line, the top
 # layer, which nothing imports (so a lazy import there cannot hide a cycle). Each command imports

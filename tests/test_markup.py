@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from conftest import fake_run
 
 from sectorplannen import errors, notation
-from sectorplannen.build import csp, index, provenance
+from sectorplannen.build import csp, provenance
 from sectorplannen.chapters import registry
 from sectorplannen.participants.selection import validate_participant
 from sectorplannen.render import escaping, figures, sentences, style, tables
@@ -229,51 +231,92 @@ def test_run_names_and_public_parameters_carry_no_markup():
 # ------------------------------------------------------------------ provenance, index, site, PDF
 
 
-def test_provenance_footer_shows_parameters_as_text():
+def _planted_site(outputs, planted: str = EVERYTHING) -> Path:
+    """A chapter and a variant of it as the build leaves them, with ``planted`` in every text that reaches
+    a page (title, parameters, provenance, the ledger's texts, a table's cells), made a site."""
+    from sectorplannen import site
+
     prov = {
         "git": {"commit": IMG + "0123456789", "dirty": False},
-        "parameters": {"min_cell_override": EVERYTHING, "tranche": "3"},
+        "parameters": {"min_cell_override": planted, "tranche": "3"},
         "packages": {ATTRIBUTE: SCRIPT},
         "inputs": {IMG: SCRIPT},
         "data_kind": ATTRIBUTE,
     }
-    page = provenance.footer_html(prov)
-    assert live_markup(page) == []
-    assert "min_cell_override" in BeautifulSoup(page, "html.parser").get_text()
-
-
-def test_index_names_a_variant_by_its_parameters_as_text(scratch):
-    outputs, _ = scratch
-    report_dir = outputs / "report"
-    report_dir.mkdir()
-    chapter = registry.chapter_for(
-        "arbeidsmarktpositie", {"tranche": "3", "min_cell_size": 5, "min_cell_override": EVERYTHING}
+    row = dict.fromkeys(("plaats", "regel", "tekst", "gepubliceerd", "berekend", "toelichting", "invoer"), planted)
+    table = {"caption": planted, "index_levels": 1, "head": [["", planted]], "rows": [[planted, planted]]}
+    base = "arbeidsmarktpositie_tranche-3"
+    fake_run(
+        outputs,
+        base,
+        7,
+        {"tranche": "3"},
+        [{"claim": "7-01", **row, "status": "wijkt af"}],
+        [table],
+        title=f"Titel {planted}",
+        provenance=prov,
+        data_kind="synthetic",
     )
-    assert not re.search(r"[<>\"' ]", chapter.name)  # a run name is a slug
-    (report_dir / f"{chapter.name}.html").write_text("<html></html>", encoding="utf-8")
-    (outputs / ".build").mkdir()
-    record = {**index.index_fields(chapter), "title": f"{chapter.title} {IMG}"}
-    (outputs / ".build" / f"{chapter.name}.json").write_text(json.dumps(record), encoding="utf-8")
-    page = index.write_index([], report_dir).read_text(encoding="utf-8")
-    assert_inert(page)
-    assert_policy_first(page, "index.html")
+    variant = registry.chapter_for(
+        "arbeidsmarktpositie", {"tranche": "3", "min_cell_size": 5, "min_cell_override": planted}
+    )
+    changed = {**table, "rows": [[planted, f"{planted}!"]]}
+    fake_run(
+        outputs,
+        variant.name,
+        7,
+        {"tranche": "3", "min_cell_size": 5, "min_cell_override": planted},
+        [{"claim": "7-01", **row, "status": "onderdrukt"}],
+        [changed],
+        title=f"Titel {planted}",
+        provenance=prov,
+        data_kind="synthetic",
+    )
+    site.build(outputs / "report")
+    return outputs / "report"
+
+
+def test_every_page_the_site_renders_shows_planted_texts_as_text(scratch):
+    """The chapter page (its footer and ledger summary), the variant page, the comparison, the start page,
+    the page of all numbers and the search index: the planted texts are text, every page has its policy."""
+    outputs, _ = scratch
+    report_dir = _planted_site(outputs)
+    pages = sorted(report_dir.glob("*.html"))
+    assert len(pages) == 6  # two runs, their comparison, the start page, all numbers, search
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert live_markup(page) == [], path.name
+        assert_policy_first(page, path.name)
+    chapter = (report_dir / "arbeidsmarktpositie_tranche-3.html").read_text(encoding="utf-8")
+    footer = BeautifulSoup(chapter, "html.parser").select_one("footer").get_text()
+    assert IMG in footer and SCRIPT in footer and "min_cell_override" in footer
+    assert_inert(chapter)  # the title and the numbers that differ, in the ledger summary
+    assert_inert((report_dir / "index.html").read_text(encoding="utf-8"))
+    assert_inert((report_dir / "getallen.html").read_text(encoding="utf-8"))
+    compared = next(p for p in pages if p.name.startswith("vergelijking_")).read_text(encoding="utf-8")
+    assert_inert(compared)  # the cells of the two tables, as text
+    script = (report_dir / search.INDEX_FILE).read_text(encoding="utf-8")
+    assert "<" not in script
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_page_of_all_numbers_and_ledger_summary_show_texts_as_text(scratch, planted):
+    outputs, _ = scratch
+    report_dir = _planted_site(outputs, planted)
+    html = (report_dir / "getallen.html").read_text(encoding="utf-8")
+    assert_inert(html, [planted])
+    assert html.count("<script") == 1 and '<script src="static/getallen.js"></script>' in html
+    form = BeautifulSoup(html, "html.parser").select_one("form.claims-filters")
+    assert form.attrs == {"class": ["claims-filters"]}  # no inline handler (its onsubmit is in getallen.js)
+    summary = BeautifulSoup(
+        (report_dir / "arbeidsmarktpositie_tranche-3.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert planted in summary.select_one("table.site-ledger-differs").get_text()
 
 
 def _claim(planted: str, page: Page) -> claims_page.Claim:
     texts = dict.fromkeys(("tranche", "place", "quote", "printed", "computed", "explanation", "inputs"), planted)
     return claims_page.Claim("7-01", page, line="12", status="wijkt af", **texts)
-
-
-@pytest.mark.parametrize("planted", PLANTED)
-def test_page_of_all_numbers_and_folded_ledger_show_texts_as_text(planted):
-    page = Page("arbeidsmarktpositie_tranche-3", 7, planted, {"min_cell_override": planted}, "synthetic")
-    claims = [_claim(planted, page)]
-    html = claims_page.page_html(claims, [page])
-    assert_inert(html, [planted])
-    assert html.count("<script") == 1 and '<script src="static/getallen.js"></script>' in html
-    form = BeautifulSoup(html, "html.parser").select_one("form.claims-filters")
-    assert form.attrs == {"class": ["claims-filters"]}  # no inline handler (its onsubmit is in getallen.js)
-    assert_inert(claims_page.ledger_summary(page, claims), [planted])
 
 
 def test_search_index_is_a_file_that_cannot_close_a_script():
@@ -284,55 +327,41 @@ def test_search_index_is_a_file_that_cannot_close_a_script():
     assert "<" not in script  # not even '</script>' inside a string
     data = json.loads(script.removeprefix("window.ZOEKINDEX = ").removesuffix(";\n"))
     assert data[0]["t"].endswith(EVERYTHING) and EVERYTHING in data[-1]["x"]  # the text itself, unchanged
-    html = search.page_html()
-    assert f'<script src="{search.INDEX_FILE}"></script>' in html and "ZOEKINDEX" not in html
 
 
-def test_pdf_document_keeps_the_commit_inside_its_css_string(tmp_path):
+def test_pdf_document_keeps_the_commit_inside_its_css_string(scratch):
     """The commit is read back from the chapter page and written into the print style sheet."""
-    report_dir = tmp_path / "report"
-    report_dir.mkdir()
+    outputs, _ = scratch
     chapter = registry.CHAPTERS[0]
-    footer = provenance.footer_html(
-        {
-            "git": {"commit": '"}</style><script>alert(1)</script>', "dirty": False},
-            "parameters": {"min_cell_override": EVERYTHING},
-            "packages": {},
-            "inputs": {},
-            "data_kind": "published",
-        }
+    prov = {
+        "git": {"commit": '"}</style><script>alert(1)</script>', "dirty": False},
+        "parameters": {"min_cell_override": EVERYTHING},
+        "packages": {},
+        "inputs": {},
+        "data_kind": "published",
+    }
+    fake_run(
+        outputs,
+        chapter.name,
+        chapter.number,
+        {"tranche": "1-2"},
+        [],
+        title=IMG,
+        provenance=prov,
+        cells=f"<h2 id='h'>{escaping.html_text(IMG)}</h2>",
     )
-    (report_dir / f"{chapter.name}.html").write_text(
-        f"<html><head>{csp.META}<style>p{{}}</style></head><body><main><h1 id='h'>{escaping.html_text(IMG)}</h1>"
-        f"</main>{footer}</body></html>",
-        encoding="utf-8",
-    )
-    document = site_pdf.print_html(report_dir)
+    from sectorplannen import site
+
+    site.build(outputs / "report")
+    document = site_pdf.print_html(outputs / "report")
     assert csp.PRINT_META in document
     assert_inert(document, [IMG])
     soup = BeautifulSoup(document, "html.parser")
     assert soup.find("script") is None
-    assert len(soup.find_all("style")) == 2 and "@bottom-left" in soup.find_all("style")[1].string
+    assert "@bottom-left" in soup.find_all("style")[-1].string
 
 
 # ------------------------------------------------------------------ the policy
-
-
-def test_a_page_from_an_older_build_gets_the_policy_without_script_when_the_site_is_made():
-    """A variant rendered before pages had a policy stays listed: the site puts the policy first in its head."""
-    from sectorplannen.site import navigation
-
-    old = (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head><meta charset="utf-8"/><script>x()</script></head>'
-        f"<body><main>{IMG}</main></body></html>"
-    )
-    chapters = [Page("inhoud_tranche-1-2", 2, "Inhoud")]
-    page = navigation.decorate(old, chapters, "inhoud_tranche-1-2.html", "Inhoud")
-    assert page.index(csp.META) < page.index("<meta charset") < page.index("<script>")
-    assert page.count("Content-Security-Policy") == 1
-    assert navigation.decorate(page, chapters, "inhoud_tranche-1-2.html", "Inhoud") == page
-    scripted = search.page_html()  # a page that has its own policy keeps it
-    assert csp.META not in navigation.decorate(scripted, chapters, "zoeken.html", "Zoeken")
 
 
 def _directives(policy: str) -> dict[str, str]:

@@ -175,6 +175,19 @@ def _chapter(args) -> int:
     return 0
 
 
+def _compare(args) -> int:
+    from sectorplannen import site  # layers: imported when the command runs
+    from sectorplannen.site import comparison, pages  # layers: imported when the command runs
+
+    files.check_writable()
+    report_dir = paths.OUTPUTS / "report"
+    a, b = comparison.request(paths.OUTPUTS / ".build", pages.chapter_pages(report_dir), args.a, args.b)
+    uptodate.remove_stamp()  # the site gets a page the stamp does not know
+    site.build(report_dir)
+    print(f"vergelijking: {report_dir / comparison.href(a, b)}")
+    return 0
+
+
 def _robustness(args) -> int:
     from sectorplannen import participants  # layers: imported when the command runs
     from sectorplannen.chapters import robuustheid  # layers: imported when the command runs
@@ -251,6 +264,7 @@ MAKE_PREFIX = "SECTORPLANNEN_MAKE_"
 USAGE = {
     "chapter": "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]",
     "sweep": "usage: make sweep GRID=path/to/grid.yaml (see src/sectorplannen/build/sweep.py)",
+    "compare": "usage: make compare A=<run> B=<run> (two runs of one chapter, named as their pages in outputs/report/)",
 }
 
 
@@ -273,6 +287,10 @@ def _from_make(args) -> str | None:
         args.params = os.environ.get(MAKE_PREFIX + "PARAMS") or None
     if args.command == "sweep":
         args.grid = _make_value("GRID")
+    if args.command == "compare":
+        args.a, args.b = _make_value("A"), _make_value("B")
+        if not (args.a and args.b):
+            return USAGE["compare"]
     for command, name in (("chapter", "notebook"), ("sweep", "grid")):
         if args.command == command and not getattr(args, name):
             return USAGE[command]
@@ -311,6 +329,11 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--show-code", action="store_true", help="show the code cells in the HTML")
     w.add_argument("--from-make", action="store_true", help="read GRID, JOBS, SHOW_CODE as `make sweep` passes them")
     w.set_defaults(func=_sweep)
+    v = sub.add_parser("compare", help="compare two runs of one chapter, per number and per table cell (a page)")
+    v.add_argument("a", nargs="?", default="", help="the first run: the name of its page in outputs/report/")
+    v.add_argument("b", nargs="?", default="", help="the second run")
+    v.add_argument("--from-make", action="store_true", help="read A and B as `make compare` passes them")
+    v.set_defaults(func=_compare)
     e = sub.add_parser("releases", help="list what runs of each real extract have shown (the release record)")
     e.add_argument("--reset", metavar="KEY", help="start the record of this extract afresh (needs --reason)")
     e.add_argument("--reason", help="why the record is reset (kept with the record)")
@@ -327,9 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser()
     args = commands.parse_args(argv)
     if args.command in USAGE and not getattr(args, "from_make", False):
-        name = "notebook" if args.command == "chapter" else "grid"
-        if not getattr(args, name):
-            commands.error(f"the following arguments are required: {name}")  # exits 2 with the usage
+        names = {"chapter": ["notebook"], "sweep": ["grid"], "compare": ["a", "b"]}[args.command]
+        missing = [name for name in names if not getattr(args, name)]
+        if missing:
+            commands.error(f"the following arguments are required: {', '.join(missing)}")  # exits 2 with the usage
     try:
         usage = _from_make(args) if getattr(args, "from_make", False) else None
     except ParameterError as exc:

@@ -1,36 +1,43 @@
-"""The nbconvert side of a chapter page: rendered offline (no script or style from another host), in
-Dutch, with a real title and the report's Content-Security-Policy."""
+"""The notebook side of a chapter page: what nbconvert makes of an executed notebook (its cells as
+HTML, offline, no script), cut in two around the ledger output, with the chapter's tables as data.
+
+A chapter page is rendered once, by the site (:mod:`sectorplannen.site`), from these parts and the
+build's records; nothing here writes a page. The ledger output (marked in its metadata by the notebook,
+:mod:`sectorplannen.render.outputs`) is left out: the site shows its summary in its place, from the ledger file.
+"""
 
 from __future__ import annotations
 
+import copy
+import html
+import json
 import re
 from pathlib import Path
 
-from sectorplannen.build import csp
+from sectorplannen.build.files import write_atomic
+from sectorplannen.render.outputs import LEDGER_PART, MARK, TABLE_MIME
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "sectorplannen"
-SITE_NAME = "Sectorplannen: reproductie"
 
 
 def title_of(nb) -> str:
-    """The page title: the notebook's first markdown heading, else the site's name."""
+    """The chapter's title: the notebook's first markdown heading (without markup), else ''."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             match = re.search(r"^#{1,2}\s+(.+)$", cell.source, re.MULTILINE)
             if match:
-                return f"{match.group(1).strip()} – {SITE_NAME}"
-    return SITE_NAME
+                return html.unescape(re.sub(r"[\\*_`]", "", match.group(1))).strip()
+    return ""
 
 
 def html_exporter(show_code: bool = False):
-    """An HTMLExporter on the offline template (no script or style from another host), ``lang="nl"``."""
+    """An HTMLExporter on the body-only template: the cells, no page around them, no script."""
     from nbconvert import HTMLExporter  # heavy: loaded only when a page is rendered
 
     return HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)],
         template_name=TEMPLATE,
-        language_code="nl",
         exclude_input=not show_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -50,20 +57,93 @@ def _exporter(show_code: bool):
 
 
 def warm(show_code: bool = False) -> None:
-    """Compile the page templates now (by rendering an empty notebook), in this process."""
+    """Compile the templates now (by rendering an empty notebook), in this process."""
     from nbformat import v4  # heavy: loaded only when a page is rendered
 
-    _exporter(show_code).from_notebook_node(v4.new_notebook(metadata={"title": SITE_NAME}), resources=_resources())
+    _exporter(show_code).from_notebook_node(v4.new_notebook())
 
 
-def _resources() -> dict:
-    """What the template needs besides the notebook: the policy it puts in the page's head."""
-    return {"content_security_policy": csp.META}
+def _is_ledger(output) -> bool:
+    return (output.get("metadata") or {}).get(MARK) == LEDGER_PART
 
 
-def export(nb, show_code: bool = False) -> str:
-    """The page of an executed notebook: offline template, Dutch, titled after its first heading."""
-    if "title" not in nb.metadata:
-        nb.metadata["title"] = title_of(nb)
-    body, _ = _exporter(show_code).from_notebook_node(nb, resources=_resources())
-    return body
+def split_at_ledger(nb) -> tuple[object, object | None]:
+    """The notebook before the ledger output and after it (None when it shows no ledger)."""
+    for i, cell in enumerate(nb.cells):
+        outputs = cell.get("outputs", [])
+        at = next((j for j, output in enumerate(outputs) if _is_ledger(output)), None)
+        if at is None:
+            continue
+        before, after = copy.deepcopy(nb), copy.deepcopy(nb)
+        before.cells = [*nb.cells[:i], {**copy.deepcopy(cell), "outputs": outputs[:at]}]
+        rest = {**copy.deepcopy(cell), "source": "", "outputs": outputs[at + 1 :]}
+        after.cells = ([rest] if rest["outputs"] else []) + nb.cells[i + 1 :]
+        return before, after
+    return nb, None
+
+
+def tables(nb) -> list[dict]:
+    """Every house-style table the notebook shows (the ledger aside: its file is its data), as its
+    caption, labels and cell texts."""
+    return [
+        output["data"][TABLE_MIME]
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if TABLE_MIME in output.get("data", {}) and not _is_ledger(output)
+    ]
+
+
+def parts(nb, show_code: bool = False) -> dict:
+    """What the site needs of an executed notebook: its title, its cells as HTML before and after the
+    ledger output, its tables as data and its provenance record."""
+    from nbformat import from_dict  # heavy: loaded only when a page is rendered
+
+    before, after = split_at_ledger(nb)
+    render = _exporter(show_code).from_notebook_node
+    return {
+        "title": title_of(nb),
+        "before": render(from_dict(before))[0],
+        "after": render(from_dict(after))[0] if after is not None else "",
+        "ledger": after is not None,
+        "tables": tables(nb),
+        "provenance": nb.metadata.get("sectorplannen"),
+    }
+
+
+def write_parts(notebook_path: Path, parts_path: Path, show_code: bool = False) -> Path:
+    """Render an executed notebook's parts (:func:`parts`) to ``parts_path`` (JSON, atomically)."""
+    import nbformat  # heavy: loaded only when a notebook is read or written
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    write_atomic(parts_path, json.dumps(parts(nb, show_code), ensure_ascii=False, sort_keys=True))
+    return parts_path
+
+
+def read_parts(parts_path: Path) -> dict | None:
+    """The parts a build wrote, or None when they are missing or damaged (the chapter is then rebuilt)."""
+    try:
+        record = json.loads(parts_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and "before" in record else None
+
+
+# What the lab template puts inline besides its two style sheets (nbconvert's lab/index.html.j2).
+_LAB_EXTRA_CSS = """
+a.anchor-link { display: none; }
+.jp-InputArea, .jp-InputArea-editor { overflow: hidden; }
+.jp-OutputArea-output pre { line-height: inherit; font-family: inherit; }
+.jp-RenderedText pre { color: var(--jp-content-font-color1); font-size: var(--jp-code-font-size); }
+.jp-Collapser { display: none; }
+@media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
+"""
+
+
+def notebook_css() -> str:
+    """The style of the cells (JupyterLab's light theme as nbconvert ships it, and the colours of
+    highlighted code), one file for every chapter page instead of 250 kB inline in each."""
+    from pygments.formatters import HtmlFormatter  # heavy: loaded only when the site is made
+
+    lab = next(Path(p) for p in html_exporter().template_paths if (Path(p) / "static" / "index.css").is_file())
+    sheets = [(lab / "static" / name).read_text(encoding="utf-8") for name in ("index.css", "theme-light.css")]
+    return "\n".join([*sheets, HtmlFormatter(style="default").get_style_defs(".highlight"), _LAB_EXTRA_CSS])

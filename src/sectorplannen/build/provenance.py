@@ -8,8 +8,6 @@ data (published tables, synthetic or real participant data). The same record giv
 
 from __future__ import annotations
 
-import html
-import json
 import subprocess
 from functools import lru_cache
 from importlib import metadata
@@ -130,23 +128,3 @@ DATA_KIND_LABELS = {
     "synthetic": "SYNTHETISCHE deelnemersgegevens (geen echte personen)",
     "extract": "echt deelnemersbestand (vertrouwelijk)",
 }
-
-
-def footer_html(prov: dict) -> str:
-    """The provenance as an HTML footer a reader can open."""
-    git = prov["git"]
-    commit = git["commit"][:12] + (" (met niet-vastgelegde wijzigingen)" if git.get("dirty") else "")
-    params = html.escape(json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True))
-    packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items())
-    inputs = "".join(
-        f"<li><code>{html.escape(k)}</code> <code>{html.escape(v[:16])}…</code></li>" for k, v in prov["inputs"].items()
-    )
-    return (
-        '<footer class="sectorplannen-provenance" style="margin:3em 1em 1em;padding-top:1em;border-top:1px solid #ccc;'
-        'font-size:0.85em;color:#444">'
-        f"<p><strong>Herkomst.</strong> Commit <code>{html.escape(commit)}</code>; parameters <code>{params}</code>; "
-        f"gegevens: {html.escape(DATA_KIND_LABELS.get(prov['data_kind'], prov['data_kind']))}.</p>"
-        f"<p>Pakketten: {html.escape(packages)}.</p>"
-        f"<details><summary>Invoerbestanden ({len(prov['inputs'])}, SHA-256)</summary><ul>{inputs}</ul></details>"
-        "</footer>"
-    )

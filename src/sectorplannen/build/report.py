@@ -1,11 +1,12 @@
-"""Run the chapter notebooks with papermill and render them to HTML with nbconvert.
+"""Run the chapter notebooks with papermill and render their cells with nbconvert.
 
 ``make report`` runs every chapter for every tranche it applies to into ``outputs/notebooks/``
-and renders ``outputs/report/`` (code hidden; ``--show-code`` shows it) with an ``index.html``
-in report order. ``make chapter`` reruns one chapter with other parameters; the output names
-carry the parameters, so runs with different parameters do not overwrite each other. Files are
-written to a temporary name and renamed into place, so a failing run never leaves a half-written
-chapter and the previous good one stays until a new one is complete.
+and renders each one's cells (code hidden; ``--show-code`` shows it) into ``outputs/.build/pages/``,
+from which the site (:mod:`sectorplannen.site`) renders the pages of ``outputs/report/`` once.
+``make chapter`` reruns one chapter with other parameters; the output names carry the parameters, so
+runs with different parameters do not overwrite each other. Files are written to a temporary name and
+renamed into place, so a failing run never leaves a half-written chapter and the previous good one
+stays until a new one is complete.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from sectorplannen import hashing, paths
 from sectorplannen.build import exporter, kernel, provenance, uptodate
 from sectorplannen.build.execute import execute
 from sectorplannen.build.files import remove_stale, shown, write_atomic
-from sectorplannen.build.html import render
-from sectorplannen.build.index import index_fields, write_index
 from sectorplannen.build.kernel import remove_kernel_folders
 from sectorplannen.build.preflight import preflight
 from sectorplannen.build.workers import run_all, say
@@ -31,6 +30,23 @@ from sectorplannen.errors import ChapterFailed
 
 def _manifest(chapter: Chapter) -> Path:
     return paths.OUTPUTS / ".build" / f"{chapter.name}.json"
+
+
+def parts_path(chapter: Chapter) -> Path:
+    """Where the build leaves the rendered cells of a chapter run, for the site."""
+    return paths.OUTPUTS / ".build" / "pages" / f"{chapter.name}.json"
+
+
+def index_fields(chapter: Chapter) -> dict:
+    """What the manifest records for the site (never the path of a participant extract)."""
+    return {
+        "name": chapter.name,
+        "notebook": chapter.notebook,
+        "number": chapter.number,
+        "title": chapter.title,
+        "parameters": provenance.public_parameters(chapter.parameters, data_kind(chapter)),
+        "data_kind": data_kind(chapter),
+    }
 
 
 def read_manifest(path: Path) -> dict | None:
@@ -50,12 +66,11 @@ def _ledger_digest(chapter: Chapter) -> str | None:
 
 
 def is_current(chapter: Chapter, show_code: bool = False) -> bool:
-    """True when the chapter's HTML was built from exactly the current inputs (content hashes), and
-    its ledger is still the one the build wrote (a deleted or edited ledger would silently drop or
+    """True when the chapter's cells were rendered from exactly the current inputs (content hashes),
+    and its ledger is still the one the build wrote (a deleted or edited ledger would silently drop or
     change numbers on the page of all numbers)."""
-    html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
     recorded = read_manifest(_manifest(chapter))
-    if recorded is None or not html_path.exists():
+    if recorded is None or exporter.read_parts(parts_path(chapter)) is None:
         return False
     if recorded.get("ledger") != _ledger_digest(chapter) and chapter.entry.claims:
         return False
@@ -89,7 +104,7 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
     try:
         executed = execute(chapter, timings=timings)
         rendering = time.perf_counter()
-        render(executed, paths.OUTPUTS / "report" / f"{chapter.name}.html", show_code)
+        exporter.write_parts(executed, parts_path(chapter), show_code)
         timings["rendering"] = round(time.perf_counter() - rendering, 3)
     except ChapterFailed as exc:
         return chapter.name, time.perf_counter() - start, str(exc)
@@ -150,8 +165,9 @@ def _write_timings(chapters: list[Chapter], seconds: float) -> None:
 def build(
     chapters: list[Chapter] | None = None, show_code: bool = False, jobs: int = 2, force: bool = False, log=say
 ) -> list[Path]:
-    """Execute and render chapters (default: the whole report) with ``jobs`` worker processes,
-    longest first, skipping chapters whose inputs did not change; returns the HTML paths. Prints a
+    """Execute chapters and render their cells (default: the whole report) with ``jobs`` worker
+    processes, longest first, skipping chapters whose inputs did not change; returns the paths of
+    their pages (the site renders them: :func:`sectorplannen.site.build`). Prints a
     progress line per chapter (queued, started, finished with seconds, up to date). Ctrl-C stops
     it within seconds with one line and raises :class:`Interrupted`; earlier outputs stay intact."""
     chapters = list(chapters or CHAPTERS)
@@ -171,9 +187,6 @@ def build(
             results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
         failures = [error for _, _, error in results if error]
         _write_timings(todo, time.perf_counter() - started)
-    by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
-    existing = [c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()]
-    write_index(existing, report_dir)
     if failures:
         raise ChapterFailed("\n".join(failures))
     return [report_dir / f"{c.name}.html" for c in chapters]

@@ -25,11 +25,10 @@ import yaml
 
 from sectorplannen import paths
 from sectorplannen.build import report
-from sectorplannen.build.index import write_index
 from sectorplannen.build.preflight import preflight
 from sectorplannen.build.workers import say
 from sectorplannen.chapters import registry
-from sectorplannen.chapters.registry import CHAPTERS, Chapter
+from sectorplannen.chapters.registry import Chapter
 from sectorplannen.errors import ChapterFailed, ParameterError
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER"
@@ -105,8 +104,6 @@ def run(chapters: list[Chapter], jobs: int = 2, scheduler: str | None = None, sh
         if cluster is not None:
             cluster.close()
     report_dir = paths.OUTPUTS / "report"
-    by_name = {c.name: c for c in [*CHAPTERS, *chapters]}
-    write_index([c for c in by_name.values() if (report_dir / f"{c.name}.html").exists()], report_dir)
     if failures:
         raise ChapterFailed(f"{len(failures)} of {len(chapters)} variants failed:\n" + "\n".join(failures))
     return [report_dir / f"{c.name}.html" for c in chapters]

@@ -19,7 +19,7 @@ from sectorplannen import hashing, participants, paths
 from sectorplannen.chapters import arbeidsmarktpositie, registry
 from sectorplannen.chapters.registry import Chapter
 from sectorplannen.participants.selection import ParticipantParams, validate_participant
-from sectorplannen.render import sentences, style, tables
+from sectorplannen.render import outputs, sentences, style, tables
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.bijlage import Bijlage
 from sectorplannen.statistics.indicators import Indicators
@@ -85,7 +85,7 @@ def finish(run: Run, ledger: pd.DataFrame | None = None) -> None:
     tmp.write_text(saved.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
     tmp.replace(path)
     display(Markdown(sentences.ledger_sentence(ledger)))
-    display(tables.ledger(ledger))
+    display(tables.ledger(ledger), metadata=outputs.ledger_metadata())  # the site shows its summary here
 
 
 def ledger_path(name: str) -> Path:

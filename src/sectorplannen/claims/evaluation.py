@@ -40,6 +40,8 @@ from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators, NotComputable, TableIndicators
 from sectorplannen.statistics.selection import validate
 
+HOLDS = "_klopt"  # while a ledger is made: whether the computed value gives the printed number at its rounding
+
 
 def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = True) -> dict:
     """One ledger row for a claim."""
@@ -86,6 +88,7 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         step = float(claim["step"])
         row["berekend"] = format_step(scaled, step, extra=1 if claim["qualifier"] else 0)
         ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
+    row[HOLDS] = bool(ok)
     provenance = getattr(indicators, "provenance", None)
     row["invoer"] = ", ".join(provenance.inputs) if provenance else ""
     if not published_cohort:
@@ -203,19 +206,23 @@ def ledger(
     frame["verklaard"] = ~differs | frame["claim"].isin(list(known))
     if not published_cohort and type(indicators) is Indicators:
         frame = beside_default(frame, claims, tranche)
-    return frame
+    return frame.drop(columns=[HOLDS], errors="ignore")
 
 
 def beside_default(frame: pd.DataFrame, claims: pd.DataFrame, tranche: str) -> pd.DataFrame:
     """A ledger of another selection of plans with, per own-tranche claim, the value for the
     published selection (``standaard``) and this run's difference from it (``verschil``), so a
-    reviewer sees what the other choice changes. Plan-level only: for participant data the
-    difference between two selections would reveal the group left out."""
+    reviewer sees what the other choice changes, with whether the printed number holds at its
+    rounding with the published selection (``standaard_status``, the status it has there) and with
+    this one (``houdt_stand``: ja or nee; empty where this run computes nothing). Plan-level only: for
+    participant data the difference between two selections would reveal the group left out."""
     default = indicators_for(tranche)
     own = (claims["tranche"] == tranche).to_numpy()
-    standard, difference = [], []
+    standard, difference, standard_status = [], [], []
+    holds = ["" if pd.isna(h) else ("ja" if h else "nee") for h in frame.get(HOLDS, pd.Series([None] * len(frame)))]
     for (_, claim), row, is_own in zip(claims.iterrows(), frame.itertuples(index=False), own, strict=True):
         base = evaluate(claim, default) if is_own else None
+        standard_status.append(base["status"] if base is not None else "")
         if base is None or base["berekend_waarde"] is None:
             standard.append("")
             difference.append("")
@@ -228,7 +235,7 @@ def beside_default(frame: pd.DataFrame, claims: pd.DataFrame, tranche: str) -> p
             change = float(row.berekend_waarde) - float(base["berekend_waarde"])
             extra = 0 if claim["unit"] in ("aantal", "euro", "duizend", "miljoen euro") else 1
             difference.append(("+" if change > 0 else "") + format_step(change, step, extra=extra))
-    return frame.assign(standaard=standard, verschil=difference)
+    return frame.assign(standaard=standard, verschil=difference, standaard_status=standard_status, houdt_stand=holds)
 
 
 def summary(frame: pd.DataFrame) -> dict[str, int]:

@@ -8,8 +8,10 @@ import textwrap
 import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
+from pandas.io.formats.style import Styler
 
 from sectorplannen.notation import getal, procent
+from sectorplannen.render import outputs
 from sectorplannen.render.escaping import html_text
 
 PALETTE = ["#1f4e79", "#2e86c1", "#85c1e9", "#f0b27a", "#ca6f1e", "#7b7d7d", "#117a65", "#b03a2e"]
@@ -66,6 +68,13 @@ def _escaped_names(index: pd.Index) -> list:
     return [name if name is None else html_text(name) for name in index.names]
 
 
+class HouseTable(Styler):
+    """A table in the house style: shown as HTML, and carrying its cells as data for the build."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self._repr_html_(), outputs.TABLE_MIME: outputs.table_data(self)}
+
+
 def table(
     frame: pd.DataFrame,
     formats: dict[str, callable] | None = None,
@@ -79,7 +88,7 @@ def table(
 
     formats = formats or {}
     frame = frame.rename_axis(index=_escaped_names(frame.index), columns=_escaped_names(frame.columns))
-    styler = frame.style.set_uuid(hashlib.sha256(str(caption).encode()).hexdigest()[:8])
+    styler = HouseTable(frame).set_uuid(hashlib.sha256(str(caption).encode()).hexdigest()[:8])
     styler = styler.format(na_rep="", escape="html").format_index(escape="html", axis=0)
     styler = styler.format_index(escape="html", axis=1)
     formats = {c: _escaped(f) for c, f in formats.items() if c in frame.columns}

@@ -1,74 +1,165 @@
-"""The report as a site a reader can find their way in, made from what the build wrote.
+"""The report as a site a reader can find their way in, rendered once from what the build computed.
 
-:func:`build` turns ``outputs/report/`` into a site: every page gets a sidebar with all chapters,
-previous/next and its own contents; each chapter's ledger is folded into a summary that links to
-the page of all numbers (``getallen.html``, every claim of every chapter, filterable offline); a
-prebuilt index makes the chapters and numbers searchable (``zoeken.html``); scripts and styles are
-shipped in the site, so no page asks another host for anything, and every page carries the policy of
-:mod:`sectorplannen.build.csp` (scripts only as the site's files, none inline). :mod:`.pdf` prints
-the whole report to one PDF with headless Chromium. The pages themselves are rendered offline by the build
-(:mod:`sectorplannen.build.exporter`); this layer sits on top of it, and only the command line
-calls it, after a build.
+:func:`build` renders every page of ``outputs/report/`` from one set of autoescaping templates
+(:mod:`.templating`): each chapter from the cells the build rendered of its notebook
+(:mod:`sectorplannen.build.exporter`), its ledger in short where the notebook showed the ledger, and
+its provenance; each variant with what it changes beside the published selection (:mod:`.variants`)
+and a page that compares it with its chapter cell by cell (:mod:`.comparison`); the start page, the page
+of all numbers (``getallen.html``, filterable offline) and the search page with its prebuilt index. No
+page is edited after it is written; an unchanged page keeps its file. Every page carries the policy of
+:mod:`sectorplannen.build.csp`. :mod:`.pdf` prints the whole report with headless Chromium. Only the
+command line calls this layer, after a build.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
 
-from sectorplannen.site import claims_page, markup, navigation, pages, search
+from sectorplannen.build import exporter
+from sectorplannen.build.files import write_atomic
+from sectorplannen.build.provenance import DATA_KIND_LABELS
+from sectorplannen.site import claims_page, comparison, index_page, layout, pages, search, templating, variants
+from sectorplannen.site.pages import CLAIMS, INDEX, SEARCH, Page
 
 STATIC = Path(__file__).parent / "static"
+SITE_TITLE = templating.SITE_TITLE
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (only when it changed, so an unchanged site keeps its files)."""
+    """Write ``text`` to ``path`` atomically, only when it changed (an unchanged site keeps its files)."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
-    tmp = path.with_name(f".{path.name}.site.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)
+
+
+def footer(prov: dict | None) -> dict | None:
+    """The provenance of a run as the footer shows it."""
+    if not prov:
+        return None
+    git = prov.get("git", {})
+    commit = str(git.get("commit", "onbekend"))[:12] + (
+        " (met niet-vastgelegde wijzigingen)" if git.get("dirty") else ""
+    )
+    return {
+        "commit": commit,
+        "parameters": json.dumps(prov.get("parameters", {}), ensure_ascii=False, sort_keys=True),
+        "data": DATA_KIND_LABELS.get(prov.get("data_kind"), str(prov.get("data_kind", ""))),
+        "packages": ", ".join(f"{k} {v}" for k, v in prov.get("packages", {}).items()),
+        "inputs": [(k, str(v)[:16]) for k, v in prov.get("inputs", {}).items()],
+    }
+
+
+def _chapter(page: Page, parts: dict, every: list[Page], main: list[Page], claims: list, ledger_dir: Path) -> str:
+    """One chapter page (or variant) from its parts."""
+    default = pages.default_of(page, every) if page.variant else None
+    base = default or page
+    own = any(c.page is page for c in claims)
+    ledger = None
+    if parts.get("ledger") and own:
+        ledger = claims_page.ledger_context(page, claims, own_table="variant-getallen" if page.variant else None)
+    variant = None
+    if page.variant:
+        compare = comparison.href(default, page) if default else None
+        variant = variants.context(page, ledger_dir / f"{page.name}.csv", default, compare)
+    headings = layout.contents(parts["before"], parts["after"])
+    if variant:
+        headings = layout.contents(
+            (2, "variant-kop", variant["heading"]),
+            parts["before"],
+            (2, "variant-getallen", variants.CLAIMS_HEADING),
+            parts["after"],
+        )
+    nav = layout.navigation(main, base.href, position=base.href, headings=headings)
+    return templating.render(
+        "chapter.html.j2",
+        title=f"{page.heading}{' (variant)' if page.variant else ''} – {SITE_TITLE}",
+        nav=nav,
+        notebook_styles=True,
+        cells_before=templating.cells(parts["before"]),
+        cells_after=templating.cells(parts["after"]),
+        ledger=ledger,
+        variant=variant,
+        provenance=footer(parts.get("provenance")),
+    )
+
+
+def _comparisons(every: list[Page], build_dir: Path) -> list[tuple[Page, Page]]:
+    """Each variant with its chapter, then every comparison asked for (runs that still exist)."""
+    by_name = {p.name: p for p in every}
+    pairs = [(d, p) for p in every if p.variant and (d := pages.default_of(p, every))]
+    for a, b in comparison.requested(build_dir):
+        if a in by_name and b in by_name and (by_name[a], by_name[b]) not in pairs:
+            pairs.append((by_name[a], by_name[b]))
+    return pairs
 
 
 def build(report_dir: Path, chapters=()) -> dict:
-    """Make ``report_dir`` a site: decorate every page, write the page of all numbers, the search page
-    and its index, copy the scripts and styles. Returns what it made (pages, claims, seconds)."""
+    """Render the site into ``report_dir`` from what the build left: every chapter and variant page, the
+    comparisons, the start page, the page of all numbers, the search page and its index, the styles and
+    scripts. Returns what it made (pages, claims, seconds)."""
     start = time.perf_counter()
     report_dir = Path(report_dir)
+    build_dir, ledger_dir = report_dir.parent / ".build", report_dir.parent / "ledger"
     static = report_dir / "static"
     static.mkdir(parents=True, exist_ok=True)
     for asset in sorted(STATIC.iterdir()):
         if asset.is_file():
-            shutil.copyfile(asset, static / asset.name)
+            _write(static / asset.name, asset.read_text(encoding="utf-8"))
+    _write(static / "notebook.css", exporter.notebook_css())
     every = pages.chapter_pages(report_dir, chapters)
     main = pages.main_pages(every)
-    claims = claims_page.load(report_dir.parent / "ledger", every)
+    claims = claims_page.load(ledger_dir, every)
+    parts = {p.name: exporter.read_parts(pages.parts_dir(report_dir) / f"{p.name}.json") for p in every}
+    every = [p for p in every if parts[p.name] is not None]
     entries = []
     for page in every:
-        path = report_dir / page.href
-        html = claims_page.fold_ledger(path.read_text(encoding="utf-8"), page, claims)
-        base = next((p for p in main if p.number == page.number), page)
-        html = navigation.decorate(
-            html,
-            main,
-            base.href if page.variant else page.href,
-            f"{page.heading} – {navigation.SITE_TITLE}",
-            position=base.href,
-        )
-        _write(path, html)
+        _write(report_dir / page.href, _chapter(page, parts[page.name], every, main, claims, ledger_dir))
         if not page.variant:
-            entries += search.chapter_entries(page, html)
+            entries += search.chapter_entries(page, parts[page.name]["before"] + parts[page.name]["after"])
+    made = len(every)
+    for a, b in _comparisons(every, build_dir):
+        default = pages.default_of(b, every)
+        context = comparison.context(a, b, parts[a.name], parts[b.name], ledger_dir, default)
+        nav = layout.navigation(main, (default or a).href)
+        title = f"Vergelijking: {a.label} – {SITE_TITLE}"
+        _write(
+            report_dir / comparison.href(a, b),
+            templating.render("vergelijking.html.j2", title=title, nav=nav, **context),
+        )
+        made += 1
     main_claims = [c for c in claims if not c.page.variant]
-    generated = {
-        pages.CLAIMS: (claims_page.page_html(main_claims, main), "Alle getallen"),
-        pages.SEARCH: (search.page_html(), "Zoeken"),
-    }
-    for name, (html, title) in generated.items():
-        _write(report_dir / name, navigation.decorate(html, main, name, f"{title} – {navigation.SITE_TITLE}"))
+    _write(
+        report_dir / CLAIMS,
+        templating.render(
+            "getallen.html.j2",
+            title=f"Alle getallen – {SITE_TITLE}",
+            nav=layout.navigation(main, CLAIMS),
+            scripted=True,
+            scripts=["static/getallen.js"],
+            **claims_page.page_context(main_claims, main),
+        ),
+    )
+    _write(
+        report_dir / SEARCH,
+        templating.render(
+            "zoeken.html.j2",
+            title=f"Zoeken – {SITE_TITLE}",
+            nav=layout.navigation(main, SEARCH),
+            scripted=True,
+            scripts=[search.INDEX_FILE, "static/zoeken.js"],
+        ),
+    )
     _write(report_dir / search.INDEX_FILE, search.index_script(entries + search.claim_entries(main_claims)))
-    index = report_dir / pages.INDEX
-    if index.exists():
-        html = markup.set_title(index.read_text(encoding="utf-8"), navigation.SITE_TITLE)
-        _write(index, navigation.decorate(html, main, pages.INDEX, navigation.SITE_TITLE))
-    return {"pages": len(every) + 3, "claims": len(main_claims), "seconds": time.perf_counter() - start}
+    _write(
+        report_dir / INDEX,
+        templating.render(
+            "index.html.j2",
+            title=SITE_TITLE,
+            nav=layout.navigation(main, INDEX),
+            rows=index_page.rows(every, ledger_dir),
+        ),
+    )
+    return {"pages": made + 3, "claims": len(main_claims), "seconds": time.perf_counter() - start}

@@ -1,4 +1,5 @@
-"""The pages of the site in reading order, from the build's manifests (report chapters, context, variants)."""
+"""The pages of the site in reading order, from the build's records: the report's chapters, the analysis
+of the report, the context chapters, and each variant after its chapter."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from pathlib import Path
 
 from sectorplannen.chapters import registry
 
-REPORT_CHAPTERS = 10  # chapters 2-10 reproduce the report; 11 and up are context
+REPORT_CHAPTERS = 10  # chapters 2-10 reproduce the report; 11 and up are analysis and context
 INDEX, CLAIMS, SEARCH = "index.html", "getallen.html", "zoeken.html"
+SECTIONS = ("Rapport", "Analyse", "Context")  # the sidebar's groups, in reading order
 
 
 @dataclass(frozen=True)
 class Page:
-    """One chapter page of the site (a report chapter, a context chapter or a variant of one)."""
+    """One chapter page of the site (a report chapter, the analysis, a context chapter or a variant)."""
 
     name: str
     number: int
@@ -22,33 +24,45 @@ class Page:
     parameters: dict = field(default_factory=dict)
     data_kind: str = "published"
     variant: bool = False
+    notebook: str = ""
 
     @property
     def href(self) -> str:
         return f"{self.name}.html"
 
     @property
+    def section(self) -> str:
+        """'Rapport', 'Analyse' or 'Context': where the sidebar and the index place the page."""
+        if self.number <= REPORT_CHAPTERS:
+            return "Rapport"
+        try:
+            return registry.entry(self.notebook).section
+        except (KeyError, AttributeError):
+            return "Context"
+
+    @property
     def label(self) -> str:
-        """'Hoofdstuk 3' for a report chapter, 'Context 11' for a context chapter."""
-        return f"Hoofdstuk {self.number}" if self.number <= REPORT_CHAPTERS else f"Context {self.number}"
+        """'Hoofdstuk 3' for a report chapter, 'Analyse 14' or 'Context 11' for the others."""
+        return f"Hoofdstuk {self.number}" if self.section == "Rapport" else f"{self.section} {self.number}"
 
     @property
     def heading(self) -> str:
         return f"{self.label}. {self.title}"
 
-    @property
-    def group(self) -> str:
-        return "Rapport" if self.number <= REPORT_CHAPTERS else "Context"
+
+def parts_dir(report_dir: Path) -> Path:
+    """Where the build leaves what it rendered of each chapter (``outputs/.build/pages``)."""
+    return Path(report_dir).parent / ".build" / "pages"
 
 
 def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
-    """Every chapter page with HTML in ``report_dir``: the report's chapters in order, each variant
-    after its chapter. Read from the build manifests (``outputs/.build``), else from ``chapters``."""
+    """Every chapter run the build rendered (its parts exist): the report's chapters in order, each
+    variant after its chapter. Read from the build manifests (``outputs/.build``), else from ``chapters``."""
     base = {c.name for c in registry.CHAPTERS}
     found: dict[str, Page] = {}
-    manifests = report_dir.parent / ".build"
-    for manifest in sorted(manifests.glob("*.json")):
-        if not (report_dir / f"{manifest.stem}.html").exists():
+    rendered = parts_dir(report_dir)
+    for manifest in sorted((Path(report_dir).parent / ".build").glob("*.json")):
+        if not (rendered / manifest.name).is_file():
             continue
         try:
             record = json.loads(manifest.read_text(encoding="utf-8"))
@@ -59,11 +73,12 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 record.get("parameters", {}),
                 record.get("data_kind", "published"),
                 manifest.stem not in base,
+                record.get("notebook", ""),
             )
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, TypeError):
             continue
     for chapter in [*registry.CHAPTERS, *chapters]:
-        if chapter.name not in found and (report_dir / f"{chapter.name}.html").exists():
+        if chapter.name not in found and (rendered / f"{chapter.name}.json").is_file():
             found[chapter.name] = Page(
                 chapter.name,
                 chapter.number,
@@ -71,6 +86,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 dict(chapter.parameters),
                 registry.data_kind(chapter),
                 chapter.name not in base,
+                chapter.notebook,
             )
     return sorted(found.values(), key=lambda p: (p.number, p.variant, p.name))
 
@@ -78,3 +94,8 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
 def main_pages(pages: list[Page]) -> list[Page]:
     """The pages the sidebar and previous/next walk through: one per chapter, no variants."""
     return [p for p in pages if not p.variant]
+
+
+def default_of(page: Page, pages: list[Page]) -> Page | None:
+    """The chapter as ``make report`` builds it that ``page`` is a variant of (same number)."""
+    return next((p for p in pages if not p.variant and p.number == page.number), None)

@@ -10,9 +10,8 @@ import tempfile
 from pathlib import Path
 
 from sectorplannen.build import csp
-from sectorplannen.site import markup
-from sectorplannen.site.navigation import SITE_TITLE
 from sectorplannen.site.pages import Page, chapter_pages, main_pages
+from sectorplannen.site.templating import SITE_TITLE
 
 PDF_NAME = "sectorplannen-reproductie.pdf"
 # Headless Chromium that asks no other host for anything (the browser tests use the same flags).
@@ -37,16 +36,15 @@ def chromium() -> str:
     return found
 
 
-def _styles(page: str) -> str:
-    """The style blocks of a chapter page's head (the notebook's look), without the site's stylesheet link."""
-    head = page[: page.find("</head>")]
-    return "".join(re.findall(r"<style\b.*?</style>", head, flags=re.DOTALL))
+def _styles(report_dir: Path) -> str:
+    """The notebook's look (the site's ``static/notebook.css``), inline: the printed document loads nothing."""
+    sheet = Path(report_dir) / "static" / "notebook.css"
+    return f"<style>{sheet.read_text(encoding='utf-8')}</style>" if sheet.is_file() else ""
 
 
 def _content(page: str) -> str:
-    """A chapter page's own content for print: its main part and its provenance footer, no navigation."""
-    for name in ("nav", "toc", "prevnext", "head"):
-        page = markup.strip(page, name)
+    """A chapter page's own content for print: its main part and its provenance footer (the navigation
+    stands outside both)."""
     start, end = page.find("<main>") + len("<main>"), page.rfind("</main>")
     footer = re.search(r'<footer class="sectorplannen-provenance".*?</footer>', page, flags=re.DOTALL)
     return page[start:end] + (footer.group(0) if footer else "")
@@ -98,7 +96,7 @@ def print_html(report_dir: Path) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
         + csp.PRINT_META
-        + f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(chapters[0][1])}<style>{css}</style></head>"
+        + f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(report_dir)}<style>{css}</style></head>"
         f'<body class="jp-Notebook">{title_page}{body}</body></html>\n'
     )
 
