@@ -25,7 +25,10 @@
 # Totalen en aantallen (deelnemers, euro's, plannen) veranderen per definitie als een plan wegvalt,
 # en getallen over één plan (het grootste plan, de hoogste realisatie) ook als dat plan wegvalt;
 # die worden apart geteld. Gewogen worden de aandelen, realisatiepercentages en rangordes: de
-# conclusies van het rapport.
+# conclusies van het rapport. Geteld worden alleen de conclusies die met alle plannen kloppen en die
+# zonder elk plan opnieuw te berekenen zijn. Ze vallen in drie groepen: ze houden altijd stand, ze
+# hangen aan één plan, of ze vallen weg zonder elk van twee of meer plannen. Elke telling hieronder
+# is het aantal rijen van de tabel die die conclusies opsomt.
 
 # %% tags=["parameters"]
 top_n = 15  # aantal plannen in de figuur
@@ -41,6 +44,18 @@ run = notebook.start("robuustheid", top_n=top_n)
 sensitivity = robuustheid.compute()
 robuustheid.write(sensitivity)
 display(Markdown(robuustheid.headline(sensitivity)))
+
+# %% [markdown]
+# ## Conclusies die aan één plan hangen
+#
+# Elke conclusie die niet meer klopt als één bepaald plan wordt weggelaten, en die wel klopt zonder
+# elk ander plan: de zin uit het rapport, waar die staat, het plan, het gedrukte getal en wat de
+# herberekening zonder dat plan geeft (in de notatie en op de afronding van het grootboek).
+
+# %%
+one_plan = robuustheid.one_plan_table(sensitivity)
+style.table(one_plan, caption=f"De {notation.getal(len(one_plan))} conclusies die aan één plan hangen",
+            source="herberekening uit Bijlage A met elk plan apart weggelaten")
 
 # %% [markdown]
 # ## Welke plannen verschuiven de meeste conclusies?
@@ -62,16 +77,16 @@ style.table(robuustheid.kinds_table(sensitivity), {"Getallen": notation.getal, "
             "Getallen die uit de gegevens per plan volgen, naar soort")
 
 # %% [markdown]
-# ## Conclusies die niet elke weglating overleven
+# ## Conclusies die aan meerdere plannen hangen
 #
-# De kwetsbaarste eerst: het gedrukte getal, wat de gegevens geven, het laagste en hoogste getal
-# over alle varianten, en de plannen zonder welke het gedrukte getal niet meer klopt.
+# De overige conclusies die niet elke weglating overleven, de kwetsbaarste eerst: het gedrukte getal,
+# wat de gegevens met alle plannen geven, het laagste en hoogste getal over alle varianten, en de
+# plannen zonder welke het gedrukte getal niet meer klopt (elk apart weggelaten).
 
 # %%
-style.table(robuustheid.breaking_table(sensitivity),
-            {"Berekend": lambda v: notation.getal(v, 1), "Laagste": lambda v: notation.getal(v, 1),
-             "Hoogste": lambda v: notation.getal(v, 1), "Plannen die het breken": notation.getal},
-            "Conclusies die niet meer kloppen zonder ten minste één plan")
+several = robuustheid.breaking_table(sensitivity)
+style.table(several, {"Plannen die het breken": notation.getal},
+            f"De {notation.getal(len(several))} conclusies die niet meer kloppen zonder elk van twee of meer plannen")
 
 # %% [markdown]
 # ## Groepen plannen weggelaten

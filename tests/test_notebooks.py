@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pandas as pd
 import pytest
@@ -41,9 +43,11 @@ def built(built_report, monkeypatch):
 @pytest.mark.parametrize("chapter", registry.CHAPTERS, ids=lambda c: c.name)
 def test_chapter_runs_and_shows_its_tables(built, chapter):
     page = (built / f"{chapter.name}.html").read_text(encoding="utf-8")
-    assert (f"Hoofdstuk {chapter.number}" if chapter.number <= 10 else "Context:") in page
+    assert (f"Hoofdstuk {chapter.number}" if chapter.section == "Rapport" else f"{chapter.section}:") in page
     if chapter.notebook == "robuustheid":  # reproduces no printed number: no ledger, a verdict on the others
         assert "houden er <strong>" in page and "zonder Transport (t3)" in page
+        assert re.search(r"De \d+ conclusies die aan één plan hangen<br/?>", page)  # the table, its count
+        assert "Vanuit overig naar baan" in page and "ww-naar-baan" not in page  # names, never ids
         assert (paths.OUTPUTS / "robuustheid" / "per_getal.csv").exists()
         return
     assert "Grootboek" in page

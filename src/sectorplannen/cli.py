@@ -195,13 +195,7 @@ def _robustness(args) -> int:
     start = time.perf_counter()
     sensitivity = robuustheid.compute(jobs=args.jobs)
     written = robuustheid.write(sensitivity)
-    weighed = sensitivity.summary[robuustheid.conclusion_rows(sensitivity.summary)]
-    print(
-        f"{sensitivity.n_variants} varianten, {len(sensitivity.summary)} getallen die kloppen en uit de plannen "
-        "volgen, "
-        f"{len(weighed)} gewogen conclusies: {int(weighed['houdt_altijd'].sum())} houden altijd stand "
-        f"({time.perf_counter() - start:.1f} s)"
-    )
+    print(f"{robuustheid.counts_line(sensitivity)} ({time.perf_counter() - start:.1f} s)")
     if args.deelnemers:
         start = time.perf_counter()
         frame = robuustheid.participants_synthetic(participants.load("synthetic"))

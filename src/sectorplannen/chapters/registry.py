@@ -39,6 +39,16 @@ EXCLUDE_PLANS = Parameter("exclude_plans", [], (list, tuple, str))
 SHOW_SOURCES = Parameter("show_sources", True, bool, (True, False))
 
 
+# The headings of the site's sidebar and index, in reading order: the report's own chapters, the
+# analyses of the report (how its conclusions stand up), and the context from other documents.
+# The chapter numbers follow this order, so sorting by number is reading order.
+SECTIONS = {
+    "Rapport": "De hoofdstukken van het rapport, nagerekend",
+    "Analyse": "Analyse van het rapport: hoe stevig staan de conclusies",
+    "Context": "Context uit andere documenten: voortgangsbrieven, de vervolgregeling, het steunpakket",
+}
+
+
 @dataclass(frozen=True)
 class Entry:
     """A chapter notebook: ``notebooks/<notebook>.ipynb``, its module ``chapters/<notebook>.py``
@@ -54,6 +64,11 @@ class Entry:
     inputs: tuple[str, ...] = PUBLISHED_INPUTS
     data: str = "published"  # or 'participants': the participant file named by data_source
     claims: bool = True  # the chapter reproduces printed numbers (data/claims/<notebook>.csv, its ledger)
+    section: str = "Rapport"  # where the site places it: a key of SECTIONS
+
+    def __post_init__(self):
+        if self.section not in SECTIONS:
+            raise ValueError(f"section of {self.notebook} must be one of {', '.join(SECTIONS)}, not {self.section!r}")
 
     @property
     def defaults(self) -> dict:
@@ -76,6 +91,11 @@ class Chapter:
     @property
     def entry(self) -> Entry:
         return entry(self.notebook)
+
+    @property
+    def section(self) -> str:
+        """The heading the site lists the chapter under (a key of :data:`SECTIONS`)."""
+        return self.entry.section
 
 
 def _normal(value):
@@ -179,7 +199,7 @@ def _per_tranche_group(title: str) -> dict[str, str]:
     return {group: f"{title} – {words}" for group, words in TRANCHE_GROUP_TITLES.items()}
 
 
-# Every chapter, in report order: the report's chapters 2-10, then the context chapters.
+# Every chapter, in reading order: the report's chapters 2-10, the analysis (11), then the context (12-14).
 REGISTRY = (
     Entry("inhoud", {"1-2": 2, "3": 5}, _per_tranche_group("De inhoud van de maatregelen"), _PLAN_LEVEL, _plan_level),
     Entry(
@@ -229,35 +249,37 @@ REGISTRY = (
         _kerncijfers,
     ),
     Entry(
-        "monitoring",
-        {"": 11},
-        {"": "Ambities en realisatie door de tijd: de voortgangsbrieven van 2014 en 2017"},
-        (_tranche(allowed=("1-2", "3")),),
-        _monitoring,
-    ),
-    Entry(
-        "dwsra",
-        {"": 12},
-        {"": "De vervolgregeling DWSRA: aanvragen en projecten (tussenevaluatie 2018)"},
-        (SHOW_SOURCES,),
-        _sources,
-    ),
-    Entry(
-        "steunpakket_2020",
-        {"": 13},
-        {"": "Het steunpakket van 2020: leren en ontwikkelen en de sectorale maatwerktrajecten"},
-        (SHOW_SOURCES,),
-        _sources,
-    ),
-)
-REGISTRY += (
-    Entry(
         "robuustheid",
-        {"": 14},
+        {"": 11},
         {"": "Robuustheid: welke conclusies hangen aan één plan?"},
         (Parameter("top_n", 15, int),),
         lambda p: _positive_top_n(p["top_n"]),
         claims=False,
+        section="Analyse",
+    ),
+    Entry(
+        "monitoring",
+        {"": 12},
+        {"": "Ambities en realisatie door de tijd: de voortgangsbrieven van 2014 en 2017"},
+        (_tranche(allowed=("1-2", "3")),),
+        _monitoring,
+        section="Context",
+    ),
+    Entry(
+        "dwsra",
+        {"": 13},
+        {"": "De vervolgregeling DWSRA: aanvragen en projecten (tussenevaluatie 2018)"},
+        (SHOW_SOURCES,),
+        _sources,
+        section="Context",
+    ),
+    Entry(
+        "steunpakket_2020",
+        {"": 14},
+        {"": "Het steunpakket van 2020: leren en ontwikkelen en de sectorale maatwerktrajecten"},
+        (SHOW_SOURCES,),
+        _sources,
+        section="Context",
     ),
 )
 

@@ -8,7 +8,9 @@ variants, whether the printed number (at its rounding and qualifier) still holds
 moves it most. Only claims that hold in the published selection and are computed from the plans
 (status *gereproduceerd* or *nagerekend*) can lose their footing. Of those, totals and counts
 (participants, euros, plans) change with any plan left out by definition; the conclusions are the
-shares, rates and rankings, and those are what the chapter weighs.
+shares, rates and rankings, and those are what the chapter weighs. :func:`counts` is the one count
+of them the page, ``make robuustheid`` and ``een_plan.csv`` all state, and :func:`one_plan` lists
+every conclusion that hangs on a single plan with the value the ledger computes without it.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sectorplannen import claims, paths
+from sectorplannen import claims, notation, paths
 from sectorplannen.participants.indicators import ParticipantIndicators
 from sectorplannen.participants.schema import weights
+from sectorplannen.render import tables
 from sectorplannen.sources import categories as category_file
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import bijlage
@@ -50,8 +53,13 @@ KINDS = {
     "plan": "over één plan (verandert als dat plan wegvalt)",
     "telling": "telling van plannen (één plan verschuift 1/n)",
     "elders": "berekend tegen een totaal van elders (niet per plan te splitsen)",
+    "vast": "aandeel of realisatie uit een totaalrij (zonder een plan niet na te rekenen)",
     KIND_CONCLUSION: "aandeel, realisatie of rangorde (gewogen)",
 }
+# Where a claim is printed, in the reader's words (the claims' ``location`` and ``chapter``).
+LOCATION_WORDS = {"samenvatting": "samenvattend kader", "kop": "kop", "tekst": "tekst", "voetnoot": "voetnoot"}
+CHAPTER_WORDS = {"S": "samenvatting", "inleiding": "inleiding", "brief": "brief"}
+UNIT_SUFFIX = {"procent": "%"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,9 @@ def _evaluate(task: tuple[Variant, frozenset]) -> pd.DataFrame:
             "variant": variant.label,
             "soort": variant.kind,
             "tranchegroep": variant.group,
+            "weggelaten": "; ".join(variant.plans),  # plan ids
             "waarde": frame["berekend_waarde"],
+            "getoond": frame["berekend"],  # as the ledger shows it: Dutch notation, a category by its name
             "berekenbaar": frame["status"] != claims.STATUS_NA,
             "houdt": frame["status"] != claims.STATUS_DIFFERS,
         }
@@ -198,15 +208,19 @@ def summarise(default: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
             mover = changed["variant"].iloc[0] if len(changed) else ""
             low = high = moved = None
         groups = computable[(computable["soort"] == "groep") & ~computable["houdt"]]["variant"]
+        claim_row = statistics.loc[claim]
         rows.append(
             {
                 "claim": claim,
                 "tranchegroep": own["tranchegroep"],
                 "hoofdstuk": own["hoofdstuk"],
+                "plaats": place(claim_row),
                 "tekst": own["tekst"],
                 "gepubliceerd": own["gepubliceerd"],
+                "gedrukt": printed(claim_row, own["gepubliceerd"]),
                 "eenheid": own["eenheid"],
                 "standaard": own["berekend_waarde"],
+                "standaard_getoond": ranked(with_unit(own["berekend"], own["eenheid"]), claim_row),
                 "laagste": low,
                 "hoogste": high,
                 "grootste_verschuiving": moved,
@@ -215,7 +229,7 @@ def summarise(default: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
                 "breekt_zonder": "; ".join(v.removeprefix("zonder ") for v in broken["variant"]),
                 "groepen_die_het_breken": "; ".join(v.removeprefix("zonder ") for v in groups),
                 "houdt_altijd": broken.empty,
-                "soort_getal": KINDS[kind(statistics.loc[claim], own, own["tranchegroep"])],
+                "soort_getal": KINDS[kind(claim_row, own, own["tranchegroep"], computable=not singles.empty)],
                 "per_variant_berekenbaar": not singles.empty,
             }
         )
@@ -223,8 +237,38 @@ def summarise(default: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["plannen_die_het_breken", "claim"], ascending=[False, True], ignore_index=True)
 
 
-def kind(claim: pd.Series, own: pd.Series, group: str) -> str:
-    """What kind of number a claim is, for weighing it (a key of :data:`KINDS`)."""
+def place(claim: pd.Series) -> str:
+    """Where the report prints a claim, in words: 'Tabel 6.1, hoofdstuk 6', 'tekst, samenvatting'."""
+    location = str(claim["location"]).strip()
+    chapter = str(claim["chapter"]).strip()
+    where = LOCATION_WORDS.get(location, location)
+    part = CHAPTER_WORDS.get(chapter, f"hoofdstuk {chapter}")
+    document = "" if claim["source"] == "001" else f" ({tables.DOCUMENTS.get(claim['source'], claim['source'])})"
+    return f"{where}, {part}{document}"
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A value as the ledger shows it, with its unit where the bare number would not say it (96%)."""
+    return f"{text}{UNIT_SUFFIX[unit]}" if text and unit in UNIT_SUFFIX else text
+
+
+def ranked(text: str, claim: pd.Series) -> str:
+    """A plan or theme named at a rank other than the first, marked with that rank, so two claims
+    about one sentence ('the least used are A and B') can be told apart: 'Gezondheid (rang 2)'."""
+    rank = str(claim["rank"]).strip()
+    named = claim["unit"] in claims.IDENTITY_UNITS  # a number's rank is its statistic's, not the value's
+    return f"{text} (rang {rank})" if named and text and rank not in ("", "1") else text
+
+
+def printed(claim: pd.Series, published: str) -> str:
+    """The printed value with its qualifier, unit and rank: 'meer dan 100%', 'Gezondheid (rang 2)'."""
+    value = ranked(with_unit(published, claim["unit"]), claim)
+    return " ".join(part for part in (claim["qualifier"], value) if part)
+
+
+def kind(claim: pd.Series, own: pd.Series, group: str, computable: bool = True) -> str:
+    """What kind of number a claim is, for weighing it (a key of :data:`KINDS`); a share that no
+    selection without a plan can compute (it is read from a printed total row) is ``vast``."""
     statistic = claim["statistic"]
     plan_level = {f"001/{table}" for table in bijlage.TABLES[group].values()} | {"plannenregister"}
     if own["eenheid"] in EXTENSIVE_UNITS:
@@ -237,7 +281,7 @@ def kind(claim: pd.Series, own: pd.Series, group: str) -> str:
         return "plan"
     if not set(filter(None, str(own["invoer"]).split(", "))) <= plan_level:
         return "elders"
-    return KIND_CONCLUSION
+    return KIND_CONCLUSION if computable else "vast"
 
 
 def conclusion_rows(summary: pd.DataFrame) -> pd.Series:
@@ -269,17 +313,129 @@ def write_table(frame: pd.DataFrame, name: str, folder=None):
     return target
 
 
+ONE_PLAN_CSV = "een_plan.csv"
+
+
 def write(sensitivity: Sensitivity, folder=None) -> list:
-    """The summary per claim and every variant's values as CSV in ``outputs/robuustheid/``."""
+    """The summary per claim, every variant's values and the conclusions that hang on one plan as
+    CSV in ``outputs/robuustheid/``."""
     return [
         write_table(sensitivity.summary, "per_getal.csv", folder),
         write_table(sensitivity.variant_values, "varianten.csv", folder),
+        write_table(one_plan(sensitivity), ONE_PLAN_CSV, folder),
     ]
 
 
 def _weighed(sensitivity: Sensitivity) -> pd.DataFrame:
     summary = sensitivity.summary
     return summary[conclusion_rows(summary)]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The chapter's one count of the conclusions it weighs (:func:`conclusion_rows`: the printed
+    shares, rates and rankings that hold in the published selection and that every selection
+    without a plan can compute), split by what leaving out single plans does to them. The page,
+    ``make robuustheid`` and ``een_plan.csv`` all state these numbers."""
+
+    variants: int
+    conclusions: int
+    hold: int  # hold whichever single plan is left out
+    one_plan: int  # fail without exactly one plan (and without no other): the rows of one_plan()
+    several: int  # fail without each of two or more plans, each left out on its own
+
+    @property
+    def broken(self) -> int:
+        return self.one_plan + self.several
+
+
+def counts(sensitivity: Sensitivity) -> Counts:
+    """The weighed conclusions counted once, for every place that states them."""
+    weighed = _weighed(sensitivity)
+    breaking = weighed["plannen_die_het_breken"]
+    return Counts(
+        sensitivity.n_variants,
+        len(weighed),
+        int((breaking == 0).sum()),
+        int((breaking == 1).sum()),
+        int((breaking > 1).sum()),
+    )
+
+
+def counts_line(sensitivity: Sensitivity) -> str:
+    """The count in one line, as ``make robuustheid`` prints it (Dutch, like the page)."""
+    c = counts(sensitivity)
+    return (
+        f"{c.variants} varianten; van de {c.conclusions} gewogen conclusies (aandelen, realisaties, rangordes) "
+        f"houden er {c.hold} altijd stand, {c.broken} niet zonder ten minste één plan: {c.one_plan} hangen aan "
+        f"precies één plan ({ONE_PLAN_CSV}), {c.several} vallen weg zonder elk van meerdere plannen"
+    )
+
+
+def _chapter_order(chapter: str) -> tuple[int, str]:
+    """The summary first, then the chapters by number, then the rest (appendices, other documents)."""
+    if chapter == "S":
+        return (0, "")
+    return (int(chapter), "") if chapter.isdigit() else (1000, chapter)
+
+
+def one_plan(sensitivity: Sensitivity) -> pd.DataFrame:
+    """Every weighed conclusion that hangs on one plan: the printed sentence, where it is printed,
+    the plan (id and name as the report names it), the printed value, and the value and verdict of
+    the ledger computed without that plan (the very row :func:`summarise` counted). Ordered by plan,
+    then by where the report prints it."""
+    weighed = _weighed(sensitivity)
+    hanging = weighed[weighed["plannen_die_het_breken"] == 1]
+    values = sensitivity.variant_values
+    singles = values[(values["soort"] == "plan") & values["berekenbaar"] & ~values["houdt"]]
+    frame = hanging.merge(
+        singles[["claim", "tranchegroep", "weggelaten", "getoond", "houdt"]],
+        on=["claim", "tranchegroep"],
+        validate="one_to_many",
+    )
+    if len(frame) != len(hanging):  # a bug: every claim that one plan breaks has that plan's row
+        raise AssertionError(f"{len(hanging)} conclusions hang on one plan, {len(frame)} have its values")
+    frame["plan"] = [register().get(plan).name for plan in frame["weggelaten"]]
+    statistics = pd.concat([_claims(group) for group in GROUPS]).set_index("id")
+    frame["zonder_plan"] = [
+        ranked(with_unit(value, unit), statistics.loc[claim])
+        for claim, value, unit in zip(frame["claim"], frame["getoond"], frame["eenheid"], strict=True)
+    ]
+    frame = frame.assign(volgorde=frame["hoofdstuk"].map(_chapter_order))
+    frame = frame.sort_values(["plan", "volgorde", "claim"], ignore_index=True)
+    return frame[
+        [
+            "claim",
+            "tranchegroep",
+            "hoofdstuk",
+            "plaats",
+            "tekst",
+            "weggelaten",
+            "plan",
+            "gedrukt",
+            "standaard_getoond",
+            "zonder_plan",
+            "houdt",
+        ]
+    ].rename(columns={"weggelaten": "plan_id", "standaard_getoond": "alle_plannen"})
+
+
+def one_plan_table(sensitivity: Sensitivity) -> pd.DataFrame:
+    """:func:`one_plan` as the reader reads it: sentences, places and plans in words, values as
+    the ledger shows them, no ids."""
+    frame = one_plan(sensitivity)
+    table = pd.DataFrame(
+        {
+            "Conclusie in het rapport": frame["tekst"],
+            "Plaats": frame["plaats"],
+            "Plan weggelaten": frame["plan"],
+            "Gedrukt": frame["gedrukt"],
+            "Zonder dit plan": frame["zonder_plan"],
+            "Klopt het gedrukte nog?": frame["houdt"].map({True: "ja", False: "nee"}),
+        }
+    )
+    table.index = pd.RangeIndex(1, len(table) + 1, name="Nr.")
+    return table
 
 
 def _plans(text: str, shown: int = 4) -> str:
@@ -291,18 +447,18 @@ def _plans(text: str, shown: int = 4) -> str:
 
 
 def headline(sensitivity: Sensitivity) -> str:
-    """The chapter's finding in numbers (Dutch)."""
-    weighed = _weighed(sensitivity)
-    holds = int(weighed["houdt_altijd"].sum())
-    single = weighed[weighed["plannen_die_het_breken"] == 1]
-    plans = single["breekt_zonder"].value_counts()
+    """The chapter's finding in numbers (Dutch), from :func:`counts`."""
+    c = counts(sensitivity)
+    plans = one_plan(sensitivity)["plan"].value_counts(sort=False)
+    plans = plans.sort_values(ascending=False, kind="stable")  # by count, then by name
     hinge = "; ".join(f"{n} zonder {plan}" for plan, n in plans.items())
     return (
-        f"Van de {len(weighed)} aandelen, realisatiepercentages en rangordes die het rapport noemt en die uit de "
-        f"gegevens per plan volgen, houden er **{holds}** stand als welk plan dan ook wordt weggelaten (op de "
-        f"afronding en met de woorden van het rapport); **{len(weighed) - holds}** kloppen niet meer zonder ten "
-        f"minste één plan. {len(single)} daarvan hangen aan precies één plan ({hinge}). Berekend over "
-        f"{sensitivity.n_variants} varianten: elk plan apart weggelaten en groepen plannen weggelaten."
+        f"Van de **{c.conclusions}** aandelen, realisatiepercentages en rangordes die het rapport drukt, die in de "
+        f"gepubliceerde selectie kloppen en die zonder elk plan opnieuw te berekenen zijn, houden er **{c.hold}** "
+        f"stand als welk plan dan ook wordt weggelaten (op de afronding en met de woorden van het rapport). "
+        f"**{c.broken}** kloppen niet meer zonder ten minste één plan: **{c.one_plan}** daarvan hangen aan precies "
+        f"één plan ({hinge}), de andere {c.several} vallen weg zonder elk van twee of meer plannen. Berekend over "
+        f"{c.variants} varianten: elk plan apart weggelaten en groepen plannen weggelaten."
     )
 
 
@@ -317,22 +473,30 @@ def kinds_table(sensitivity: Sensitivity) -> pd.DataFrame:
     return frame.dropna().astype(int)
 
 
-def breaking_table(sensitivity: Sensitivity, limit: int = 30) -> pd.DataFrame:
-    """The weighed numbers that do not hold under every single-plan exclusion, the most fragile first."""
+def _with_units(values: pd.Series, units: pd.Series) -> list[str]:
+    """Computed values at one decimal in Dutch notation, with their unit ('93,3%'); '' for a ranking."""
+    return [with_unit(notation.getal(v, 1), u) for v, u in zip(values, units, strict=True)]
+
+
+def breaking_table(sensitivity: Sensitivity) -> pd.DataFrame:
+    """The weighed conclusions that fail without each of two or more plans (those that hang on one
+    plan are :func:`one_plan_table`), the most fragile first: every one of them."""
     weighed = _weighed(sensitivity)
-    broken = weighed[~weighed["houdt_altijd"]].head(limit)
-    return pd.DataFrame(
+    broken = weighed[weighed["plannen_die_het_breken"] > 1]
+    table = pd.DataFrame(
         {
-            "Getal in het rapport": broken["tekst"].str.slice(0, 90),
-            "Tranche": broken["tranchegroep"].map(GROUP_WORDS),
-            "Gedrukt": broken["gepubliceerd"],
-            "Berekend": broken["standaard"],
-            "Laagste": broken["laagste"],
-            "Hoogste": broken["hoogste"],
+            "Conclusie in het rapport": broken["tekst"],
+            "Plaats": broken["plaats"],
+            "Gedrukt": broken["gedrukt"],
+            "Met alle plannen": broken["standaard_getoond"],
+            "Laagste": _with_units(broken["laagste"], broken["eenheid"]),
+            "Hoogste": _with_units(broken["hoogste"], broken["eenheid"]),
             "Plannen die het breken": broken["plannen_die_het_breken"],
             "Breekt zonder": broken["breekt_zonder"].map(_plans),
         }
-    ).set_index("Getal in het rapport")
+    )
+    table.index = pd.RangeIndex(1, len(table) + 1, name="Nr.")
+    return table
 
 
 def group_table(sensitivity: Sensitivity) -> pd.DataFrame:

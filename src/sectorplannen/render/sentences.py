@@ -72,8 +72,9 @@ def ambition_sentence(indicators: Indicators) -> str:
 
 
 def heading(chapter) -> str:
-    """The heading of a chapter without plan parameters (report chapter or context chapter)."""
-    kind = f"Hoofdstuk {chapter.number}" if chapter.number <= 10 else "Context"
+    """The heading of a chapter without plan parameters: 'Hoofdstuk 8' for a report chapter, its
+    section ('Analyse', 'Context') for the others."""
+    kind = f"Hoofdstuk {chapter.number}" if chapter.section == "Rapport" else chapter.section
     return f"## {kind}: {chapter.title}"
 
 
