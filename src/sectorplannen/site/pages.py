@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sectorplannen.chapters import registry
+from sectorplannen.errors import SectorplannenError
 
-REPORT_CHAPTERS = 10  # chapters 2-10 reproduce the report; 11 and up are analysis and context
 INDEX, CLAIMS, SEARCH = "index.html", "getallen.html", "zoeken.html"
-SECTIONS = ("Rapport", "Analyse", "Context")  # the sidebar's groups, in reading order
+SECTIONS = tuple(registry.SECTIONS)  # the sidebar's groups, in reading order
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,11 @@ class Page:
 
     @property
     def section(self) -> str:
-        """'Rapport', 'Analyse' or 'Context': where the sidebar and the index place the page."""
-        if self.number <= REPORT_CHAPTERS:
-            return "Rapport"
+        """'Rapport', 'Analyse' or 'Context': where the sidebar and the index place the page (the registry
+        says; a run of a notebook it no longer has stays with the context)."""
         try:
             return registry.entry(self.notebook).section
-        except (KeyError, AttributeError):
+        except SectorplannenError:
             return "Context"
 
     @property
