@@ -7,9 +7,10 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from conftest import broken_notebook
 
-from sectorplannen import errors, paths
+from sectorplannen import errors, paths, site
 from sectorplannen.build import report
 from sectorplannen.chapters import notebook, registry
 
@@ -92,12 +93,26 @@ def test_rerun_with_other_parameters_does_not_overwrite(report_copy):
     built = report_copy / "report"  # a copy of the whole report: this test adds a chapter to it
     chapter = registry.chapter_for("uitvoering", {"tranche": "3", "exclude_plans": ["Transport"]})
     (html,) = report.build([chapter], log=lambda _: None)
+    site.build(built, [chapter])  # as make chapter renders it
     assert html.name == "uitvoering_exclude_plans-transport-t3_tranche-3.html"
     assert (built / "uitvoering_tranche-3.html").exists()
     page = html.read_text(encoding="utf-8")
     assert "zonder Transport (t3)" in page
     ledger = pd.read_csv(notebook.ledger_path(chapter.name))
     assert set(ledger["status"]) <= {"andere selectie", "niet berekenbaar"}
+    # the reviewer reads per number the published selection, this run and the difference: 6-04 ("13.122
+    # deelnemers weten te realiseren") loses Transport (t3)'s 2.789 realised participants (Tabel A.9 total row)
+    soup = BeautifulSoup(page, "html.parser")
+    row = [td.get_text() for td in soup.find(id="variant-6-04").find_all("td")]
+    assert row[3:8] == ["13.122", "13.122", "10.333", "-2.789", "nee, valt weg"]
+    summary = soup.select_one("section.site-variant").get_text(" ", strip=True)
+    broken = (ledger["standaard_status"].isin(["gereproduceerd", "nagerekend (zelfde tabel)", "overgenomen"])
+              & (ledger["houdt_stand"] == "nee")).sum()
+    assert f"vallen er {broken} weg" in summary and "tekst (13.122)" in summary
+    compare = soup.find("a", string=re.compile("cel voor cel"))["href"]
+    cells = BeautifulSoup((built / compare).read_text(encoding="utf-8"), "html.parser")
+    totals = [[td.get_text() for td in tr.find_all("td")] for tr in cells.select("table.site-compare-cells tr")]
+    assert ["Totaal", "Gerealiseerd aantal deelnemers", "13.122", "10.333", "-2.789"] in totals
 
 
 @pytest.mark.notebook
