@@ -231,6 +231,29 @@ def built_site(built_report) -> Path:
     return built_report / "report"
 
 
+TRANSPORT_VARIANT = {"tranche": "3", "exclude_plans": ["Transport"]}  # the reviewer's question of issue 21
+
+
+@pytest.fixture(scope="session")
+def variant_site(tmp_path_factory, built_report) -> Path:
+    """The shared report with one variant added as a reviewer makes it (``make chapter NB=uitvoering
+    TRANCHE=3 PARAMS='exclude_plans=["Transport"]'``) and the site rendered: an outputs folder, built
+    once per session. Read only."""
+
+    def make(outputs: Path) -> None:
+        from sectorplannen import site
+        from sectorplannen.build import report
+        from sectorplannen.chapters import registry
+
+        shutil.copytree(built_report, outputs, dirs_exist_ok=True)
+        with _as_outputs(outputs):
+            chapter = registry.chapter_for("uitvoering", TRANSPORT_VARIANT)
+            report.build([chapter], log=lambda _: None)
+            site.build(outputs / "report", [chapter])
+
+    return _once(tmp_path_factory, "variant", make)
+
+
 @pytest.fixture
 def report_copy(built_report, scratch) -> Path:
     """This test's own copy of the shared built report as its outputs (``paths.OUTPUTS`` and the
