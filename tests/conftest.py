@@ -313,3 +313,13 @@ def fake_run(
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
+
+
+def build_pages(chapters, **options) -> list[Path]:
+    """Build ``chapters`` and render the site from them, as ``make chapter`` does: their pages."""
+    from sectorplannen import site
+    from sectorplannen.build import report
+
+    made = report.build(chapters, **options)
+    site.build(paths.OUTPUTS / "report", chapters)
+    return made

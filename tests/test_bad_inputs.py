@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import build_pages
 
 from sectorplannen import hashing, participants, paths
 from sectorplannen.build import preflight, provenance, report
@@ -271,7 +272,7 @@ def test_ledger_and_manifest_trouble_is_noticed_and_repaired(scratch):
     outputs, _ = scratch
     chapter = registry.chapter_for("uitvoering", {"tranche": "1-2", "exclude_plans": MANY_PLANS})
     lines: list[str] = []
-    report.build([chapter], jobs=1, log=lines.append)
+    build_pages([chapter], jobs=1, log=lines.append)
     ledger = paths.ledger(chapter.name)
     assert ledger.is_file() and (outputs / "report" / f"{chapter.name}.html").is_file()
     assert sorted(p.name for p in (outputs / "ledger").iterdir()) == [ledger.name]
@@ -280,7 +281,7 @@ def test_ledger_and_manifest_trouble_is_noticed_and_repaired(scratch):
 
     ledger.unlink()
     assert not report.is_current(chapter)
-    report.build([chapter], jobs=1, log=lines.append)
+    build_pages([chapter], jobs=1, log=lines.append)
     assert ledger.read_bytes() == content and report.is_current(chapter)
 
     ledger.write_bytes(content + content.splitlines(keepends=True)[1])  # a number twice
@@ -291,7 +292,7 @@ def test_ledger_and_manifest_trouble_is_noticed_and_repaired(scratch):
         manifest.write_bytes(damage)
         assert not report.is_current(chapter)
     lines.clear()
-    report.build([chapter], jobs=1, log=lines.append)
+    build_pages([chapter], jobs=1, log=lines.append)
     assert lines[0] == (f"[herstel] {manifest} was beschadigd en is verwijderd: dit hoofdstuk wordt opnieuw gebouwd")
     assert lines[1].startswith(f"[start] hoofdstuk 3 {chapter.name}")
     assert report.is_current(chapter) and ledger.read_bytes() == content
@@ -367,7 +368,7 @@ def test_a_one_participant_extract_gives_a_chapter_with_every_number_suppressed(
             "min_cell_override": reason,
         },
     )
-    (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+    (html,) = build_pages([chapter], jobs=1, log=lambda _: None)
     assert html.is_file()
     ledger = pd.read_csv(notebook.ledger_path(chapter.name), dtype=str, keep_default_na=False)
     on_file = ledger[ledger["invoer"] == "deelnemersbestand"]
@@ -402,7 +403,7 @@ def test_a_ledger_of_the_synthetic_file_records_the_default_cell_size(tmp_path, 
 
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3"})
     run = notebook.Run(chapter, validate_participant(tranche="3"))
-    monkeypatch.setattr(notebook, "display", lambda *_: None)
+    monkeypatch.setattr(notebook, "display", lambda *_, **__: None)
     row = {
         "claim": "7-01",
         "hoofdstuk": "7",

@@ -17,6 +17,7 @@ from contextlib import suppress
 
 import nbformat
 import pytest
+from conftest import build_pages
 
 from sectorplannen import errors, paths, site
 from sectorplannen.build import files, kernel, provenance, report, workers
@@ -166,7 +167,7 @@ def test_interrupted_build_exits_with_the_signal_status(monkeypatch, capsys):
 @pytest.mark.notebook
 def test_normal_run_leaves_no_kernel_folder(scratch):
     outputs, temp = scratch
-    (html,) = report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+    (html,) = build_pages([SMALL], jobs=1, force=True, log=lambda _: None)
     assert html.exists()
     assert kernel_leftovers(temp) == []
     assert leftovers(outputs) == []

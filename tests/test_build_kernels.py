@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from conftest import build_pages
 from nbformat import v4
 
 from sectorplannen import paths
@@ -84,7 +85,7 @@ def test_a_page_from_a_forked_kernel_is_the_page_from_a_plain_one(scratch, monke
             monkeypatch.undo()
             monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
             monkeypatch.setattr(paths, "OUTPUTS", outputs)
-        (html,) = report.build([SMALL], jobs=1, force=True, log=lambda _: None)
+        (html,) = build_pages([SMALL], jobs=1, force=True, log=lambda _: None)
         timings = json.loads(report.timings_path().read_text(encoding="utf-8"))["chapters"][SMALL.name]
         assert timings["forked"] is (label == "forked")
         footer = r"<footer class=\"sectorplannen-provenance\".*?</footer>"

@@ -14,6 +14,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_pages
 from scipy.optimize import linprog
 
 from sectorplannen import paths
@@ -304,7 +305,6 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     the ledger CSV it writes for a count below the threshold, shown or recoverable by subtraction."""
     from io import StringIO
 
-    from sectorplannen.build import report
 
     out = tmp_path / "outputs"
     monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
@@ -312,7 +312,7 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     people, _, _ = leaks(tranche3)["one small cell"]
     extract = extract_csv(people, tmp_path / "beveiligd" / "deelnemers.csv")
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
-    (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+    (html,) = build_pages([chapter], jobs=1, log=lambda _: None)
     page = html.read_text(encoding="utf-8")
     frames = pd.read_html(StringIO(page), flavor="lxml")
     assert len(frames) >= 8

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_pages
 from test_disclosure import counts_from_shares, extract_csv, solve_by_subtraction
 
 from sectorplannen import paths
@@ -351,7 +352,6 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
     with the first (its page says so), and the ledgers of the two runs differ by no count of 1 to 9."""
     import shutil
 
-    from sectorplannen.build import report
     from sectorplannen.chapters import notebook, registry
 
     out = tmp_path / "outputs"
@@ -366,7 +366,7 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
         chapter = registry.chapter_for(
             "arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract), "exclude_plans": excluded}
         )
-        (html,) = report.build([chapter], jobs=1, log=lambda _: None)
+        (html,) = build_pages([chapter], jobs=1, log=lambda _: None)
         page = html.read_text(encoding="utf-8")
         assert ("1 eerdere run" in page) == (i == 1)
         ledger = pd.read_csv(notebook.ledger_path(chapter.name)).set_index("claim")

@@ -59,6 +59,18 @@ def _row(claim, printed, computed, status, **extra):
     }
 
 
+UNCHANGED = _row(  # 6-08 without Transport (t3): the same value, still holding
+    "6-08",
+    "24",
+    "24",
+    "andere selectie",
+    standaard="24",
+    verschil="",
+    standaard_status="gereproduceerd",
+    houdt_stand="ja",
+)
+
+
 @pytest.fixture
 def small_site(scratch) -> Path:
     """Two chapters and a variant as a build leaves them, made a site; returns the report folder."""
@@ -82,16 +94,7 @@ def small_site(scratch) -> Path:
             standaard_status="gereproduceerd",
             houdt_stand="nee",
         ),
-        _row(
-            "6-08",
-            "24",
-            "24",
-            "andere selectie",
-            standaard="24",
-            verschil="",
-            standaard_status="gereproduceerd",
-            houdt_stand="ja",
-        ),
+        UNCHANGED,
         _row(
             "6-05",
             "92",
@@ -267,18 +270,7 @@ def test_variant_words_and_counts_come_from_the_ledger(tmp_path):
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=VARIANT_COLUMNS)
         writer.writeheader()
-        writer.writerow(
-            _row(
-                "6-08",
-                "24",
-                "24",
-                "andere selectie",
-                standaard="24",
-                verschil="",
-                standaard_status="overgenomen",
-                houdt_stand="ja",
-            )
-        )
+        writer.writerow({**UNCHANGED, "standaard_status": "overgenomen"})
     page = pages.Page(
         VARIANT, 6, "t", {"tranche": "3", "exclude_plans": ["transport-t3"]}, variant=True, notebook="uitvoering"
     )

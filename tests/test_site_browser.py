@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import TRANSPORT_VARIANT
 from test_browser import CHROMIUM, FLAGS, _chromium
 
 from sectorplannen import paths
@@ -221,3 +222,44 @@ def test_every_page_works_within_its_policy(site, tmp_path):
         dom.select_one(".search-count").get_text()
         == "Geen resultaten voor \u201c<img src=x onerror=alert(1)> </mark>\u201d"
     )
+
+
+# -------------------------------------------------------------------- the reviewer's pages
+
+
+def test_the_variant_page_answers_the_reviewer_in_the_browser(variant_site, tmp_path):
+    """Leave out a plan, open the page: the summary, per number the published selection beside the
+    variant, links that land on the numbers, the comparison cell by cell, and the index row saying so."""
+    report_dir = variant_site / "report"
+    name = registry.chapter_for("uitvoering", TRANSPORT_VARIANT).name
+    dom = _dom((report_dir / f"{name}.html").as_uri(), tmp_path)
+    banner = dom.select_one("section.site-variant")
+    assert banner.h2.get_text() == "Variant: zonder Transport (t3)"
+    assert re.search(r"van de \d+ gedrukte getallen .* houden er \d+ stand en vallen er \d+ weg", banner.get_text())
+    for link in dom.select('main a[href^="#"]'):  # every link within the page lands on what it names
+        assert dom.find(id=link["href"][1:]) is not None, link["href"]
+    row = [td.get_text() for td in dom.find(id="variant-6-04").find_all("td")]
+    assert row[3:6] == ["13.122", "13.122", "10.333"]  # printed, published selection, without Transport (t3)
+    compare = dom.find("a", string=re.compile("cel voor cel"))["href"]
+    cells = _dom((report_dir / compare).as_uri(), tmp_path)
+    assert cells.h1.get_text() == "Vergelijking van twee berekeningen van hoofdstuk 6"
+    totals = [[td.get_text() for td in tr.find_all("td")] for tr in cells.select("table.site-compare-cells tr")]
+    assert ["Totaal", "Gepland aantal deelnemers", "14.312", "11.524", "-2.788"] in totals
+    index = _dom((report_dir / "index.html").as_uri(), tmp_path)
+    variant_rows = [tr.get_text(" ", strip=True) for tr in index.select("table.site-index tr.variant")]
+    assert len(variant_rows) == 1 and variant_rows[0].startswith("variant: zonder Transport (t3)")
+    assert "houden stand" in variant_rows[0] and "gereproduceerd" not in variant_rows[0]
+
+
+def test_the_robustness_chapter_lists_the_conclusions_one_plan_breaks(site, rendered):
+    """The analysis names each conclusion that one plan alone breaks, by plan name, as many as it counts."""
+    chapter = next(c for c in registry.CHAPTERS if c.notebook == "robuustheid")
+    dom = _rendered_dom(rendered, site / f"{chapter.name}.html")
+    table = next(t for t in dom.find_all("table") if "die aan één plan hangen" in t.caption.get_text())
+    count = int(re.search(r"De (\d+) conclusies", table.caption.get_text()).group(1))
+    rows = table.tbody.find_all("tr")
+    assert count == len(rows) > 0
+    plans = {tr.find_all("td")[2].get_text() for tr in rows}
+    assert "Transport (t3)" in plans and not any(RAW.match(p) for p in plans)
+    sidebar = dom.select_one("nav.site-sidebar").get_text(" ")
+    assert sidebar.index("ANALYSE" if "ANALYSE" in sidebar else "Analyse") < sidebar.index("Robuustheid")
