@@ -76,7 +76,7 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
             column=claim["column"],
         )
     except NotComputable as exc:
-        row["toelichting"] = f"{claim['note']} {exc}".strip()
+        row["toelichting"] = "; ".join(part for part in (claim["note"], str(exc)) if part)
         return row
     if claim["unit"] in IDENTITY_UNITS:
         row["berekend_waarde"] = value
