@@ -371,7 +371,7 @@ def test_a_one_participant_extract_gives_a_chapter_with_every_number_suppressed(
     (html,) = build_pages([chapter], jobs=1, log=lambda _: None)
     assert html.is_file()
     ledger = pd.read_csv(notebook.ledger_path(chapter.name), dtype=str, keep_default_na=False)
-    on_file = ledger[ledger["invoer"] == "deelnemersbestand"]
+    on_file = ledger[ledger["invoer_ids"] == "deelnemersbestand"]
     assert len(on_file) > 10
     # every number from the one participant is suppressed; the groups without participants show 0
     # (whether a 0 beside an x may be shown is the disclosure audit's question, not this test's)

@@ -2,7 +2,7 @@
 
 - *niet berekenbaar* only where an input is absent from the project: the note of every claim without a
   statistic names one (``Ontbreekt: <input>.``, from ``claims.MISSING_INPUTS``), never a missing
-  statistic; a claim the data determine that is not computed yet says so (``Nog te berekenen:``) and
+  statistic; a claim the data determine that is not computed yet says so (``claims.files.PENDING_MARK``) and
   is listed in ``PENDING`` here, so the list can only shrink on purpose;
 - no arithmetic in the note of a claim that is not computed, in any form (a result with "=", a share in
   brackets, "x van de y", a division, a sum, a difference, a product, a qualified result such as "ruim
@@ -36,7 +36,7 @@ CLAIMS = paths.DATA / "claims"
 FILES = sorted(p.stem for p in CLAIMS.glob("*.csv"))
 
 # Claims the project's data determine (participant statistics on the participant file) that are not
-# computed yet: their notes say "Nog te berekenen". Remove an id once its claim has a statistic.
+# computed yet: their notes carry claims.files.PENDING_MARK. Remove an id once its claim has a statistic.
 PENDING = frozenset(
     [
         # The share of 2019's job changers who had changed by 2018: it links one participant across two
@@ -82,11 +82,13 @@ ARITHMETIC = {
 # reading of a verbal quantity as a number ("vastgelegd als bijna 100 procent").
 _QUOTED = re.compile(r"'[^']*'|‘[^’]*’")
 _READING = re.compile(r"\b(?:vastgelegd|gelezen) als (?:bijna|ruim|meer dan|minder dan|ongeveer)?\s*")
+# A table or figure is named by its number, which is no quantity: 'Tabel 1 van de voortgangsbrief van 2017'.
+_NAMED = re.compile(r"\b(?:Tabel|Figuur)\s+[A-Z]?\d+(?:\.\w+)?")
 
 
 def arithmetic(note: str) -> str | None:
     """The form of arithmetic a note contains, or None."""
-    text = _READING.sub("", _QUOTED.sub("''", note))
+    text = _NAMED.sub("Tabel", _READING.sub("", _QUOTED.sub("''", note)))
     return next((form for form, pattern in ARITHMETIC.items() if pattern.search(text)), None)
 
 
@@ -145,7 +147,7 @@ def test_the_rule_check_fails_on_a_planted_claim():
     assert rule_violations([("x", {**good, "note": "Ontbreekt: een statistiek."})])  # not an input
     assert rule_violations([("x", {**good, "note": good["note"] + " Geen rangstatistiek per cluster."})])
     assert rule_violations([("x", {**good, "note": good["note"] + " De woordenlijst heeft geen rang."})])
-    assert rule_violations([("x", {**good, "note": "Nog te berekenen: een rang."})])  # not in PENDING
+    assert rule_violations([("x", {**good, "note": f"{claims.files.PENDING_MARK}een rang."})])  # not in PENDING
 
 
 def test_no_arithmetic_in_the_note_of_a_claim_not_computed():
@@ -167,6 +169,7 @@ def test_no_arithmetic_in_the_note_of_a_claim_not_computed():
         "2 x € 18,75 mln",
         "12.201 met een baan van de 12.920, ruim 94 procent",
         "de som is 63 procent",
+        "Tabel 1 van de voortgangsbrief van 2017: 13 van de 20 projectleiders",
     ],
 )
 def test_the_arithmetic_check_finds_a_planted_computation(note):
@@ -181,6 +184,7 @@ def test_the_arithmetic_check_finds_a_planted_computation(note):
         "voetnoot 13: regel voor de projectcode van combinatieprojecten",
         "Figuur 4.14, balk 'Studenten (21.041)', reeks '4 dagen'",
         "rang van de twee VWNW-typen naar aandeel met een baan (78 en 81 tegen 76 en 72)",
+        "Tabel 1 van de voortgangsbrief van 2017 drukt de ambitie bij quickscan 2 afgerond op duizenden",
     ],
 )
 def test_the_arithmetic_check_passes_words_and_printed_figures(note):

@@ -76,7 +76,7 @@ def small_counts_recovered(results) -> list[tuple[str, str, str, float]]:
             if not np.isnan(value) and 0.5 < round(value, 6) < MIN - 0.5:
                 found.append((name, r, c, round(value, 6)))
     ledger = results.ledger
-    on_file = ledger["invoer"] == "deelnemersbestand"  # participant counts, not counts of plans
+    on_file = ledger["invoer_ids"] == "deelnemersbestand"  # participant counts, not counts of plans
     counts = ledger[on_file & (ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
     for row in counts.itertuples():
         if 0 < float(row.berekend_waarde) < MIN:
@@ -166,7 +166,7 @@ def test_no_small_count_is_recoverable_from_a_run(tranche3, design):
 def test_ledger_values_are_rounded_as_the_report_rounds(tranche3):
     results = run(tranche3)
     ledger = results.ledger
-    on_file = ledger["invoer"] == "deelnemersbestand"  # participant values, not plan-level statistics
+    on_file = ledger["invoer_ids"] == "deelnemersbestand"  # participant values, not plan-level statistics
     shares = ledger[on_file & (ledger["eenheid"] == "procent") & ledger["berekend_waarde"].notna()]
     assert len(shares) > 20
     # every claim of chapter 7 is printed in whole percents: no decimals may reach the ledger
@@ -329,7 +329,7 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
                 assert not ((values > 0) & (values < MIN)).any(), f"{column}: {values.tolist()}"
     ledger = pd.read_csv(notebook.ledger_path(chapter.name))
     assert "onderdrukt" in set(ledger["status"]) or ledger["berekend_waarde"].notna().all()
-    on_file = ledger["invoer"] == "deelnemersbestand"  # participant values, not plan-level statistics
+    on_file = ledger["invoer_ids"] == "deelnemersbestand"  # participant values, not plan-level statistics
     counts = ledger[on_file & (ledger["eenheid"] == "aantal") & ledger["berekend_waarde"].notna()]
     values = pd.to_numeric(counts["berekend_waarde"])  # the column also holds the plan ids of rank claims
     assert not ((values > 0) & (values < MIN)).any()

@@ -42,11 +42,11 @@ def test_funding_cells_read_back_are_taken_over_and_shares_are_arithmetic(ledger
     assert statuses["financiering_rijk"] == claims.STATUS_TAKEN
     assert statuses["financiering_totaal"] == claims.STATUS_TAKEN
     assert statuses["aandeel_sector"] == claims.STATUS_ARITHMETIC
-    assert set(frame.loc[metaal.index, "invoer"]) == {"001/3.3"}
+    assert set(frame.loc[metaal.index, "invoer_ids"]) == {"001/3.3"}
     # Tabel 3.1's realised participants per theme come from A.3, not from 3.1
     table31 = spec[(spec["location"] == "Tabel 3.1") & (spec["statistic"] == "deelnemers_gerealiseerd")]
     assert set(frame.loc[table31.index, "status"]) == {claims.STATUS_REPRODUCED}
-    assert set(frame.loc[table31.index, "invoer"]) == {"001/A.3"}
+    assert set(frame.loc[table31.index, "invoer_ids"]) == {"001/A.3"}
 
 
 def test_text_transcribed_into_a_t_table_is_taken_over(ledgers):
@@ -54,11 +54,12 @@ def test_text_transcribed_into_a_t_table_is_taken_over(ledgers):
     passage checks its arithmetic; a share of the register's plans is a reproduction."""
     frame = ledgers["samenwerking"].set_index("claim")
     spec = claims.load("samenwerking").set_index("id")
-    cells = frame[frame["invoer"].str.contains(".t", regex=False) & (spec["statistic"] == "tabelwaarde")]
+    cells = frame[frame["invoer_ids"].str.contains(".t", regex=False) & (spec["statistic"] == "tabelwaarde")]
     assert len(cells) == 89 and set(cells["status"]) == {claims.STATUS_TAKEN}
     assert frame.loc["8-100", "status"] == claims.STATUS_ARITHMETIC  # 13 of 20 (8.t16), the same sentence
     assert frame.loc["8-25", "status"] == claims.STATUS_REPRODUCED  # 15 plans (8.t5) of 24 (register)
-    assert frame.loc["8-25", "invoer"] == "001/8.t5, plannenregister"
+    assert frame.loc["8-25", "invoer_ids"] == "001/8.t5, plannenregister"
+    assert frame.loc["8-25", "invoer"] == "de tekst (regel 4806-4812) van de eindevaluatie; het plannenregister"
 
 
 def test_no_claim_checked_on_the_synthetic_file_is_reproduced():
@@ -69,7 +70,7 @@ def test_no_claim_checked_on_the_synthetic_file_is_reproduced():
     assert on_file.sum() > 50
     assert claims.STATUS_REPRODUCED not in set(frame.loc[on_file, "status"])
     assert claims.STATUS_CALIBRATED in set(frame.loc[on_file, "status"])
-    assert set(frame.loc[on_file & frame["berekend"].ne(""), "invoer"]) == {"deelnemersbestand"}
+    assert set(frame.loc[on_file & frame["berekend"].ne(""), "invoer_ids"]) == {"deelnemersbestand"}
 
 
 def test_ledger_values_are_in_dutch_notation(ledgers):

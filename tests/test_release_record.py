@@ -98,7 +98,7 @@ def published(results) -> dict[str, pd.DataFrame]:
     grids = {"deelnemers": results.participants.astype(float)}
     grids |= {name: counts_from_shares(table).astype(float) for name, table in results.shares.items()}
     ledger = results.ledger
-    on_file = (ledger["invoer"] == "deelnemersbestand") & (ledger["eenheid"] == "aantal")
+    on_file = (ledger["invoer_ids"] == "deelnemersbestand") & (ledger["eenheid"] == "aantal")
     values = ledger[on_file & ledger["berekend_waarde"].notna()]
     grids["grootboek"] = pd.DataFrame({"Totaal": values.set_index("claim")["berekend_waarde"].astype(float)})
     return grids
@@ -375,7 +375,7 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
     (record,) = releases.listing(folder)
     assert record["releases"] == 2
     first, second = ledgers
-    on_file = (first["invoer"] == "deelnemersbestand") & (first["eenheid"] == "aantal")
+    on_file = (first["invoer_ids"] == "deelnemersbestand") & (first["eenheid"] == "aantal")
     both = first[on_file].index.intersection(second.index)
     difference = pd.to_numeric(first.loc[both, "berekend_waarde"], errors="coerce") - pd.to_numeric(
         second.loc[both, "berekend_waarde"], errors="coerce"

@@ -279,7 +279,7 @@ def kind(claim: pd.Series, own: pd.Series, group: str, computable: bool = True) 
         statistic.endswith(EXTREME_PLAN) and not statistic.startswith("categorie_")
     ):
         return "plan"
-    if not set(filter(None, str(own["invoer"]).split(", "))) <= plan_level:
+    if not set(filter(None, str(own["invoer_ids"]).split(", "))) <= plan_level:
         return "elders"
     return KIND_CONCLUSION if computable else "vast"
 

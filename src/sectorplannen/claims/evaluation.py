@@ -33,6 +33,7 @@ from sectorplannen.claims.files import (
     load,
     missing_input,
 )
+from sectorplannen.claims.inputs import reader_inputs
 from sectorplannen.claims.rounding import format_step, matches
 from sectorplannen.sources import categories as category_file
 from sectorplannen.sources.register import register
@@ -58,6 +59,7 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         "status": STATUS_NA,
         "toelichting": claim["note"],
         "invoer": "",
+        "invoer_ids": "",
     }
     if claim["unit"] not in IDENTITY_UNITS:  # the printed number in the same notation as the computed one
         row["gepubliceerd"] = format_step(float(claim["value"]), float(claim["step"]))
@@ -76,7 +78,7 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
             column=claim["column"],
         )
     except NotComputable as exc:
-        row["toelichting"] = f"{claim['note']} {exc}".strip()
+        row["toelichting"] = "; ".join(part for part in (claim["note"], str(exc)) if part)
         return row
     if claim["unit"] in IDENTITY_UNITS:
         row["berekend_waarde"] = value
@@ -90,7 +92,9 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
     row[HOLDS] = bool(ok)
     provenance = getattr(indicators, "provenance", None)
-    row["invoer"] = ", ".join(provenance.inputs) if provenance else ""
+    if provenance:  # the reader's words for the page, the ids for tools and tests
+        row["invoer"] = reader_inputs(provenance.inputs)
+        row["invoer_ids"] = ", ".join(provenance.inputs)
     if not published_cohort:
         row["status"] = STATUS_OTHER
     elif not ok:

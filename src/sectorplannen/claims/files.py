@@ -89,7 +89,7 @@ STATISTICS = [*indicators.STATISTICS, *FILE_STATISTICS]
 # What a claim that no data of the project determines lacks: an input that is absent from the
 # project. The claim's note names one, as "Ontbreekt: <input>." A missing statistic is never the
 # reason (a statistic the data determine is written, in ``statistics/``); a claim that the data
-# determine but that is not computed yet says so, as "Nog te berekenen: <how>."
+# determine but that is not computed yet says so, as PENDING_MARK followed by what it needs.
 MISSING_INPUTS = (
     "interviews en groepsgesprekken van de evaluatie",
     "enquêtes onder projectleiders, werkgevers of deelnemers",
@@ -99,12 +99,12 @@ MISSING_INPUTS = (
     "herzieningen, betalingen en afronding per plan",
     "deelnemersgegevens die het deelnemersbestand niet heeft",
     "een bron buiten het project",
-    "een .t-tabel met dit getal uit de tekst",
+    "een tabel van het project met dit getal uit de lopende tekst",
     "een transcriptie van een grafiek van de bron",
     "de volledige zin (de tekstextractie mist het begin)",
 )
 MISSING_MARK = "Ontbreekt: "
-PENDING_MARK = "Nog te berekenen: "
+PENDING_MARK = "Niet berekend, hoewel de gegevens van het project het getal bepalen: "
 
 
 def missing_input(note: str) -> str | None:

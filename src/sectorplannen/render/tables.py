@@ -68,6 +68,7 @@ def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getalle
     if "standaard" in frame.columns:  # a run with other parameters: beside the published selection's value
         columns[6:6] = ["standaard", "verschil"]
     view = frame[columns].rename(columns=str.capitalize).set_index("Claim")
+    view = view.rename(columns={"Invoer": "Berekend uit"})  # the page of all numbers' name for it
     view = view.rename(
         columns={"Standaard": "Standaardselectie", "Berekend": "Deze selectie"} if "standaard" in frame.columns else {}
     )
@@ -84,7 +85,7 @@ def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getalle
     }
     styler = style.table(view, caption=caption)
     styler = styler.set_properties(
-        subset=["Plaats", "Tekst", "Status", "Invoer", "Toelichting"], **{"text-align": "left"}
+        subset=["Plaats", "Tekst", "Status", "Berekend uit", "Toelichting"], **{"text-align": "left"}
     )
     return styler.map(lambda v: colors.get(v, ""), subset=["Status"])
 

@@ -15,7 +15,14 @@ import pandas as pd
 from sectorplannen import published
 from sectorplannen.published import labels
 from sectorplannen.sources.register import register
-from sectorplannen.statistics.base import PARTICIPANT_FILE, REGISTER, NotComputable, Provenance
+from sectorplannen.statistics.base import (
+    PARTICIPANT_FILE,
+    REGISTER,
+    NotComputable,
+    Provenance,
+    category_names,
+    plan_names,
+)
 from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES, Bijlage
 from sectorplannen.statistics.plan_groups import PlanGroups
@@ -238,13 +245,13 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         table = self._table(name)
         if plan:
             if plan not in table.index:
-                raise NotComputable(f"plan {plan} valt buiten de selectie")
+                raise NotComputable(f"plan {plan_names([plan])} valt buiten de selectie")
             row = table.loc[plan]
             return float(row.sum()) if not category or category == "totaal" else float(row.get(category, 0) or 0)
         if not category or category == "totaal":
             return float(table.sum().sum())
         if category not in table.columns:
-            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+            raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
         return float(table[category].sum())
 
     def _plan_totals(self, name: str) -> pd.Series:
@@ -277,7 +284,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
         rows = table[table.notna().any(axis=1)]
         if category not in rows.columns:
-            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+            raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
         return _pct(float((rows[category].fillna(0) > 0).sum()), float(len(rows)))
 
     def plannen_met_categorie_aantal(self, category=None, **_):
@@ -285,7 +292,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
         rows = table[table.notna().any(axis=1)]
         if category not in rows.columns:
-            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+            raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
         return float((rows[category].fillna(0) > 0).sum())
 
     def _realised_presence(self) -> pd.DataFrame:
@@ -297,7 +304,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         """% of plans with realised participants in the category (A.3 / A.9)."""
         presence = self._realised_presence()
         if category not in presence.columns:
-            raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+            raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
         return _pct(float(presence[category].sum()), float(len(presence)))
 
     def plannen_alle_categorieen(self, **_):
@@ -417,7 +424,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         wanted = [c for c in str(category or "").split("|") if c and c != "totaal"]
         unknown = [c for c in wanted if c not in table.columns]
         if unknown:
-            raise NotComputable(f"categorie {', '.join(unknown)} hoort niet bij tranche {self.group}")
+            raise NotComputable(f"{category_names(unknown)} hoort niet bij tranche {self.group}")
         values = table[wanted].sum(axis=1, min_count=1) if wanted else table.sum(axis=1)
         if row:
             key, _, wanted = row.partition("=")
@@ -432,7 +439,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         plans = self._named(plan)
         missing = [p for p in plans if p not in values.index]
         if not plans or missing:
-            raise NotComputable(f"plan(nen) {', '.join(missing) or '-'} niet in de selectie")
+            raise NotComputable(f"plan(nen) {plan_names(missing) or '-'} niet in de selectie")
         return _pct(float(values[plans].sum()), float(values.sum()))
 
     def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
@@ -482,7 +489,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
                 "Tabel 3.3 geeft alleen de 20 grootste plannen; het totaal is alleen voor alle plannen gedrukt"
             )
         if key not in self.b.funding.index:
-            raise NotComputable(f"financiering van {key} staat niet in Tabel 3.3/6.3")
+            raise NotComputable(f"financiering van {plan_names([key])} staat niet in Tabel 3.3/6.3")
         self._read_cell(source)
         return float(self.b.funding.loc[key, column])
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from sectorplannen import published
 from sectorplannen.statistics import conditions
-from sectorplannen.statistics.base import REGISTER, NotComputable
+from sectorplannen.statistics.base import REGISTER, NotComputable, plan_names
 from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES
 
@@ -39,7 +39,7 @@ class PlanGroups:
         plans = self._named(plan) if plan else list(table.index)
         missing = [p for p in plans if p not in table.index]
         if missing:
-            raise NotComputable(f"plan(nen) {', '.join(missing)} niet in de selectie")
+            raise NotComputable(f"plan(nen) {plan_names(missing)} niet in de selectie")
         part = self._column("deelnemers_bsn", category)[plans].sum()
         return _pct(float(part), float(table.loc[plans].sum().sum()))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sectorplannen.statistics import conditions
-from sectorplannen.statistics.base import NotComputable
+from sectorplannen.statistics.base import NotComputable, category_names, plan_names
 from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES
 
@@ -57,7 +57,7 @@ class PlanThresholds:
         rows = table[table.notna().any(axis=1)]
         if category and category != "totaal":
             if category not in rows.columns:
-                raise NotComputable(f"categorie {category} hoort niet bij tranche {self.group}")
+                raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
             return rows[category].fillna(0.0)
         return rows.sum(axis=1)
 
@@ -101,7 +101,7 @@ class PlanThresholds:
         planned = self._table("deelnemers_gepland")
         realised = self._table("deelnemers_gerealiseerd")
         if plan not in realised.index:
-            raise NotComputable(f"plan {plan} valt buiten de selectie")
+            raise NotComputable(f"plan {plan_names([plan])} valt buiten de selectie")
         wanted = realised.loc[plan].fillna(0.0)
         intended = planned.loc[plan].reindex(wanted.index).fillna(0.0) if plan in planned.index else 0.0
         return float((wanted > intended).sum())
