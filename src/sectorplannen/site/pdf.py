@@ -94,26 +94,12 @@ def _mark_tables(body: str, marks: dict[int, str]) -> str:
     return body
 
 
-def print_html(report_dir: Path, marks: dict[int, str] | None = None, starts: dict[str, int] | None = None) -> str:
-    """One HTML document of the whole report for print: a title page with contents, then each chapter on
-    new pages; every page numbered and carrying the commit it was built from. ``marks`` sends a table
-    (by its place in the document) to a landscape page (``layout`` measures which); ``starts`` gives the
-    page on which each chapter starts, for the contents (``build`` finds them in a first print)."""
-    chapters = _chapters(report_dir)
-    starts = starts or {}
-    commit = _commit(chapters[0][1])
+def print_css(commit: str) -> str:
+    """The print document's own style after the notebook's: the site's stylesheet (its print rules), A4 pages
+    with the commit and the page number in the margin, a landscape page for a marked table, the contents."""
     provenance = _css_string(f"{SITE_TITLE} · commit {commit}")
-    contents = "".join(
-        f'<li><a href="#{html_lib.escape(page.name)}">{html_lib.escape(page.heading)}</a><span class="leader"></span>'
-        f'<span class="start">{starts.get(page.name, "")}</span></li>'
-        for page, _ in chapters
-    )
-    body = "".join(
-        f'<section class="chapter" id="{html_lib.escape(page.name)}">{_content(text)}</section>'
-        for page, text in chapters
-    )
     top, right, bottom, left = MARGINS_MM
-    css = STYLESHEET.read_text(encoding="utf-8") + (
+    return STYLESHEET.read_text(encoding="utf-8") + (
         f"@page {{ size: A4; margin: {top}mm {right}mm {bottom}mm {left}mm;"
         f' @bottom-left {{ content: "{provenance}"; font: 7pt sans-serif; color: #555; }}'
         ' @bottom-right { content: "pagina " counter(page) " van " counter(pages); font: 8pt sans-serif; } }'
@@ -129,6 +115,25 @@ def print_html(report_dir: Path, marks: dict[int, str] | None = None, starts: di
         ".contents .leader { flex: 1; border-bottom: 1px dotted #888; margin: 0 0.4em 0.3em; }"
         ".contents .start { min-width: 2em; text-align: right; }"
     )
+
+
+def print_html(report_dir: Path, marks: dict[int, str] | None = None, starts: dict[str, int] | None = None) -> str:
+    """One HTML document of the whole report for print: a title page with contents, then each chapter on
+    new pages; every page numbered and carrying the commit it was built from. ``marks`` sends a table
+    (by its place in the document) to a landscape page (``layout`` measures which); ``starts`` gives the
+    page on which each chapter starts, for the contents (``build`` finds them in a first print)."""
+    chapters = _chapters(report_dir)
+    starts = starts or {}
+    commit = _commit(chapters[0][1])
+    contents = "".join(
+        f'<li><a href="#{html_lib.escape(page.name)}">{html_lib.escape(page.heading)}</a><span class="leader"></span>'
+        f'<span class="start">{starts.get(page.name, "")}</span></li>'
+        for page, _ in chapters
+    )
+    body = "".join(
+        f'<section class="chapter" id="{html_lib.escape(page.name)}">{_content(text)}</section>'
+        for page, text in chapters
+    )
     title_page = (
         '<section class="title-page"><h1>Eindevaluatie Regeling cofinanciering sectorplannen: reproductie</h1>'
         "<p>Elk hoofdstuk opnieuw berekend uit de gepubliceerde tabellen (SEO/ecbo, 2013-2019), met het "
@@ -140,7 +145,8 @@ def print_html(report_dir: Path, marks: dict[int, str] | None = None, starts: di
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
         + csp.PRINT_META
-        + f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(chapters[0][1])}<style>{css}</style></head>"
+        + f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(chapters[0][1])}"
+        f"<style>{print_css(commit)}</style></head>"
         f'<body class="jp-Notebook">{_mark_tables(title_page + body, marks or {})}</body></html>\n'
     )
 
@@ -157,8 +163,8 @@ def page_px(width_mm: float) -> int:
     return int(width_mm * PX_PER_MM)
 
 
-def table_edges(browser: DevTools, document: Path, width_mm: float) -> list[float]:
-    """The right edge of each table of ``document`` laid out as it prints (print media) on a page whose
+def print_layout(browser: DevTools, document: Path, width_mm: float) -> None:
+    """Open ``document`` in ``browser`` laid out as it prints (print media, no scroll bars) on a page whose
     printable area is ``width_mm`` wide."""
     browser.call("Emulation.setScrollbarsHidden", {"hidden": True})
     browser.call("Emulation.setEmulatedMedia", {"media": "print"})
@@ -167,6 +173,11 @@ def table_edges(browser: DevTools, document: Path, width_mm: float) -> list[floa
         {"width": page_px(width_mm), "height": 1000, "deviceScaleFactor": 1, "mobile": False},
     )
     browser.open(document.as_uri())
+
+
+def table_edges(browser: DevTools, document: Path, width_mm: float) -> list[float]:
+    """The right edge of each table of ``document`` (document order) printed ``width_mm`` wide."""
+    print_layout(browser, document, width_mm)
     return browser.evaluate(_TABLE_EDGES)
 
 
@@ -181,6 +192,14 @@ def layout(document: Path, timeout: int = 300) -> dict[int, str]:
         ]
         landscape = table_edges(browser, document, LANDSCAPE_MM) if wide else []
     return {index: NARROW if landscape[index] > page_px(LANDSCAPE_MM) else LANDSCAPE for index in wide}
+
+
+def prepare(report_dir: Path, source: Path, starts: dict[str, int] | None = None, timeout: int = 300) -> dict[int, str]:
+    """Write the print document of the report to ``source`` with its tables laid out (``layout``); the marks."""
+    source.write_text(print_html(report_dir), encoding="utf-8")
+    marks = layout(source, timeout)
+    source.write_text(print_html(report_dir, marks, starts), encoding="utf-8")
+    return marks
 
 
 def _objects(data: bytes) -> dict[int, bytes]:
@@ -246,11 +265,11 @@ def build(report_dir: Path, target: Path | None = None, timeout: int = 300) -> P
     names = [page.name for page, _ in _chapters(report_dir)]
     with tempfile.TemporaryDirectory(prefix="sectorplannen-pdf-") as folder:
         source, partial = Path(folder) / "rapport.html", Path(folder) / "rapport.pdf"
-        source.write_text(print_html(report_dir), encoding="utf-8")
-        marks = layout(source, timeout)
+        marks = prepare(report_dir, source, timeout=timeout)
         starts: dict[str, int] = {}
         for _ in range(3):
-            source.write_text(print_html(report_dir, marks, starts), encoding="utf-8")
+            if starts:
+                source.write_text(print_html(report_dir, marks, starts), encoding="utf-8")
             found = destination_pages(_print(source, partial, timeout))
             missing = [name for name in names if name not in found]
             if missing:
