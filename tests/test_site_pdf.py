@@ -177,3 +177,26 @@ def test_make_pdf_prints_every_chapter_with_page_numbers(request, tmp_path):
         assert f'<a href="#{name}">' in html and f'<span class="start">{starts[name]}</span>' in html
     assert 'counter(page) " van " counter(pages)' in html and "commit" in html
     assert not re.search(r'class="[^"]*site-sidebar', html) and "cdnjs" not in html  # the style may name it
+
+
+def _fake_browser(tmp_path, script: str) -> str:
+    browser = tmp_path / "chromium"
+    browser.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    browser.chmod(0o755)
+    return str(browser)
+
+
+def test_a_browser_that_quits_or_hangs_is_reported_with_what_it_said(tmp_path):
+    with pytest.raises(RuntimeError, match="Chromium closed the DevTools pipe: geen beeldscherm"):
+        DevTools(_fake_browser(tmp_path, "echo geen beeldscherm >&2"), [])
+    with pytest.raises(TimeoutError, match="Chromium did not answer over the DevTools pipe"):
+        DevTools(_fake_browser(tmp_path, "sleep 2"), [], timeout=0.5)
+
+
+@needs_chromium
+def test_a_script_that_fails_in_the_page_is_reported(tmp_path):
+    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser:
+        browser.open("about:blank")
+        assert browser.evaluate("[1, 2].map(n => n * 3)") == [3, 6]
+        with pytest.raises(RuntimeError, match=r"script failed: .*kapot"):
+            browser.evaluate("(() => { throw new Error('kapot'); })()")

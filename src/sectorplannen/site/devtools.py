@@ -29,6 +29,10 @@ class DevTools:
     def __init__(self, chromium: str, flags: list[str], timeout: float = 120):
         self.timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="sectorplannen-devtools-")
+        self._log = Path(self._profile.name) / "stderr.log"
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
         to_browser_read, self._to_browser = _high(os.pipe())
         self._from_browser, from_browser_write = _high(os.pipe())
 
@@ -36,28 +40,30 @@ class DevTools:
             os.dup2(to_browser_read, 3)  # dup2 leaves the copies open across exec; the originals close
             os.dup2(from_browser_write, 4)
 
-        self._process = subprocess.Popen(
-            [
-                chromium,
-                *flags,
-                "--remote-debugging-pipe",
-                f"--user-data-dir={Path(self._profile.name) / 'profile'}",
-                "about:blank",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=False,  # closing would happen after wire(); every other descriptor is close-on-exec anyway
-            preexec_fn=wire,  # dup2 onto fixed descriptors needs a hook in the child
-        )
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(
+                [
+                    chromium,
+                    *flags,
+                    "--remote-debugging-pipe",
+                    f"--user-data-dir={Path(self._profile.name) / 'profile'}",
+                    "about:blank",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                close_fds=False,  # closing would happen after wire(); every other descriptor is close-on-exec anyway
+                preexec_fn=wire,  # dup2 onto fixed descriptors needs a hook in the child
+            )
         os.close(to_browser_read)
         os.close(from_browser_write)
-        self._buffer = b""
-        self._next_id = 0
-        self.events: list[dict] = []
-        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self._session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        self.call("Page.enable")
+        try:
+            target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self._session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            self.call("Page.enable")
+        except BaseException:
+            self.close()
+            raise
 
     def _message(self) -> dict:
         deadline = time.monotonic() + self.timeout
@@ -67,7 +73,8 @@ class DevTools:
                 raise TimeoutError("Chromium did not answer over the DevTools pipe")
             chunk = os.read(self._from_browser, 1 << 16)
             if not chunk:
-                raise RuntimeError("Chromium closed the DevTools pipe")
+                said = self._log.read_text(encoding="utf-8", errors="replace").strip()[-500:]
+                raise RuntimeError(f"Chromium closed the DevTools pipe: {said or 'it said nothing'}")
             self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
