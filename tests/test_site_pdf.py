@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sectorplannen.chapters import registry
-from sectorplannen.site import pdf
+from sectorplannen.site import pdf, printed
 from sectorplannen.site.devtools import DevTools
 from sectorplannen.site.pages import chapter_pages, main_pages
 
@@ -112,19 +112,19 @@ def test_a_table_too_wide_for_a_portrait_page_prints_on_a_landscape_page(tmp_pat
     document.write_text(page.format(pdf.print_css("abc1234"), body), encoding="utf-8")
     marks = pdf.layout(document)
     assert marks == {1: pdf.LANDSCAPE, 2: pdf.NARROW}
-    document.write_text(page.format(pdf.print_css("abc1234"), pdf._mark_tables(body, marks)), encoding="utf-8")
+    document.write_text(page.format(pdf.print_css("abc1234"), pdf.mark_tables(body, marks)), encoding="utf-8")
     assert printed_overflows(document) == ([], [])
-    data = pdf._print(document, tmp_path / "liggend.pdf", 120)
+    data = pdf.print_to_pdf(document, tmp_path / "liggend.pdf", 120)
     boxes = [tuple(round(float(n)) for n in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)]
     assert boxes == [(595, 842), (842, 595), (595, 842), (842, 595)]  # A4 portrait, each wide table landscape
 
 
 def test_marking_a_table_that_is_not_there_is_refused():
-    assert pdf._mark_tables("<table><tr></tr></table><table>", {1: pdf.LANDSCAPE}) == (
+    assert pdf.mark_tables("<table><tr></tr></table><table>", {1: pdf.LANDSCAPE}) == (
         '<table><tr></tr></table><table data-print="landscape">'
     )
     with pytest.raises(ValueError, match="table 2 to mark, but the document holds 2 tables"):
-        pdf._mark_tables("<table></table><table></table>", {2: pdf.LANDSCAPE})
+        pdf.mark_tables("<table></table><table></table>", {2: pdf.LANDSCAPE})
 
 
 def test_destination_pages_follow_the_page_tree():
@@ -137,9 +137,9 @@ def test_destination_pages_follow_the_page_tree():
         b"5 0 obj\n<</Type /Page\n/Parent 4 0 R>>\nendobj\n6 0 obj\n<</Type /Page\n/Parent 4 0 R>>\nendobj\n"
         b"9 0 obj\n<</inhoud_tranche-1-2 [5 0 R /XYZ 6 776 0]\n/h#C3#A9 [6 0 R /XYZ 6 579 0]>>\nendobj\n"
     )
-    assert pdf.destination_pages(data) == {"inhoud_tranche-1-2": 2, "hé": 3}
+    assert printed.destination_pages(data) == {"inhoud_tranche-1-2": 2, "hé": 3}
     with pytest.raises(RuntimeError, match="no page tree or no named destinations"):
-        pdf.destination_pages(data.replace(b"/Dests 9 0 R", b""))
+        printed.destination_pages(data.replace(b"/Dests 9 0 R", b""))
 
 
 def _outline_titles(data: bytes) -> list[str]:
@@ -160,7 +160,7 @@ def test_make_pdf_prints_every_chapter_with_page_numbers(request, tmp_path):
     target = pdf.build(site, tmp_path / "rapport.pdf")
     data = target.read_bytes()
     assert data.startswith(b"%PDF-")
-    pages = pdf.page_count(target)
+    pages = printed.page_count(target)
     assert 40 <= pages <= 400, pages  # a title page, then every chapter on pages of its own
     # Chromium's outline holds each heading's text (line breaks lose their space, hence no whitespace)
     squeezed = {re.sub(r"\s+", "", t) for t in _outline_titles(data)}
@@ -169,7 +169,7 @@ def test_make_pdf_prints_every_chapter_with_page_numbers(request, tmp_path):
         assert any(title in t for t in squeezed), f"chapter {chapter.number} missing from the PDF"
     # the contents link to each chapter, and the page each link lands on is the number printed beside it
     names = [page.name for page in main_pages(chapter_pages(site))]
-    starts = pdf.destination_pages(data)
+    starts = printed.destination_pages(data)
     first_pages = [starts[name] for name in names]
     assert first_pages[0] == 2 and first_pages == sorted(set(first_pages)) and first_pages[-1] < pages
     html = pdf.print_html(site, starts=starts)

@@ -65,6 +65,10 @@ class DevTools:
             self.close()
             raise
 
+    def _closed(self) -> RuntimeError:
+        said = self._log.read_text(encoding="utf-8", errors="replace").strip()[-500:]
+        return RuntimeError(f"Chromium closed the DevTools pipe: {said or 'it said nothing'}")
+
     def _message(self) -> dict:
         deadline = time.monotonic() + self.timeout
         while b"\0" not in self._buffer:
@@ -73,8 +77,7 @@ class DevTools:
                 raise TimeoutError("Chromium did not answer over the DevTools pipe")
             chunk = os.read(self._from_browser, 1 << 16)
             if not chunk:
-                said = self._log.read_text(encoding="utf-8", errors="replace").strip()[-500:]
-                raise RuntimeError(f"Chromium closed the DevTools pipe: {said or 'it said nothing'}")
+                raise self._closed()
             self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
@@ -84,7 +87,10 @@ class DevTools:
         message = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
-        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        try:
+            os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        except BrokenPipeError:
+            raise self._closed() from None
         while True:
             answer = self._message()
             if answer.get("id") == self._next_id:

@@ -14,6 +14,7 @@ from sectorplannen.site import markup
 from sectorplannen.site.devtools import DevTools
 from sectorplannen.site.navigation import SITE_TITLE
 from sectorplannen.site.pages import Page, chapter_pages, main_pages
+from sectorplannen.site.printed import destination_pages, page_count  # noqa: F401 (the command line counts the pages)
 
 PDF_NAME = "sectorplannen-reproductie.pdf"
 # Headless Chromium that asks no other host for anything (the browser tests use the same flags).
@@ -83,7 +84,7 @@ def _chapters(report_dir: Path) -> list[tuple[Page, str]]:
     return chapters
 
 
-def _mark_tables(body: str, marks: dict[int, str]) -> str:
+def mark_tables(body: str, marks: dict[int, str]) -> str:
     """``body`` with the n-th table (in document order, counted from 0) marked ``data-print="<mark>"``."""
     tables = list(re.finditer(r"<table\b", body))
     if marks and max(marks) >= len(tables):
@@ -147,7 +148,7 @@ def print_html(report_dir: Path, marks: dict[int, str] | None = None, starts: di
         + csp.PRINT_META
         + f"<title>{html_lib.escape(SITE_TITLE)}</title>{_styles(chapters[0][1])}"
         f"<style>{print_css(commit)}</style></head>"
-        f'<body class="jp-Notebook">{_mark_tables(title_page + body, marks or {})}</body></html>\n'
+        f'<body class="jp-Notebook">{mark_tables(title_page + body, marks or {})}</body></html>\n'
     )
 
 
@@ -202,41 +203,8 @@ def prepare(report_dir: Path, source: Path, starts: dict[str, int] | None = None
     return marks
 
 
-def _objects(data: bytes) -> dict[int, bytes]:
-    return {int(m.group(1)): m.group(2) for m in re.finditer(rb"(?m)^(\d+) 0 obj\b(.*?)\bendobj", data, re.DOTALL)}
-
-
-def _name(raw: bytes) -> str:
-    """A PDF name (``#xx`` escapes) as text."""
-    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw).decode("utf-8")
-
-
-def destination_pages(data: bytes) -> dict[str, int]:
-    """The page (from 1) of each named destination of a PDF that Chromium printed: every element that a link
-    of the document points at (``href="#id"``), by its id. Read from the catalog's ``/Dests`` and the page tree."""
-    objects = _objects(data)
-    catalog = next((body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body)), b"")
-    root, dests = re.search(rb"/Pages\s+(\d+) 0 R", catalog), re.search(rb"/Dests\s+(\d+) 0 R", catalog)
-    if not root or not dests:
-        raise RuntimeError("the PDF Chromium printed has no page tree or no named destinations")
-
-    def leaves(number: int):
-        body = objects[number]
-        if not re.search(rb"/Type\s*/Pages\b", body):
-            yield number
-            return
-        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", body)
-        for kid in re.findall(rb"(\d+) 0 R", kids.group(1) if kids else b""):
-            yield from leaves(int(kid))
-
-    order = {page: place for place, page in enumerate(leaves(int(root.group(1))), start=1)}
-    return {
-        _name(name): order[int(page)]
-        for name, page in re.findall(rb"/([^\s/\[\]<>()]+)\s*\[\s*(\d+) 0 R", objects[int(dests.group(1))])
-    }
-
-
-def _print(source: Path, partial: Path, timeout: int) -> bytes:
+def print_to_pdf(source: Path, partial: Path, timeout: int) -> bytes:
+    """Print the HTML document ``source`` to ``partial`` with headless Chromium; the PDF's bytes."""
     partial.unlink(missing_ok=True)
     result = subprocess.run(
         [
@@ -270,7 +238,7 @@ def build(report_dir: Path, target: Path | None = None, timeout: int = 300) -> P
         for _ in range(3):
             if starts:
                 source.write_text(print_html(report_dir, marks, starts), encoding="utf-8")
-            found = destination_pages(_print(source, partial, timeout))
+            found = destination_pages(print_to_pdf(source, partial, timeout))
             missing = [name for name in names if name not in found]
             if missing:
                 raise RuntimeError(f"the printed report has no destination for chapter(s) {', '.join(missing)}")
@@ -283,8 +251,3 @@ def build(report_dir: Path, target: Path | None = None, timeout: int = 300) -> P
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(partial, target)
     return target
-
-
-def page_count(pdf: Path) -> int:
-    """The number of pages of a PDF (its /Type /Page objects)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", Path(pdf).read_bytes()))
