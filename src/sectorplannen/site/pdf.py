@@ -132,7 +132,8 @@ def print_html(report_dir: Path, marks: dict[int, str] | None = None, starts: di
         for page, _ in chapters
     )
     body = "".join(
-        f'<section class="chapter" id="{html_lib.escape(page.name)}">{_content(text)}</section>'
+        f'<section class="chapter" id="{html_lib.escape(page.name)}" aria-label="{html_lib.escape(page.heading)}">'
+        f"{_content(text)}</section>"
         for page, text in chapters
     )
     title_page = (
