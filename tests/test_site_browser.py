@@ -18,6 +18,7 @@ from sectorplannen import paths
 from sectorplannen.build import csp
 from sectorplannen.chapters import notebook, registry
 from sectorplannen.site import pages as site_pages
+from sectorplannen.site.devtools import DevTools
 
 pytestmark = pytest.mark.notebook
 
@@ -263,3 +264,49 @@ def test_the_robustness_chapter_lists_the_conclusions_one_plan_breaks(site, rend
     assert "Transport (t3)" in plans and not any(RAW.match(p) for p in plans)
     sidebar = dom.select_one("nav.site-sidebar").get_text(" ")
     assert sidebar.index("ANALYSE" if "ANALYSE" in sidebar else "Analyse") < sidebar.index("Robuustheid")
+
+
+# How wide a page lays out in the window: the document's width, the window's (inside its scroll bar), and
+# the column headers of the page of all numbers that are hidden or cut off.
+_WIDTHS = """(() => ({
+  scroll: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,
+  columns: document.querySelectorAll('table.claims thead th').length,
+  cut: [...document.querySelectorAll('table.claims thead th')]
+    .filter(th => th.getBoundingClientRect().width < 20 || th.scrollWidth > th.clientWidth).map(th => th.textContent)
+}))()"""
+
+
+def _widths(urls: list[str], width: int = 1280) -> list[dict]:
+    """The widths of each page in a headless Chromium window ``width`` px wide."""
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    with DevTools(CHROMIUM, FLAGS) as browser:
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+        found = []
+        for url in urls:
+            browser.open(url)
+            found.append(browser.evaluate(_WIDTHS))
+    return found
+
+
+def test_the_width_check_sees_a_page_wider_than_the_window(tmp_path):
+    page = tmp_path / "breed.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="nl"><body style="margin: 0"><div style="width: 2000px">breed</div>'
+        '<table class="claims" style="table-layout: fixed; width: 300px"><thead><tr><th>Getal</th>'
+        '<th style="width: 10px; white-space: nowrap">Toelichting</th></tr></thead></table></body></html>',
+        encoding="utf-8",
+    )
+    [found] = _widths([page.as_uri()])
+    assert found["scroll"] == 2000 > 1280 >= found["window"] and found["cut"] == ["Toelichting"]
+
+
+def test_the_page_of_all_numbers_fits_a_window_of_1280_px(site):
+    """All numbers, filtered or not, in a 1.280 px window: no sideways scrolling, every column shown whole."""
+    url = (site / "getallen.html").as_uri()
+    for query, found in zip(("", "?status=wijkt+af"), _widths([url, url + "?status=wijkt+af"]), strict=True):
+        assert found["scroll"] <= found["window"] <= 1280, f"getallen.html{query}: {found['scroll']} px wide"
+        assert found["columns"] >= 10 and found["cut"] == [], f"getallen.html{query}: cut off {found['cut']}"

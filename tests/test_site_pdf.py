@@ -1,16 +1,144 @@
-"""`make pdf`: the whole report as one PDF, printed by headless Chromium."""
+"""`make pdf`: the whole report as one PDF, printed by headless Chromium; every table fits its page."""
 
 from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 from sectorplannen.chapters import registry
-from sectorplannen.site import pdf
+from sectorplannen.site import pdf, printed
+from sectorplannen.site.devtools import DevTools
+from sectorplannen.site.pages import chapter_pages, main_pages
 
 pytestmark = pytest.mark.notebook
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium is not installed (Debian package 'chromium')"
+)
+
+# Per table: the page it prints on (CSS `page`), its right edge, its caption and its chapter's title;
+# and every element that would print a scroll bar (overflow auto or scroll in print).
+_MEASURE = """(() => {
+  const tables = [...document.querySelectorAll('table')].map(table => {
+    const box = table.getBoundingClientRect();
+    const caption = table.querySelector('caption');
+    const chapter = table.closest('section.chapter');
+    return {page: getComputedStyle(table).page, right: Math.max(box.right, box.left + table.scrollWidth),
+            caption: caption ? caption.innerText.trim().replace(/\\s+/g, ' ') : '(tabel zonder bijschrift)',
+            chapter: chapter ? chapter.getAttribute('aria-label') : '(titelpagina)'};
+  });
+  const scrolling = [...document.querySelectorAll('*')].filter(element => {
+    const style = getComputedStyle(element);
+    return /auto|scroll/.test(style.overflowX + ' ' + style.overflowY);
+  }).map(element =>
+    [element.tagName.toLowerCase(), ...String(element.className).split(/\\s+/)].filter(Boolean).join('.'));
+  return {tables, scrolling};
+})()"""
+
+
+def printed_overflows(document: Path) -> tuple[list[str], list[str]]:
+    """The tables of a print document wider than the page they print on, each as 'chapter: caption (width)',
+    and the elements that print a scroll bar; measured in Chromium's print layout, once as wide as a
+    portrait A4 page inside the PDF's margins and once as a landscape one."""
+    tables, scrolling = [], []
+    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser:
+        for landscape, width_mm in ((False, pdf.PORTRAIT_MM), (True, pdf.LANDSCAPE_MM)):
+            pdf.print_layout(browser, document, width_mm)
+            found = browser.evaluate(_MEASURE)
+            limit = pdf.page_px(width_mm)
+            for table in found["tables"]:
+                if (table["page"] == pdf.LANDSCAPE) == landscape and table["right"] > limit:
+                    tables.append(
+                        f"{table['chapter']}: {table['caption'][:90]} ({table['right']:.0f} px op een "
+                        f"{'liggende' if landscape else 'staande'} pagina van {limit} px)"
+                    )
+            scrolling += [] if landscape else found["scrolling"]
+    return tables, scrolling
+
+
+@needs_chromium
+def test_the_print_check_names_a_table_too_wide_and_a_scroll_bar(tmp_path):
+    """The check below can fail: a table wider than a portrait page, one wider than a landscape page on a
+    landscape page, and a box that scrolls are each named (chapter title and caption)."""
+    document = tmp_path / "breed.html"
+    document.write_text(
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><style>body { margin: 0; }'
+        ".landscape { page: landscape; }</style></head><body>"
+        '<section class="chapter" aria-label="Hoofdstuk 1. Breed"><h1>Breed</h1>'
+        '<table style="width: 800px"><caption>Tabel 1.1<br>acht honderd pixels</caption><tr><td>a</td></tr></table>'
+        '<table style="width: 600px"><caption>Tabel 1.2: past</caption><tr><td>b</td></tr></table>'
+        '<table class="landscape" style="width: 1100px"><caption>Tabel 1.3: te breed</caption><tr><td>c</td></tr>'
+        '</table><div class="schuif" style="overflow-x: auto">d</div></section></body></html>',
+        encoding="utf-8",
+    )
+    tables, scrolling = printed_overflows(document)
+    assert tables == [
+        f"Hoofdstuk 1. Breed: Tabel 1.1 acht honderd pixels (800 px op een staande pagina van {pdf.page_px(182)} px)",
+        f"Hoofdstuk 1. Breed: Tabel 1.3: te breed (1100 px op een liggende pagina van {pdf.page_px(269)} px)",
+    ]
+    assert scrolling == ["div.schuif"]
+
+
+@needs_chromium
+def test_every_table_of_every_chapter_fits_its_printed_page(request, tmp_path):
+    site = request.getfixturevalue("built_site")  # the whole report as a site, built once per session
+    document = tmp_path / "rapport.html"
+    pdf.prepare(site, document)  # as `make pdf` lays it out
+    html = document.read_text(encoding="utf-8")
+    assert html.count("<table") > 80  # every chapter's tables, not an empty document
+    tables, scrolling = printed_overflows(document)
+    assert tables == [], "tables cut off at the right margin in print:\n" + "\n".join(tables)
+    assert scrolling == [], f"elements that print a scroll bar: {scrolling[:10]}"
+
+
+@needs_chromium
+def test_a_table_too_wide_for_a_portrait_page_prints_on_a_landscape_page(tmp_path):
+    """``layout`` sends a table wider than a portrait page to a landscape page, one wider than that too to a
+    landscape page in smaller type that may break inside a word; the PDF holds the landscape page."""
+    cells = "".join(f"<td>Arbeidsmarktpositie{i}</td>" for i in range(7))
+    long_cells = "".join(f"<td>Levensmiddelenindustrie{i}Levensmiddelenindustrie</td>" for i in range(7))
+    body = (
+        f"<p>staand</p><table><caption>Smal</caption><tr><td>1</td></tr></table>"
+        f"<table><caption>Breed</caption><tr>{cells}</tr></table><p>weer staand</p>"
+        f"<table><caption>Zeer breed</caption><tr>{long_cells}</tr></table>"
+    )
+    page = '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><style>{}</style></head><body>{}</body></html>'
+    document = tmp_path / "liggend.html"
+    document.write_text(page.format(pdf.print_css("abc1234"), body), encoding="utf-8")
+    marks = pdf.layout(document)
+    assert marks == {1: pdf.LANDSCAPE, 2: pdf.NARROW}
+    document.write_text(page.format(pdf.print_css("abc1234"), pdf.mark_tables(body, marks)), encoding="utf-8")
+    assert printed_overflows(document) == ([], [])
+    data = pdf.print_to_pdf(document, tmp_path / "liggend.pdf", 120)
+    boxes = [tuple(round(float(n)) for n in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)]
+    assert boxes == [(595, 842), (842, 595), (595, 842), (842, 595)]  # A4 portrait, each wide table landscape
+
+
+def test_marking_a_table_that_is_not_there_is_refused():
+    assert pdf.mark_tables("<table><tr></tr></table><table>", {1: pdf.LANDSCAPE}) == (
+        '<table><tr></tr></table><table data-print="landscape">'
+    )
+    with pytest.raises(ValueError, match="table 2 to mark, but the document holds 2 tables"):
+        pdf.mark_tables("<table></table><table></table>", {2: pdf.LANDSCAPE})
+
+
+def test_destination_pages_follow_the_page_tree():
+    """The page of a named destination is its page's place in the page tree (nested /Pages included)."""
+    data = (
+        b"%PDF-1.4\n1 0 obj\n<</Type /Catalog\n/Pages 2 0 R\n/Dests 9 0 R>>\nendobj\n"
+        b"2 0 obj\n<</Type /Pages\n/Count 3\n/Kids [3 0 R 4 0 R]>>\nendobj\n"
+        b"3 0 obj\n<</Type /Page\n/Parent 2 0 R>>\nendobj\n"
+        b"4 0 obj\n<</Type /Pages\n/Count 2\n/Kids [5 0 R 6 0 R]>>\nendobj\n"
+        b"5 0 obj\n<</Type /Page\n/Parent 4 0 R>>\nendobj\n6 0 obj\n<</Type /Page\n/Parent 4 0 R>>\nendobj\n"
+        b"9 0 obj\n<</inhoud_tranche-1-2 [5 0 R /XYZ 6 776 0]\n/h#C3#A9 [6 0 R /XYZ 6 579 0]>>\nendobj\n"
+    )
+    assert printed.destination_pages(data) == {"inhoud_tranche-1-2": 2, "hé": 3}
+    with pytest.raises(RuntimeError, match="no page tree or no named destinations"):
+        printed.destination_pages(data.replace(b"/Dests 9 0 R", b""))
 
 
 def _outline_titles(data: bytes) -> list[str]:
@@ -25,20 +153,49 @@ def _outline_titles(data: bytes) -> list[str]:
     return titles
 
 
+@needs_chromium
 def test_make_pdf_prints_every_chapter_with_page_numbers(request, tmp_path):
-    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
-        pytest.skip("headless Chromium is not installed (Debian package 'chromium')")
     site = request.getfixturevalue("built_site")  # the whole report as a site, built once per session
     target = pdf.build(site, tmp_path / "rapport.pdf")
     data = target.read_bytes()
     assert data.startswith(b"%PDF-")
-    pages = pdf.page_count(target)
+    pages = printed.page_count(target)
     assert 40 <= pages <= 400, pages  # a title page, then every chapter on pages of its own
     # Chromium's outline holds each heading's text (line breaks lose their space, hence no whitespace)
     squeezed = {re.sub(r"\s+", "", t) for t in _outline_titles(data)}
     for chapter in registry.CHAPTERS:
         title = re.sub(r"\s+", "", chapter.title)
         assert any(title in t for t in squeezed), f"chapter {chapter.number} missing from the PDF"
-    html = pdf.print_html(site)
+    # the contents link to each chapter, and the page each link lands on is the number printed beside it
+    names = [page.name for page in main_pages(chapter_pages(site))]
+    starts = printed.destination_pages(data)
+    first_pages = [starts[name] for name in names]
+    assert first_pages[0] == 2 and first_pages == sorted(set(first_pages)) and first_pages[-1] < pages
+    html = pdf.print_html(site, starts=starts)
+    for name in names:
+        assert f'<a href="#{name}">' in html and f'<span class="start">{starts[name]}</span>' in html
     assert 'counter(page) " van " counter(pages)' in html and "commit" in html
-    assert "site-sidebar" not in html and "cdnjs" not in html
+    assert not re.search(r'class="[^"]*site-sidebar', html) and "cdnjs" not in html  # the style may name it
+
+
+def _fake_browser(tmp_path, script: str) -> str:
+    browser = tmp_path / "chromium"
+    browser.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    browser.chmod(0o755)
+    return str(browser)
+
+
+def test_a_browser_that_quits_or_hangs_is_reported_with_what_it_said(tmp_path):
+    with pytest.raises(RuntimeError, match="Chromium closed the DevTools pipe: geen beeldscherm"):
+        DevTools(_fake_browser(tmp_path, "echo geen beeldscherm >&2"), [])
+    with pytest.raises(TimeoutError, match="Chromium did not answer over the DevTools pipe"):
+        DevTools(_fake_browser(tmp_path, "sleep 2"), [], timeout=0.5)
+
+
+@needs_chromium
+def test_a_script_that_fails_in_the_page_is_reported(tmp_path):
+    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser:
+        browser.open("about:blank")
+        assert browser.evaluate("[1, 2].map(n => n * 3)") == [3, 6]
+        with pytest.raises(RuntimeError, match=r"script failed: .*kapot"):
+            browser.evaluate("(() => { throw new Error('kapot'); })()")
