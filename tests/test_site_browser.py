@@ -245,7 +245,7 @@ def test_the_variant_page_answers_the_reviewer_in_the_browser(variant_site, tmp_
     cells = _dom((report_dir / compare).as_uri(), tmp_path)
     assert cells.h1.get_text() == "Vergelijking van twee berekeningen van hoofdstuk 6"
     totals = [[td.get_text() for td in tr.find_all("td")] for tr in cells.select("table.site-compare-cells tr")]
-    assert ["Totaal", "Gepland aantal deelnemers", "14.312", "11.524", "-2.788"] in totals
+    assert ["Totaal", "Gerealiseerd aantal deelnemers", "13.122", "10.333", "-2.789"] in totals  # A.9: Transport 2.789
     index = _dom((report_dir / "index.html").as_uri(), tmp_path)
     variant_rows = [tr.get_text(" ", strip=True) for tr in index.select("table.site-index tr.variant")]
     assert len(variant_rows) == 1 and variant_rows[0].startswith("variant: zonder Transport (t3)")
