@@ -102,28 +102,41 @@ def test_a_table_too_wide_for_a_portrait_page_prints_on_a_landscape_page(tmp_pat
     cells = "".join(f"<td>Arbeidsmarktpositie{i}</td>" for i in range(7))
     long_cells = "".join(f"<td>Levensmiddelenindustrie{i}Levensmiddelenindustrie</td>" for i in range(7))
     body = (
-        f"<p>staand</p><table><caption>Smal</caption><tr><td>1</td></tr></table>"
-        f"<table><caption>Breed</caption><tr>{cells}</tr></table><p>weer staand</p>"
-        f"<table><caption>Zeer breed</caption><tr>{long_cells}</tr></table>"
+        f'<p>staand</p><table id="T_smal"><caption>Smal</caption><tr><td>1</td></tr></table>'
+        f'<table id="T_breed"><caption>Breed</caption><tr>{cells}</tr></table><p>weer staand</p>'
+        f'<table id="T_zeer-breed"><caption>Zeer breed</caption><tr>{long_cells}</tr></table>'
     )
     page = '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><style>{}</style></head><body>{}</body></html>'
     document = tmp_path / "liggend.html"
     document.write_text(page.format(pdf.print_css("abc1234"), body), encoding="utf-8")
     marks = pdf.layout(document)
-    assert marks == {1: pdf.LANDSCAPE, 2: pdf.NARROW}
-    document.write_text(page.format(pdf.print_css("abc1234"), pdf.mark_tables(body, marks)), encoding="utf-8")
+    assert marks == {"T_breed": pdf.LANDSCAPE, "T_zeer-breed": pdf.NARROW}
+    document.write_text(page.format(pdf.print_css("abc1234", marks), body), encoding="utf-8")  # the same body
     assert printed_overflows(document) == ([], [])
     data = pdf.print_to_pdf(document, tmp_path / "liggend.pdf", 120)
     boxes = [tuple(round(float(n)) for n in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)]
     assert boxes == [(595, 842), (842, 595), (595, 842), (842, 595)]  # A4 portrait, each wide table landscape
 
 
-def test_marking_a_table_that_is_not_there_is_refused():
-    assert pdf.mark_tables("<table><tr></tr></table><table>", {1: pdf.LANDSCAPE}) == (
-        '<table><tr></tr></table><table data-print="landscape">'
+def test_tables_are_marked_by_their_id_in_the_print_style_never_in_the_document(tmp_path):
+    assert pdf.marks_css({"T_ab12": pdf.LANDSCAPE}) == "#T_ab12 { page: landscape; }"
+    assert "#T_ab12 { font-size: 7pt; }" in pdf.marks_css({"T_ab12": pdf.NARROW})
+    with pytest.raises(ValueError, match=re.escape("cannot mark table '} body { x'")):
+        pdf.marks_css({"} body { x": pdf.LANDSCAPE})  # an id that could end the rule is refused
+    with pytest.raises(ValueError, match="cannot mark table 'T_1' as 'staand'"):
+        pdf.marks_css({"T_1": "staand"})
+
+
+@needs_chromium
+def test_a_table_too_wide_without_an_id_is_named(tmp_path):
+    cells = "".join(f"<td>Arbeidsmarktpositie{i}</td>" for i in range(9))
+    document = tmp_path / "zonder-id.html"
+    document.write_text(
+        f"<!DOCTYPE html><html><body><table><caption>Zonder id</caption><tr>{cells}</tr></table></body></html>",
+        encoding="utf-8",
     )
-    with pytest.raises(ValueError, match="table 2 to mark, but the document holds 2 tables"):
-        pdf.mark_tables("<table></table><table></table>", {2: pdf.LANDSCAPE})
+    with pytest.raises(RuntimeError, match="has no id to mark it by: 'Zonder id'"):
+        pdf.layout(document)
 
 
 def test_destination_pages_follow_the_page_tree():

@@ -13,15 +13,13 @@ command line calls this layer, after a build.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from pathlib import Path
 
 from sectorplannen.build import exporter
 from sectorplannen.build.files import write_atomic
-from sectorplannen.build.provenance import DATA_KIND_LABELS
-from sectorplannen.site import claims_page, comparison, index_page, layout, pages, search, templating, variants
+from sectorplannen.site import chapter_page, claims_page, comparison, index_page, layout, pages, search, templating
 from sectorplannen.site.pages import CLAIMS, INDEX, SEARCH, Page
 
 STATIC = Path(__file__).parent / "static"
@@ -35,54 +33,16 @@ def _write(path: Path, text: str) -> None:
     write_atomic(path, text)
 
 
-def footer(prov: dict | None) -> dict | None:
-    """The provenance of a run as the footer shows it."""
-    if not prov:
-        return None
-    git = prov.get("git", {})
-    commit = str(git.get("commit", "onbekend"))[:12] + (
-        " (met niet-vastgelegde wijzigingen)" if git.get("dirty") else ""
-    )
-    return {
-        "commit": commit,
-        "parameters": json.dumps(prov.get("parameters", {}), ensure_ascii=False, sort_keys=True),
-        "data": DATA_KIND_LABELS.get(prov.get("data_kind"), str(prov.get("data_kind", ""))),
-        "packages": ", ".join(f"{k} {v}" for k, v in prov.get("packages", {}).items()),
-        "inputs": [(k, str(v)[:16]) for k, v in prov.get("inputs", {}).items()],
-    }
-
-
 def _chapter(page: Page, parts: dict, every: list[Page], main: list[Page], claims: list, ledger_dir: Path) -> str:
     """One chapter page (or variant) from its parts."""
-    default = pages.default_of(page, every) if page.variant else None
-    base = default or page
-    own = any(c.page is page for c in claims)
-    ledger = None
-    if parts.get("ledger") and own:
-        ledger = claims_page.ledger_context(page, claims, own_table="variant-getallen" if page.variant else None)
-    variant = None
-    if page.variant:
-        compare = comparison.href(default, page) if default else None
-        variant = variants.context(page, ledger_dir / f"{page.name}.csv", default, compare)
-    headings = layout.contents(parts["before"], parts["after"])
-    if variant:
-        headings = layout.contents(
-            (2, "variant-kop", variant["heading"]),
-            parts["before"],
-            (2, "variant-getallen", variants.CLAIMS_HEADING),
-            parts["after"],
-        )
-    nav = layout.navigation(main, base.href, position=base.href, headings=headings)
+    content = chapter_page.context(page, parts, every, claims, ledger_dir)
+    nav = layout.navigation(main, content.pop("position"), headings=content.pop("headings"))
     return templating.render(
         "chapter.html.j2",
         title=f"{page.heading}{' (variant)' if page.variant else ''} – {SITE_TITLE}",
         nav=nav,
         notebook_styles=True,
-        cells_before=templating.cells(parts["before"]),
-        cells_after=templating.cells(parts["after"]),
-        ledger=ledger,
-        variant=variant,
-        provenance=footer(parts.get("provenance")),
+        **content,
     )
 
 
@@ -112,8 +72,8 @@ def build(report_dir: Path, chapters=()) -> dict:
     every = pages.chapter_pages(report_dir, chapters)
     main = pages.main_pages(every)
     claims = claims_page.load(ledger_dir, every)
-    parts = {p.name: exporter.read_parts(pages.parts_dir(report_dir) / f"{p.name}.json") for p in every}
-    every = [p for p in every if parts[p.name] is not None]
+    parts = chapter_page.rendered_parts(report_dir, every)
+    every = [p for p in every if p.name in parts]
     entries = []
     for page in every:
         _write(report_dir / page.href, _chapter(page, parts[page.name], every, main, claims, ledger_dir))
