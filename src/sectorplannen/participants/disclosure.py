@@ -102,6 +102,9 @@ def capped(index: pd.Series, columns: pd.Series, counts: np.ndarray, cap: int) -
     )
 
 
+QUICK_REPR = ("display.max_rows", 1, "display.max_columns", 1, "display.width", 80)
+
+
 def crosstab(
     index: pd.Series, columns: pd.Series, min_cell: int = DEFAULT_MIN_CELL, counts: np.ndarray | None = None
 ) -> pd.DataFrame:
@@ -113,7 +116,9 @@ def crosstab(
     if counts is not None:
         index, columns = capped(index, columns, counts, min_cell)
     checker = _acro(min_cell)
-    with warnings.catch_warnings():
+    # ACRO writes every mask into a debug message (an f-string, made even when debug is off): a quarter
+    # of a participant chapter's time went to printing tables nobody reads. One row and column is enough.
+    with warnings.catch_warnings(), pd.option_context(*QUICK_REPR):
         warnings.simplefilter("ignore")
         _quiet()
         table = checker.crosstab(index, columns)
