@@ -91,35 +91,18 @@ def build(report_dir: Path, chapters=()) -> dict:
         )
         made += 1
     main_claims = [c for c in claims if not c.page.variant]
-    _write(
-        report_dir / CLAIMS,
-        templating.render(
+    reference = {  # the pages every site has: (title, template, what they show)
+        CLAIMS: (
+            "Alle getallen",
             "getallen.html.j2",
-            title=f"Alle getallen – {SITE_TITLE}",
-            nav=layout.navigation(main, CLAIMS),
-            scripted=True,
-            scripts=["static/getallen.js"],
-            **claims_page.page_context(main_claims, main),
+            {"scripts": ["static/getallen.js"], "scripted": True, **claims_page.page_context(main_claims, main)},
         ),
-    )
-    _write(
-        report_dir / SEARCH,
-        templating.render(
-            "zoeken.html.j2",
-            title=f"Zoeken – {SITE_TITLE}",
-            nav=layout.navigation(main, SEARCH),
-            scripted=True,
-            scripts=[search.INDEX_FILE, "static/zoeken.js"],
-        ),
-    )
+        SEARCH: ("Zoeken", "zoeken.html.j2", {"scripts": [search.INDEX_FILE, "static/zoeken.js"], "scripted": True}),
+        INDEX: ("", "index.html.j2", {"rows": index_page.rows(every, ledger_dir)}),
+    }
+    for name, (heading, template, context) in reference.items():
+        title = f"{heading} – {SITE_TITLE}" if heading else SITE_TITLE
+        nav = layout.navigation(main, name)
+        _write(report_dir / name, templating.render(template, title=title, nav=nav, **context))
     _write(report_dir / search.INDEX_FILE, search.index_script(entries + search.claim_entries(main_claims)))
-    _write(
-        report_dir / INDEX,
-        templating.render(
-            "index.html.j2",
-            title=SITE_TITLE,
-            nav=layout.navigation(main, INDEX),
-            rows=index_page.rows(every, ledger_dir),
-        ),
-    )
     return {"pages": made + 3, "claims": len(main_claims), "seconds": time.perf_counter() - start}
