@@ -276,9 +276,9 @@ def test_variant_words_and_counts_come_from_the_ledger(tmp_path):
     )
     context = variants.context(page, path, pages.Page(DEFAULT, 6, "t", {"tranche": "3"}), None)
     assert context["counts"] == {"holding": 1, "kept": 1, "broken": 0}
-    assert context["summary"][0].endswith(
-        "Van de 1 die standhouden, veranderen er 1 niet door deze keuze: ze hangen "
-        "niet af van de plannen die meetellen."
+    assert context["summary"][0].endswith(  # 6-08: the same 24 with and without Transport (t3)
+        "1 ervan veranderen niet door deze keuze (ze hangen niet af van de plannen die meetellen); van de 0 die "
+        "wel veranderen, houden er 0 stand op de afronding van het rapport."
     )
 
 

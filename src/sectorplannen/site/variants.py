@@ -60,12 +60,14 @@ def context(page: Page, ledger_path, default: Page | None, compare_href: str | N
     open_ = len(holding) - len(kept) - len(broken)  # this run computes nothing for them
     phrase = words[0].upper() + words[1:]
     if beside:
+        moved = len(holding) - len(unchanged)
         summary = [
             f"{phrase}: van de {getal(len(holding))} gedrukte getallen die met de gepubliceerde selectie van "
             f"plannen kloppen, houden er {getal(len(kept))} stand en vallen er {getal(len(broken))} weg"
             + (f"; {getal(open_)} zijn in deze variant niet te berekenen." if open_ else ".")
-            + f" Van de {getal(len(kept))} die standhouden, veranderen er {getal(len(unchanged))} niet door deze"
-            " keuze: ze hangen niet af van de plannen die meetellen.",
+            + f" {getal(len(unchanged))} ervan veranderen niet door deze keuze (ze hangen niet af van de plannen"
+            f" die meetellen); van de {getal(moved)} die wel veranderen, houden er {getal(len(kept) - len(unchanged))}"
+            " stand op de afronding van het rapport.",
         ]
         if broken:
             shown = ", ".join(f"{r['place']} ({r['printed']})" for r in broken[:8])
