@@ -20,7 +20,7 @@ from sectorplannen.build import exporter
 from sectorplannen.errors import ParameterError
 from sectorplannen.render import outputs as marks
 from sectorplannen.render import style, tables
-from sectorplannen.site import comparison, layout, markup, pages, variants
+from sectorplannen.site import claims_page, comparison, layout, markup, pages, variants
 
 DEFAULT = "uitvoering_tranche-3"
 VARIANT = "uitvoering_exclude_plans-transport-t3_tranche-3"
@@ -299,3 +299,10 @@ def test_numbers_that_differ_from_the_report_are_marked_in_the_table():
     html = tables.printed_beside_computed(frame, "Tabel 10.1 (rapport)", "bron").to_html()
     assert "≠ 58,4" in html and ">296,1<" in html and "≠ 296" not in html
     assert "≠ = wijkt af van het gedrukte getal" in html
+
+
+def test_a_line_names_its_document_unless_it_is_the_final_evaluation():
+    assert claims_page.line_words("1086", "001") == "1086"  # the report the chapters reproduce
+    assert claims_page.line_words("212", "000") == "212 (de voortgangsbrief van 2017)"
+    assert claims_page.line_words("975-981", "003") == "975-981 (de tussenevaluatie van de DWSRA)"
+    assert claims_page.line_words("", "003") == ""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sectorplannen import claims
-from sectorplannen.claims import STATUS_DIFFERS, STATUSES
+from sectorplannen.claims import STATUS_DIFFERS, STATUSES, inputs
 from sectorplannen.site.pages import CLAIMS, Page
 
 TRANCHE_WORDS = {"1": "tranche 1", "2": "tranche 2", "1-2": "tranche 1 en 2", "3": "tranche 3", "alle": "alle tranches"}
@@ -54,13 +54,21 @@ class Claim:
         return status_class(self.status)
 
 
-def claim_tranches(claims_dir: Path | None = None) -> dict[str, str]:
-    """The tranche each claim id is about, from ``data/claims/*.csv``."""
+def claim_facts(claims_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """The tranche each claim id is about and the document that prints it, from ``data/claims/*.csv``."""
     out = {}
     for path in sorted(Path(claims_dir or claims.CLAIMS).glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
-            out |= {row["id"]: row["tranche"] for row in csv.DictReader(handle)}
+            out |= {row["id"]: (row["tranche"], row["source"]) for row in csv.DictReader(handle)}
     return out
+
+
+def line_words(line: str, source: str) -> str:
+    """Where a number stands in its document: '1086' in the final evaluation (the report the chapters
+    reproduce), '212 (de voortgangsbrief van 2017)' in another document."""
+    if not line or not source or source == "001":
+        return line
+    return f"{line} ({inputs.document(source)})"
 
 
 def place(row: dict) -> str:
@@ -69,8 +77,8 @@ def place(row: dict) -> str:
     return PLACE_WORDS.get(where, where)
 
 
-def _tranche(page: Page, claim_id: str, tranches: dict[str, str]) -> str:
-    tranche = tranches.get(claim_id) or str(page.parameters.get("tranche", ""))
+def _tranche(page: Page, claim_id: str, facts: dict[str, tuple[str, str]]) -> str:
+    tranche = facts.get(claim_id, ("", ""))[0] or str(page.parameters.get("tranche", ""))
     return TRANCHE_WORDS.get(tranche, f"tranche {tranche}" if tranche else "")
 
 
@@ -84,14 +92,14 @@ def read_ledger(path: Path) -> list[dict]:
 
 def load(ledger_dir: Path, pages: list[Page]) -> list[Claim]:
     """Every claim of every chapter page that has a ledger, in page order and ledger order."""
-    tranches = claim_tranches()
+    facts = claim_facts()
     return [
         Claim(
             row["claim"],
             page,
-            _tranche(page, row["claim"], tranches),
+            _tranche(page, row["claim"], facts),
             place(row),
-            row.get("regel", ""),
+            line_words(row.get("regel", ""), facts.get(row["claim"], ("", ""))[1]),
             row.get("tekst", ""),
             row.get("gepubliceerd", ""),
             row.get("berekend", ""),
