@@ -41,7 +41,7 @@ class Page:
 
     @property
     def label(self) -> str:
-        """'Hoofdstuk 3' for a report chapter, 'Analyse 14' or 'Context 11' for the others."""
+        """'Hoofdstuk 3' for a report chapter, 'Analyse 11' or 'Context 12' for the others."""
         return f"Hoofdstuk {self.number}" if self.section == "Rapport" else f"{self.section} {self.number}"
 
     @property
