@@ -28,10 +28,10 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project kernel; LAB_ARGS
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-lab.lock
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
 
-lock: ## Re-resolve requirements*.lock from pyproject.toml (needs the package index)
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+lock: ## Re-resolve requirements*.lock from pyproject.toml (needs the package index; quiet unless VERBOSE=1)
+	$(VENV)/bin/uv pip compile $(if $(VERBOSE),,--quiet) pyproject.toml --extra dev --python-version 3.11 \
 	  --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-header -o requirements.lock
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra lab --python-version 3.11 \
+	$(VENV)/bin/uv pip compile $(if $(VERBOSE),,--quiet) pyproject.toml --extra dev --extra lab --python-version 3.11 \
 	  --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-header -o requirements-lab.lock
 
 data: $(STAMP) ## Regenerate data/published/ from data/raw/ (tables, plan register, findings)
@@ -78,9 +78,12 @@ releases: $(STAMP) ## List what runs of each real extract have shown; RESET=<key
 sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)
 	$(VENV)/bin/jupytext --sync notebooks/*.ipynb
 
-bench: $(STAMP) ## Benchmark the build against plain nbconvert and the participant engine against pandas (prints figures)
+bench: $(STAMP) ## Benchmark the build against plain nbconvert and the participant engine against pandas (prints figures; BENCH_BEFORE=1: pandas at 100x too)
+	@echo "make bench: the report build (about 2 minutes) ..."
 	$(PY) benchmarks/report_build.py --jobs $(JOBS)
-	$(PY) benchmarks/participants_scale.py
+	@echo "make bench: the participant file and tables ..."
+	$(PY) benchmarks/participants_scale.py $(if $(BENCH_BEFORE),--before)
+	@echo "make bench: the release record ..."
 	$(PY) benchmarks/release_record.py
 
 lint: $(STAMP) ## ruff check (code and notebooks)
@@ -115,9 +118,9 @@ hooks: $(STAMP) ## Install the commit hooks into git (local hooks from .venv: no
 precommit: $(STAMP) ## Run the commit hooks on every file (ruff, notebooks without outputs and paired, no large files)
 	$(VENV)/bin/pre-commit run --all-files
 
-clean: ## Remove outputs/ (keeps its README) and caches
+clean: ## Remove outputs/ (keeps its README) and the project's caches (.venv is left as it is)
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache
 
 distclean: clean ## Also remove .venv
