@@ -211,7 +211,9 @@ def fake_execution(monkeypatch, outputs):
         return path
 
     def write_parts(executed, parts_path, show_code=False):
-        files.write_atomic(parts_path, json.dumps(PARTS))
+        parts = {**PARTS, "provenance": nbformat.read(executed, as_version=4).metadata["sectorplannen"]}
+        files.write_atomic(parts_path, json.dumps(parts))
+        return parts
 
     monkeypatch.setattr(report, "execute", execute)
     monkeypatch.setattr(report.exporter, "write_parts", write_parts)

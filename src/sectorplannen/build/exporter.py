@@ -110,13 +110,14 @@ def parts(nb, show_code: bool = False) -> dict:
     }
 
 
-def write_parts(notebook_path: Path, parts_path: Path, show_code: bool = False) -> Path:
-    """Render an executed notebook's parts (:func:`parts`) to ``parts_path`` (JSON, atomically)."""
+def write_parts(notebook_path: Path, parts_path: Path, show_code: bool = False) -> dict:
+    """Render an executed notebook's parts (:func:`parts`) to ``parts_path`` (JSON, atomically) and
+    return them (their provenance is what the build records: the notebook is read once)."""
     import nbformat  # heavy: loaded only when a notebook is read or written
 
-    nb = nbformat.read(notebook_path, as_version=4)
-    write_atomic(parts_path, json.dumps(parts(nb, show_code), ensure_ascii=False, sort_keys=True))
-    return parts_path
+    rendered = parts(nbformat.read(notebook_path, as_version=4), show_code)
+    write_atomic(parts_path, json.dumps(rendered, ensure_ascii=False, sort_keys=True))
+    return rendered
 
 
 def read_parts(parts_path: Path) -> dict | None:

@@ -104,15 +104,12 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
     try:
         executed = execute(chapter, timings=timings)
         rendering = time.perf_counter()
-        exporter.write_parts(executed, parts_path(chapter), show_code)
+        prov = exporter.write_parts(executed, parts_path(chapter), show_code)["provenance"]
         timings["rendering"] = round(time.perf_counter() - rendering, 3)
     except ChapterFailed as exc:
         return chapter.name, time.perf_counter() - start, str(exc)
     finally:
         remove_kernel_folders(os.getpid())
-    import nbformat  # heavy: loaded only when a notebook is read or written
-
-    prov = nbformat.read(executed, as_version=4).metadata["sectorplannen"]
     seconds = time.perf_counter() - start
     timings["total"] = round(seconds, 3)
     if kernel.LAUNCHES and kernel.LAUNCHES[-1].get("imports") is not None:

@@ -98,7 +98,7 @@ def build(report_dir: Path, chapters=()) -> dict:
             {"scripts": ["static/getallen.js"], "scripted": True, **claims_page.page_context(main_claims, main)},
         ),
         SEARCH: ("Zoeken", "zoeken.html.j2", {"scripts": [search.INDEX_FILE, "static/zoeken.js"], "scripted": True}),
-        INDEX: ("", "index.html.j2", {"rows": index_page.rows(every, ledger_dir)}),
+        INDEX: ("", "index.html.j2", {"rows": index_page.rows(every, claims, ledger_dir)}),
     }
     for name, (heading, template, context) in reference.items():
         title = f"{heading} – {SITE_TITLE}" if heading else SITE_TITLE

@@ -42,7 +42,6 @@ def context(page: Page, parts: dict, every: list[Page], claims: list, ledger_dir
     if parts.get("ledger") and any(c.page is page for c in claims):
         ledger = claims_page.ledger_context(page, claims, own_table="variant-getallen" if page.variant else None)
     variant = None
-    headings = layout.contents(parts["before"], parts["after"])
     if page.variant:
         compare = comparison.href(default, page) if default else None
         variant = variants.context(page, ledger_dir / f"{page.name}.csv", default, compare)
@@ -52,6 +51,8 @@ def context(page: Page, parts: dict, every: list[Page], claims: list, ledger_dir
             (2, "variant-getallen", variants.CLAIMS_HEADING),
             parts["after"],
         )
+    else:
+        headings = layout.contents(parts["before"], parts["after"])
     return {
         "cells_before": templating.cells(parts["before"]),
         "cells_after": templating.cells(parts["after"]),

@@ -85,8 +85,8 @@ def claims(ledger_a: list[dict], ledger_b: list[dict]) -> list[dict]:
     return out
 
 
-def _keys(table: dict) -> tuple[list[str], list[str]]:
-    """The column labels (header rows joined) and row labels (index cells joined) of a table."""
+def _by_label(table: dict) -> dict[tuple[str, str], str]:
+    """A table's cells by (row label, column label): index cells joined, header rows joined."""
     levels = int(table.get("index_levels", 1))
     head, rows = table.get("head", []), table.get("rows", [])
     width = max((len(r) for r in rows), default=levels) - levels
@@ -94,26 +94,17 @@ def _keys(table: dict) -> tuple[list[str], list[str]]:
         " / ".join(h[levels + j] for h in head if levels + j < len(h) and h[levels + j]) or f"kolom {j + 1}"
         for j in range(width)
     ]
-    return columns, [" / ".join(r[:levels]) for r in rows]
+    return {
+        (" / ".join(row[:levels]), column): row[levels + j]
+        for row in rows
+        for j, column in enumerate(columns)
+        if levels + j < len(row)
+    }
 
 
 def cells(a: dict, b: dict) -> list[dict]:
     """Every cell of two versions of one table that differs, by row and column label."""
-    columns_a, rows_a = _keys(a)
-    columns_b, rows_b = _keys(b)
-    levels_a, levels_b = int(a.get("index_levels", 1)), int(b.get("index_levels", 1))
-    value_a = {
-        (r, c): row[levels_a + j]
-        for r, row in zip(rows_a, a["rows"], strict=True)
-        for j, c in enumerate(columns_a)
-        if levels_a + j < len(row)
-    }
-    value_b = {
-        (r, c): row[levels_b + j]
-        for r, row in zip(rows_b, b["rows"], strict=True)
-        for j, c in enumerate(columns_b)
-        if levels_b + j < len(row)
-    }
+    value_a, value_b = _by_label(a), _by_label(b)
     order = list(dict.fromkeys([*value_a, *value_b]))
     out = []
     for key in order:

@@ -10,22 +10,22 @@ from sectorplannen import claims
 from sectorplannen.chapters.registry import CHAPTERS
 from sectorplannen.notation import getal
 from sectorplannen.site import run_words, variants
-from sectorplannen.site.claims_page import read_ledger
+from sectorplannen.site.claims_page import Claim
 from sectorplannen.site.pages import SECTIONS, Page, default_of
 
 
-def _ledger_words(rows: list[dict]) -> tuple[str, str]:
-    """('315 gereproduceerd', ' van 1.398; 392 niet berekenbaar, ...') for a chapter's ledger."""
-    if not rows:
+def _ledger_words(statuses: list[str]) -> tuple[str, str]:
+    """('315 gereproduceerd', ' van 1.398; 392 niet berekenbaar, ...') for the statuses of a run's ledger."""
+    if not statuses:
         return "", ""
-    counts = Counter(r.get("status", "") for r in rows)
+    counts = Counter(statuses)
     order = [s for s in claims.STATUSES if s in counts] + sorted(s for s in counts if s not in claims.STATUSES)
     rest = ", ".join(f"{getal(counts[s])} {s}" for s in order if s != claims.STATUS_REPRODUCED)
     strong = f"{getal(counts.get(claims.STATUS_REPRODUCED, 0))} gereproduceerd"
-    return strong, f" van {getal(len(rows))}" + (f"; {rest}" if rest else "")
+    return strong, f" van {getal(len(statuses))}" + (f"; {rest}" if rest else "")
 
 
-def _variant_words(page: Page, ledger_dir: Path, default: Page | None) -> tuple[str, str]:
+def _variant_words(page: Page, statuses: list[str], ledger_dir: Path, default: Page | None) -> tuple[str, str]:
     """What a variant does to the report's numbers, in words."""
     comparison = variants.context(page, ledger_dir / f"{page.name}.csv", default, None)
     counts = comparison["counts"]
@@ -34,13 +34,36 @@ def _variant_words(page: Page, ledger_dir: Path, default: Page | None) -> tuple[
             f"{getal(counts['kept'])} van de {getal(counts['holding'])} kloppende getallen houden stand, "
             f"{getal(counts['broken'])} vallen weg"
         )
-    return _ledger_words(read_ledger(ledger_dir / f"{page.name}.csv"))
+    return _ledger_words(statuses)
 
 
-def rows(pages: list[Page], ledger_dir: Path) -> list[dict]:
-    """The rows of the index: per chapter number (sections in order) its page, then its variants."""
+def _row(
+    kind: str = "",
+    text: str = "",
+    href: str = "",
+    page: Page | None = None,
+    variant: bool = False,
+    words: tuple[str, str] = ("", ""),
+) -> dict:
+    """One row of the index: what the template shows of a chapter, a variant or a chapter not built."""
+    return {
+        "kind": kind,
+        "text": text,
+        "href": href,
+        "variant": variant,
+        "synthetic": page is not None and page.data_kind == "synthetic",
+        "data": run_words.data_words(page.data_kind, page.parameters) if page else "",
+        "strong": words[0],
+        "rest": words[1],
+    }
+
+
+def rows(pages: list[Page], claims_: list[Claim], ledger_dir: Path) -> list[dict]:
+    """The rows of the index: per chapter number (sections in order) its page, then its variants, each
+    with its ledger in short (from ``claims_``, every run's ledger as the site read it)."""
     numbers = sorted({c.number for c in CHAPTERS} | {p.number for p in pages})
     titles = {c.number: c.title for c in CHAPTERS}
+    statuses = {p.name: [c.status for c in claims_ if c.page is p] for p in pages}
     out = []
     for section in SECTIONS:
         for number in numbers:
@@ -51,46 +74,13 @@ def rows(pages: list[Page], ledger_dir: Path) -> list[dict]:
                 continue
             kind = f"Hoofdstuk {number}" if section == "Rapport" else section
             if head is None:
-                out.append(
-                    {
-                        "kind": kind,
-                        "text": f"{titles.get(number, probe.title)} (niet gebouwd)",
-                        "href": "",
-                        "synthetic": False,
-                        "data": "",
-                        "strong": "",
-                        "rest": "",
-                        "variant": False,
-                    }
-                )
+                out.append(_row(kind, f"{titles.get(number, probe.title)} (niet gebouwd)"))
             else:
-                strong, rest = _ledger_words(read_ledger(ledger_dir / f"{head.name}.csv"))
-                out.append(
-                    {
-                        "kind": kind,
-                        "text": head.title,
-                        "href": head.href,
-                        "synthetic": head.data_kind == "synthetic",
-                        "data": run_words.data_words(head.data_kind, head.parameters),
-                        "strong": strong,
-                        "rest": rest,
-                        "variant": False,
-                    }
-                )
+                out.append(_row(kind, head.title, head.href, head, words=_ledger_words(statuses[head.name])))
             default = default_of(probe, pages)
+            tranche = str(default.parameters.get("tranche", "")) if default else None
             for page in variants_:
-                tranche = str(default.parameters.get("tranche", "")) if default else None
-                strong, rest = _variant_words(page, ledger_dir, default)
-                out.append(
-                    {
-                        "kind": "",
-                        "href": page.href,
-                        "variant": True,
-                        "text": "variant: " + run_words.describe(page.parameters, page.notebook, "published", tranche),
-                        "synthetic": page.data_kind == "synthetic",
-                        "data": run_words.data_words(page.data_kind, page.parameters),
-                        "strong": strong,
-                        "rest": rest,
-                    }
-                )
+                text = "variant: " + run_words.describe(page.parameters, page.notebook, "published", tranche)
+                words = _variant_words(page, statuses[page.name], ledger_dir, default)
+                out.append(_row("", text, page.href, page, variant=True, words=words))
     return out

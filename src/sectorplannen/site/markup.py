@@ -28,10 +28,9 @@ def headings(fragment: str, levels: str = "123") -> list[tuple[int, str, str]]:
 
 def sections(fragment: str) -> list[tuple[str, str, str]]:
     """The fragment cut at its headings: (id, heading text, text under it), for the search index."""
-    main = fragment[fragment.find("<main>") : fragment.rfind("</main>")] if "<main>" in fragment else fragment
-    cuts = list(_HEADING.finditer(main))
+    cuts = list(_HEADING.finditer(fragment))
     out = []
     for i, match in enumerate(cuts):
-        end = cuts[i + 1].start() if i + 1 < len(cuts) else len(main)
-        out.append((html.unescape(match.group(2)), plain(match.group(3)), plain(main[match.end() : end])))
+        end = cuts[i + 1].start() if i + 1 < len(cuts) else len(fragment)
+        out.append((html.unescape(match.group(2)), plain(match.group(3)), plain(fragment[match.end() : end])))
     return out
