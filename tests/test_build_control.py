@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from contextlib import suppress
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -347,6 +348,22 @@ def test_worker_that_dies_is_a_named_failure(scratch, monkeypatch):
 # -------------------------------------------------------------------- a build killed while papermill writes
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc), children first: what a SIGKILL of the build must reach too,
+    or a worker that outlives it finishes the chapter and renames the file the test looks at."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        out += children
+        todo += children
+    return out
+
+
 def _small_extract(folder):
     """Every 7th row of the synthetic file as an extract outside the repository."""
     rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
@@ -391,9 +408,16 @@ def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_ne
             running = [p for p in (outputs / "notebooks").glob(".*.running.ipynb") if p.stat().st_size]
             time.sleep(0.01)
     finally:
+        below = _descendants(process.pid)  # found before anything dies: an orphan is no longer below the build
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+        for pid in below:  # the workers have process groups of their own
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait()
+        gone = time.monotonic() + 30  # a killed process takes a moment to exit
+        while any(kernel.alive(pid) for pid in below) and time.monotonic() < gone:
+            time.sleep(0.01)
     assert running, process.stderr.read().decode()
     text = running[0].read_text(encoding="utf-8")
     assert f'data_source = \\"{label}\\"' in text
