@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, report, uptodate
 from sectorplannen.chapters import registry
+from sectorplannen.pipeline import kernel, report, uptodate
 
 PY = sys.executable
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))

@@ -192,7 +192,7 @@ def _as_outputs(folder: Path):
 
 def _build_report(outputs: Path) -> None:
     from sectorplannen import site
-    from sectorplannen.build import report
+    from sectorplannen.pipeline import report
 
     with _as_outputs(outputs):
         report.build(force=True, log=lambda _: None)
@@ -242,8 +242,8 @@ def variant_site(tmp_path_factory, built_report) -> Path:
 
     def make(outputs: Path) -> None:
         from sectorplannen import site
-        from sectorplannen.build import report
         from sectorplannen.chapters import registry
+        from sectorplannen.pipeline import report
 
         shutil.copytree(built_report, outputs, dirs_exist_ok=True)
         with _as_outputs(outputs):
@@ -318,7 +318,7 @@ def fake_run(
 def build_pages(chapters, **options) -> list[Path]:
     """Build ``chapters`` and render the site from them, as ``make chapter`` does: their pages."""
     from sectorplannen import site
-    from sectorplannen.build import report
+    from sectorplannen.pipeline import report
 
     made = report.build(chapters, **options)
     site.build(paths.OUTPUTS / "report", chapters)

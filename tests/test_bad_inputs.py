@@ -23,11 +23,11 @@ import yaml
 from conftest import build_pages
 
 from sectorplannen import hashing, participants, paths
-from sectorplannen.build import preflight, provenance, report
 from sectorplannen.chapters import notebook, registry
 from sectorplannen.cli import main
 from sectorplannen.errors import ColumnMappingError, ParticipantDataError, StaleSyntheticData
 from sectorplannen.participants import engine, filebytes, formats
+from sectorplannen.pipeline import preflight, provenance, report
 
 PIPE = "a named pipe (FIFO), not a regular file: export the extract to a file and give its path as data_source"
 SAVE_AS = "save it as UTF-8 CSV (in Excel: 'CSV UTF-8 (comma delimited)')"

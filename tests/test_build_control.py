@@ -21,9 +21,9 @@ import pytest
 from conftest import build_pages
 
 from sectorplannen import errors, paths, site
-from sectorplannen.build import files, kernel, provenance, report, workers
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
+from sectorplannen.pipeline import files, kernel, provenance, report, workers
 
 SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
 SMALL_TOO = registry.chapter_for("vormgeving", {})
@@ -441,7 +441,7 @@ def test_the_parameters_papermill_writes_name_an_extract_by_its_label(scratch, m
     monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": EXTRACT})
     with pytest.raises(KeyboardInterrupt):
-        from sectorplannen.build.execute import execute
+        from sectorplannen.pipeline.execute import execute
 
         execute(chapter)
     assert seen["parameters"]["data_source"] == provenance.extract_label(EXTRACT)

@@ -15,9 +15,9 @@ from conftest import build_pages
 from nbformat import v4
 
 from sectorplannen import paths
-from sectorplannen.build import kernel, nursery, report, uptodate
-from sectorplannen.build.execute import PHASES, phases
 from sectorplannen.chapters import registry
+from sectorplannen.pipeline import kernel, nursery, report, uptodate
+from sectorplannen.pipeline.execute import PHASES, phases
 
 SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter with figures
 

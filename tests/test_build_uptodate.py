@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from sectorplannen import paths
-from sectorplannen.build import provenance, uptodate
 from sectorplannen.cli import main
+from sectorplannen.pipeline import provenance, uptodate
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from sectorplannen import participants, paths
-from sectorplannen.build import report
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 from sectorplannen.errors import ParticipantDataError
+from sectorplannen.pipeline import report
 
 COLUMNS_14 = ", ".join(participants.COLUMNS)
 

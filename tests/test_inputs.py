@@ -12,10 +12,10 @@ import pytest
 from conftest import build_pages
 
 from sectorplannen import errors, hashing, paths
-from sectorplannen.build import preflight, provenance, report
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 from sectorplannen.participants import synthetic
+from sectorplannen.pipeline import preflight, provenance, report
 from sectorplannen.published import make as build
 
 PLAN_CHAPTER = registry.chapter_for("uitvoering", {"tranche": "3"})

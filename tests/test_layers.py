@@ -1,7 +1,7 @@
 """The package's layers, read from the source: imports point one way only, at module level, no cycles.
 
 The layers, bottom up (README, "How the code is organised"): the foundation modules, then
-sources -> published -> statistics -> claims -> participants -> render -> chapters -> build ->
+sources -> published -> statistics -> claims -> participants -> render -> chapters -> pipeline ->
 site -> the command line. A module may import its own layer and the layers below it.
 """
 
@@ -24,7 +24,7 @@ LAYERS = [
     {"sectorplannen.participants"},
     {"sectorplannen.render"},
     {"sectorplannen.chapters"},
-    {"sectorplannen.build"},
+    {"sectorplannen.pipeline"},
     {"sectorplannen.site"},
     {"sectorplannen.cli", "sectorplannen.__main__"},
 ]

@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup
 from conftest import fake_run
 
 from sectorplannen import errors, notation
-from sectorplannen.build import csp, provenance
 from sectorplannen.chapters import registry
 from sectorplannen.participants.selection import validate_participant
+from sectorplannen.pipeline import csp, provenance
 from sectorplannen.render import escaping, figures, sentences, style, tables
 from sectorplannen.site import claims_page, search
 from sectorplannen.site import pdf as site_pdf
@@ -387,7 +387,7 @@ def test_planted_parameter_is_inert_on_every_page_and_every_page_has_the_policy(
     """A chapter run with markup in its string parameter, built and made a site: every page, the search
     index and the PDF's document show it only as text, and every page carries the policy first in its head."""
     from sectorplannen import site
-    from sectorplannen.build import report
+    from sectorplannen.pipeline import report
 
     outputs, _ = scratch
     chapter = registry.chapter_for(

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import TRANSPORT_VARIANT, broken_notebook
 
 from sectorplannen import errors, paths
-from sectorplannen.build import report
 from sectorplannen.chapters import notebook, registry
+from sectorplannen.pipeline import report
 
 NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
 

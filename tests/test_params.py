@@ -236,7 +236,7 @@ def test_command_line_refuses_a_misspelt_parameter(capsys, tmp_path, monkeypatch
 
 def test_preflight_refuses_unknown_names_and_empty_selections(tmp_path, monkeypatch):
     from sectorplannen import paths
-    from sectorplannen.build import report
+    from sectorplannen.pipeline import report
 
     monkeypatch.setattr(paths, "OUTPUTS", tmp_path / "out")
     for parameters in ({"top_m": 5}, {"show_sources": False}):

@@ -13,9 +13,9 @@ import pytest
 from conftest import broken_notebook
 
 from sectorplannen import errors, paths, site
-from sectorplannen.build import kernel, preflight, report
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
+from sectorplannen.pipeline import kernel, preflight, report
 
 SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
 

@@ -16,8 +16,8 @@ from conftest import fake_run
 from nbformat import v4
 
 from sectorplannen import site
-from sectorplannen.build import exporter
 from sectorplannen.errors import ParameterError
+from sectorplannen.pipeline import exporter
 from sectorplannen.render import outputs as marks
 from sectorplannen.render import style, tables
 from sectorplannen.site import claims_page, comparison, layout, markup, pages, variants

@@ -15,8 +15,8 @@ from conftest import TRANSPORT_VARIANT
 from test_browser import CHROMIUM, FLAGS, _chromium
 
 from sectorplannen import paths
-from sectorplannen.build import csp
 from sectorplannen.chapters import notebook, registry
+from sectorplannen.pipeline import csp
 from sectorplannen.site import pages as site_pages
 from sectorplannen.site.devtools import DevTools
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import broken_notebook
 
 from sectorplannen import errors, paths, site
-from sectorplannen.build import sweep
+from sectorplannen.pipeline import sweep
 
 DASK = str(Path(sys.executable).with_name("dask"))
 

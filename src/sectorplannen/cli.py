@@ -12,8 +12,8 @@ import sys
 import time
 
 from sectorplannen import paths
-from sectorplannen.build import files, kernel, uptodate
 from sectorplannen.errors import ChapterFailed, ParameterError, SectorplannenError
+from sectorplannen.pipeline import files, kernel, uptodate
 
 # Each command imports the layers it uses when it runs (the one exception to "imports at module level",
 # tests/test_layers.py): a no-op `make report` answers from uptodate before pandas or any layer that
@@ -138,7 +138,7 @@ def _report(args) -> int:
         return 0
     files.check_writable()  # read-only outputs: one line before anything is removed or written
     with kernel.nursery():  # its imports for the kernels run while the layers are imported here
-        from sectorplannen.build import report  # layers: imported when the command runs
+        from sectorplannen.pipeline import report  # layers: imported when the command runs
 
         uptodate.remove_stamp()
         _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
@@ -157,8 +157,8 @@ def _pdf(args) -> int:
 
 
 def _chapter(args) -> int:
-    from sectorplannen.build import report  # layers: imported when the command runs
     from sectorplannen.chapters import registry  # layers: imported when the command runs
+    from sectorplannen.pipeline import report  # layers: imported when the command runs
 
     files.remove_stale()
     files.check_writable()
@@ -211,7 +211,7 @@ def _robustness(args) -> int:
 
 
 def _sweep(args) -> int:
-    from sectorplannen.build import sweep  # layers: imported when the command runs
+    from sectorplannen.pipeline import sweep  # layers: imported when the command runs
 
     files.remove_stale()
     files.check_writable()
@@ -257,7 +257,7 @@ MAKE_PREFIX = "SECTORPLANNEN_MAKE_"
 
 USAGE = {
     "chapter": "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]",
-    "sweep": "usage: make sweep GRID=path/to/grid.yaml (see src/sectorplannen/build/sweep.py)",
+    "sweep": "usage: make sweep GRID=path/to/grid.yaml (see src/sectorplannen/pipeline/sweep.py)",
     "compare": "usage: make compare A=<run> B=<run> (two runs of one chapter, named as their pages in outputs/report/)",
 }
 

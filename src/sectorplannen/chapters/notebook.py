@@ -3,7 +3,7 @@
 :func:`start` checks the parameters as a build checks them (a notebook run by hand refuses what
 ``make chapter`` refuses), applies the house style, loads the chapter's data and shows its
 heading. :func:`finish` saves the ledger where the build and the report index read it and shows
-it. Notebooks need nothing from the build layer.
+it. Notebooks need nothing from the pipeline layer.
 """
 
 from __future__ import annotations

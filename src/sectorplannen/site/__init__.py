@@ -2,12 +2,12 @@
 
 :func:`build` renders every page of ``outputs/report/`` from one set of autoescaping templates
 (:mod:`.templating`): each chapter from the cells the build rendered of its notebook
-(:mod:`sectorplannen.build.exporter`), its ledger in short where the notebook showed the ledger, and
+(:mod:`sectorplannen.pipeline.exporter`), its ledger in short where the notebook showed the ledger, and
 its provenance; each variant with what it changes beside the published selection (:mod:`.variants`)
 and a page that compares it with its chapter cell by cell (:mod:`.comparison`); the start page, the page
 of all numbers (``getallen.html``, filterable offline) and the search page with its prebuilt index. No
 page is edited after it is written; an unchanged page keeps its file. Every page carries the policy of
-:mod:`sectorplannen.build.csp`. :mod:`.pdf` prints the whole report with headless Chromium. Only the
+:mod:`sectorplannen.pipeline.csp`. :mod:`.pdf` prints the whole report with headless Chromium. Only the
 command line calls this layer, after a build.
 """
 
@@ -17,8 +17,8 @@ import shutil
 import time
 from pathlib import Path
 
-from sectorplannen.build import exporter
-from sectorplannen.build.files import write_atomic
+from sectorplannen.pipeline import exporter
+from sectorplannen.pipeline.files import write_atomic
 from sectorplannen.site import chapter_page, claims_page, comparison, index_page, layout, pages, search, templating
 from sectorplannen.site.pages import CLAIMS, INDEX, SEARCH, Page
 

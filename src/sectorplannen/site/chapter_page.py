@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sectorplannen.build import exporter
-from sectorplannen.build.provenance import DATA_KIND_LABELS
+from sectorplannen.pipeline import exporter
+from sectorplannen.pipeline.provenance import DATA_KIND_LABELS
 from sectorplannen.site import claims_page, comparison, layout, pages, templating, variants
 from sectorplannen.site.pages import Page
 

@@ -13,9 +13,9 @@ import json
 import re
 from pathlib import Path
 
-from sectorplannen.build.files import write_atomic
 from sectorplannen.errors import ParameterError
 from sectorplannen.notation import getal
+from sectorplannen.pipeline.files import write_atomic
 from sectorplannen.site import run_words
 from sectorplannen.site.claims_page import place, read_ledger
 from sectorplannen.site.pages import Page

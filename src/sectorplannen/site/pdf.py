@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from sectorplannen.build import csp
+from sectorplannen.pipeline import csp
 from sectorplannen.site import chapter_page, claims_page, templating
 from sectorplannen.site.devtools import DevTools
 from sectorplannen.site.pages import chapter_pages, main_pages

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from sectorplannen.build import csp
+from sectorplannen.pipeline import csp
 
 TEMPLATES = Path(__file__).parent / "templates"
 SITE_TITLE = "Sectorplannen: reproductie"

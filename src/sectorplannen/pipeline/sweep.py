@@ -24,12 +24,12 @@ from pathlib import Path
 import yaml
 
 from sectorplannen import paths
-from sectorplannen.build import report
-from sectorplannen.build.preflight import preflight
-from sectorplannen.build.workers import say
 from sectorplannen.chapters import registry
 from sectorplannen.chapters.registry import Chapter
 from sectorplannen.errors import ChapterFailed, ParameterError
+from sectorplannen.pipeline import report
+from sectorplannen.pipeline.preflight import preflight
+from sectorplannen.pipeline.workers import say
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER"
 

@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 from sectorplannen import hashing, paths
-from sectorplannen.build import exporter, kernel, provenance, uptodate
-from sectorplannen.build.execute import execute
-from sectorplannen.build.files import remove_stale, shown, write_atomic
-from sectorplannen.build.kernel import remove_kernel_folders
-from sectorplannen.build.preflight import preflight
-from sectorplannen.build.workers import run_all, say
 from sectorplannen.chapters.registry import CHAPTERS, Chapter, data_kind
 from sectorplannen.errors import ChapterFailed
+from sectorplannen.pipeline import exporter, kernel, provenance, uptodate
+from sectorplannen.pipeline.execute import execute
+from sectorplannen.pipeline.files import remove_stale, shown, write_atomic
+from sectorplannen.pipeline.kernel import remove_kernel_folders
+from sectorplannen.pipeline.preflight import preflight
+from sectorplannen.pipeline.workers import run_all, say
 
 
 def _manifest(chapter: Chapter) -> Path:

@@ -9,12 +9,12 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from sectorplannen import claims, hashing, participants, paths, published
-from sectorplannen.build import kernel
-from sectorplannen.build.files import check_writable, shown
-from sectorplannen.build.workers import say
 from sectorplannen.chapters.registry import Chapter, check, data_kind
 from sectorplannen.errors import NotebookPairError, ParameterError, SetupError, StaleSyntheticData
 from sectorplannen.participants import synthetic
+from sectorplannen.pipeline import kernel
+from sectorplannen.pipeline.files import check_writable, shown
+from sectorplannen.pipeline.workers import say
 from sectorplannen.published import make
 
 

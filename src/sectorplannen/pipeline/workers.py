@@ -12,9 +12,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
-from sectorplannen.build.files import leftovers
-from sectorplannen.build.kernel import alive, kernel_folders, remove_kernel_folders
 from sectorplannen.chapters.registry import Chapter
+from sectorplannen.pipeline.files import leftovers
+from sectorplannen.pipeline.kernel import alive, kernel_folders, remove_kernel_folders
 
 
 class Interrupted(KeyboardInterrupt):

@@ -1,5 +1,5 @@
 """The kernel nursery: one process per build that imports what the chapter notebooks import, once,
-and then forks a fresh kernel for each chapter (``python -m sectorplannen.build.nursery <socket>``).
+and then forks a fresh kernel for each chapter (``python -m sectorplannen.pipeline.nursery <socket>``).
 
 A kernel started the usual way (``python -m ipykernel_launcher``) spends about a second starting
 Python and ipykernel and another second and a half importing pandas, matplotlib, seaborn, scipy
@@ -36,7 +36,7 @@ from pathlib import Path
 from ipykernel import kernelapp
 
 from sectorplannen import paths
-from sectorplannen.build.uptodate import code_digest
+from sectorplannen.pipeline.uptodate import code_digest
 
 # What ipykernel would set before any of the notebook's code runs (kernelapp.init_gui_pylab): set it
 # before matplotlib is imported here so the kernel's matplotlib is configured as in a plain kernel.

@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from sectorplannen.build.files import write_atomic
+from sectorplannen.pipeline.files import write_atomic
 from sectorplannen.render.outputs import LEDGER_PART, MARK, TABLE_MIME
 
 TEMPLATES = Path(__file__).parent / "templates"

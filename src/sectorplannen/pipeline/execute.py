@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 from sectorplannen import hashing, paths
-from sectorplannen.build import kernel, provenance, uptodate
-from sectorplannen.build.kernel import KERNEL, IPCKernelManager
 from sectorplannen.chapters.registry import Chapter, check, data_kind
 from sectorplannen.errors import ChapterFailed, ParameterError
+from sectorplannen.pipeline import kernel, provenance, uptodate
+from sectorplannen.pipeline.kernel import KERNEL, IPCKernelManager
 
 _OBJECT_REPR = re.compile(r"^<[\w.]+ at 0x[0-9a-f]+>$")
 

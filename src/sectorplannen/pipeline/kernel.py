@@ -42,7 +42,7 @@ def remove_kernel_folders(pid: int) -> None:
 
 
 NURSERY_FOLDER = "sectorplannen-nursery-"  # + the pid of the build
-NURSERY_MODULE = "sectorplannen.build.nursery"
+NURSERY_MODULE = "sectorplannen.pipeline.nursery"
 LAUNCHER = "ipykernel_launcher"
 
 # The running nursery of this build: its socket and the interpreter and flags it was started with (the

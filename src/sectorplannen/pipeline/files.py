@@ -8,8 +8,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build.kernel import alive
 from sectorplannen.errors import SetupError
+from sectorplannen.pipeline.kernel import alive
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -14,10 +14,10 @@ from importlib import metadata
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.build import uptodate
-from sectorplannen.build.uptodate import input_files
 from sectorplannen.hashing import _name, content_hash, extract_label, sha256
 from sectorplannen.participants.formats import mapping_beside
+from sectorplannen.pipeline import uptodate
+from sectorplannen.pipeline.uptodate import input_files
 
 PACKAGES = (
     "sectorplannen",
