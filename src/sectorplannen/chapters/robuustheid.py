@@ -39,14 +39,10 @@ HOLDING = (claims.STATUS_REPRODUCED, claims.STATUS_ARITHMETIC)
 OUTPUT = "robuustheid"
 # Units of totals and counts: a plan left out changes them by definition.
 EXTENSIVE_UNITS = ("aantal", "euro", "duizend", "miljoen euro")
-# Statistics about one plan (the largest, the highest realisation): leaving that plan out changes
-# them by definition. Statistics that count plans (the share of plans with ...): one plan moves
-# them by 1/n.
-ABOUT_ONE_PLAN = ("plan_rang_", "plan_aandeel_")
-# The plan with the highest or lowest rate (realisatie_*_hoogste); a theme's rank from below
-# (categorie_rang_*_laagste) is a conclusion about themes and is weighed.
-EXTREME_PLAN = ("_hoogste", "_laagste")
-COUNTING_PLANS = ("plannen_",)
+# The kinds a statistic declares (statistics.declaration) that are weighed apart: about one plan (the
+# largest, the highest realisation: leaving that plan out changes them by definition), counting plans
+# (the share of plans with ...: one plan moves them by 1/n), against a total from elsewhere.
+DECLARED_KINDS = {"one_plan": "plan", "plan_count": "telling", "elsewhere": "elders"}
 KIND_CONCLUSION = "conclusie"
 KINDS = {
     "totaal": "totaal of aantal (verandert per definitie)",
@@ -269,16 +265,12 @@ def printed(claim: pd.Series, published: str) -> str:
 def kind(claim: pd.Series, own: pd.Series, group: str, computable: bool = True) -> str:
     """What kind of number a claim is, for weighing it (a key of :data:`KINDS`); a share that no
     selection without a plan can compute (it is read from a printed total row) is ``vast``."""
-    statistic = claim["statistic"]
+    declared = claims.VOCABULARY[claim["statistic"]].kind
     plan_level = {f"001/{table}" for table in bijlage.TABLES[group].values()} | {"plannenregister"}
     if own["eenheid"] in EXTENSIVE_UNITS:
         return "totaal"
-    if statistic.startswith(COUNTING_PLANS):
-        return "telling"
-    if statistic.startswith(ABOUT_ONE_PLAN) or (
-        statistic.endswith(EXTREME_PLAN) and not statistic.startswith("categorie_")
-    ):
-        return "plan"
+    if declared in DECLARED_KINDS:
+        return DECLARED_KINDS[declared]
     if not set(filter(None, str(own["invoer_ids"]).split(", "))) <= plan_level:
         return "elders"
     return KIND_CONCLUSION if computable else "vast"

@@ -17,7 +17,6 @@ from sectorplannen.claims.evaluation import (
 from sectorplannen.claims.files import (
     CLAIMS,
     COLUMNS,
-    DERIVED_PARTICIPANT_STATISTICS,
     FILE_STATISTICS,
     IDENTITY_UNITS,
     MISSING_INPUTS,
@@ -36,6 +35,7 @@ from sectorplannen.claims.files import (
     STATUSES,
     TRANCHES,
     UNITS,
+    VOCABULARY,
     explanations,
     is_participant_file,
     load,

@@ -14,6 +14,7 @@ from sectorplannen.published.load import tables
 from sectorplannen.sources.categories import category_ids
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import indicators
+from sectorplannen.statistics.declaration import ARGUMENTS, PARTICIPANT
 
 CLAIMS = paths.DATA / "claims"
 
@@ -76,14 +77,14 @@ STATUSES = (
 TRANCHES = ("1", "2", "1-2", "3", "alle")
 
 
-# The participant statistics the synthetic file is calibrated to (a share, a count).
-PARTICIPANT_STATISTICS = ("aandeel", "deelnemers_aantal")
-# Participant statistics built from several counts (a share within a selection, a rank of groups by
-# a share): computed from the participant file, not calibrated.
-DERIVED_PARTICIPANT_STATISTICS = ("cohort_aandeel", "aandeel_rang", "aandeel_groepen_lager")
-FILE_STATISTICS = (*PARTICIPANT_STATISTICS, *DERIVED_PARTICIPANT_STATISTICS)
-# Every statistic a claim may name: the plan-level vocabulary and the participant statistics.
-STATISTICS = [*indicators.STATISTICS, *FILE_STATISTICS]
+# The participant statistics (declared in ``statistics.declaration``): those the synthetic file is
+# calibrated to (a share, a count), and all of them.
+PARTICIPANT_STATISTICS = tuple(name for name, d in PARTICIPANT.items() if d.calibrated)
+FILE_STATISTICS = tuple(PARTICIPANT)
+# Every statistic a claim may name, as it declares itself: the plan-level vocabulary and the
+# participant statistics.
+VOCABULARY = {**indicators.DECLARATIONS, **PARTICIPANT}
+STATISTICS = list(VOCABULARY)
 
 
 # What a claim that no data of the project determines lacks: an input that is absent from the
@@ -232,10 +233,30 @@ def _read(path: Path) -> pd.DataFrame:
     if values.isna().any():
         bad = values[values.isna()].index[0]
         raise ClaimsError(f"{path}, row {bad + 2}, column 'published': {frame.loc[bad, 'published']!r} is not a number")
+    _check_arguments(path, frame)
     frame["value"] = None
     frame.loc[numeric, "value"] = values
     frame.loc[~numeric, "value"] = frame.loc[~numeric, "published"]
     return frame
+
+
+def _check_arguments(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a claim that gives its statistic an argument the statistic does not take (it would be
+    computed without it, over all plans or categories, without a word), or a unit it cannot be in."""
+    for index, claim in frame[frame["statistic"] != ""].iterrows():
+        declaration = VOCABULARY[claim["statistic"]]
+        for argument, column in ARGUMENTS.items():
+            if claim[column] and argument not in declaration.takes:
+                takes = ", ".join(ARGUMENTS[a] for a in declaration.takes) or "nothing"
+                raise ClaimsError(
+                    f"{path}, row {index + 2}, column {column!r}: statistic {claim['statistic']!r} takes no "
+                    f"{column} (it takes {takes}); empty the cell or name a statistic that takes it"
+                )
+        if not declaration.fits(claim["unit"]):
+            raise ClaimsError(
+                f"{path}, row {index + 2}, column 'unit': statistic {claim['statistic']!r} gives "
+                f"{declaration.unit}, not {claim['unit']!r}; correct the unit or the statistic"
+            )
 
 
 def explanations(claims_dir: Path | None = None) -> dict[str, str]:

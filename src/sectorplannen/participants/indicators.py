@@ -11,6 +11,7 @@ from sectorplannen.participants import cohort
 from sectorplannen.participants.schema import outcome_values, size, weights, with_categories
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import conditions
+from sectorplannen.statistics.declaration import PARTICIPANT, declared
 from sectorplannen.statistics.indicators import PARTICIPANT_FILE, REGISTER, NotComputable, Provenance, TableIndicators
 
 
@@ -60,14 +61,16 @@ class ParticipantIndicators(TableIndicators):
         self.provenance = self._plan_level.provenance
         return value
 
-    def deelnemers_aantal(self, row=None, **_):
+    @declared(PARTICIPANT)
+    def deelnemers_aantal(self, row=None):
         self._use(PARTICIPANT_FILE)
         frame = self.cohort(row)
         if self.release is not None:
             self.keys["deelnemers_aantal", row or "", ""] = (self.release.count(frame),)
         return float(size(frame))
 
-    def aandeel(self, row=None, column=None, **_):
+    @declared(PARTICIPANT)
+    def aandeel(self, row=None, column=None):
         self._use(PARTICIPANT_FILE)
         frame = self.cohort(row)
         if frame.empty:
@@ -106,7 +109,8 @@ class ParticipantIndicators(TableIndicators):
         if self.release is not None:
             self.keys[key] = tuple(counts)
 
-    def cohort_aandeel(self, plan=None, row=None, column=None, **_):
+    @declared(PARTICIPANT)
+    def cohort_aandeel(self, plan=None, row=None, column=None):
         """% of the cohort ``row`` that also meets ``column`` (cohort keys or outcomes) and belongs to
         the plans ``plan`` (ids or register selectors): the young among leerwerkplekken, the part-time
         jobs of two to four days among all part-time jobs, those with a job among those with a benefit."""
@@ -146,13 +150,15 @@ class ParticipantIndicators(TableIndicators):
         self._register((statistic, row or "", column or ""), counts)
         return shares[0], shares[1:]
 
-    def aandeel_rang(self, row=None, column=None, **_):
+    @declared(PARTICIPANT)
+    def aandeel_rang(self, row=None, column=None):
         """Rank (1 = highest) of the group the last part of ``row`` names by its share of the outcome,
         among the other values of that key in the rest of the cohort (several named values pooled)."""
         own, others = self._group_shares("aandeel_rang", row, column)
         return float(1 + sum(other > own for other in others))
 
-    def aandeel_groepen_lager(self, row=None, column=None, **_):
+    @declared(PARTICIPANT)
+    def aandeel_groepen_lager(self, row=None, column=None):
         """% of the other groups (values of the last key of ``row``) whose share of the outcome is
         lower than the named group's ("hoger dan bij de meeste andere maatregelen")."""
         own, others = self._group_shares("aandeel_groepen_lager", row, column)

@@ -8,6 +8,7 @@ percentages (0-100), or a plan id for rank statistics. A statistic the data cann
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -25,10 +26,15 @@ from sectorplannen.statistics.base import (
 )
 from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES, Bijlage
+from sectorplannen.statistics.declaration import Declaration, collect, statistic
 from sectorplannen.statistics.plan_groups import PlanGroups
 from sectorplannen.statistics.thresholds import PlanThresholds
 
-__all__ = ["PARTICIPANT_FILE", "REGISTER", "STATISTICS", "Indicators", "NotComputable", "Provenance", "TableIndicators"]
+__all__ = [
+    "DECLARATIONS",
+    "PARTICIPANT_FILE",
+    "REGISTER",
+    "STATISTICS", "Indicators", "NotComputable", "Provenance", "TableIndicators"]
 
 
 def _row_labels(frame: pd.DataFrame) -> pd.Series:
@@ -89,7 +95,8 @@ class TableIndicators:
             self._lines = [*getattr(self, "_lines", []), *frame["line"].astype(str)]
         return frame
 
-    def tabelwaarde(self, table=None, row=None, column=None, **_):
+    @statistic(unit="tabel", kind="cell")
+    def tabelwaarde(self, table=None, row=None, column=None):
         """The printed value of one cell (row label, or 'group / row'; column header)."""
         cells = self._cells(table, row, column)
         if len(cells) != 1:
@@ -100,26 +107,30 @@ class TableIndicators:
         self._read_cell(table)
         return float(value) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
 
-    def tabelsom(self, table=None, row=None, column=None, **_):
+    @statistic(unit="tabel", kind="cell")
+    def tabelsom(self, table=None, row=None, column=None):
         """Sum of the cells of a row (over its columns), a column (over the rows) or the table."""
         cells = self._cells(table, row, column)
         scale = cells["unit"].map(labels.UNIT_SCALE).fillna(1.0)
         return float((cells["value"].fillna(0) * scale).sum())
 
-    def tabelaandeel(self, table=None, row=None, column=None, **_):
+    @statistic(unit="procent", kind="cell")
+    def tabelaandeel(self, table=None, row=None, column=None):
         """The row (or rows a|b) as % of the column's sum over all non-total rows of the table."""
         if not column:
             raise NotComputable("tabelaandeel heeft een kolom nodig")
         return _pct(self.tabelsom(table, row, column), self.tabelsom(table, None, column))
 
-    def tabelverschil(self, table=None, row=None, column=None, **_):
+    @statistic(unit="tabel", kind="cell")
+    def tabelverschil(self, table=None, row=None, column=None):
         """The first row minus the second (rows given as a|b) in one column."""
         first, _, second = (row or "").partition("|")
         if not (first and second and column):
             raise NotComputable("tabelverschil heeft twee rijen (a|b) en een kolom nodig")
         return self.tabelwaarde(table, first, column) - self.tabelwaarde(table, second, column)
 
-    def tabelverhouding(self, table=None, row=None, column=None, **_):
+    @statistic(unit="procent", kind="cell")
+    def tabelverhouding(self, table=None, row=None, column=None):
         """One cell as % of another of the same table: rows ``a|b`` (numerator a, denominator b) in
         one column, or one row in columns ``x|y`` (or both: cell a,x over cell b,y); a text number
         over a number of the same table, such as 32 of the 48 applications of a round."""
@@ -135,7 +146,8 @@ class TableIndicators:
             raise NotComputable(f"geen enkele cel in {table} voor rij {row!r}, kolom {column!r}")
         return float(cells["value"].iloc[0]) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
 
-    def tabelgewogen_gemiddelde(self, table=None, column=None, **_):
+    @statistic(unit="procent", kind="cell")
+    def tabelgewogen_gemiddelde(self, table=None, column=None):
         """The average of the rows' printed shares (column ``share|weight``: the first column,
         weighted by the second) over the non-total rows: what a total row's share should be."""
         share, _, weight = (column or "").partition("|")
@@ -148,12 +160,14 @@ class TableIndicators:
             raise NotComputable(f"geen volledige kolommen {share!r} en {weight!r} in {table}")
         return float((shares * weights).sum() / weights.sum())
 
-    def tabelrijen(self, table=None, **_):
+    @statistic(unit="aantal", kind="cell")
+    def tabelrijen(self, table=None):
         """Number of rows (non-total) of a table: the plans a table of plans lists."""
         cells = self._cells(table, None, None)
         return float(cells["row"].nunique())
 
-    def tabelrang(self, table=None, row=None, column=None, **_):
+    @statistic(unit="rang", kind="cell")
+    def tabelrang(self, table=None, row=None, column=None):
         """Rank of the row (1 = largest) by its value in the column, among the non-total rows."""
         cells = self._cells(table, None, column)
         by_line = row.startswith("regel ") if row else False
@@ -163,12 +177,14 @@ class TableIndicators:
             raise NotComputable(f"geen rij {row!r} in {table}")
         return float((values > values[row]).sum() + 1)
 
-    def tranches(self, **_):
+    @statistic(unit="aantal", kind="total")
+    def tranches(self):
         """Number of tranches of the plan register's carried-out plans."""
         self._use(REGISTER)
         return float(len({p.tranche for p in register() if p.status == "uitgevoerd"}))
 
-    def clusters(self, **_):
+    @statistic(unit="aantal", kind="total")
+    def clusters(self):
         """Number of sector clusters of the plan register (techniek/transport, zorg, overig)."""
         self._use(REGISTER)
         return float(len({p.cluster for p in register()}))
@@ -182,15 +198,18 @@ class TableIndicators:
         )
         return 100.0 * frame.groupby("tranche")["regional"].mean()
 
-    def tranche_laagste_regionaal_aandeel(self, **_):
+    @statistic(unit="tranche", kind="rank")
+    def tranche_laagste_regionaal_aandeel(self):
         """The tranche (1, 2 or 3) with the smallest share of regional plans."""
         return float(self._regional_shares().idxmin())
 
-    def tranche_hoogste_regionaal_aandeel(self, **_):
+    @statistic(unit="tranche", kind="rank")
+    def tranche_hoogste_regionaal_aandeel(self):
         """The tranche (1, 2 or 3) with the largest share of regional plans."""
         return float(self._regional_shares().idxmax())
 
-    def deelnemers_gerealiseerd_alle(self, **_):
+    @statistic(unit="aantal", kind="total")
+    def deelnemers_gerealiseerd_alle(self):
         """Realised participants of all three tranches: the plan rows of Tabel A.3 and A.9."""
         total = 0.0
         for ref in ("001/A.3", "001/A.9"):
@@ -200,23 +219,30 @@ class TableIndicators:
         return total
 
     def compute(self, statistic: str, category=None, plan=None, rank=None, table=None, row=None, column=None):
-        """The value of one vocabulary statistic for a cohort."""
-        method = getattr(self, statistic, None)
-        if not statistic or statistic.startswith("_") or method is None or statistic == "compute":
+        """The value of one vocabulary statistic, given only the arguments it declares it takes."""
+        declaration = declarations(type(self)).get(statistic)
+        if declaration is None:
             raise NotComputable(f"onbekende statistiek {statistic!r}")
+        given = {
+            "category": category or None,
+            "plan": plan or None,
+            "rank": int(rank) if rank else None,
+            "table": table or None,
+            "row": row or None,
+            "column": column or None,
+        }
         self._inputs, self._cells_read, self._lines = set(), [], []
         self.provenance = Provenance()
-        value = method(
-            category=category or None,
-            plan=plan or None,
-            rank=int(rank) if rank else None,
-            table=table or None,
-            row=row or None,
-            column=column or None,
-        )
+        value = getattr(self, statistic)(**declaration.arguments(given))
         cell = self._cells_read[0] if len(self._cells_read) == 1 and len(self._inputs) == 1 else None
         self.provenance = Provenance(tuple(sorted(self._inputs)), cell, tuple(self._lines))
         return value
+
+
+@functools.cache
+def declarations(cls: type) -> dict[str, Declaration]:
+    """The statistics a class of indicators computes, as they declare themselves."""
+    return collect(cls)
 
 
 class Indicators(PlanThresholds, PlanGroups, TableIndicators):
@@ -272,13 +298,16 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
 
     # ---------------------------------------------------------------- statistics
 
-    def maatregelen(self, category=None, **_):
+    @statistic(unit="aantal", kind="total")
+    def maatregelen(self, category=None):
         return self._total("maatregelen", category)
 
-    def maatregelen_aandeel(self, category=None, **_):
+    @statistic(unit="procent", kind="share")
+    def maatregelen_aandeel(self, category=None):
         return _pct(self._total("maatregelen", category), self._total("maatregelen"))
 
-    def plannen_met_categorie(self, category=None, **_):
+    @statistic(unit="procent", kind="plan_count")
+    def plannen_met_categorie(self, category=None):
         """% of plans with at least one measure (1-2, A.1) or planned participant (3, A.10) in the
         category, among the plans the table has a row for."""
         table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
@@ -287,7 +316,8 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
         return _pct(float((rows[category].fillna(0) > 0).sum()), float(len(rows)))
 
-    def plannen_met_categorie_aantal(self, category=None, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_met_categorie_aantal(self, category=None):
         """Number of plans with at least one measure (1-2) or planned participant (3) in the category."""
         table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")
         rows = table[table.notna().any(axis=1)]
@@ -300,119 +330,151 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         table = self._table("deelnemers_gerealiseerd")
         return table[table.notna().any(axis=1)].fillna(0) > 0
 
-    def plannen_met_categorie_gerealiseerd(self, category=None, **_):
+    @statistic(unit="procent", kind="plan_count")
+    def plannen_met_categorie_gerealiseerd(self, category=None):
         """% of plans with realised participants in the category (A.3 / A.9)."""
         presence = self._realised_presence()
         if category not in presence.columns:
             raise NotComputable(f"{category_names([category])} hoort niet bij tranche {self.group}")
         return _pct(float(presence[category].sum()), float(len(presence)))
 
-    def plannen_alle_categorieen(self, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_alle_categorieen(self):
         """Number of plans with realised participants in every category."""
         return float(self._realised_presence().all(axis=1).sum())
 
-    def plannen_alle_categorieen_aandeel(self, **_):
+    @statistic(unit="procent", kind="plan_count")
+    def plannen_alle_categorieen_aandeel(self):
         presence = self._realised_presence()
         return _pct(float(presence.all(axis=1).sum()), float(len(presence)))
 
-    def plannen_meerdere_categorieen_aandeel(self, **_):
+    @statistic(unit="procent", kind="plan_count")
+    def plannen_meerdere_categorieen_aandeel(self):
         """% of plans with realised participants in two or more categories."""
         presence = self._realised_presence()
         return _pct(float((presence.sum(axis=1) >= 2).sum()), float(len(presence)))
 
-    def plannen_zonder_categorie(self, category=None, **_):
+    @statistic(unit="procent", kind="plan_count")
+    def plannen_zonder_categorie(self, category=None):
         """% of plans without any measure (1-2) or planned participant (3) in the category."""
         return 100.0 - self.plannen_met_categorie(category)
 
     def _category_rank(self, totals: pd.Series, rank, largest: bool) -> str:
         return self._nth(totals.fillna(0.0), rank, largest)[0]
 
-    def categorie_rang_maatregelen(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_maatregelen(self, rank=1):
         """Category id of the n-th largest category by number of measures (tranche 1-2)."""
         return self._category_rank(self._table("maatregelen").sum(), rank, True)
 
-    def categorie_rang_maatregelen_laagste(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_maatregelen_laagste(self, rank=1):
         return self._category_rank(self._table("maatregelen").sum(), rank, False)
 
-    def categorie_rang_deelnemers(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_deelnemers(self, rank=1):
         """Category id of the n-th largest category by realised participants."""
         return self._category_rank(self._table("deelnemers_gerealiseerd").sum(), rank, True)
 
-    def categorie_rang_budget(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_budget(self, rank=1):
         """Category id of the n-th largest category by spent budget."""
         return self._category_rank(self._table("budget_besteed").sum(), rank, True)
 
-    def categorie_rang_plannen(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_plannen(self, rank=1):
         """Category id of the n-th most common category among plans (plannen_met_categorie)."""
         shares = pd.Series({c: self.plannen_met_categorie(c) for c in self.b.categories})
         return self._category_rank(shares, rank, True)
 
-    def categorie_rang_plannen_laagste(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_plannen_laagste(self, rank=1):
         shares = pd.Series({c: self.plannen_met_categorie(c) for c in self.b.categories})
         return self._category_rank(shares, rank, False)
 
-    def plannen(self, **_):
+    @statistic(unit="aantal", kind="total")
+    def plannen(self):
         return float(len(self._plans()))
 
-    def plannen_landelijk(self, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_landelijk(self):
         return float(sum(p.plan_type == "sectoraal" for p in self._plans()))
 
-    def plannen_regionaal(self, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_regionaal(self):
         return float(sum(p.plan_type == "regionaal" for p in self._plans()))
 
-    def plannen_regionaal_aandeel(self, **_):
+    @statistic(unit="procent", kind="plan_count")
+    def plannen_regionaal_aandeel(self):
         """% of the selected plans that are regional (Figuur 9.1, per tranche)."""
         return _pct(self.plannen_regionaal(), self.plannen())
 
-    def plannen_landelijk_zorg(self, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_landelijk_zorg(self):
         return float(sum(p.plan_type == "sectoraal" and p.cluster == "zorg" for p in self._plans()))
 
-    def plannen_regionaal_zorg(self, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_regionaal_zorg(self):
         return float(sum(p.plan_type == "regionaal" and p.cluster == "zorg" for p in self._plans()))
 
-    def deelnemers_gepland(self, category=None, plan=None, **_):
+    @statistic(unit="aantal", kind="total")
+    def deelnemers_gepland(self, category=None, plan=None):
         return self._total("deelnemers_gepland", category, plan)
 
-    def deelnemers_gerealiseerd(self, category=None, plan=None, **_):
+    @statistic(unit="aantal", kind="total")
+    def deelnemers_gerealiseerd(self, category=None, plan=None):
         return self._total("deelnemers_gerealiseerd", category, plan)
 
-    def realisatie_deelnemers(self, category=None, plan=None, **_):
+    @statistic(unit="procent", kind="share")
+    def realisatie_deelnemers(self, category=None, plan=None):
         return _pct(self.deelnemers_gerealiseerd(category, plan), self.deelnemers_gepland(category, plan))
 
-    def deelnemers_aandeel(self, category=None, **_):
+    @statistic(unit="procent", kind="share")
+    def deelnemers_aandeel(self, category=None):
         return _pct(self.deelnemers_gerealiseerd(category), self.deelnemers_gerealiseerd())
 
-    def realisatie_deelnemers_hoogste(self, rank=1, **_):
+    @statistic(unit="procent", kind="one_plan")
+    def realisatie_deelnemers_hoogste(self, rank=1):
         return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, True)[1]
 
-    def realisatie_deelnemers_laagste(self, rank=1, **_):
+    @statistic(unit="procent", kind="one_plan")
+    def realisatie_deelnemers_laagste(self, rank=1):
         return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, False)[1]
 
-    def plan_rang_deelnemers(self, rank=1, **_):
+    @statistic(unit="plan", kind="one_plan")
+    def plan_rang_deelnemers(self, rank=1):
         return self._nth(self._plan_totals("deelnemers_gerealiseerd"), rank, True)[0]
 
-    def budget_gepland(self, category=None, plan=None, **_):
+    @statistic(unit="euro", kind="total")
+    def budget_gepland(self, category=None, plan=None):
         return self._total("budget_gepland", category, plan)
 
-    def budget_besteed(self, category=None, plan=None, **_):
+    @statistic(unit="euro", kind="total")
+    def budget_besteed(self, category=None, plan=None):
         return self._total("budget_besteed", category, plan)
 
-    def realisatie_budget(self, category=None, plan=None, **_):
+    @statistic(unit="procent", kind="share")
+    def realisatie_budget(self, category=None, plan=None):
         return _pct(self.budget_besteed(category, plan), self.budget_gepland(category, plan))
 
-    def budget_aandeel(self, category=None, **_):
+    @statistic(unit="procent", kind="share")
+    def budget_aandeel(self, category=None):
         return _pct(self.budget_besteed(category), self.budget_besteed())
 
-    def realisatie_budget_hoogste(self, rank=1, **_):
+    @statistic(unit="procent", kind="one_plan")
+    def realisatie_budget_hoogste(self, rank=1):
         return self._nth(self._rates("budget_besteed", "budget_gepland"), rank, True)[1]
 
-    def realisatie_budget_laagste(self, rank=1, **_):
+    @statistic(unit="procent", kind="one_plan")
+    def realisatie_budget_laagste(self, rank=1):
         return self._nth(self._rates("budget_besteed", "budget_gepland"), rank, False)[1]
 
-    def plan_rang_budget(self, rank=1, **_):
+    @statistic(unit="plan", kind="one_plan")
+    def plan_rang_budget(self, rank=1):
         return self._nth(self._plan_totals("budget_besteed"), rank, True)[0]
 
-    def deelnemers_bsn(self, category=None, plan=None, **_):
+    @statistic(unit="aantal", kind="total")
+    def deelnemers_bsn(self, category=None, plan=None):
         return self._total("deelnemers_bsn", category, plan)
 
     # ---------------------------------------------------------------- plans within a category
@@ -442,16 +504,19 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             raise NotComputable(f"plan(nen) {plan_names(missing) or '-'} niet in de selectie")
         return _pct(float(values[plans].sum()), float(values.sum()))
 
-    def plan_aandeel_deelnemers(self, category=None, plan=None, row=None, **_):
+    @statistic(unit="procent", kind="one_plan", groups=("category", "plan", "plan_type"))
+    def plan_aandeel_deelnemers(self, category=None, plan=None, row=None):
         """% of the category's realised participants (A.3 / A.9) in the plan (or plans a|b)."""
         return self._plan_share("deelnemers_gerealiseerd", category, plan, row)
 
-    def plan_aandeel_bsn(self, category=None, plan=None, row=None, **_):
+    @statistic(unit="procent", kind="one_plan", groups=("category", "plan", "plan_type"))
+    def plan_aandeel_bsn(self, category=None, plan=None, row=None):
         """% of the category's participants with a BSN (A.8 / A.13) in the plan (or plans a|b);
         ``row`` may restrict the plans to a plan type."""
         return self._plan_share("deelnemers_bsn", category, plan, row)
 
-    def aandeel_grootste_plannen_bsn(self, category=None, rank=1, row=None, **_):
+    @statistic(unit="procent", kind="share", groups=("category", "plan_type"))
+    def aandeel_grootste_plannen_bsn(self, category=None, rank=1, row=None):
         """% of the category's BSN participants (A.8 / A.13) in its ``rank`` largest plans."""
         return self._largest_share("deelnemers_bsn", category, rank, row)
 
@@ -461,17 +526,20 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             raise NotComputable(f"{rank} grootste plannen bestaan niet ({len(values)} plannen)")
         return _pct(float(values.iloc[:rank].sum()), float(values.sum()))
 
-    def aandeel_overige_plannen_bsn(self, category=None, rank=1, row=None, **_):
+    @statistic(unit="procent", kind="share", groups=("category", "plan_type"))
+    def aandeel_overige_plannen_bsn(self, category=None, rank=1, row=None):
         """% of the category's BSN participants outside its ``rank`` largest plans."""
         return 100.0 - self.aandeel_grootste_plannen_bsn(category, rank, row)
 
-    def plan_rang_bsn(self, category=None, rank=1, row=None, **_):
+    @statistic(unit="plan", kind="one_plan", groups=("category", "plan_type"))
+    def plan_rang_bsn(self, category=None, rank=1, row=None):
         """Plan id of the ``rank``-th largest plan by BSN participants (A.8 / A.13) in the category."""
         return self._nth(self._column("deelnemers_bsn", category, row), rank, True)[0]
 
     # ---------------------------------------------------------------- plans past a threshold
 
-    def deelnemers_gepland_aandeel(self, category=None, **_):
+    @statistic(unit="procent", kind="share")
+    def deelnemers_gepland_aandeel(self, category=None):
         """Planned participants of the category (A.2 / A.10) as % of all planned participants."""
         return _pct(self.deelnemers_gepland(category), self.deelnemers_gepland())
 
@@ -493,16 +561,20 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         self._read_cell(source)
         return float(self.b.funding.loc[key, column])
 
-    def financiering_rijk(self, category=None, plan=None, **_):
+    @statistic(unit="euro", kind="total")
+    def financiering_rijk(self, category=None, plan=None):
         return self._funding("rijk", category, plan)
 
-    def financiering_sector(self, category=None, plan=None, **_):
+    @statistic(unit="euro", kind="total")
+    def financiering_sector(self, category=None, plan=None):
         return self._funding("sector", category, plan)
 
-    def financiering_totaal(self, category=None, plan=None, **_):
+    @statistic(unit="euro", kind="total")
+    def financiering_totaal(self, category=None, plan=None):
         return self._funding("totaal", category, plan)
 
-    def aandeel_sector(self, category=None, plan=None, **_):
+    @statistic(unit="procent", kind="share")
+    def aandeel_sector(self, category=None, plan=None):
         return _pct(self.financiering_sector(category, plan), self.financiering_totaal(category, plan))
 
     def _quickscan(self, table_id: str, row: str, group: str | None = None) -> pd.DataFrame:
@@ -513,15 +585,18 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             frame = frame[frame["group"] == group]
         return frame
 
-    def ambitie_deelnemers_qs2(self, **_):
+    @statistic(unit="aantal", kind="elsewhere")
+    def ambitie_deelnemers_qs2(self):
         if self.group != "1-2":
             raise NotComputable("de quickscans geven alleen voor tranche 1-2 het beoogde aantal deelnemers")
         return float(self._quickscan("1", "Tijdens quickscan 2", "Beoogde ambities")["value"].iloc[0])
 
-    def realisatie_tov_ambitie_deelnemers(self, **_):
+    @statistic(unit="procent", kind="elsewhere")
+    def realisatie_tov_ambitie_deelnemers(self):
         return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers_qs2())
 
-    def ambitie_budget_qs2(self, **_):
+    @statistic(unit="euro", kind="elsewhere")
+    def ambitie_budget_qs2(self):
         """Rijk + sociale partners at quickscan 2 (tranche 1-2, seed 000 Tabel 2) or at the first
         report of tranche 3 (seed 000 Tabel 3, June 2016), in euro."""
         if self.group == "1-2":
@@ -532,23 +607,11 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             rows = rows[rows["line"] == rows["line"].iloc[0]]
         return float(rows["value"].sum()) * 1e6
 
-    def realisatie_tov_ambitie_budget(self, **_):
+    @statistic(unit="procent", kind="elsewhere")
+    def realisatie_tov_ambitie_budget(self):
         return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
 
 
-def _statistics(*classes) -> list[str]:
-    return sorted(
-        {
-            name
-            for cls in classes
-            for klass in cls.__mro__
-            if klass is not object
-            for name, value in vars(klass).items()
-            if callable(value) and not name.startswith("_")
-        }
-        - {"compute", "cohort", "outcome"}
-    )
-
-
-# The statistics a claim can name that the published tables compute (participant ones: claims.files).
-STATISTICS = _statistics(TableIndicators, Indicators)
+# The statistics a claim can name that the published tables compute (participant ones: PARTICIPANT).
+DECLARATIONS = declarations(Indicators)
+STATISTICS = list(DECLARATIONS)

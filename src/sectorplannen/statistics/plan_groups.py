@@ -13,6 +13,7 @@ from sectorplannen.statistics import conditions
 from sectorplannen.statistics.base import REGISTER, NotComputable, plan_names
 from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES
+from sectorplannen.statistics.declaration import statistic
 
 
 class PlanGroups:
@@ -27,12 +28,14 @@ class PlanGroups:
         except ValueError as exc:  # a condition or selector that cannot be read
             raise NotComputable(str(exc)) from None
 
-    def plan_aandeel_bsn_overig(self, category=None, plan=None, row=None, **_):
+    @statistic(unit="procent", kind="one_plan", groups=("category", "plan", "plan_type"))
+    def plan_aandeel_bsn_overig(self, category=None, plan=None, row=None):
         """% of the category's BSN participants (A.8 / A.13) outside the plans named ("de overige
         15 procent" after three named plans)."""
         return 100.0 - self.plan_aandeel_bsn(category, plan, row)
 
-    def categorie_aandeel_bsn(self, category=None, plan=None, **_):
+    @statistic(unit="procent", kind="share")
+    def categorie_aandeel_bsn(self, category=None, plan=None):
         """The category's (or categories' ``a|b``) share of the BSN participants (A.8 / A.13) of the
         plans named in ``plan`` (ids or a selector such as ``plan_type=regionaal``; empty: all)."""
         table = self._table("deelnemers_bsn")
@@ -43,7 +46,8 @@ class PlanGroups:
         part = self._column("deelnemers_bsn", category)[plans].sum()
         return _pct(float(part), float(table.loc[plans].sum().sum()))
 
-    def plannen_bsn_aantal(self, category=None, plan=None, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_bsn_aantal(self, category=None, plan=None):
         """Number of plans with BSN participants (A.8 / A.13) in the category (or at all), among
         the plans named in ``plan`` (all selected plans when empty)."""
         values = self._column("deelnemers_bsn", category)
@@ -51,18 +55,21 @@ class PlanGroups:
             values = values[values.index.isin(self._named(plan))]
         return float((values > 0).sum())
 
-    def plannen_bsn_overig_aantal(self, category=None, plan=None, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_bsn_overig_aantal(self, category=None, plan=None):
         """Number of plans with BSN participants in the category other than the plans named
         ("afkomstig uit 12 andere sectorplannen" after three named plans)."""
         values = self._column("deelnemers_bsn", category)
         return float((values[~values.index.isin(self._named(plan))] > 0).sum())
 
-    def plannen_zonder_bsn(self, **_):
+    @statistic(unit="aantal", kind="plan_count")
+    def plannen_zonder_bsn(self):
         """Number of selected plans without BSN participants in Tabel A.8 / A.13 (no usable BSNs)."""
         values = self._column("deelnemers_bsn", None).reindex([p.id for p in self._plans()]).fillna(0.0)
         return float((values <= 0).sum())
 
-    def categorie_rang_bsn(self, category=None, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_bsn(self, category=None, rank=1):
         """Category id of the n-th largest category by BSN participants (A.8 / A.13), among the
         categories ``a|b`` when given (all otherwise)."""
         totals = self._table("deelnemers_bsn").sum()
@@ -71,7 +78,8 @@ class PlanGroups:
             totals = totals[totals.index.isin(wanted)]
         return self._category_rank(totals, rank, True)
 
-    def cluster_rang(self, rank=1, row=None, **_):
+    @statistic(unit="categorie", kind="rank", groups=("plan_type",))
+    def cluster_rang(self, rank=1, row=None):
         """Sector cluster of the n-th most common cluster among the selected plans (``row``:
         ``plan_type=regionaal`` or ``sectoraal`` for one plan type)."""
         plans = self._plans()
@@ -83,15 +91,18 @@ class PlanGroups:
         counts = pd.Series([p.cluster for p in plans]).value_counts()
         return self._nth(counts, rank, True)[0]
 
-    def aandeel_grootste_plannen_deelnemers(self, category=None, rank=1, row=None, **_):
+    @statistic(unit="procent", kind="share", groups=("category", "plan_type"))
+    def aandeel_grootste_plannen_deelnemers(self, category=None, rank=1, row=None):
         """% of the category's realised participants (A.3 / A.9) in its ``rank`` largest plans."""
         return self._largest_share("deelnemers_gerealiseerd", category, rank, row)
 
-    def aandeel_grootste_plannen_budget(self, category=None, rank=1, row=None, **_):
+    @statistic(unit="procent", kind="share", groups=("category", "plan_type"))
+    def aandeel_grootste_plannen_budget(self, category=None, rank=1, row=None):
         """% of the category's spent budget (A.6 / A.12) in its ``rank`` largest plans."""
         return self._largest_share("budget_besteed", category, rank, row)
 
-    def tranche_aandeel_deelnemers(self, **_):
+    @statistic(unit="procent", kind="elsewhere")
+    def tranche_aandeel_deelnemers(self):
         """The selected plans' realised participants as % of those of all three tranches (the
         other tranche group: every plan row of its Bijlage A table, A.3 or A.9)."""
         other = "A.9" if self.group == "1-2" else "A.3"
@@ -101,31 +112,37 @@ class PlanGroups:
         own = self.deelnemers_gerealiseerd()
         return _pct(own, own + others)
 
-    def categorie_rang_deelnemers_gepland(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_deelnemers_gepland(self, rank=1):
         """Category id of the n-th largest category by planned participants (A.2 / A.10)."""
         return self._category_rank(self._table("deelnemers_gepland").sum(), rank, True)
 
-    def categorie_rang_realisatie_deelnemers(self, rank=1, **_):
+    @statistic(unit="categorie", kind="rank")
+    def categorie_rang_realisatie_deelnemers(self, rank=1):
         """Category id of the n-th highest category by participant realisation (realised / planned)."""
         rates = pd.Series({c: self.realisatie_deelnemers(c) for c in self.b.categories})
         return self._category_rank(rates, rank, True)
 
-    def plan_rang_financiering_sector(self, rank=1, **_):
+    @statistic(unit="plan", kind="one_plan")
+    def plan_rang_financiering_sector(self, rank=1):
         """Plan id of the n-th largest sector contribution among the plans of Tabel 3.3 / 6.3."""
         self._use(f"001/{TABLES[self.group]['financiering']}")
         funding = self.b.funding.drop(index="totaal", errors="ignore")
         return self._nth(funding["sector"], rank, True)[0]
 
-    def tabelaandeel_plannen(self, table=None, row=None, column=None, **_):
+    @statistic(unit="procent", kind="elsewhere")
+    def tabelaandeel_plannen(self, table=None, row=None, column=None):
         """A printed number of plans (one cell of a text table, e.g. 8.t5) as % of the selected
         plans of the tranche group (register)."""
         return _pct(self._one_cell(table, row, column), self.plannen())
 
-    def tabelaandeel_plannen_overig(self, table=None, row=None, column=None, **_):
+    @statistic(unit="procent", kind="elsewhere")
+    def tabelaandeel_plannen_overig(self, table=None, row=None, column=None):
         """The plans outside a printed number of plans, as % of the selected plans (register)."""
         return 100.0 - self.tabelaandeel_plannen(table, row, column)
 
-    def categorieen(self, **_):
+    @statistic(unit="aantal", kind="total")
+    def categorieen(self):
         """Number of themes (1-2) or trajectory types (3): the category columns of Bijlage A
         (A.1 / A.10)."""
         table = self._table("maatregelen" if self.group == "1-2" else "deelnemers_gepland")

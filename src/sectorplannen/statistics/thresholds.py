@@ -12,6 +12,7 @@ from sectorplannen.statistics import conditions
 from sectorplannen.statistics.base import NotComputable, category_names, plan_names
 from sectorplannen.statistics.base import pct as _pct
 from sectorplannen.statistics.bijlage import TABLES
+from sectorplannen.statistics.declaration import statistic
 
 
 class PlanThresholds:
@@ -68,7 +69,8 @@ class PlanThresholds:
             raise NotComputable(str(exc)) from None
         return conditions.holds(row, self._plan_values(wanted, category))
 
-    def plannen_aantal(self, category=None, plan=None, row=None, **_):
+    @statistic(unit="aantal", kind="plan_count", groups=("category", "plan", "condition"))
+    def plannen_aantal(self, category=None, plan=None, row=None):
         """Number of selected plans (or of the plans named in ``plan``) that meet the condition
         in ``row`` (``realisatie_budget<64 | realisatie_budget>123``; see ``conditions``), the
         amounts taken in ``category`` when given."""
@@ -77,7 +79,8 @@ class PlanThresholds:
             met = met[met.index.isin(self._named(plan))]
         return float(met.sum())
 
-    def plannen_aandeel(self, category=None, plan=None, row=None, **_):
+    @statistic(unit="procent", kind="plan_count", groups=("category", "plan", "condition"))
+    def plannen_aandeel(self, category=None, plan=None, row=None):
         """% of the selected plans (or of those named in ``plan``) that meet the condition."""
         met = self._meeting(row, category)
         if plan:
@@ -87,15 +90,18 @@ class PlanThresholds:
     def _rate_of_ranked(self, rank, largest: bool) -> str:
         return self._nth(self._rates("deelnemers_gerealiseerd", "deelnemers_gepland"), rank, largest)[0]
 
-    def deelnemers_bij_realisatie_laagste(self, rank=1, **_):
+    @statistic(unit="aantal", kind="one_plan")
+    def deelnemers_bij_realisatie_laagste(self, rank=1):
         """Realised participants of the plan with the n-th lowest participant realisation rate."""
         return self._total("deelnemers_gerealiseerd", plan=self._rate_of_ranked(rank, False))
 
-    def deelnemers_bij_realisatie_hoogste(self, rank=1, **_):
+    @statistic(unit="aantal", kind="one_plan")
+    def deelnemers_bij_realisatie_hoogste(self, rank=1):
         """Realised participants of the plan with the n-th highest participant realisation rate."""
         return self._total("deelnemers_gerealiseerd", plan=self._rate_of_ranked(rank, True))
 
-    def categorieen_boven_planning(self, plan=None, **_):
+    @statistic(unit="aantal", kind="one_plan")
+    def categorieen_boven_planning(self, plan=None):
         """Number of categories in which the plan realised more participants than it planned
         (a category without planned participants counts when it realised any)."""
         planned = self._table("deelnemers_gepland")
@@ -106,6 +112,7 @@ class PlanThresholds:
         intended = planned.loc[plan].reindex(wanted.index).fillna(0.0) if plan in planned.index else 0.0
         return float((wanted > intended).sum())
 
-    def meer_dan_gepland_deelnemers(self, category=None, plan=None, **_):
+    @statistic(unit="procent", kind="share")
+    def meer_dan_gepland_deelnemers(self, category=None, plan=None):
         """How many % more participants were realised than planned: the realisation rate - 100."""
         return self.realisatie_deelnemers(category, plan) - 100.0
