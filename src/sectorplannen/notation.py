@@ -5,6 +5,15 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+# Units printed in thousands or millions, and their factor to the base unit (persons, euros); every
+# other unit (aantal, euro, procent, a rank) is printed in its base unit.
+UNIT_SCALE = {"duizend": 1e3, "duizend euro": 1e3, "miljoen euro": 1e6}
+
+
+def scale(unit: str) -> float:
+    """The factor from a printed unit to its base unit: 1e6 for 'miljoen euro', 1 for 'procent'."""
+    return UNIT_SCALE.get(unit, 1.0)
+
 
 def round_half_up(value: float, digits: int = 0) -> float:
     """Round as the report does (0,5 up), not as Python's banker's rounding."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sectorplannen import published
+from sectorplannen import notation, published
 from sectorplannen.errors import ParameterError
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import bijlage
@@ -37,9 +37,6 @@ ROWS = [
 
 
 COLUMNS = {"1-2": "Tranche 1 en 2", "3": "Tranche 3"}
-
-
-SCALE = {"duizend": 1e3, "miljoen euro": 1e6, "procent": 1.0}
 
 
 def split_exclusions(exclude_plans) -> dict[str, list[str]]:
@@ -86,7 +83,7 @@ def table(exclude_plans=()) -> pd.DataFrame:
                 reason = "geen gegevens per plan of deelnemer"
             else:
                 try:
-                    value = per_group[group].compute(statistic, **kwargs) / SCALE[unit]
+                    value = per_group[group].compute(statistic, **kwargs) / notation.scale(unit)
                 except NotComputable as exc:
                     reason = str(exc)
             row[f"{column} (berekend)"] = value

@@ -8,8 +8,9 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from sectorplannen import paths
+from sectorplannen import notation, paths
 from sectorplannen.errors import ClaimsError
+from sectorplannen.published import labels
 from sectorplannen.published.load import tables
 from sectorplannen.sources.categories import category_ids
 from sectorplannen.sources.register import register
@@ -19,19 +20,13 @@ from sectorplannen.statistics.declaration import ARGUMENTS, PARTICIPANT
 CLAIMS = paths.DATA / "claims"
 
 
-UNITS = {
-    "aantal": 1.0,
-    "procent": 1.0,
-    "euro": 1.0,
-    "duizend": 1e3,
-    "miljoen euro": 1e6,
-    "rang": 1.0,  # a position (1 = highest) of a group of participants, not a number of participants
-    "plan": None,
-    "categorie": None,
-}
-
-
 IDENTITY_UNITS = ("plan", "categorie")  # the published value is an id, compared as text
+# The units a claim may print its number in, and their factor to the statistic's base unit ("rang":
+# a position, 1 = highest, of a group of participants, not a number of participants).
+UNITS = {
+    **{unit: notation.scale(unit) for unit in ("aantal", "procent", "euro", "duizend", "miljoen euro", "rang")},
+    **dict.fromkeys(IDENTITY_UNITS),
+}
 
 
 QUALIFIERS = ("", "ongeveer", "ruim", "bijna", "meer dan", "minder dan")
@@ -159,7 +154,7 @@ def _schema() -> pa.DataFrameSchema:
             "step": pa.Column(float, checks=pa.Check.gt(0), coerce=True),
             "qualifier": pa.Column(checks=pa.Check.isin(QUALIFIERS), **text),
             "note": pa.Column(**text),
-            "source": pa.Column(checks=pa.Check.isin(["000", "001", "002", "003", "004"]), **text),
+            "source": pa.Column(checks=pa.Check.isin(sorted(labels.SOURCES)), **text),
             "table": pa.Column(checks=pa.Check.isin(["", *_table_refs()]), **text),
             "row": pa.Column(**text),
             "column": pa.Column(**text),

@@ -45,10 +45,6 @@ from sectorplannen.participants.schema import (
 VARIABLES = OUTCOMES  # assigned in this order
 
 
-# Cohort keys that are attributes of the person (cells are split on them when a claim uses them).
-ATTRIBUTE_KEYS = ("tranche", "categorie", "maatregel", "doelgroep", "jong", "plan_type", "plan", "excl_overstijgend")
-
-
 # Piecewise-linear cost of moving people away from the prior: segment widths as a share of the
 # prior count (plus 1 percent of the cell), and the cost per person in each segment.
 SEGMENT_WIDTHS = (0.01, 0.02, 0.05, 0.1, 0.25, math.inf)
@@ -175,7 +171,7 @@ def attribute_masks(people: pd.DataFrame, relevant: list[Constraint]) -> dict[st
     frame = with_categories(people.assign(peildatum="2019-05-31"))
     out, seen = {}, {}
     for constraint in relevant:
-        attributes = {k: v for k, v in constraint.cohort.items() if k in ATTRIBUTE_KEYS}
+        attributes = {k: v for k, v in constraint.cohort.items() if k in cohort_module.ATTRIBUTE_KEYS}
         attributes["tranche"] = constraint.tranche
         key = tuple(sorted(attributes.items()))
         if key not in seen:

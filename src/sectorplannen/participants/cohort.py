@@ -39,6 +39,8 @@ KEYS = (
     "excl_overstijgend",
     "exclude_plans",
 )
+# The keys that are attributes of the person (a calibration splits cells on them), not of a date.
+ATTRIBUTE_KEYS = tuple(k for k in KEYS if k not in ("peildatum", "baan", "baanwisselaar", "exclude_plans"))
 
 
 def parse(text: str) -> dict:

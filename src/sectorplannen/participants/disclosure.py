@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from sectorplannen.errors import DisclosureError
+from sectorplannen.participants import schema
 from sectorplannen.participants.schema import COLUMNS, COUNT, weights
 
 DEFAULT_MIN_CELL = 10
@@ -54,8 +55,8 @@ TOTAL = "Totaal"
 AUDIT_COLUMNS = tuple(c for c in COLUMNS if c not in ("deelnemer_id", "start", "einde"))
 
 
-# What stays the same for a participant at every measurement date (the outcomes change).
-STATIC_COLUMNS = ("plan_id", "tranche", "categorie", "maatregel", "doelgroep", "jong")
+# What stays the same for a participant at every measurement date, among the columns selections use.
+STATIC_COLUMNS = tuple(c for c in schema.STATIC_COLUMNS if c in AUDIT_COLUMNS)
 DATE_COLUMN = "peildatum"
 
 

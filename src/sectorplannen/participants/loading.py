@@ -11,7 +11,7 @@ from sectorplannen import paths
 from sectorplannen.errors import ParticipantDataError
 from sectorplannen.participants import engine, extract, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
-from sectorplannen.participants.schema import JONG_VALUES, _schema
+from sectorplannen.participants.schema import JONG_VALUES, STATIC_COLUMNS, _schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
 
 
@@ -97,22 +97,17 @@ def read_valid(path: Path, mapping: Path | str | None = None) -> pd.DataFrame:
     return frame
 
 
-# What describes a participant's trajectory, the same on every measurement date: a participant in two
-# plans (or two themes, ages, start dates) would be counted in both, and the plan's counts mislead.
-STATIC = ("plan_id", "tranche", "categorie", "maatregel", "doelgroep", "jong", "start", "einde")
-
-
 def one_participant_one_trajectory(frame: pd.DataFrame, path: Path | str) -> None:
     """Refuse a participant whose plan or another static field differs between measurement dates,
     naming the two rows (never the id) and the column."""
-    distinct = frame.drop_duplicates(["deelnemer_id", *STATIC])
+    distinct = frame.drop_duplicates(["deelnemer_id", *STATIC_COLUMNS])
     twice = distinct["deelnemer_id"].duplicated(keep=False)
     if not twice.any():
         return
     first_id = distinct.loc[twice, "deelnemer_id"].iloc[0]
     rows = distinct.index[distinct["deelnemer_id"] == first_id][:2]
     a, b = frame.loc[rows[0]], frame.loc[rows[1]]
-    column = next(c for c in STATIC if a[c] != b[c])
+    column = next(c for c in STATIC_COLUMNS if a[c] != b[c])
     others = int(distinct.loc[twice, "deelnemer_id"].nunique()) - 1
     more = f" ({others} more participant{'s' if others > 1 else ''} like this)" if others else ""
     raise ParticipantDataError(

@@ -147,6 +147,11 @@ COLUMNS = [
 ]
 
 
+# What describes a participant's trajectory, the same on every measurement date (the outcomes change):
+# a participant in two plans (or two themes, ages, start dates) would be counted in both.
+STATIC_COLUMNS = ("plan_id", "tranche", "categorie", "maatregel", "doelgroep", "jong", "start", "einde")
+
+
 # The column of a table of counts (the engine's output): how many participants each row stands for.
 # A frame without it has one participant per row; every count below reads either.
 COUNT = "aantal"

@@ -18,10 +18,6 @@ TAIL_COLUMNS = ["plan_id", "category_id", "is_total_row", "is_total_column", "ca
 SOURCES = {"000", "001", "002", "003", "004"}
 
 
-# Units printed in thousands or millions, and their factor to the base unit (euros, persons).
-UNIT_SCALE = {"duizend euro": 1e3, "miljoen euro": 1e6, "duizend": 1e3}
-
-
 def slug(text: str) -> str:
     """A column-name slug of a printed label (``Doelgroep vooraf`` -> ``doelgroep_vooraf``)."""
     return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from sectorplannen import notation, published
+from sectorplannen import claims, notation, published
 from sectorplannen.notation import round_half_up
 from sectorplannen.participants import disclosure
 from sectorplannen.published import labels as table_labels
@@ -62,6 +62,13 @@ def plans(frame: pd.DataFrame, caption: str, money: bool = False):
     return style.table(frame, dict.fromkeys(frame.columns, fmt), caption, SOURCE_DECLARATIONS)
 
 
+# The statuses shown in grey: neither evidence nor a difference (the arithmetic of a table's own
+# cells keeps the default colour).
+NO_EVIDENCE = tuple(
+    s for s in claims.STATUSES if s not in (claims.STATUS_REPRODUCED, claims.STATUS_DIFFERS, claims.STATUS_ARITHMETIC)
+)
+
+
 def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getallen en de herberekening"):
     """The reproduction ledger as a table (differences highlighted), with the inputs of each value."""
     columns = ["claim", "plaats", "regel", "tekst", "gepubliceerd", "berekend", "status", "invoer", "toelichting"]
@@ -72,16 +79,10 @@ def ledger(frame: pd.DataFrame, caption: str = "Grootboek: gepubliceerde getalle
     view = view.rename(
         columns={"Standaard": "Standaardselectie", "Berekend": "Deze selectie"} if "standaard" in frame.columns else {}
     )
-    grey = "color: #777777"
     colors = {
-        "wijkt af": "background-color: #fdebd0",
-        "gereproduceerd": "background-color: #e9f7ef",
-        "niet berekenbaar": grey,
-        "andere selectie": grey,
-        "overgenomen": grey,
-        "gekalibreerd (synthetisch)": grey,
-        "niet gekalibreerd (synthetisch)": grey,
-        "onderdrukt": grey,
+        claims.STATUS_DIFFERS: "background-color: #fdebd0",
+        claims.STATUS_REPRODUCED: "background-color: #e9f7ef",
+        **dict.fromkeys(NO_EVIDENCE, "color: #777777"),
     }
     styler = style.table(view, caption=caption)
     styler = styler.set_properties(

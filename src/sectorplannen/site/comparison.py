@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from sectorplannen.claims import STATUS_DIFFERS
 from sectorplannen.errors import ParameterError
 from sectorplannen.notation import getal
 from sectorplannen.pipeline.files import write_atomic
@@ -54,7 +55,7 @@ def _holds(row: dict) -> str:
         return row["houdt_stand"]
     if row.get("status") in HOLDING:
         return "ja"
-    return "nee" if row.get("status") == "wijkt af" else ""
+    return "nee" if row.get("status") == STATUS_DIFFERS else ""
 
 
 def claims(ledger_a: list[dict], ledger_b: list[dict]) -> list[dict]:

@@ -3,12 +3,12 @@ of the report, the context chapters, and each variant after its chapter."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sectorplannen.chapters import registry
 from sectorplannen.errors import SectorplannenError
+from sectorplannen.pipeline.report import read_manifest
 
 INDEX, CLAIMS, SEARCH = "index.html", "getallen.html", "zoeken.html"
 SECTIONS = tuple(registry.SECTIONS)  # the sidebar's groups, in reading order
@@ -63,8 +63,8 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
     for manifest in sorted((Path(report_dir).parent / ".build").glob("*.json")):
         if not (rendered / manifest.name).is_file():
             continue
+        record = read_manifest(manifest)
         try:
-            record = json.loads(manifest.read_text(encoding="utf-8"))
             found[manifest.stem] = Page(
                 manifest.stem,
                 int(record["number"]),
@@ -74,7 +74,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 manifest.stem not in base,
                 record.get("notebook", ""),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):  # no record, or one without what a page needs
             continue
     for chapter in [*registry.CHAPTERS, *chapters]:
         if chapter.name not in found and (rendered / f"{chapter.name}.json").is_file():

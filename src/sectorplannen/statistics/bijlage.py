@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sectorplannen import published
+from sectorplannen import notation, published
 from sectorplannen.sources import categories
 from sectorplannen.sources.register import Plan, register
 from sectorplannen.statistics.selection import ChapterParams
@@ -40,7 +40,7 @@ TABLES = {
 }
 
 
-SCALE = {"aantal": 1.0, "euro": 1.0, "duizend euro": 1000.0}
+PLAN_TABLE_UNITS = ("aantal", "euro", "duizend euro")  # the units Bijlage A prints its cells in
 
 
 def categories_of(tranche_group: str) -> list[str]:
@@ -53,10 +53,10 @@ def wide(table_id: str, categories: list[str]) -> pd.DataFrame:
     """A Bijlage A table as plan x category (values in euro where printed in thousands)."""
     frame = published.table(table_id, metadata=False)
     body = frame[~frame["is_total_row"] & ~frame["is_total_column"]]
-    scale = body["unit"].map(SCALE)
-    if scale.isna().any():
-        raise ValueError(f"table {table_id}: unexpected unit(s) {sorted(set(body['unit'][scale.isna()]))}")
-    values = body.assign(value=body["value"] * scale)
+    unexpected = ~body["unit"].isin(PLAN_TABLE_UNITS)
+    if unexpected.any():
+        raise ValueError(f"table {table_id}: unexpected unit(s) {sorted(set(body['unit'][unexpected]))}")
+    values = body.assign(value=body["value"] * body["unit"].map(notation.scale))
     out = values.pivot_table(index="plan_id", columns="category_id", values="value", aggfunc="sum", dropna=False)
     return out.reindex(columns=categories)
 

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from sectorplannen import published
+from sectorplannen import notation, published
 from sectorplannen.published import labels
 from sectorplannen.sources.register import register
 from sectorplannen.statistics.base import (
@@ -105,13 +105,13 @@ class TableIndicators:
         if pd.isna(value):
             raise NotComputable(f"lege cel in {table}")
         self._read_cell(table)
-        return float(value) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
+        return float(value) * notation.scale(cells["unit"].iloc[0])
 
     @statistic(unit="tabel", kind="cell")
     def tabelsom(self, table=None, row=None, column=None):
         """Sum of the cells of a row (over its columns), a column (over the rows) or the table."""
         cells = self._cells(table, row, column)
-        scale = cells["unit"].map(labels.UNIT_SCALE).fillna(1.0)
+        scale = cells["unit"].map(notation.scale)
         return float((cells["value"].fillna(0) * scale).sum())
 
     @statistic(unit="procent", kind="cell")
@@ -144,7 +144,7 @@ class TableIndicators:
         cells = self._cells(table, row, column)
         if len(cells) != 1 or pd.isna(cells["value"].iloc[0]):
             raise NotComputable(f"geen enkele cel in {table} voor rij {row!r}, kolom {column!r}")
-        return float(cells["value"].iloc[0]) * labels.UNIT_SCALE.get(cells["unit"].iloc[0], 1.0)
+        return float(cells["value"].iloc[0]) * notation.scale(cells["unit"].iloc[0])
 
     @statistic(unit="procent", kind="cell")
     def tabelgewogen_gemiddelde(self, table=None, column=None):
