@@ -14,15 +14,41 @@ from IPython.display import HTML
 
 from sectorplannen import notation
 from sectorplannen.render import style
+from sectorplannen.sources import report_items
 
 
-def show(fig, alt: str):
-    """Show a figure as a PNG with alternative text (deterministic bytes: no software stamp)."""
+def _img(fig, alt: str) -> str:
+    """A figure as an <img> of PNG bytes with alternative text (deterministic: no software stamp)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">')
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">'
+
+
+def show(fig, alt: str):
+    """Show a figure as a PNG with alternative text."""
+    return HTML(_img(fig, alt))
+
+
+def report_figure(item_id: str, fig, alt: str, note: str = ""):
+    """A figure of the report under its number: anchored ``figuur-3-2``, captioned 'Figuur 3.2 (rapport):
+    <the report's title>' (from data/claims/tabellen_figuren.yaml), with a note on how it was computed."""
+    item = report_items.item(item_id)
+    caption = f"<figcaption><strong>{html.escape(item.caption)}</strong></figcaption>"
+    remark = f'<p class="figuurnoot">{html.escape(note)}</p>' if note else ""
+    return HTML(f'<figure id="{item.target}" class="rapportfiguur">{caption}{_img(fig, alt)}{remark}</figure>')
+
+
+def not_reproduced(item_id: str):
+    """The place of a figure of the report this project cannot draw: its number and title, and why
+    (the absent input, from data/claims/tabellen_figuren.yaml)."""
+    item = report_items.item(item_id)
+    return HTML(
+        f'<figure id="{item.target}" class="rapportfiguur niet-gereproduceerd"><figcaption><strong>'
+        f"{html.escape(item.caption)}</strong></figcaption><p>Niet gereproduceerd. {html.escape(item.reason)}</p>"
+        "</figure>"
+    )
 
 
 def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
@@ -41,6 +67,22 @@ def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool 
     ax.set_ylabel("")
     style.titled(ax, title, source, subtitle)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def per_plan(rates: pd.Series, title: str, source: str, xlabel: str, subtitle=None):
+    """One bar per plan, highest first, with the 100% line (Figuur A.2, A.4, A.7)."""
+    data = rates.sort_values(ascending=False, kind="mergesort")
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.16 * len(data) + 1.4)))
+    ax.barh(range(len(data)), data.to_numpy(), color=style.PALETTE[0], height=0.75)
+    ax.set_yticks(range(len(data)), list(data.index), fontsize=6)
+    ax.margins(y=0.01)
+    ax.invert_yaxis()
+    ax.axvline(100, color="#555555", linestyle="--", linewidth=1)
+    style.percent_axis(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
 
 
