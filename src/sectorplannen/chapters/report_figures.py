@@ -91,6 +91,28 @@ PARTICIPANT_FIGURES = {
 _TOTAL_OF = {"inkomen_maatregel": "Arbeidsmobiliteit", "uren_leerwerkplekken": "Leerwerkplekken"}
 
 
+_DESCRIPTIONS = {
+    "inkomen": "Inkomenssituatie",
+    "inkomen_maatregel": "Inkomenssituatie per maatregel van arbeidsmobiliteit",
+    "inkomen_start": {
+        "1-2": "Inkomenssituatie van deelnemers aan leerwerkplekken per doelgroep vooraf",
+        "3": "Inkomenssituatie per soort plan",
+    },
+    "werkgever": "Werkgever en sector ten opzichte van de start (met een baan)",
+    "baanwisselaars": "Contract van deelnemers met een nieuwe baan",
+    "uren": "Uren van deelnemers met een baan",
+    "uren_leerwerkplekken": "Uren van werkende deelnemers aan leerwerkplekken per doelgroep",
+}
+
+
+def participant_title(number: str, tranche_group: str) -> str:
+    """A short title of what Figuur ``number`` shows, for the image (the caption gives the report's)."""
+    key, row = PARTICIPANT_FIGURES[number]
+    words = _DESCRIPTIONS[key]
+    words = words[tranche_group] if isinstance(words, dict) else words
+    return f"{words}: {row.lower()}" if row else words
+
+
 def participant_series(shares: dict[str, pd.DataFrame], number: str, tranche_group: str) -> pd.DataFrame:
     """The shares (%) Figuur ``number`` (4.1-4.18, 7.1-7.5) shows, one row per bar, labelled with its
     number of participants as the report labels its bars ('Arbeidsmobiliteit (18.816)'); rows the
