@@ -33,7 +33,9 @@ def rate_classes(planned: pd.DataFrame, realised: pd.DataFrame) -> pd.DataFrame:
         has_plan = plan.fillna(0) > 0
         rate = pd.Series(np.where(has_plan, 100 * real.fillna(0) / plan.where(has_plan, 1), np.inf), index=plan.index)
         rate = rate[has_plan | (real.fillna(0) > 0)]
-        counts[category] = {label: int(((rate >= low) & (rate < high)).sum()) for low, high, label in RATE_BINS}
+        counts[category] = {
+            label: int(((rate >= low) & ((rate < high) | (high == np.inf))).sum()) for low, high, label in RATE_BINS
+        }
     return pd.DataFrame(counts).T[[label for *_, label in RATE_BINS]]
 
 
