@@ -145,7 +145,7 @@ sources = "Tabel A.2 en A.3" if t12 else "Tabel A.10 en A.9"
 budget_sources = "Tabel A.5 en A.6" if t12 else "Tabel A.11 en A.12"
 fig = figures.stacked(report_figures.realisation_classes(data, "deelnemers"),
                       f"Plannen naar realisatiegraad deelnemers per {axis}", tables.SOURCE_DECLARATIONS,
-                      "Aantal plannen")
+                      "Aantal plannen", legend_below=True)
 display(figures.report_figure(appendix[0], fig, f"Gestapelde staven: plannen per klasse van realisatie per {axis}",
                               f"Per {axis} het aantal plannen naar gerealiseerde deelnemers als percentage van de "
                               f"geplande ({sources})."))
@@ -156,7 +156,7 @@ if appendix[1]:
                                   f"Per plan de gerealiseerde deelnemers als percentage van de geplande ({sources})."))
 fig = figures.stacked(report_figures.realisation_classes(data, "budget"),
                       f"Plannen naar percentage besteed budget per {axis}", tables.SOURCE_DECLARATIONS,
-                      "Aantal plannen")
+                      "Aantal plannen", legend_below=True)
 display(figures.report_figure(appendix[2], fig, f"Gestapelde staven: plannen per klasse van besteed budget per {axis}",
                               f"Per {axis} het aantal plannen naar besteed budget als percentage van het geplande "
                               f"({budget_sources})."))

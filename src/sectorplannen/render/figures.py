@@ -100,17 +100,24 @@ def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: st
     return fig
 
 
-def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False):
-    """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2)."""
-    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.32 * len(frame) + 1.2)))
+def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False, legend_below=False):
+    """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2); ``legend_below`` puts
+    the legend in a band under the axis, for bars that reach the right edge (Figuur A.1, A.3, A.5, A.6)."""
+    band = 0.6 if legend_below else 0.0  # inches under the axis label for the legend
+    height = max(3.0, 0.32 * len(frame) + 1.2) + band
+    fig, ax = plt.subplots(figsize=(8.0, height))
     data = frame / 1e6 if euro else frame
-    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]])
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]], legend=False)
     style.thousands_axis(ax.xaxis)
     ax.set_xlabel(xlabel + (" (miljoen euro)" if euro else ""))
     ax.set_ylabel("")
-    ax.legend(loc="lower right", fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    if legend_below:
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.25 / height), ncol=4, fontsize=8)
+    else:
+        ax.legend(handles, labels, loc="lower right", fontsize=8)
     style.titled(ax, title, source, subtitle)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, (0.05 * height + band) / height if legend_below else 0.05, 1, 1))
     return fig
 
 
