@@ -203,9 +203,9 @@ def test_participant_series_picks_the_figure_s_groups():
         "inkomen_maatregel": pd.DataFrame([[10, 70, 30], [4, 50, np.nan]], index=["Totaal", "X"], columns=columns),
     }
     figure_4_15 = report_figures.participant_series(shares, "4.15", "1-2")
-    assert figure_4_15.index.tolist() == ["Totaal tranche 1 en 2 (100)", "Gezondheid (10)"]
+    assert figure_4_15.index.tolist() == ["Totaal tranches 1 en 2 (100)", "Gezondheid (10)"]
     figure_4_1 = report_figures.participant_series(shares, "4.1", "1-2")
-    assert figure_4_1.index.tolist() == ["Totaal tranche 1 en 2 (100)", "Arbeidsmobiliteit (10)", "X (4)"]
+    assert figure_4_1.index.tolist() == ["Totaal tranches 1 en 2 (100)", "Arbeidsmobiliteit (10)", "X (4)"]
     assert np.isnan(figure_4_1.loc["X (4)", "WW"])  # a suppressed cell stays empty
     assert set(report_figures.PARTICIPANT_FIGURES) == {
         i.number for i in ITEMS if i.notebook == "arbeidsmarktpositie" and i.kind == "Figuur"
@@ -298,6 +298,8 @@ def test_page_lists_every_table_and_figure_with_working_links(built_site):
             assert f'id="{html.escape(link[1])}"' in target.read_text(encoding="utf-8"), link
     figure_4_1 = next(row for anchor, row in rows if anchor == "figuur-4-1")
     assert "4-60" in figure_4_1 and "gekalibreerd (synthetisch)" in figure_4_1  # the caption's 80 procent
+    assert '<span class="synthetisch">synthetisch</span>' in figure_4_1  # drawn from the synthetic file
+    assert "synthetisch</span>" not in dict(rows)["figuur-3-2"]
     index = (built_site / "index.html").read_text(encoding="utf-8")
     assert f'href="{FIGURES}"' in index  # in the sidebar, as the other reference pages
 

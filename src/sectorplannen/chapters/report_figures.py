@@ -121,7 +121,7 @@ def participant_series(shares: dict[str, pd.DataFrame], number: str, tranche_gro
     selection does not have (a plan left out) are left out. Suppressed cells stay empty."""
     key, row = PARTICIPANT_FIGURES[number]
     table = shares[key]
-    total = "Totaal tranche 1 en 2" if tranche_group == "1-2" else "Totaal tranche 3"
+    total = "Totaal tranches 1 en 2" if tranche_group == "1-2" else "Totaal tranche 3"  # as Figuur 4.1 labels it
     if key == "inkomen_start" and tranche_group == "1-2":
         total = "Leerwerkplekken"
     names = {"Totaal": _TOTAL_OF.get(key, total)}

@@ -78,6 +78,7 @@ def rows(pages: list[Page], claims: list[Claim]) -> list[dict]:
                 "status": STATUS_WORDS[item.status],
                 "shown": item.status == "gereproduceerd",
                 "where": page.heading if page is not None else "",
+                "synthetic": page is not None and page.data_kind == "synthetic" and item.kind == "Figuur",
                 "href": href,
                 "reason": item.reason,
                 "numbers": numbers,
