@@ -139,8 +139,8 @@ if group == "1-2":
 # Elke figuur van het hoofdstuk onder haar eigen nummer en titel, getekend uit dezelfde aandelen als
 # de tabellen hierboven (na de controle op onthulling; een onderdrukte cel blijft leeg), op de
 # peildatum van deze run. Een figuur over één thema zet dat thema naast alle deelnemers van de
-# tranchegroep. Het rapport toont in veel figuren ook 2017 en 2018; hier staat één peildatum
-# (parameter `peildatum`). De getallen in de titels staan in het grootboek onderaan.
+# tranchegroep. De figuren van het rapport tonen de situatie van mei 2019; hier die van de peildatum
+# van deze run (parameter `peildatum`). De getallen in de titels staan in het grootboek onderaan.
 
 # %%
 origin = ("Waarden uit het SYNTHETISCHE deelnemersbestand, gekalibreerd op de gedrukte getallen: dit toetst het "
