@@ -36,8 +36,9 @@ data_source = "synthetic"  # "synthetic" of het pad van een echt deelnemersbesta
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen.chapters import notebook
+from sectorplannen.chapters import notebook, report_figures
 from sectorplannen.render import figures, tables
+from sectorplannen.sources import report_items
 
 # Every table, comparison and ledger value is computed (and disclosure-controlled) before anything is shown.
 run = notebook.start("arbeidsmarktpositie", tranche=tranche, peildatum=peildatum, exclude_plans=exclude_plans,
@@ -131,6 +132,25 @@ if group == "1-2":
     display(tables.participant_shares(results.shares["uren_leerwerkplekken"],
                                       "Uren van werkende deelnemers aan leerwerkplekken per doelgroep",
                                       label, params.min_cell_size))
+
+# %% [markdown]
+# ## Figuren van het rapport
+#
+# Elke figuur van het hoofdstuk onder haar eigen nummer en titel, getekend uit dezelfde aandelen als
+# de tabellen hierboven (na de controle op onthulling; een onderdrukte cel blijft leeg), op de
+# peildatum van deze run. Een figuur over één thema zet dat thema naast alle deelnemers van de
+# tranchegroep. De figuren van het rapport tonen de situatie van mei 2019; hier die van de peildatum
+# van deze run (parameter `peildatum`). De getallen in de titels staan in het grootboek onderaan.
+
+# %%
+origin = ("Waarden uit het SYNTHETISCHE deelnemersbestand, gekalibreerd op de gedrukte getallen: dit toetst het "
+          "rapport niet." if params.synthetic else
+          "Waarden uit het vertrouwelijke deelnemersbestand, na de controle op onthulling.")
+for item in report_items.on_page("arbeidsmarktpositie", group):
+    fig = figures.stacked_shares(report_figures.participant_series(results.shares, item.number, group),
+                                 f"{report_figures.participant_title(item.number, group)}, 31 mei {params.peildatum}",
+                                 "koppeling deelnemers met UWV-gegevens", label)
+    display(figures.report_figure(item.id, fig, f"Gestapelde staven: {item.title}", origin))
 
 # %% [markdown]
 # ## Vergelijking tussen thema's

@@ -28,8 +28,10 @@ top_n = 20  # niet gebruikt in dit hoofdstuk; zelfde parameters als uitvoering
 
 # %%
 
+from IPython.display import display
+
 from sectorplannen import claims, notation
-from sectorplannen.chapters import inhoud, notebook
+from sectorplannen.chapters import inhoud, notebook, report_figures
 from sectorplannen.render import figures, style, tables
 
 run = notebook.start("inhoud", tranche=tranche, exclude_plans=exclude_plans, top_n=top_n)
@@ -39,16 +41,20 @@ t12 = params.tranche_group == "1-2"
 
 # %% [markdown]
 # ## Thema's en typen trajecten
+#
+# De figuren van het rapport staan onder hun eigen nummer en titel, berekend uit de
+# tabellen per plan van Bijlage A.
 
 # %%
 if t12:
     fig = figures.bars(per_category["maatregelen"], "Aantal maatregelen naar thema in sectorplannen",
                        "Tabel A.1 (beschikkingen sectorplannen), som over de plannen", "Aantal maatregelen")
+    display(figures.report_figure("Figuur 2.1", fig, "Staafdiagram: aantal maatregelen per thema",
+                                  "Per thema de som van de maatregelen over de plannen in Tabel A.1."))
 else:
     fig = figures.bars(per_category["deelnemers_gepland"], "Geplande deelnemers naar type traject",
                        "Tabel A.10 (einddeclaraties sectorplannen), som over de plannen", "Aantal geplande deelnemers")
-alt = "Staafdiagram: aantal maatregelen per thema" if t12 else "Staafdiagram: geplande deelnemers per type traject"
-figures.show(fig, alt)
+    display(figures.show(fig, "Staafdiagram: geplande deelnemers per type traject"))
 
 # %%
 fig = figures.bars(per_category["plannen_met_categorie"],
@@ -56,7 +62,24 @@ fig = figures.bars(per_category["plannen_met_categorie"],
                    else "Percentage sectorplannen met geplande deelnemers in het type traject",
                    "Tabel A.1" if t12 else "Tabel A.10", "Percentage van de plannen", percent=True,
                    subtitle=f"{per_category.attrs['plannen_in_tabel']} plannen met gegevens in de tabel")
-figures.show(fig, "Staafdiagram: percentage plannen met minimaal één maatregel (of geplande deelnemers) per categorie")
+alt = "Staafdiagram: percentage plannen met minimaal één maatregel (of geplande deelnemers) per categorie"
+if t12:
+    display(figures.report_figure("Figuur 2.2", fig, alt, "Per thema het aandeel van de plannen in Tabel A.1 met "
+                                  "minstens één maatregel in het thema."))
+else:
+    display(figures.show(fig, alt))
+
+# %%
+if t12:
+    display(figures.not_reproduced("Figuur 2.3"))
+else:
+    fig = figures.bars(report_figures.plans_with_realised(data), "Plannen met gerealiseerde deelnemers per traject",
+                       "Tabel A.9 (einddeclaraties sectorplannen)", "Aantal plannen",
+                       subtitle=f"{len(data.plan_ids)} plannen")
+    display(figures.report_figure("Figuur 5.1", fig, "Staafdiagram: aantal plannen met gerealiseerde deelnemers per "
+                                  "type traject", "Per type traject het aantal plannen met meer dan nul gerealiseerde "
+                                  "deelnemers in Tabel A.9."))
+    display(figures.not_reproduced("Figuur 5.2"))
 
 # %% [markdown]
 # ## Landelijke en regionale plannen

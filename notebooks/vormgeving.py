@@ -46,9 +46,12 @@ style.table(share, {c: (notation.procent if "Aandeel" in c else notation.getal) 
             "Regionale plannen per tranche: planregister en tekst", "planregister; eindevaluatie r. 5989-5995")
 
 # %%
-figures.show(figures.bars(share["Aandeel regionaal (register)"], "Aandeel regionale plannen per tranche",
-                          "planregister (data/raw/plans.yaml)", "Percentage van de plannen", percent=True),
-             "Staafdiagram: aandeel regionale plannen in tranche 1, 2 en 3 volgens het planregister")
+figures.report_figure("Figuur 9.1", figures.bars(share["Aandeel regionaal (register)"],
+                                                 "Aandeel regionale plannen per tranche",
+                                                 "planregister (data/raw/plans.yaml)", "Percentage van de plannen",
+                                                 percent=True),
+                      "Staafdiagram: aandeel regionale plannen in tranche 1, 2 en 3 volgens het planregister",
+                      "Per tranche de regionale plannen als percentage van alle plannen, volgens het planregister.")
 
 # %% [markdown]
 # ## Aantallen uit de tekst

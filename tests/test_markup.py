@@ -278,11 +278,12 @@ def _planted_site(outputs, planted: str = EVERYTHING) -> Path:
 
 def test_every_page_the_site_renders_shows_planted_texts_as_text(scratch):
     """The chapter page (its footer and ledger summary), the variant page, the comparison, the start page,
-    the page of all numbers and the search index: the planted texts are text, every page has its policy."""
+    the page of all numbers, the page of tables and figures and the search index: the planted texts are text,
+    every page has its policy."""
     outputs, _ = scratch
     report_dir = _planted_site(outputs)
     pages = sorted(report_dir.glob("*.html"))
-    assert len(pages) == 6  # two runs, their comparison, the start page, all numbers, search
+    assert len(pages) == 7  # two runs, their comparison, the start page, all numbers, tables and figures, search
     for path in pages:
         page = path.read_text(encoding="utf-8")
         assert live_markup(page) == [], path.name
@@ -293,6 +294,7 @@ def test_every_page_the_site_renders_shows_planted_texts_as_text(scratch):
     assert_inert(chapter)  # the title and the numbers that differ, in the ledger summary
     assert_inert((report_dir / "index.html").read_text(encoding="utf-8"))
     assert_inert((report_dir / "getallen.html").read_text(encoding="utf-8"))
+    assert_inert((report_dir / "tabellen_figuren.html").read_text(encoding="utf-8"))
     compared = next(p for p in pages if p.name.startswith("vergelijking_")).read_text(encoding="utf-8")
     assert_inert(compared)  # the cells of the two tables, as text
     script = (report_dir / search.INDEX_FILE).read_text(encoding="utf-8")

@@ -14,15 +14,41 @@ from IPython.display import HTML
 
 from sectorplannen import notation
 from sectorplannen.render import style
+from sectorplannen.sources import report_items
 
 
-def show(fig, alt: str):
-    """Show a figure as a PNG with alternative text (deterministic bytes: no software stamp)."""
+def _img(fig, alt: str) -> str:
+    """A figure as an <img> of PNG bytes with alternative text (deterministic: no software stamp)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">')
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">'
+
+
+def show(fig, alt: str):
+    """Show a figure as a PNG with alternative text."""
+    return HTML(_img(fig, alt))
+
+
+def report_figure(item_id: str, fig, alt: str, note: str = ""):
+    """A figure of the report under its number: anchored ``figuur-3-2``, captioned 'Figuur 3.2 (rapport):
+    <the report's title>' (from data/claims/tabellen_figuren.yaml), with a note on how it was computed."""
+    item = report_items.item(item_id)
+    caption = f"<figcaption><strong>{html.escape(item.caption)}</strong></figcaption>"
+    remark = f'<p class="figuurnoot">{html.escape(note)}</p>' if note else ""
+    return HTML(f'<figure id="{item.target}" class="rapportfiguur">{caption}{_img(fig, alt)}{remark}</figure>')
+
+
+def not_reproduced(item_id: str):
+    """The place of a figure of the report this project cannot draw: its number and title, and why
+    (the absent input, from data/claims/tabellen_figuren.yaml)."""
+    item = report_items.item(item_id)
+    return HTML(
+        f'<figure id="{item.target}" class="rapportfiguur niet-gereproduceerd"><figcaption><strong>'
+        f"{html.escape(item.caption)}</strong></figcaption><p>Niet gereproduceerd. {html.escape(item.reason)}</p>"
+        "</figure>"
+    )
 
 
 def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
@@ -44,6 +70,22 @@ def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool 
     return fig
 
 
+def per_plan(rates: pd.Series, title: str, source: str, xlabel: str, subtitle=None):
+    """One bar per plan, highest first, with the 100% line (Figuur A.2, A.4, A.7)."""
+    data = rates.sort_values(ascending=False, kind="mergesort")
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.16 * len(data) + 1.4)))
+    ax.barh(range(len(data)), data.to_numpy(), color=style.PALETTE[0], height=0.75)
+    ax.set_yticks(range(len(data)), list(data.index), fontsize=6)
+    ax.margins(y=0.01)
+    ax.invert_yaxis()
+    ax.axvline(100, color="#555555", linestyle="--", linewidth=1)
+    style.percent_axis(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    style.titled(ax, title, source, subtitle)
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    return fig
+
+
 def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: str, source: str, subtitle=None):
     """Planned and realised side by side per category (Figuur 3.1)."""
     data = frame[[planned, realised]].rename(columns={planned: "Gepland", realised: "Gerealiseerd"})
@@ -58,17 +100,24 @@ def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: st
     return fig
 
 
-def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False):
-    """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2)."""
-    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.32 * len(frame) + 1.2)))
+def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False, legend_below=False):
+    """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2); ``legend_below`` puts
+    the legend in a band under the axis, for bars that reach the right edge (Figuur A.1, A.3, A.5, A.6)."""
+    band = 0.6 if legend_below else 0.0  # inches under the axis label for the legend
+    height = max(3.0, 0.32 * len(frame) + 1.2) + band
+    fig, ax = plt.subplots(figsize=(8.0, height))
     data = frame / 1e6 if euro else frame
-    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]])
+    data.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.75, color=style.PALETTE[: data.shape[1]], legend=False)
     style.thousands_axis(ax.xaxis)
     ax.set_xlabel(xlabel + (" (miljoen euro)" if euro else ""))
     ax.set_ylabel("")
-    ax.legend(loc="lower right", fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    if legend_below:
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.25 / height), ncol=4, fontsize=8)
+    else:
+        ax.legend(handles, labels, loc="lower right", fontsize=8)
     style.titled(ax, title, source, subtitle)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, (0.05 * height + band) / height if legend_below else 0.05, 1, 1))
     return fig
 
 

@@ -5,7 +5,8 @@
 (:mod:`sectorplannen.pipeline.exporter`), its ledger in short where the notebook showed the ledger, and
 its provenance; each variant with what it changes beside the published selection (:mod:`.variants`)
 and a page that compares it with its chapter cell by cell (:mod:`.comparison`); the start page, the page
-of all numbers (``getallen.html``, filterable offline) and the search page with its prebuilt index. No
+of all numbers (``getallen.html``, filterable offline), the list of the report's tables and figures
+(``tabellen_figuren.html``) and the search page with its prebuilt index. No
 page is edited after it is written; an unchanged page keeps its file. Every page carries the policy of
 :mod:`sectorplannen.pipeline.csp`. :mod:`.pdf` prints the whole report with headless Chromium. Only the
 command line calls this layer, after a build.
@@ -19,8 +20,18 @@ from pathlib import Path
 
 from sectorplannen.pipeline import exporter
 from sectorplannen.pipeline.files import write_atomic
-from sectorplannen.site import chapter_page, claims_page, comparison, index_page, layout, pages, search, templating
-from sectorplannen.site.pages import CLAIMS, INDEX, SEARCH, Page
+from sectorplannen.site import (
+    chapter_page,
+    claims_page,
+    comparison,
+    figures_page,
+    index_page,
+    layout,
+    pages,
+    search,
+    templating,
+)
+from sectorplannen.site.pages import CLAIMS, FIGURES, INDEX, SEARCH, Page
 
 STATIC = Path(__file__).parent / "static"
 SITE_TITLE = templating.SITE_TITLE
@@ -58,8 +69,8 @@ def _comparisons(every: list[Page], build_dir: Path) -> list[tuple[Page, Page]]:
 
 def build(report_dir: Path, chapters=()) -> dict:
     """Render the site into ``report_dir`` from what the build left: every chapter and variant page, the
-    comparisons, the start page, the page of all numbers, the search page and its index, the styles and
-    scripts. Returns what it made (pages, claims, seconds)."""
+    comparisons, the start page, the page of all numbers, the tables and figures, the search page and its
+    index, the styles and scripts. Returns what it made (pages, claims, seconds)."""
     start = time.perf_counter()
     report_dir = Path(report_dir)
     build_dir, ledger_dir = report_dir.parent / ".build", report_dir.parent / "ledger"
@@ -97,6 +108,7 @@ def build(report_dir: Path, chapters=()) -> dict:
             "getallen.html.j2",
             {"scripts": ["static/getallen.js"], "scripted": True, **claims_page.page_context(main_claims, main)},
         ),
+        FIGURES: ("Tabellen en figuren", "tabellen_figuren.html.j2", figures_page.page_context(main, main_claims)),
         SEARCH: ("Zoeken", "zoeken.html.j2", {"scripts": [search.INDEX_FILE, "static/zoeken.js"], "scripted": True}),
         INDEX: ("", "index.html.j2", {"rows": index_page.rows(every, claims, ledger_dir)}),
     }
@@ -105,4 +117,4 @@ def build(report_dir: Path, chapters=()) -> dict:
         nav = layout.navigation(main, name)
         _write(report_dir / name, templating.render(template, title=title, nav=nav, **context))
     _write(report_dir / search.INDEX_FILE, search.index_script(entries + search.claim_entries(main_claims)))
-    return {"pages": made + 3, "claims": len(main_claims), "seconds": time.perf_counter() - start}
+    return {"pages": made + len(reference), "claims": len(main_claims), "seconds": time.perf_counter() - start}

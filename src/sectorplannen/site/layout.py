@@ -4,9 +4,9 @@ contents, as data for the templates."""
 from __future__ import annotations
 
 from sectorplannen.site import markup
-from sectorplannen.site.pages import CLAIMS, INDEX, SEARCH, SECTIONS, Page
+from sectorplannen.site.pages import CLAIMS, FIGURES, INDEX, SEARCH, SECTIONS, Page
 
-REFERENCE = [(CLAIMS, "Alle getallen"), (SEARCH, "Zoeken")]
+REFERENCE = [(CLAIMS, "Alle getallen"), (FIGURES, "Tabellen en figuren"), (SEARCH, "Zoeken")]
 
 
 def order(main: list[Page]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from sectorplannen.errors import SectorplannenError
 from sectorplannen.pipeline.report import read_manifest
 
 INDEX, CLAIMS, SEARCH = "index.html", "getallen.html", "zoeken.html"
+FIGURES = "tabellen_figuren.html"  # every table and figure of the report, and where it is shown
 SECTIONS = tuple(registry.SECTIONS)  # the sidebar's groups, in reading order
 
 
