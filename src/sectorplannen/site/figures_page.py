@@ -14,9 +14,9 @@ from sectorplannen.sources import report_items
 from sectorplannen.sources.report_items import Item
 
 STATUS_WORDS = {
-    "gereproduceerd": "getoond onder het nummer van het rapport",
-    "invoer": "invoer van de berekening",
-    "niet gereproduceerd": "niet gereproduceerd",
+    report_items.SHOWN: "getoond onder het nummer van het rapport",
+    report_items.INPUT: "invoer van de berekening",
+    report_items.NOT_SHOWN: "niet gereproduceerd",
 }
 _LINES = re.compile(r"^(\d+)(?:-(\d+))?")
 
@@ -76,7 +76,7 @@ def rows(pages: list[Page], claims: list[Claim]) -> list[dict]:
                 "title": item.title,
                 "part": part(item),
                 "status": STATUS_WORDS[item.status],
-                "shown": item.status == "gereproduceerd",
+                "shown": item.status == report_items.SHOWN,
                 "where": page.heading if page is not None else "",
                 "synthetic": page is not None and page.data_kind == "synthetic" and item.kind == "Figuur",
                 "href": href,
@@ -95,7 +95,7 @@ def page_context(pages: list[Page], claims: list[Claim]) -> dict:
         "rows": table_rows,
         "tables": sum(r["id"].startswith("Tabel") for r in table_rows),
         "figures": sum(r["id"].startswith("Figuur") for r in table_rows),
-        "shown": count["gereproduceerd"],
+        "shown": count[report_items.SHOWN],
         "inputs": count["invoer"],
         "missing": count["niet gereproduceerd"],
     }

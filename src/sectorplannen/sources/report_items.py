@@ -15,7 +15,9 @@ from sectorplannen import paths
 from sectorplannen.errors import DataFileError
 
 ITEMS_FILE = paths.DATA / "claims" / "tabellen_figuren.yaml"
-STATUSES = ("gereproduceerd", "invoer", "niet gereproduceerd")
+# What became of a table or figure of the report (its own vocabulary, not a claim's status).
+SHOWN, INPUT, NOT_SHOWN = "gereproduceerd", "invoer", "niet gereproduceerd"
+STATUSES = (SHOWN, INPUT, NOT_SHOWN)
 NOTEBOOKS = ("inhoud", "uitvoering", "arbeidsmarktpositie", "vormgeving", "kerncijfers")
 _ID = re.compile(r"^(Tabel|Figuur) ((?:\d+|[AS])\.\d+)$")
 
@@ -92,9 +94,9 @@ def parse(entries) -> tuple[Item, ...]:
             raise _problem(where, f"notebook must be one of {', '.join(NOTEBOOKS)}, not {entry.get('notebook')!r}")
         if entry.get("status") not in STATUSES:
             raise _problem(where, f"status must be one of {', '.join(STATUSES)}, not {entry.get('status')!r}")
-        if entry["status"] != "gereproduceerd" and not str(entry.get("reason", "")).strip():
+        if entry["status"] != SHOWN and not str(entry.get("reason", "")).strip():
             raise _problem(where, f"a {entry['status']!r} entry needs a reason")
-        if ident.startswith("Tabel") and entry["status"] == "gereproduceerd" and not entry.get("anchor"):
+        if ident.startswith("Tabel") and entry["status"] == SHOWN and not entry.get("anchor"):
             raise _problem(where, "a reproduced table needs the anchor of the heading it is shown under")
         items.append(
             Item(
