@@ -11,7 +11,7 @@ from sectorplannen import paths
 from sectorplannen.errors import ParticipantDataError
 from sectorplannen.participants import engine, extract, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
-from sectorplannen.participants.schema import JONG_VALUES, _schema
+from sectorplannen.participants.schema import JONG_VALUES, participant_schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
 
 
@@ -63,7 +63,7 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 def validate(frame: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
     """Check a participant frame against the schema; raise one line naming row and column and
     saying what to do (see :func:`sectorplannen.participants.extract.explain`)."""
-    schema = _schema()
+    schema = participant_schema()
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sectorplannen import paths
-from sectorplannen.hashing import _name, content_hash, extract_label, sha256
+from sectorplannen.hashing import content_hash, extract_label, input_name, sha256
 from sectorplannen.participants.formats import mapping_beside
 from sectorplannen.pipeline import uptodate
 from sectorplannen.pipeline.uptodate import input_files
@@ -100,7 +100,7 @@ def participant_hashes(parameters: dict, data_kind: str) -> dict[str, str]:
         if not path.is_file():
             continue
         if path.is_relative_to(paths.ROOT):
-            name = _name(path)
+            name = input_name(path)
         else:
             name = extract_label(parameters["data_source"]) + (".mapping" if index else "")
         out[name] = content_hash(path)

@@ -83,7 +83,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 chapter.number,
                 chapter.title,
                 dict(chapter.parameters),
-                registry.data_kind(chapter),
+                chapter.data_kind,
                 chapter.name not in base,
                 chapter.notebook,
             )

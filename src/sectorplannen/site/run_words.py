@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from sectorplannen.chapters import registry
-from sectorplannen.chapters.registry import _normal
+from sectorplannen.chapters.registry import normal_value
 from sectorplannen.sources.register import register
 
 DATA_KIND_WORDS = {
@@ -63,7 +63,7 @@ def changes(parameters: dict, notebook: str, default_tranche: str | None) -> lis
         if key == "tranche":
             if str(value) != str(default_tranche or "1-2"):
                 words.append(parameter_words(key, value))
-        elif key not in defaults or _normal(value) != _normal(defaults[key]):
+        elif key not in defaults or normal_value(value) != normal_value(defaults[key]):
             words.append(parameter_words(key, value))
     return words
 
