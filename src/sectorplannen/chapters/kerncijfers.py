@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sectorplannen import published
+from sectorplannen.sources.register import TRANCHE_WORDS
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators, NotComputable
 from sectorplannen.statistics.selection import ChapterParams
@@ -34,7 +35,7 @@ ROWS = [
 ]
 
 
-COLUMNS = {"1-2": "Tranche 1 en 2", "3": "Tranche 3"}
+COLUMNS = {group: TRANCHE_WORDS[group].capitalize() for group in ("1-2", "3")}  # as Tabel 10.1 heads them
 
 
 SCALE = {"duizend": 1e3, "miljoen euro": 1e6, "procent": 1.0}

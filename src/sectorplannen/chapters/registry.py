@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from sectorplannen import hashing
+from sectorplannen import datakind, hashing
 from sectorplannen.errors import ParameterError, did_you_mean
 from sectorplannen.participants import selection as participant_values
 from sectorplannen.sources.register import TRANCHE_WORDS, register, tranche_group
@@ -49,10 +49,6 @@ def _tranche(default="1-2", allowed=("1-2", "3", "1", "2")) -> Parameter:
 EXCLUDE_PLANS = Parameter("exclude_plans", [], (list, tuple, str), published=((),))
 SHOW_SOURCES = Parameter("show_sources", True, bool, (True, False))
 TOP_N = Parameter("top_n", 20, int)
-
-# What a chapter is computed from (the kind of data of a run; the provenance and the pages say it).
-PUBLISHED, SYNTHETIC, EXTRACT = "published", "synthetic", "extract"
-DATA_KINDS = (PUBLISHED, SYNTHETIC, EXTRACT)
 
 
 # The environment variable that carries a run's specification (RunSpec.to_json) into the kernel the
@@ -122,7 +118,7 @@ class RunSpec:
 
     @property
     def synthetic(self) -> bool:
-        return self.data_kind == SYNTHETIC
+        return self.data_kind == datakind.SYNTHETIC
 
     def to_json(self) -> str:
         """The serialised form: what the build hands the kernel (:meth:`from_json` reads it back)."""
@@ -157,6 +153,14 @@ SECTIONS = {
 REPORT_SECTION = "Rapport"
 
 
+def chapter_label(section: str, number: int, numbered: bool = False) -> str:
+    """How a chapter is named before its title: 'Hoofdstuk 3' for a chapter of the report, else its
+    section ('Analyse', 'Context'), with its number when ``numbered`` (the sidebar: 'Context 12')."""
+    if section == REPORT_SECTION:
+        return f"Hoofdstuk {number}"
+    return f"{section} {number}" if numbered else section
+
+
 @dataclass(frozen=True)
 class Entry:
     """A chapter notebook: ``notebooks/<notebook>.ipynb``, its module ``chapters/<notebook>.py``
@@ -172,7 +176,7 @@ class Entry:
     parameters: tuple[Parameter, ...]
     resolve: Callable[[dict], tuple[dict, dict[str, ChapterParams]]]
     inputs: tuple[str, ...] = PUBLISHED_INPUTS
-    data: str = "published"  # or 'participants': the participant file named by data_source
+    data: str = datakind.PUBLISHED  # or 'participants': the participant file named by data_source
     claims: bool = True  # the chapter reproduces printed numbers (data/claims/<notebook>.csv, its ledger)
     section: str = REPORT_SECTION  # where the site places it: a key of SECTIONS
 
@@ -227,6 +231,11 @@ class Chapter:
         return self.entry.section
 
     @property
+    def label(self) -> str:
+        """'Hoofdstuk 8' for a chapter of the report, its section ('Analyse', 'Context') for another."""
+        return chapter_label(self.section, self.number)
+
+    @property
     def data_kind(self) -> str:
         """What the chapter is computed from: 'published', 'synthetic' or 'extract' (from the
         parameters it was given: a listed chapter need not be resolved to say it)."""
@@ -234,9 +243,7 @@ class Chapter:
 
 
 def _data_kind(entry: Entry, data_source) -> str:
-    if entry.data != "participants":
-        return PUBLISHED
-    return SYNTHETIC if str(data_source) == "synthetic" else EXTRACT
+    return datakind.of_source(data_source) if entry.data == "participants" else datakind.PUBLISHED
 
 
 def normal_value(value):
@@ -298,7 +305,7 @@ def _participant(p: dict) -> tuple[dict, dict]:
     checked = validate(tranche=p["tranche"], exclude_plans=p["exclude_plans"])
     size, reason = participant_values.min_cell(p["min_cell_size"], p["min_cell_override"])
     source = participant_values.data_source(p["data_source"])
-    if source != "synthetic":  # the kernel runs in notebooks/: a relative path would point elsewhere
+    if source != datakind.SYNTHETIC:  # the kernel runs in notebooks/: a relative path would point elsewhere
         source = str(Path(source).expanduser().absolute())
     values = {
         "tranche": checked.tranche,
@@ -396,7 +403,7 @@ REGISTRY = (
             EXCLUDE_PLANS,
             Parameter("min_cell_size", 10, int),
             Parameter("min_cell_override", "", str),
-            Parameter("data_source", "synthetic", str),
+            Parameter("data_source", datakind.SYNTHETIC, str),
         ),
         _participant,
         (*PUBLISHED_INPUTS, "data/calibratie.yaml"),

@@ -8,7 +8,7 @@ import re
 import time
 from pathlib import Path
 
-from sectorplannen import hashing, paths
+from sectorplannen import datakind, hashing, paths
 from sectorplannen.chapters.registry import SPEC_VARIABLE, Chapter
 from sectorplannen.errors import ChapterFailed, ParameterError
 from sectorplannen.pipeline import kernel, provenance, uptodate
@@ -97,7 +97,7 @@ def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None 
     # kernel's notebook.start takes the specification resolved here from its environment, unchecked.
     shown = provenance.public_parameters(chapter.parameters, kind)
     env = {SPEC_VARIABLE: spec.to_json()}
-    if kind == "extract":
+    if kind == datakind.EXTRACT:
         env[hashing.EXTRACT_VARIABLE] = str(chapter.parameters["data_source"])
     started = time.perf_counter()
     try:
@@ -144,7 +144,7 @@ def _scrub_extract(text: str, chapter: Chapter) -> str:
     """``text`` with every spelling of a real extract's path (as given and resolved; plain, as a
     Python or JSON string, JSON inside JSON) replaced by its label, as in the run name: the path
     of a confidential file appears nowhere in outputs (papermill's injected cell shows it)."""
-    if chapter.data_kind != "extract":
+    if chapter.data_kind != datakind.EXTRACT:
         return text
     given = str(chapter.parameters["data_source"])
     label = provenance.extract_label(given)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow
 import pyarrow.parquet as pq
 
-from sectorplannen import claims, hashing, participants, paths, published
+from sectorplannen import claims, datakind, hashing, participants, paths, published
 from sectorplannen.chapters.registry import Chapter
 from sectorplannen.errors import NotebookPairError, ParameterError, SetupError, StaleSyntheticData
 from sectorplannen.participants import synthetic
@@ -28,7 +28,7 @@ def preflight(chapters: list[Chapter]) -> None:
             known = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
             raise ParameterError(f"unknown notebook {chapter.notebook!r}; known: {', '.join(known)}")
         spec = chapter.spec  # resolved once (make chapter resolved it; a listed chapter is resolved here)
-        if chapter.data_kind == "extract":  # read and check the whole extract before any kernel starts
+        if chapter.data_kind == datakind.EXTRACT:  # read and check the whole extract before any kernel starts
             participants.check_extract(
                 spec.data_source, spec.tranche, spec.peildatum, exclude_plans=list(spec.exclude_plans)
             )
@@ -92,7 +92,7 @@ def prepare_synthetic(chapters: list[Chapter]) -> None:
     is missing (so parallel kernels never race to write it); refuse when it is older than its
     prior, claims, published tables or generator code (``make data`` regenerates it and reports
     the claims the calibration could not meet, which a build would hide)."""
-    if not any(c.data_kind == "synthetic" for c in chapters):
+    if not any(c.data_kind == datakind.SYNTHETIC for c in chapters):
         return
 
     path = paths.SYNTHETIC

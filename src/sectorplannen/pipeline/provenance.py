@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from sectorplannen import paths
+from sectorplannen import datakind, paths
 from sectorplannen.hashing import content_hash, extract_label, input_name, sha256
 from sectorplannen.participants.formats import mapping_beside
 from sectorplannen.pipeline import uptodate
@@ -35,7 +35,7 @@ PACKAGES = (
 
 def public_parameters(parameters: dict, data_kind: str) -> dict:
     """The parameters as outputs may show them: the path of a real extract replaced by its label."""
-    if data_kind != "extract":
+    if data_kind != datakind.EXTRACT:
         return dict(parameters)
     return {**parameters, "data_source": extract_label(parameters["data_source"])}
 
@@ -43,9 +43,9 @@ def public_parameters(parameters: dict, data_kind: str) -> dict:
 def participant_files(parameters: dict, data_kind: str) -> list[Path]:
     """The participant files a chapter reads: the synthetic file and the prior it is calibrated from,
     or the real extract and the column mapping beside it."""
-    if data_kind == "synthetic":
+    if data_kind == datakind.SYNTHETIC:
         return [paths.SYNTHETIC, paths.CALIBRATION]
-    if data_kind == "extract":
+    if data_kind == datakind.EXTRACT:
         extract = Path(parameters["data_source"])
         return [extract, *filter(None, [mapping_beside(extract)])]
     return []
@@ -123,8 +123,3 @@ def record(
     }
 
 
-DATA_KIND_LABELS = {
-    "published": "gepubliceerde tabellen (echte gegevens op planniveau)",
-    "synthetic": "SYNTHETISCHE deelnemersgegevens (geen echte personen)",
-    "extract": "echt deelnemersbestand (vertrouwelijk)",
-}

@@ -24,7 +24,7 @@ import os
 import time
 from pathlib import Path
 
-from sectorplannen import paths
+from sectorplannen import datakind, paths
 from sectorplannen.hashing import RACY_NS, content_hash, input_name
 
 STAMP_VERSION = 1
@@ -182,7 +182,7 @@ def check(show_code: bool) -> dict | None:
             return None
         digests: dict = {}
         for chapter in record["chapters"]:
-            if chapter["data_kind"] == "extract":  # an extract's mapping may appear beside it: the usual way
+            if chapter["data_kind"] == datakind.EXTRACT:  # an extract's mapping may appear beside it: the usual way
                 return None
             current = fingerprint(
                 paths.NOTEBOOKS / f"{chapter['notebook']}.ipynb",

@@ -74,8 +74,7 @@ def ambition_sentence(indicators: Indicators) -> str:
 def heading(chapter) -> str:
     """The heading of a chapter without plan parameters: 'Hoofdstuk 8' for a report chapter, its
     section ('Analyse', 'Context') for the others."""
-    kind = f"Hoofdstuk {chapter.number}" if chapter.section == "Rapport" else chapter.section
-    return f"## {kind}: {chapter.title}"
+    return f"## {chapter.label}: {chapter.title}"
 
 
 # What each status says, in the sentence that sums up a chapter's ledger (after the count).

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sectorplannen import datakind
 from sectorplannen.chapters import registry
 from sectorplannen.errors import SectorplannenError
 
@@ -22,7 +23,7 @@ class Page:
     number: int
     title: str
     parameters: dict = field(default_factory=dict)
-    data_kind: str = "published"
+    data_kind: str = datakind.PUBLISHED
     variant: bool = False
     notebook: str = ""
 
@@ -42,7 +43,7 @@ class Page:
     @property
     def label(self) -> str:
         """'Hoofdstuk 3' for a report chapter, 'Analyse 11' or 'Context 12' for the others."""
-        return f"Hoofdstuk {self.number}" if self.section == "Rapport" else f"{self.section} {self.number}"
+        return registry.chapter_label(self.section, self.number, numbered=True)
 
     @property
     def heading(self) -> str:
@@ -70,7 +71,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 int(record["number"]),
                 record["title"],
                 record.get("parameters", {}),
-                record.get("data_kind", "published"),
+                record.get("data_kind", datakind.PUBLISHED),
                 manifest.stem not in base,
                 record.get("notebook", ""),
             )
