@@ -111,6 +111,10 @@ def test_a_specification_is_typed_and_frozen():
     published = registry.resolve("arbeidsmarktpositie", {"tranche": "3"})
     assert published.is_published_cohort and published.synthetic and published.tranche_group == "3"
     assert not registry.resolve("arbeidsmarktpositie", {"peildatum": 2018}).is_published_cohort
+    both = registry.resolve("kerncijfers", {})
+    assert [group for group, _ in both.selections] == ["1-2", "3"]
+    with pytest.raises(ValueError, match="kerncijfers selects plans per tranche group: use selections"):
+        _ = both.selection
 
 
 def test_every_listed_chapter_resolves_to_its_own_name():

@@ -94,7 +94,7 @@ class RunSpec:
     def selection(self) -> ChapterParams:
         """The plans of a chapter computed for one selection (inhoud, uitvoering, arbeidsmarktpositie)."""
         if len(self.selections) != 1:
-            raise AttributeError(f"{self.notebook} selects plans per tranche group: use selections")
+            raise ValueError(f"{self.notebook} selects plans per tranche group: use selections")
         return self.selections[0][1]
 
     @property
@@ -562,8 +562,3 @@ def run_name(notebook: str, parameters: dict) -> str:
         digest = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:10]
         name = f"{name[:100]}_{digest}"
     return name
-
-
-def data_kind(chapter: Chapter) -> str:
-    """What the chapter is computed from: 'published', 'synthetic' or 'extract'."""
-    return chapter.data_kind
