@@ -304,7 +304,6 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     the ledger CSV it writes for a count below the threshold, shown or recoverable by subtraction."""
     from io import StringIO
 
-
     out = tmp_path / "outputs"
     monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
     monkeypatch.setattr(paths, "OUTPUTS", out)

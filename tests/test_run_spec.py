@@ -85,8 +85,10 @@ def test_a_notebook_run_by_hand_resolves_its_parameters_itself(monkeypatch):
     [
         ("uitvoering", {"tranche": "1", "exclude_plans": ["Bouw"], "top_n": 5}),
         ("kerncijfers", {"exclude_plans": ["Bouw", "ict-t3"]}),
-        ("arbeidsmarktpositie", {"tranche": "3", "peildatum": "2018-05-31", "min_cell_size": 5,
-                                 "min_cell_override": "toestemming"}),
+        (
+            "arbeidsmarktpositie",
+            {"tranche": "3", "peildatum": "2018-05-31", "min_cell_size": 5, "min_cell_override": "toestemming"},
+        ),
         ("dwsra", {"show_sources": False}),
     ],
 )

@@ -121,5 +121,3 @@ def record(
         "packages": package_versions(),
         "fingerprint": fingerprint_value,
     }
-
-
