@@ -32,19 +32,19 @@ def main() -> None:
 
     from sectorplannen import participants
     from sectorplannen.chapters import arbeidsmarktpositie as chapter
+    from sectorplannen.chapters.registry import resolve
     from sectorplannen.participants import disclosure, releases
-    from sectorplannen.participants.selection import validate_participant
 
     people = participants.load("synthetic")
     extract = people[people["tranche"] == 3].reset_index(drop=True)
     plans = sorted(extract["plan_id"].unique())
     variants = [(p,) for p in plans] + list(itertools.combinations(plans, 2))
     folder = Path(tempfile.mkdtemp(prefix="bench-releases-"))
-    params = validate_participant(tranche="3", data_source="/bench/extract.csv")
+    params = resolve("arbeidsmarktpositie", {"tranche": "3", "data_source": "/bench/extract.csv"})
 
-    chapter.compute(extract, validate_participant(tranche="3"))  # warm: imports (ACRO) and caches
+    chapter.compute(extract, resolve("arbeidsmarktpositie", {"tranche": "3"}))  # warm: imports (ACRO) and caches
     start = time.perf_counter()
-    chapter.compute(extract, validate_participant(tranche="3"))
+    chapter.compute(extract, resolve("arbeidsmarktpositie", {"tranche": "3"}))
     alone = time.perf_counter() - start
     print(f"release record: the chapter on tranche 3 without a record (synthetic): {alone:.1f} s", flush=True)
 

@@ -133,13 +133,13 @@ def disclosure_audit() -> list[tuple[str, float, object]]:
     and what the joint audit registered, suppressed and checked."""
     from sectorplannen import participants
     from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
-    from sectorplannen.participants.selection import validate_participant
+    from sectorplannen.chapters.registry import resolve
 
     people = participants.load("synthetic")
     out = []
     for tranche in ("1-2", "3"):
         start = time.perf_counter()
-        results = arbeidsmarkt.compute(people, validate_participant(tranche=tranche))
+        results = arbeidsmarkt.compute(people, resolve("arbeidsmarktpositie", {"tranche": tranche}))
         out.append((tranche, time.perf_counter() - start, results.audit))
     return out
 

@@ -36,13 +36,14 @@ data_source = "synthetic"  # "synthetic" of het pad van een echt deelnemersbesta
 # %%
 from IPython.display import Markdown, display
 
-from sectorplannen.chapters import notebook, report_figures
+from sectorplannen.chapters import arbeidsmarktpositie, notebook, report_figures
 from sectorplannen.render import figures, tables
 from sectorplannen.sources import report_items
 
 # Every table, comparison and ledger value is computed (and disclosure-controlled) before anything is shown.
-run = notebook.start("arbeidsmarktpositie", tranche=tranche, peildatum=peildatum, exclude_plans=exclude_plans,
-                     min_cell_size=min_cell_size, min_cell_override=min_cell_override, data_source=data_source)
+run = notebook.start("arbeidsmarktpositie", arbeidsmarktpositie.compute, tranche=tranche, peildatum=peildatum,
+                     exclude_plans=exclude_plans, min_cell_size=min_cell_size, min_cell_override=min_cell_override,
+                     data_source=data_source)
 # people: the participants counted per group by the engine (DuckDB), one row per combination of values with its
 # number of participants in `aantal`; participants.rows(data_source) gives one row per participant.
 params, people, results = run.params, run.people, run.results

@@ -31,7 +31,7 @@ from sectorplannen.chapters import kerncijfers, notebook
 from sectorplannen.render import tables
 
 run = notebook.start("kerncijfers", exclude_plans=exclude_plans)
-table = kerncijfers.table(exclude_plans)
+table = kerncijfers.table(run.params)
 if exclude_plans:
     excluded = ", ".join(exclude_plans)
     display(Markdown(f"> **Let op:** berekend zonder {excluded}; de gedrukte getallen gelden voor alle plannen."))

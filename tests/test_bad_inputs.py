@@ -399,10 +399,9 @@ def test_a_figure_without_any_share_says_so(shares):
 def test_a_ledger_of_the_synthetic_file_records_the_default_cell_size(tmp_path, monkeypatch):
     """finish() writes min_cell_size and min_cell_override beside every claim of a participant run."""
     monkeypatch.setattr(paths, "OUTPUTS", tmp_path)
-    from sectorplannen.participants.selection import validate_participant
 
     chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3"})
-    run = notebook.Run(chapter, validate_participant(tranche="3"))
+    run = notebook.Run(chapter, _participant(tranche="3"))
     monkeypatch.setattr(notebook, "display", lambda *_, **__: None)
     row = {
         "claim": "7-01",
@@ -533,3 +532,10 @@ def test_make_passes_nb_params_tranche_and_grid_without_any_shell_or_make_interp
     assert run.returncode == 2 and run.stderr.splitlines()[0] == (
         "usage: make chapter NB=<notebook> [TRANCHE=1-2|3|1|2] [PARAMS='key=value ...'] [FORCE=1]"
     )
+
+
+def _participant(**parameters):
+    """The participant chapter's parameters, resolved by the registry (as make chapter resolves them)."""
+    from sectorplannen.chapters import registry
+
+    return registry.resolve("arbeidsmarktpositie", parameters)

@@ -446,7 +446,8 @@ def test_the_parameters_papermill_writes_name_an_extract_by_its_label(scratch, m
         execute(chapter)
     assert seen["parameters"]["data_source"] == provenance.extract_label(EXTRACT)
     assert EXTRACT not in json.dumps(seen["parameters"])
-    assert seen["env"] == {"SECTORPLANNEN_EXTRACT": EXTRACT}
+    assert seen["env"]["SECTORPLANNEN_EXTRACT"] == EXTRACT  # the path only in the kernel's environment,
+    assert set(seen["env"]) == {"SECTORPLANNEN_EXTRACT", registry.SPEC_VARIABLE}  # with the run's specification
 
 
 def test_a_label_resolves_only_to_the_extract_the_kernel_was_given(monkeypatch):

@@ -131,7 +131,7 @@ def test_the_fast_fingerprint_is_the_builds():
     from sectorplannen.chapters import registry
 
     for chapter in registry.CHAPTERS[:3]:
-        kind = registry.data_kind(chapter)
+        kind = chapter.data_kind
         source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
         built = provenance.fingerprint(source, chapter.parameters, kind, chapter.entry.inputs)
         fast = uptodate.fingerprint(

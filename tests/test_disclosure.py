@@ -21,7 +21,6 @@ from sectorplannen import paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
 from sectorplannen.chapters import notebook, registry
 from sectorplannen.participants import disclosure
-from sectorplannen.participants.selection import validate_participant
 
 MIN = 10
 
@@ -104,7 +103,7 @@ def keep_only(people: pd.DataFrame, n: int, **where) -> pd.DataFrame:
 
 
 def run(people: pd.DataFrame):
-    return arbeidsmarkt.compute(people, validate_participant(tranche="3"))
+    return arbeidsmarkt.compute(people, _participant(tranche="3"))
 
 
 def naive_income_table(people: pd.DataFrame) -> pd.DataFrame:
@@ -305,7 +304,6 @@ def test_a_run_on_a_leaking_extract_writes_no_small_count(tranche3, tmp_path, mo
     the ledger CSV it writes for a count below the threshold, shown or recoverable by subtraction."""
     from io import StringIO
 
-
     out = tmp_path / "outputs"
     monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(out))
     monkeypatch.setattr(paths, "OUTPUTS", out)
@@ -362,3 +360,10 @@ def test_the_engine_suppresses_the_same_cells(tranche3, design):
     capped = disclosure.crosstab(weights["r"], weights["c"], counts=weights["n"].to_numpy())
     pd.testing.assert_frame_equal(capped.isna(), direct.isna())  # the 4s (a y, b x) hidden both ways
     assert direct.isna().to_numpy().tolist() == [[False, True], [True, False]]
+
+
+def _participant(**parameters):
+    """The participant chapter's parameters, resolved by the registry (as make chapter resolves them)."""
+    from sectorplannen.chapters import registry
+
+    return registry.resolve("arbeidsmarktpositie", parameters)

@@ -11,10 +11,10 @@ import statsmodels.formula.api as smf
 
 from sectorplannen import participants, paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
+from sectorplannen.chapters.registry import resolve
 from sectorplannen.errors import SetupError
 from sectorplannen.participants import compare, disclosure, engine
 from sectorplannen.participants.schema import COUNT, EMPLOYED, size
-from sectorplannen.participants.selection import validate_participant
 from sectorplannen.sources.register import register
 
 
@@ -52,7 +52,7 @@ def test_counting_is_deterministic_and_the_csv_export_holds_the_same_rows(rows, 
 def test_chapters_4_and_7_show_the_same_tables_from_the_engine(rows, counts, tranche):
     """Every table, comparison, audit and ledger value of chapter 4 (tranche 1-2) and 7 (tranche 3):
     one row per participant (the method before the engine) against the engine's counts."""
-    params = validate_participant(tranche=tranche)
+    params = resolve("arbeidsmarktpositie", {"tranche": tranche})
     before, after = arbeidsmarkt.compute(rows, params), arbeidsmarkt.compute(counts, params)
     assert after.audit == before.audit and after.n == before.n
     pd.testing.assert_frame_equal(after.participants, before.participants)
@@ -70,7 +70,7 @@ def test_chapters_4_and_7_show_the_same_tables_from_the_engine(rows, counts, tra
 def test_the_weighted_logit_gives_what_statsmodels_logit_gives_row_by_row(rows, counts):
     """The adjusted comparison of tranche 3 (Figuur 7.3's groups): a binomial GLM with frequency
     weights on the counts against statsmodels' Logit and get_margeff on one row per participant."""
-    params = validate_participant(tranche="3")
+    params = resolve("arbeidsmarktpositie", {"tranche": "3"})
     selection = arbeidsmarkt.select(rows, params)
     job = selection["inkomenssituatie"].isin(EMPLOYED)
     data = pd.DataFrame(

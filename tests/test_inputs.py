@@ -34,7 +34,7 @@ def scratch_outputs(tmp_path, monkeypatch):
 def fingerprint(chapter: registry.Chapter, inputs: tuple[str, ...] | None = None) -> str:
     """The fingerprint a build computes (``inputs``: other declared inputs than the registry's)."""
     source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
-    kind = registry.data_kind(chapter)
+    kind = chapter.data_kind
     return provenance.fingerprint(source, chapter.parameters, kind, inputs or chapter.entry.inputs)
 
 

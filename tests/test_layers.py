@@ -16,7 +16,14 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "sectorplannen"
 LAYERS = [
-    {"sectorplannen", "sectorplannen.errors", "sectorplannen.paths", "sectorplannen.notation", "sectorplannen.hashing"},
+    {
+        "sectorplannen",
+        "sectorplannen.errors",
+        "sectorplannen.paths",
+        "sectorplannen.notation",
+        "sectorplannen.hashing",
+        "sectorplannen.datakind",
+    },
     {"sectorplannen.sources"},
     {"sectorplannen.published"},
     {"sectorplannen.statistics"},

@@ -9,6 +9,7 @@ from sectorplannen import claims, participants
 from sectorplannen.chapters import inhoud, uitvoering
 from sectorplannen.chapters.ledgers import published_ledgers
 from sectorplannen.participants.indicators import ParticipantIndicators
+from sectorplannen.sources import categories
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators
 from sectorplannen.statistics.selection import validate
@@ -92,7 +93,7 @@ def test_chapter_tables_show_the_values_the_ledger_checks(chapter, tranche):
     module = uitvoering if chapter == "uitvoering" else inhoud
     by_category = module.per_category(indicators)
     by_plan = uitvoering.per_plan(indicators) if chapter == "uitvoering" else pd.DataFrame()
-    labels = uitvoering.labels(indicators.b.categories) | {"totaal": "Totaal"}
+    labels = categories.labels(indicators.b.categories) | {"totaal": "Totaal"}
     frame = claims.ledger(chapter, tranche, indicators).set_index("claim")
     spec = claims.load(chapter).set_index("id").loc[frame.index]
     compared = 0

@@ -22,7 +22,6 @@ from conftest import fake_run
 
 from sectorplannen import errors, notation
 from sectorplannen.chapters import registry
-from sectorplannen.participants.selection import validate_participant
 from sectorplannen.pipeline import csp, provenance
 from sectorplannen.render import escaping, figures, sentences, style, tables
 from sectorplannen.site import claims_page, search
@@ -187,7 +186,7 @@ def test_the_override_reason_is_printed_as_text():
     chapter = registry.chapter_for(
         "arbeidsmarktpositie", {"tranche": "3", "min_cell_size": 5, "min_cell_override": EVERYTHING}
     )
-    params = validate_participant(tranche="3", min_cell_size=5, min_cell_override=EVERYTHING)
+    params = _participant(tranche="3", min_cell_size=5, min_cell_override=EVERYTHING)
     page = markdown_html(sentences.participant_banner(chapter, params, 1234))
     assert_inert(page)
     assert f"met als reden: {EVERYTHING}." in BeautifulSoup(page, "html.parser").get_text()
@@ -216,7 +215,7 @@ def test_markup_in_a_plan_parameter_is_refused_before_it_reaches_a_page(notebook
     prints the values as given): anything else is refused."""
     for planted in PLANTED:
         with pytest.raises(errors.SectorplannenError, match="exclude_plans: unknown plan"):
-            registry.check(notebook, {**tranche, "exclude_plans": [planted]})
+            registry.resolve(notebook, {**tranche, "exclude_plans": [planted]})
 
 
 def test_run_names_and_public_parameters_carry_no_markup():
@@ -417,3 +416,10 @@ def test_planted_parameter_is_inert_on_every_page_and_every_page_has_the_policy(
     assert "<" not in (report_dir / search.INDEX_FILE).read_text(encoding="utf-8")
     document = site_pdf.print_html(report_dir)
     assert live_markup(document) == [] and csp.PRINT_META in document
+
+
+def _participant(**parameters):
+    """The participant chapter's parameters, resolved by the registry (as make chapter resolves them)."""
+    from sectorplannen.chapters import registry
+
+    return registry.resolve("arbeidsmarktpositie", parameters)

@@ -102,10 +102,10 @@ def test_parse_params_rejects_garbage():
     ],
 )
 def test_unknown_parameters_are_refused_for_every_notebook(notebook, parameters, message):
-    from sectorplannen.chapters.registry import check
+    from sectorplannen.chapters.registry import resolve
 
     with pytest.raises(ParameterError) as caught:
-        check(notebook, parameters)
+        resolve(notebook, parameters)
     assert message in str(caught.value)
     with pytest.raises(ParameterError):
         chapter_for(notebook, parameters)
@@ -149,72 +149,73 @@ def test_the_registry_declares_what_each_parameters_cell_assigns():
     ],
 )
 def test_values_are_checked_per_notebook(notebook, parameters, message):
-    from sectorplannen.chapters.registry import check
+    from sectorplannen.chapters.registry import resolve
 
     with pytest.raises(ParameterError, match=message):
-        check(notebook, parameters)
+        resolve(notebook, parameters)
 
 
 def test_values_are_normalised():
-    from sectorplannen.chapters.registry import check
+    from sectorplannen.chapters.registry import resolve
 
-    assert check("uitvoering", {"tranche": 3, "exclude_plans": ["Transport"]}) == {
+    assert resolve("uitvoering", {"tranche": 3, "exclude_plans": ["Transport"]}).as_dict() == {
         "tranche": "3",
         "exclude_plans": ["transport-t3"],
         "top_n": 20,
     }
-    assert check("kerncijfers", {"exclude_plans": ["Bouw", "ict-t3"]}) == {"exclude_plans": ["bouw", "ict-t3"]}
-    assert check("arbeidsmarktpositie", {"peildatum": "2018-05-31"})["peildatum"] == "2018"
-    assert check("monitoring", {"tranche": 3}) == {"tranche": "3"}
+    both = resolve("kerncijfers", {"exclude_plans": ["Bouw", "ict-t3"]})
+    assert both.as_dict() == {"exclude_plans": ["bouw", "ict-t3"]}
+    assert {group: s.exclude_plans for group, s in both.selections} == {"1-2": ("bouw",), "3": ("ict-t3",)}
+    assert resolve("arbeidsmarktpositie", {"peildatum": "2018-05-31"})["peildatum"] == "2018"
+    assert resolve("monitoring", {"tranche": 3}).as_dict() == {"tranche": "3"}
 
 
 @pytest.mark.parametrize("tranche", ["1", "2", "1-2", "3"])
 def test_excluding_every_plan_is_refused(tranche):
-    from sectorplannen.chapters.registry import check
+    from sectorplannen.chapters.registry import resolve
     from sectorplannen.sources.register import register
 
     every = [p.id for p in register().in_group(tranche)]
     message = f"exclude_plans leaves no plan of tranche {tranche}: keep at least one"
     for notebook in ("uitvoering", "inhoud", "arbeidsmarktpositie"):
         with pytest.raises(ParameterError) as caught:
-            check(notebook, {"tranche": tranche, "exclude_plans": every})
+            resolve(notebook, {"tranche": tranche, "exclude_plans": every})
         assert str(caught.value) == message
-    check("uitvoering", {"tranche": tranche, "exclude_plans": every[1:]})  # one plan left is a selection
+    resolve("uitvoering", {"tranche": tranche, "exclude_plans": every[1:]})  # one plan left is a selection
 
 
 @pytest.mark.parametrize("group", ["1-2", "3"])
 def test_kerncijfers_refuses_an_empty_tranche_group(group):
-    from sectorplannen.chapters.registry import check
+    from sectorplannen.chapters.registry import resolve
     from sectorplannen.sources.register import register
 
     every = [p.id for p in register().in_group(group)]
     with pytest.raises(ParameterError) as caught:
-        check("kerncijfers", {"exclude_plans": every})
+        resolve("kerncijfers", {"exclude_plans": every})
     assert str(caught.value) == f"exclude_plans leaves no plan of tranche {group}: keep at least one"
 
 
 def test_min_cell_size_has_a_floor_with_a_stated_override():
-    from sectorplannen.chapters.registry import check
-    from sectorplannen.participants.selection import validate_participant
+    from sectorplannen.chapters.registry import resolve
 
     with pytest.raises(ParameterError) as caught:
-        validate_participant(min_cell_size=5)
+        _participant(min_cell_size=5)
     assert str(caught.value) == (
         "min_cell_size 5 is below the floor of 10 required for output from secure environments: to use it anyway, "
         "give the reason in min_cell_override (it is printed in the chapter and its provenance)"
     )
     with pytest.raises(ParameterError, match="below the floor of 10"):
-        validate_participant(min_cell_size=9, min_cell_override="   ")
-    params = validate_participant(min_cell_size=5, min_cell_override="toestemming\n  van de beheerder")
+        _participant(min_cell_size=9, min_cell_override="   ")
+    params = _participant(min_cell_size=5, min_cell_override="toestemming\n  van de beheerder")
     assert (params.min_cell_size, params.min_cell_override) == (5, "toestemming van de beheerder")
-    assert validate_participant().min_cell_override == ""
+    assert _participant().min_cell_override == ""
     with pytest.raises(ParameterError, match="min_cell_override is only for a min_cell_size below 10"):
-        validate_participant(min_cell_override="waarom niet")
+        _participant(min_cell_override="waarom niet")
     with pytest.raises(ParameterError, match="min_cell_override must be text"):
-        validate_participant(min_cell_size=5, min_cell_override=5)
+        _participant(min_cell_size=5, min_cell_override=5)
     with pytest.raises(ParameterError, match="min_cell_size must be a whole number of at least 1"):
-        validate_participant(min_cell_size=0, min_cell_override="x")
-    checked = check("arbeidsmarktpositie", {"min_cell_size": 5, "min_cell_override": "toestemming"})
+        _participant(min_cell_size=0, min_cell_override="x")
+    checked = resolve("arbeidsmarktpositie", {"min_cell_size": 5, "min_cell_override": "toestemming"})
     assert (checked["min_cell_size"], checked["min_cell_override"]) == (5, "toestemming")
     name = chapter_for("arbeidsmarktpositie", {"tranche": "3", "min_cell_size": 5, "min_cell_override": "ok"}).name
     assert "min_cell_size-5" in name and "min_cell_override-ok" in name
@@ -260,3 +261,10 @@ def test_notebook_started_by_hand_refuses_unknown_names():
         notebook.start("uitvoering", top_m=5)
     with pytest.raises(ParameterError, match="exclude_plans leaves no plan of tranche 3"):
         notebook.start("uitvoering", tranche="3", exclude_plans=_t3())
+
+
+def _participant(**parameters):
+    """The participant chapter's parameters, resolved by the registry (as make chapter resolves them)."""
+    from sectorplannen.chapters import registry
+
+    return registry.resolve("arbeidsmarktpositie", parameters)

@@ -32,7 +32,6 @@ from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
 from sectorplannen.errors import DisclosureError, ReleaseRecordError
 from sectorplannen.participants import disclosure, engine, releases, synthetic
 from sectorplannen.participants.loading import rows as participant_rows
-from sectorplannen.participants.selection import validate_participant
 from sectorplannen.sources.register import register
 
 MIN = 10
@@ -140,7 +139,7 @@ def run_all(extract, variants: list[dict], folder: Path | None) -> list[tuple]:
     """Each variant as a run of the chapter; ``folder`` None: every run audited on its own."""
     out = []
     for i, variant in enumerate(variants):
-        params = validate_participant(data_source=EXTRACT, **variant)
+        params = _participant(data_source=EXTRACT, **variant)
         record = folder if folder is not None else Path(os.environ["SECTORPLANNEN_RELEASES"]) / f"alone-{id(out)}-{i}"
         out.append((params, arbeidsmarkt.compute(extract, params, run=f"variant-{i}", releases=record)))
     return out
@@ -256,7 +255,7 @@ def test_the_record_is_keyed_by_content_not_by_file(tranche3):
 
 @pytest.mark.slow
 def test_rerunning_a_run_releases_nothing_new(tranche3, tmp_path):
-    params = validate_participant(tranche="3", data_source=EXTRACT)
+    params = _participant(tranche="3", data_source=EXTRACT)
     first = arbeidsmarkt.compute(tranche3, params, run="a", releases=tmp_path)
     again = arbeidsmarkt.compute(tranche3, params, run="a", releases=tmp_path)
     pd.testing.assert_frame_equal(first.participants, again.participants)
@@ -266,7 +265,7 @@ def test_rerunning_a_run_releases_nothing_new(tranche3, tmp_path):
 
 @pytest.mark.slow
 def test_the_synthetic_file_keeps_no_record(tranche3, tmp_path):
-    arbeidsmarkt.compute(tranche3, validate_participant(tranche="3"), run="s", releases=tmp_path)
+    arbeidsmarkt.compute(tranche3, _participant(tranche="3"), run="s", releases=tmp_path)
     assert releases.listing(tmp_path) == []
 
 
@@ -381,3 +380,10 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
         second.loc[both, "berekend_waarde"], errors="coerce"
     )
     assert not ((difference > 0.5) & (difference < MIN - 0.5)).any(), difference[difference.between(0.5, 9.5)]
+
+
+def _participant(**parameters):
+    """The participant chapter's parameters, resolved by the registry (as make chapter resolves them)."""
+    from sectorplannen.chapters import registry
+
+    return registry.resolve("arbeidsmarktpositie", parameters)

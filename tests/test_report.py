@@ -193,7 +193,7 @@ def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
     try:
         (html,) = report.build([chapter], jobs=1, log=lambda _: None)
         site.build(paths.OUTPUTS / "report", [chapter])
-        assert registry.data_kind(chapter) == "extract"
+        assert chapter.data_kind == "extract"
         ids = {line.split(",", 1)[0] for line in rows[1::7]}
         assert all(re.fullmatch(r"S\d{6}", i) for i in ids)  # so every place one could stand is found below
         produced = [p for p in paths.OUTPUTS.rglob("*") if p.is_file() and chapter.name in p.name]

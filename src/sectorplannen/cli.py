@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-from sectorplannen import paths
+from sectorplannen import datakind, paths
 from sectorplannen.errors import ChapterFailed, ParameterError, SectorplannenError
 from sectorplannen.pipeline import files, kernel, uptodate
 
@@ -198,7 +198,7 @@ def _robustness(args) -> int:
     print(f"{robuustheid.counts_line(sensitivity)} ({time.perf_counter() - start:.1f} s)")
     if args.deelnemers:
         start = time.perf_counter()
-        frame = robuustheid.participants_synthetic(participants.load("synthetic"))
+        frame = robuustheid.participants_synthetic(participants.load(datakind.SYNTHETIC))
         target = robuustheid.write_table(frame, "deelnemers_synthetisch.csv")
         print(
             f"deelnemersclaims op het SYNTHETISCHE bestand (gekalibreerd; geen bewijs over het rapport): "

@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 
@@ -103,3 +104,12 @@ class DataFileError(SectorplannenError, ValueError):
 class SetupError(SectorplannenError, RuntimeError):
     """The machine is not set up for a build: no project kernel, an output folder that cannot be
     written, a temporary folder whose path is too long for kernel sockets."""
+
+
+def did_you_mean(names, known) -> str:
+    """``'top_m' (did you mean 'top_n'?)`` for each of ``names``: how a message names what it does not know."""
+    out = []
+    for name in sorted(names, key=str):
+        close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
+        out.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return ", ".join(out)

@@ -85,7 +85,7 @@ def resolve_extract(data_source):
     )
 
 
-def _name(path: Path) -> str:
+def input_name(path: Path) -> str:
     """How the fingerprint names an input: its path in the repository; a file outside it (a real
     extract) only as such, so no path of a confidential file enters a record."""
     return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else "extern"
@@ -97,7 +97,9 @@ def sources_record(data_file: Path) -> Path:
 
 
 def _source_hashes(sources: list[Path]) -> dict[str, str]:
-    return {_name(p) if p.is_relative_to(paths.ROOT) else str(p): sha256(p) if p.is_file() else "" for p in sources}
+    return {
+        input_name(p) if p.is_relative_to(paths.ROOT) else str(p): sha256(p) if p.is_file() else "" for p in sources
+    }
 
 
 def write_sources_record(data_file: Path, sources: list[Path]) -> Path:

@@ -10,7 +10,7 @@ passed. Suppressed values are NaN and show as ``x``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -243,7 +243,7 @@ def _protect(release: disclosure.Release, params, run: str, folder: Path | None)
     passes is recorded before anything is shown (the synthetic file is not confidential)."""
     if params.synthetic:
         return release.protect()
-    shown = {k: v for k, v in asdict(params).items() if k != "data_source"}  # never the extract's path
+    shown = {k: v for k, v in params.as_dict().items() if k != "data_source"}  # never the extract's path
     return releases.protect_jointly(release, run or "arbeidsmarktpositie", shown, folder)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sectorplannen.chapters.uitvoering import labels, value
+from sectorplannen.claims.evaluation import statistic_value
+from sectorplannen.sources.categories import labels
 from sectorplannen.statistics.bijlage import Bijlage
 from sectorplannen.statistics.indicators import Indicators
 
@@ -30,7 +31,7 @@ def per_category(indicators: Indicators) -> pd.DataFrame:
         else ("deelnemers_gepland", "deelnemers_gerealiseerd")
     ) + ("plannen_met_categorie_aantal", "plannen_met_categorie")
     frame = pd.DataFrame(
-        {stat: [value(indicators, stat, category=c) for c in b.categories] for stat in statistics},
+        {stat: [statistic_value(indicators, stat, category=c) for c in b.categories] for stat in statistics},
         index=[labels(b.categories)[c] for c in b.categories],
     )
     table = content_table(b)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from sectorplannen import notation, published
-from sectorplannen.errors import ParameterError
-from sectorplannen.sources.register import register
+from sectorplannen.sources.register import TRANCHE_WORDS
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators, NotComputable
-from sectorplannen.statistics.selection import validate
+from sectorplannen.statistics.selection import ChapterParams
 
 # (row label as printed in Tabel 10.1, statistic, keyword arguments, unit for display)
 ROWS = [
@@ -36,42 +35,20 @@ ROWS = [
 ]
 
 
-COLUMNS = {"1-2": "Tranche 1 en 2", "3": "Tranche 3"}
+COLUMNS = {group: TRANCHE_WORDS[group].capitalize() for group in ("1-2", "3")}  # as Tabel 10.1 heads them
 
 
-def split_exclusions(exclude_plans) -> dict[str, list[str]]:
-    """Plans to leave out, per tranche group (names or ids of either group)."""
-
-    out = {"1-2": [], "3": []}
-    for value in exclude_plans or []:
-        hits = [g for g in out if _known(value, g)]
-        if not hits:
-            raise ParameterError(f"exclude_plans: unknown plan {value!r}; see data/published/plans.csv")
-        if len(hits) > 1:
-            ids = [register().resolve(value, g).id for g in hits]
-            raise ParameterError(f"exclude_plans: {value!r} is a plan in both tranche groups; use an id: {ids}")
-        out[hits[0]].append(value)
-    return out
+def indicators(selections: dict[str, ChapterParams]) -> dict[str, Indicators]:
+    """The statistics of each tranche group for its selection of plans."""
+    return {g: Indicators(bijlage.load(selections[g])) for g in COLUMNS}
 
 
-def _known(value: str, group: str) -> bool:
-
-    try:
-        plan = register().lookup(value) if value in {p.id for p in register()} else register().resolve(value, group)
-    except KeyError:
-        return False
-    return plan.tranche_group == group
-
-
-def indicators(exclude_plans=()) -> dict[str, Indicators]:
-    excluded = split_exclusions(exclude_plans)
-    return {g: Indicators(bijlage.load(validate(tranche=g, exclude_plans=excluded[g]))) for g in COLUMNS}
-
-
-def table(exclude_plans=()) -> pd.DataFrame:
-    """Tabel 10.1 recomputed (values in the printed unit), with the printed values beside it."""
+def table(spec) -> pd.DataFrame:
+    """Tabel 10.1 recomputed (values in the printed unit) for the run's selection of plans in each
+    tranche group (``spec``: the run's :class:`~sectorplannen.chapters.registry.RunSpec`), with the
+    printed values beside it."""
     printed = published.table("10.1")
-    per_group = indicators(exclude_plans)
+    per_group = indicators(dict(spec.selections))
     rows = []
     for label, statistic, kwargs, unit in ROWS:
         row = {"Kerncijfer": label, "Eenheid": unit}

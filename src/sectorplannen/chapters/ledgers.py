@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sectorplannen import claims
+from sectorplannen import claims, datakind
 from sectorplannen.chapters.registry import REGISTRY
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators
@@ -18,7 +18,7 @@ def published_ledgers() -> dict[str, pd.DataFrame]:
     are chapters that reproduce no printed number."""
     out = {}
     for entry in REGISTRY:
-        if entry.data != "published" or not entry.claims:
+        if entry.data != datakind.PUBLISHED or not entry.claims:
             continue
         if "" in entry.numbers:
             out[entry.notebook] = claims.ledger(entry.notebook)

@@ -1,4 +1,12 @@
-"""The chapters of the report and its context chapters: one entry each."""
+"""The chapters of the report and its context chapters: one entry each, and a run's parameters
+resolved once into one :class:`RunSpec`.
+
+Every parameter of every chapter is declared here (:class:`Parameter`: name, default, type, allowed
+values, the values with which the report's printed numbers apply). :func:`resolve` checks a run's
+parameters against the declaration and resolves the plan selection to plans, once; every later
+layer (the build, papermill, the kernel's :func:`sectorplannen.chapters.notebook.start`) receives the
+:class:`RunSpec` or its serialised form (:meth:`RunSpec.to_json`) and checks nothing again.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from sectorplannen import hashing
-from sectorplannen.chapters.kerncijfers import split_exclusions
-from sectorplannen.errors import ParameterError
-from sectorplannen.participants.selection import validate_participant
-from sectorplannen.statistics.selection import _unknown, validate
+from sectorplannen import datakind, hashing
+from sectorplannen.errors import ParameterError, did_you_mean
+from sectorplannen.participants import selection as participant_values
+from sectorplannen.sources.register import TRANCHE_WORDS, register, tranche_group
+from sectorplannen.statistics.selection import ChapterParams, validate
 
 # What every chapter reads: the published tables (and the raw files they were made from) and the claims.
 PUBLISHED_INPUTS = ("data/published", "data/claims", "data/raw")
@@ -23,20 +31,115 @@ PUBLISHED_INPUTS = ("data/published", "data/claims", "data/raw")
 
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter of a chapter notebook, as its ``parameters`` cell assigns it."""
+    """One parameter of a chapter notebook, as its ``parameters`` cell assigns it: its name, default,
+    type, the values it may take (empty: any value of its type, checked by the entry's ``resolve``)
+    and the values with which the report's printed numbers apply (``None``: any value)."""
 
     name: str
     default: object
     kind: type | tuple[type, ...]
-    allowed: tuple = ()  # the values it may take (empty: any value of its kind, checked by the entry)
+    allowed: tuple = ()
+    published: tuple | None = None
 
 
 def _tranche(default="1-2", allowed=("1-2", "3", "1", "2")) -> Parameter:
-    return Parameter("tranche", default, (str, int), allowed)
+    return Parameter("tranche", default, (str, int), allowed, published=("1-2", "3"))
 
 
-EXCLUDE_PLANS = Parameter("exclude_plans", [], (list, tuple, str))
+EXCLUDE_PLANS = Parameter("exclude_plans", [], (list, tuple, str), published=((),))
 SHOW_SOURCES = Parameter("show_sources", True, bool, (True, False))
+TOP_N = Parameter("top_n", 20, int)
+
+
+# The environment variable that carries a run's specification (RunSpec.to_json) into the kernel the
+# build starts for it: the parameters papermill writes into the notebook are its public form.
+SPEC_VARIABLE = "SECTORPLANNEN_RUN_SPEC"
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A chapter run's parameters, resolved once by :func:`resolve`: every declared parameter with
+    its checked, normalised value (``spec.top_n``, ``spec["top_n"]``) and the plans it selects, per
+    tranche group (:class:`~sectorplannen.statistics.selection.ChapterParams`, excluded plans as ids).
+    Nothing that receives it checks it again; :meth:`to_json` is the form the kernel receives."""
+
+    notebook: str
+    values: tuple[tuple[str, object], ...]
+    selections: tuple[tuple[str, ChapterParams], ...] = ()
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name in ("values", "selections", "notebook"):
+            raise AttributeError(name)
+        for key, value in self.values:
+            if key == name:
+                return value
+        raise AttributeError(f"{self.notebook} has no parameter {name!r}")
+
+    def __getitem__(self, name: str):
+        return dict(self.values)[name]
+
+    def as_dict(self) -> dict:
+        """Every parameter by name (lists as lists, as a notebook assigns them)."""
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in self.values}
+
+    @property
+    def entry(self) -> Entry:
+        return entry(self.notebook)
+
+    @property
+    def selection(self) -> ChapterParams:
+        """The plans of a chapter computed for one selection (inhoud, uitvoering, arbeidsmarktpositie)."""
+        if len(self.selections) != 1:
+            raise ValueError(f"{self.notebook} selects plans per tranche group: use selections")
+        return self.selections[0][1]
+
+    @property
+    def tranche_group(self) -> str:
+        """The Bijlage A tables the chapter reads: '1-2' (also for '1' or '2' alone) or '3'."""
+        return tranche_group(self["tranche"])
+
+    @property
+    def is_published_cohort(self) -> bool:
+        """True when every parameter has a value with which the report's printed numbers apply
+        (the tranche groups, no plan left out, peildatum 2019): the claims hold for this run."""
+        declared = {p.name: p for p in self.entry.parameters}
+        return all(
+            declared[key].published is None or _frozen(value) in declared[key].published for key, value in self.values
+        )
+
+    @property
+    def data_kind(self) -> str:
+        """What the run is computed from: 'published', 'synthetic' or 'extract'."""
+        return _data_kind(self.entry, self["data_source"] if self.entry.data == "participants" else None)
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data_kind == datakind.SYNTHETIC
+
+    def to_json(self) -> str:
+        """The serialised form: what the build hands the kernel (:meth:`from_json` reads it back)."""
+        selections = {
+            group: {"tranche": s.tranche, "exclude_plans": list(s.exclude_plans), "top_n": s.top_n}
+            for group, s in self.selections
+        }
+        return json.dumps({"notebook": self.notebook, "values": self.as_dict(), "selections": selections})
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSpec:
+        """A specification :func:`resolve` made, read back without checking it again."""
+        data = json.loads(text)
+        return cls(
+            data["notebook"],
+            tuple((key, _frozen(value)) for key, value in data["values"].items()),
+            tuple(
+                (group, ChapterParams(s["tranche"], tuple(s["exclude_plans"]), s["top_n"]))
+                for group, s in data["selections"].items()
+            ),
+        )
 
 
 # The headings of the site's sidebar and index, in reading order: the report's own chapters, the
@@ -47,24 +150,35 @@ SECTIONS = {
     "Analyse": "Analyse van het rapport: hoe stevig staan de conclusies",
     "Context": "Context uit andere documenten: voortgangsbrieven, de vervolgregeling, het steunpakket",
 }
+REPORT_SECTION = "Rapport"
+
+
+def chapter_label(section: str, number: int, numbered: bool = False) -> str:
+    """How a chapter is named before its title: 'Hoofdstuk 3' for a chapter of the report, else its
+    section ('Analyse', 'Context'), with its number when ``numbered`` (the sidebar: 'Context 12')."""
+    if section == REPORT_SECTION:
+        return f"Hoofdstuk {number}"
+    return f"{section} {number}" if numbered else section
 
 
 @dataclass(frozen=True)
 class Entry:
     """A chapter notebook: ``notebooks/<notebook>.ipynb``, its module ``chapters/<notebook>.py``
     (where it has one) and its claims ``data/claims/<notebook>.csv``. ``numbers`` and ``titles``
-    give the report chapter per tranche group ('' for a chapter without one); ``check`` validates
-    and normalises the values; ``inputs`` are the files and folders it reads (its fingerprint)."""
+    give the report chapter per tranche group ('' for a chapter without one); ``resolve`` checks
+    the values together (after each one's type and allowed values) and returns them normalised with
+    the plans they select per tranche group; ``inputs`` are the files and folders it reads (its
+    fingerprint)."""
 
     notebook: str
     numbers: dict[str, int]
     titles: dict[str, str]
     parameters: tuple[Parameter, ...]
-    check: Callable[[dict], dict]
+    resolve: Callable[[dict], tuple[dict, dict[str, ChapterParams]]]
     inputs: tuple[str, ...] = PUBLISHED_INPUTS
-    data: str = "published"  # or 'participants': the participant file named by data_source
+    data: str = datakind.PUBLISHED  # or 'participants': the participant file named by data_source
     claims: bool = True  # the chapter reproduces printed numbers (data/claims/<notebook>.csv, its ledger)
-    section: str = "Rapport"  # where the site places it: a key of SECTIONS
+    section: str = REPORT_SECTION  # where the site places it: a key of SECTIONS
 
     def __post_init__(self):
         if self.section not in SECTIONS:
@@ -74,15 +188,34 @@ class Entry:
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.parameters}
 
+    @property
+    def per_tranche_group(self) -> bool:
+        """True for a report chapter per tranche group (its runs name their tranche)."""
+        return "" not in self.numbers
+
+    @property
+    def is_report_chapter(self) -> bool:
+        """A chapter of the report itself (numbered as in the report), not an analysis or context."""
+        return self.section == REPORT_SECTION
+
 
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter of the report: a notebook run for one tranche."""
+    """One chapter of the report: a notebook run for one tranche. ``parameters`` are those the run
+    was given, normalised (what its name shows); ``spec`` all of them, resolved once."""
 
     notebook: str
     number: int
     title: str
     parameters: dict = field(default_factory=dict)
+    resolved: RunSpec | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def spec(self) -> RunSpec:
+        """The run's specification (resolved on first use for a chapter the registry lists)."""
+        if self.resolved is None:
+            object.__setattr__(self, "resolved", resolve(self.notebook, self.parameters))
+        return self.resolved
 
     @property
     def name(self) -> str:
@@ -97,8 +230,24 @@ class Chapter:
         """The heading the site lists the chapter under (a key of :data:`SECTIONS`)."""
         return self.entry.section
 
+    @property
+    def label(self) -> str:
+        """'Hoofdstuk 8' for a chapter of the report, its section ('Analyse', 'Context') for another."""
+        return chapter_label(self.section, self.number)
 
-def _normal(value):
+    @property
+    def data_kind(self) -> str:
+        """What the chapter is computed from: 'published', 'synthetic' or 'extract' (from the
+        parameters it was given: a listed chapter need not be resolved to say it)."""
+        return _data_kind(self.entry, self.parameters.get("data_source", self.entry.defaults.get("data_source")))
+
+
+def _data_kind(entry: Entry, data_source) -> str:
+    return datakind.of_source(data_source) if entry.data == "participants" else datakind.PUBLISHED
+
+
+def normal_value(value):
+    """A parameter value as it is compared and named: a tuple as a list."""
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -142,61 +291,90 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return " ".join(str(getattr(exc, "problem", None) or exc).split())
 
 
-def _plan_level(p: dict) -> dict:
+def _one_selection(checked: ChapterParams) -> dict[str, ChapterParams]:
+    return {checked.tranche_group: checked}
+
+
+def _plan_level(p: dict) -> tuple[dict, dict]:
     checked = validate(tranche=p["tranche"], exclude_plans=p["exclude_plans"], top_n=p["top_n"])
-    return {"tranche": checked.tranche, "exclude_plans": list(checked.exclude_plans), "top_n": checked.top_n}
+    values = {"tranche": checked.tranche, "exclude_plans": list(checked.exclude_plans), "top_n": checked.top_n}
+    return values, _one_selection(checked)
 
 
-def _participant(p: dict) -> dict:
-    checked = validate_participant(**p)
-    source = checked.data_source
-    if source != "synthetic":  # the kernel runs in notebooks/: a relative path would point elsewhere
+def _participant(p: dict) -> tuple[dict, dict]:
+    checked = validate(tranche=p["tranche"], exclude_plans=p["exclude_plans"])
+    size, reason = participant_values.min_cell(p["min_cell_size"], p["min_cell_override"])
+    source = participant_values.data_source(p["data_source"])
+    if source != datakind.SYNTHETIC:  # the kernel runs in notebooks/: a relative path would point elsewhere
         source = str(Path(source).expanduser().absolute())
-    return {
+    values = {
         "tranche": checked.tranche,
-        "peildatum": checked.peildatum,
+        "peildatum": participant_values.peildatum(p["peildatum"]),
         "exclude_plans": list(checked.exclude_plans),
-        "min_cell_size": checked.min_cell_size,
-        "min_cell_override": checked.min_cell_override,
+        "min_cell_size": size,
+        "min_cell_override": reason,
         "data_source": source,
     }
+    return values, _one_selection(checked)
 
 
-def _kerncijfers(p: dict) -> dict:
+def _split_exclusions(exclude_plans) -> dict[str, list[str]]:
+    """Plans to leave out, per tranche group (names or ids of either group)."""
+    out = {"1-2": [], "3": []}
+    for value in exclude_plans or []:
+        hits = [g for g in out if _known(value, g)]
+        if not hits:
+            raise ParameterError(f"exclude_plans: unknown plan {value!r}; see data/published/plans.csv")
+        if len(hits) > 1:
+            ids = [register().resolve(value, g).id for g in hits]
+            raise ParameterError(f"exclude_plans: {value!r} is a plan in both tranche groups; use an id: {ids}")
+        out[hits[0]].append(value)
+    return out
+
+
+def _known(value: str, group: str) -> bool:
+    try:
+        plan = register().lookup(value) if value in {p.id for p in register()} else register().resolve(value, group)
+    except KeyError:
+        return False
+    return plan.tranche_group == group
+
+
+def _both_groups(p: dict) -> tuple[dict, dict]:
     values = p["exclude_plans"] or []
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
         raise ParameterError(f"exclude_plans must be a list of plan names or ids, not {values!r}")
-    ids = [i for group, names in split_exclusions(values).items() for i in validate(group, names).exclude_plans]
-    return {"exclude_plans": sorted(ids)}
+    selections = {group: validate(group, names) for group, names in _split_exclusions(values).items()}
+    ids = [i for checked in selections.values() for i in checked.exclude_plans]
+    return {"exclude_plans": sorted(ids)}, selections
 
 
-def _monitoring(p: dict) -> dict:
+def _monitoring(p: dict) -> tuple[dict, dict]:
     tranche = p["tranche"]
     if isinstance(tranche, bool) or str(tranche) not in ("1-2", "3"):
         raise ParameterError(f"tranche must be '1-2' or '3' for monitoring (the financing series), not {tranche!r}")
-    return {"tranche": str(tranche)}
+    return {"tranche": str(tranche)}, {}
 
 
-def _sources(p: dict) -> dict:
+def _sources(p: dict) -> tuple[dict, dict]:
     if not isinstance(p["show_sources"], bool):
         raise ParameterError(f"show_sources must be true or false, not {p['show_sources']!r}")
-    return {"show_sources": p["show_sources"]}
+    return {"show_sources": p["show_sources"]}, {}
 
 
-def _positive_top_n(top_n) -> dict:
-    if top_n < 1:
-        raise ParameterError(f"top_n must be a whole number of at least 1, not {top_n!r}")
-    return {"top_n": top_n}
+def _positive_top_n(p: dict) -> tuple[dict, dict]:
+    if p["top_n"] < 1:
+        raise ParameterError(f"top_n must be a whole number of at least 1, not {p['top_n']!r}")
+    return {"top_n": p["top_n"]}, {}
 
 
-_PLAN_LEVEL = (_tranche(), EXCLUDE_PLANS, Parameter("top_n", 20, int))
-TRANCHE_GROUP_TITLES = {"1-2": "tranche 1 en 2", "3": "tranche 3"}
+_PLAN_LEVEL = (_tranche(), EXCLUDE_PLANS, TOP_N)
 
 
 def _per_tranche_group(title: str) -> dict[str, str]:
-    return {group: f"{title} – {words}" for group, words in TRANCHE_GROUP_TITLES.items()}
+    return {group: f"{title} – {TRANCHE_WORDS[group]}" for group in ("1-2", "3")}
 
 
 # Every chapter, in reading order: the report's chapters 2-10, the analysis (11), then the context (12-14).
@@ -216,12 +394,16 @@ REGISTRY = (
         (
             _tranche(),
             Parameter(
-                "peildatum", "2019", (str, int), ("2017", "2018", "2019", "2017-05-31", "2018-05-31", "2019-05-31")
+                "peildatum",
+                "2019",
+                (str, int),
+                ("2017", "2018", "2019", "2017-05-31", "2018-05-31", "2019-05-31"),
+                published=("2019",),
             ),
             EXCLUDE_PLANS,
             Parameter("min_cell_size", 10, int),
             Parameter("min_cell_override", "", str),
-            Parameter("data_source", "synthetic", str),
+            Parameter("data_source", datakind.SYNTHETIC, str),
         ),
         _participant,
         (*PUBLISHED_INPUTS, "data/calibratie.yaml"),
@@ -244,16 +426,16 @@ REGISTRY = (
     Entry(
         "kerncijfers",
         {"": 10},
-        {"": "Kerncijfers: tranche 1 en 2 en tranche 3 naast elkaar (Tabel S.1 en 10.1)"},
+        {"": f"Kerncijfers: {TRANCHE_WORDS['1-2']} en {TRANCHE_WORDS['3']} naast elkaar (Tabel S.1 en 10.1)"},
         (EXCLUDE_PLANS,),
-        _kerncijfers,
+        _both_groups,
     ),
     Entry(
         "robuustheid",
         {"": 11},
         {"": "Robuustheid: welke conclusies hangen aan één plan?"},
         (Parameter("top_n", 15, int),),
-        lambda p: _positive_top_n(p["top_n"]),
+        _positive_top_n,
         claims=False,
         section="Analyse",
     ),
@@ -284,7 +466,8 @@ REGISTRY = (
 )
 
 
-# The report as ``make report`` builds it: every entry for every tranche group it has.
+# The report as ``make report`` builds it: every entry for every tranche group it has (each run's
+# specification is resolved when the build first needs it).
 CHAPTERS = sorted(
     (
         Chapter(e.notebook, number, e.titles[group], {"tranche": group} if group else {})
@@ -304,16 +487,20 @@ def entry(notebook: str) -> Entry:
     raise ParameterError(f"unknown notebook {notebook!r}; known: {known}")
 
 
-def check(notebook: str, parameters: dict) -> dict:
-    """Every parameter of a notebook run, checked: a name the registry does not declare is refused
-    with the list of known names, a wrong value with the valid ones. Returns all the notebook's
-    parameters, defaults filled in and values normalised (plan ids, '2019')."""
+KIND_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", tuple: "a list"}
+
+
+def resolve(notebook: str, parameters: dict) -> RunSpec:
+    """A run's parameters, checked once against the registry and resolved: a name the registry
+    does not declare is refused with the known names, a wrong value with the valid ones; defaults
+    are filled in, values normalised (plan ids, '2019') and the plan selection resolved to plans.
+    The one place a run's parameters are checked."""
     spec = entry(notebook)
     defaults = spec.defaults
     unknown = set(parameters) - set(defaults)
     if unknown:
         raise ParameterError(
-            f"unknown parameter(s) {_unknown(unknown, defaults)} for {notebook}; known: {', '.join(defaults)}"
+            f"unknown parameter(s) {did_you_mean(unknown, defaults)} for {notebook}; known: {', '.join(defaults)}"
         )
     given = {**defaults, **parameters}
     for parameter in spec.parameters:
@@ -327,28 +514,35 @@ def check(notebook: str, parameters: dict) -> dict:
         if parameter.allowed and value not in parameter.allowed and str(value) not in map(str, parameter.allowed):
             allowed = ", ".join(map(repr, parameter.allowed))
             raise ParameterError(f"{parameter.name} must be one of {allowed} for {notebook}, not {value!r}")
-    return {**given, **spec.check(given)}
-
-
-KIND_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", tuple: "a list"}
+    values, selections = spec.resolve(given)
+    values = {**given, **values}
+    return RunSpec(
+        notebook,
+        tuple((p.name, _frozen(values[p.name])) for p in spec.parameters),
+        tuple(selections.items()),
+    )
 
 
 def chapter_for(notebook: str, parameters: dict) -> Chapter:
-    """The report chapter a notebook run with these parameters reproduces (or a variant of it).
-    The parameters are checked against the registry (unknown names are refused) and the run is
-    named after their normalised values (plan ids, not names)."""
-    spec = entry(notebook)
-    checked = check(notebook, parameters)
-    keys = list(parameters)
-    if "" not in spec.numbers:
+    """The report chapter a notebook run with these parameters reproduces (or a variant of it),
+    with its specification resolved (:func:`resolve`, unknown names refused)."""
+    return chapter_of(resolve(notebook, parameters), parameters)
+
+
+def chapter_of(spec: RunSpec, given) -> Chapter:
+    """The chapter of a resolved run: named after the normalised values of the parameters it was
+    ``given`` (their names; plan ids, not names), numbered and titled for its tranche group."""
+    entry = spec.entry
+    keys = list(given)
+    if entry.per_tranche_group:
         keys = ["tranche", *(k for k in keys if k != "tranche")]  # the report's chapters name their tranche
-    parameters = {key: checked[key] for key in keys}
-    tranche = str(parameters.get("tranche", "1-2"))
-    group = "" if "" in spec.numbers else ("3" if tranche == "3" else "1-2")
-    title = spec.titles[group]
-    if tranche in ("1", "2") and group:
-        title = title.replace("tranche 1 en 2", f"tranche {tranche}")
-    return Chapter(notebook, spec.numbers[group], title, parameters)
+    shown = {key: normal_value(spec[key]) for key in keys}
+    if not entry.per_tranche_group:
+        return Chapter(spec.notebook, entry.numbers[""], entry.titles[""], shown, spec)
+    tranche = str(shown["tranche"])
+    group = tranche_group(tranche)
+    title = entry.titles[group].replace(TRANCHE_WORDS[group], TRANCHE_WORDS[tranche])
+    return Chapter(spec.notebook, entry.numbers[group], title, shown, spec)
 
 
 def run_name(notebook: str, parameters: dict) -> str:
@@ -357,21 +551,14 @@ def run_name(notebook: str, parameters: dict) -> str:
     a report chapter carries. Long names are shortened with a hash of the full parameter set, so
     two runs never share a name; the name carries no path of a confidential file, only a label."""
     spec = entry(notebook)
-    defaults = {k: v for k, v in spec.defaults.items() if k != "tranche" or "" in spec.numbers}
-    shown = {k: v for k, v in parameters.items() if k not in defaults or _normal(v) != _normal(defaults[k])}
+    defaults = {k: v for k, v in spec.defaults.items() if k != "tranche" or not spec.per_tranche_group}
+    shown = {k: v for k, v in parameters.items() if k not in defaults or normal_value(v) != normal_value(defaults[k])}
     if "data_source" in shown:
         shown["data_source"] = hashing.extract_label(shown["data_source"])
     parts = [notebook] + [f"{key}-{_slug(shown[key])}" for key in sorted(shown)]
     name = "_".join(parts)
     if len(name) > 120:  # the hash of what the name shows, so a run given its defaults (a kernel) gets the same name
-        shown = {key: _normal(value) for key, value in shown.items()}
+        shown = {key: normal_value(value) for key, value in shown.items()}
         digest = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:10]
         name = f"{name[:100]}_{digest}"
     return name
-
-
-def data_kind(chapter: Chapter) -> str:
-    """What the chapter is computed from: 'published', 'synthetic' or 'extract'."""
-    if entry(chapter.notebook).data != "participants":
-        return "published"
-    return "synthetic" if str(chapter.parameters.get("data_source", "synthetic")) == "synthetic" else "extract"

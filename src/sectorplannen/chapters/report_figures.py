@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sectorplannen import notation
-from sectorplannen.chapters.uitvoering import labels
+from sectorplannen.sources.categories import labels
 from sectorplannen.statistics.bijlage import Bijlage
 
 # The classes of Figuur A.1, A.3, A.5 and A.6. The report's figures are images: only the top class

@@ -27,13 +27,13 @@ from sectorplannen.participants.indicators import ParticipantIndicators
 from sectorplannen.participants.schema import weights
 from sectorplannen.render import tables
 from sectorplannen.sources import categories as category_file
-from sectorplannen.sources.register import register
+from sectorplannen.sources.register import TRANCHE_WORDS, register
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators
 from sectorplannen.statistics.selection import validate
 
 GROUPS = ("1-2", "3")
-GROUP_WORDS = {"1-2": "tranche 1 en 2", "3": "tranche 3"}
+GROUP_WORDS = {group: TRANCHE_WORDS[group] for group in ("1-2", "3")}
 # The statuses of a claim computed from the plans that holds in the published selection.
 HOLDING = (claims.STATUS_REPRODUCED, claims.STATUS_ARITHMETIC)
 OUTPUT = "robuustheid"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sectorplannen import published
+from sectorplannen.sources.register import TRANCHE_WORDS
 from sectorplannen.statistics import bijlage
 from sectorplannen.statistics.indicators import Indicators
 from sectorplannen.statistics.selection import validate
@@ -24,7 +25,8 @@ def scale_comparison() -> pd.DataFrame:
     co-financing of the sectorplannen (Tabel 3.3 and 6.3) and the participants it reached."""
     maatwerk = measures().loc["Maatwerk-trajecten vanuit sectoren", "Cum."] * 1e6
     rows = []
-    for label, group in (("Sectorplannen tranche 1 en 2", "1-2"), ("Sectorplannen tranche 3", "3")):
+    for group in ("1-2", "3"):
+        label = f"Sectorplannen {TRANCHE_WORDS[group]}"
         ind = Indicators(bijlage.load(validate(tranche=group)))
         rijk = ind.financiering_rijk(category="totaal")
         rows.append(

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sectorplannen.sources import categories as category_file
+from sectorplannen.claims.evaluation import statistic_value
+from sectorplannen.sources.categories import labels
 from sectorplannen.statistics.bijlage import Bijlage
-from sectorplannen.statistics.indicators import Indicators, NotComputable
-
-
-def labels(categories: list[str]) -> dict[str, str]:
-    """Category id -> the report's label."""
-    entries = {e["id"]: e["label"] for axis in category_file.categories().values() for e in axis}
-    return {c: entries[c] for c in categories}
-
+from sectorplannen.statistics.indicators import Indicators
 
 CATEGORY_STATISTICS = (
     "deelnemers_gepland",
@@ -41,14 +35,6 @@ PLAN_STATISTICS = (
 )
 
 
-def value(indicators: Indicators, statistic: str, **cohort) -> float:
-    """One statistic as the ledger computes it (NaN where the data cannot give it)."""
-    try:
-        return indicators.compute(statistic, **cohort)
-    except NotComputable:
-        return float("nan")
-
-
 def per_category(indicators: Indicators) -> pd.DataFrame:
     """Tabel 3.1 / 6.1 and 3.2 / 6.2 in one frame: planned and realised participants and budget
     per category, with realisation rates and shares; last row Totaal. Every cell is the statistic
@@ -56,7 +42,7 @@ def per_category(indicators: Indicators) -> pd.DataFrame:
     b = indicators.b
     categories = [*b.categories, "totaal"]
     frame = pd.DataFrame(
-        {stat: [value(indicators, stat, category=c) for c in categories] for stat in CATEGORY_STATISTICS},
+        {stat: [statistic_value(indicators, stat, category=c) for c in categories] for stat in CATEGORY_STATISTICS},
         index=[labels(b.categories).get(c, "Totaal") for c in categories],
     )
     frame.index.name = "Thema" if b.params.tranche_group == "1-2" else "Type traject"
@@ -68,7 +54,7 @@ def per_plan(indicators: Indicators) -> pd.DataFrame:
     statistics per plan)."""
     b = indicators.b
     names = b.names()
-    rows = {p: {stat: value(indicators, stat, plan=p) for stat in PLAN_STATISTICS} for p in b.plan_ids}
+    rows = {p: {stat: statistic_value(indicators, stat, plan=p) for stat in PLAN_STATISTICS} for p in b.plan_ids}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.insert(0, "plan", [names[i] for i in frame.index])
     return frame

@@ -280,3 +280,12 @@ def not_computable(frames: list[pd.DataFrame]) -> dict[str, int]:
             key = missing_input(note) or ("nog te berekenen" if PENDING_MARK in note else "zonder ontbrekende invoer")
             counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+def statistic_value(indicators, statistic: str, **cohort) -> float:
+    """One statistic as the ledger computes it, NaN where the data cannot give it (the chapter
+    tables show the same value the ledger checks)."""
+    try:
+        return indicators.compute(statistic, **cohort)
+    except NotComputable:
+        return float("nan")

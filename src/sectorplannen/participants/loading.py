@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from sectorplannen import paths
+from sectorplannen import datakind, paths
 from sectorplannen.errors import ParticipantDataError
 from sectorplannen.participants import engine, extract, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
-from sectorplannen.participants.schema import JONG_VALUES, STATIC_COLUMNS, _schema
+from sectorplannen.participants.schema import JONG_VALUES, STATIC_COLUMNS, participant_schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
 
 
@@ -63,7 +63,7 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 def validate(frame: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
     """Check a participant frame against the schema; raise one line naming row and column and
     saying what to do (see :func:`sectorplannen.participants.extract.explain`)."""
-    schema = _schema()
+    schema = participant_schema()
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -177,7 +177,7 @@ def check_extract(path, tranche=None, peildatum=None, exclude_plans=(), mapping=
 def _path(data_source: str | Path) -> Path:
     """The file behind ``data_source``: the synthetic file (generated on first use) or an extract
     kept outside the repository."""
-    if str(data_source) == "synthetic":
+    if datakind.of_source(data_source) == datakind.SYNTHETIC:
         if not paths.SYNTHETIC.exists():
             synthetic.write()
         return paths.SYNTHETIC
@@ -187,12 +187,12 @@ def _path(data_source: str | Path) -> Path:
 
 
 def _labelled(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    frame.attrs["data_kind"] = "synthetic" if path == paths.SYNTHETIC else "extract"
+    frame.attrs["data_kind"] = datakind.SYNTHETIC if path == paths.SYNTHETIC else datakind.EXTRACT
     frame.attrs["path"] = str(path)
     return frame
 
 
-def rows(data_source: str | Path = "synthetic", mapping: Path | str | None = None) -> pd.DataFrame:
+def rows(data_source: str | Path = datakind.SYNTHETIC, mapping: Path | str | None = None) -> pd.DataFrame:
     """The participant file one row per participant and measurement date, read and checked as
     :func:`check_extract` does (the synthetic file, or a CSV, Parquet, SPSS or Stata extract with
     its column mapping)."""
@@ -200,7 +200,7 @@ def rows(data_source: str | Path = "synthetic", mapping: Path | str | None = Non
     return _labelled(read_valid(path, mapping), path)
 
 
-def load(data_source: str | Path = "synthetic", mapping: Path | str | None = None) -> pd.DataFrame:
+def load(data_source: str | Path = datakind.SYNTHETIC, mapping: Path | str | None = None) -> pd.DataFrame:
     """The participant file as the chapters use it: the engine's table of counts (one row per
     combination of the audited columns, with ``aantal``; :mod:`sectorplannen.participants.engine`).
     The synthetic file, which its generator checked, is counted by DuckDB straight from Parquet; an

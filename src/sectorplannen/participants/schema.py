@@ -225,7 +225,7 @@ RULE_MEASURE = "a named maatregel belongs to its theme"
 JONG_VALUES = {"true": True, "false": False, "1": True, "0": False, "waar": True, "onwaar": False}
 
 
-def _schema() -> pa.DataFrameSchema:
+def participant_schema() -> pa.DataFrameSchema:
 
     plans = {p.id: p for p in register()}
     plan_tranche = {p.id: p.tranche for p in plans.values()}

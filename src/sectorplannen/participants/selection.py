@@ -1,42 +1,27 @@
-"""The validated parameters of the participant chapter: selection, peildatum, minimum cell size, data."""
+"""The rules for the participant chapter's own parameters: peildatum, minimum cell size, data.
+
+The registry (:mod:`sectorplannen.chapters.registry`) declares the parameters and resolves a run's
+values once; these functions are the checks it applies to the values only the participant file has.
+A wrong value raises :class:`~sectorplannen.errors.ParameterError` naming the parameter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sectorplannen.errors import ParameterError
-from sectorplannen.statistics.selection import validate
 
 # The smallest cell a chapter on a real extract may show without a stated reason (output checking
 # rules of secure environments such as CBS remote access).
 MIN_CELL_FLOOR = 10
 
 
-@dataclass(frozen=True)
-class ParticipantParams:
-    """The validated parameters of the participant-level chapter (arbeidsmarktpositie)."""
-
-    tranche: str = "1-2"
-    peildatum: str = "2019"
-    exclude_plans: tuple[str, ...] = ()
-    min_cell_size: int = 10
-    data_source: str = "synthetic"
-    min_cell_override: str = ""  # the reason for a min_cell_size below MIN_CELL_FLOOR, shown with the chapter
-
-    @property
-    def tranche_group(self) -> str:
-        return "3" if self.tranche == "3" else "1-2"
-
-    @property
-    def is_published_cohort(self) -> bool:
-        return self.tranche in ("1-2", "3") and not self.exclude_plans and self.peildatum == "2019"
-
-    @property
-    def synthetic(self) -> bool:
-        return self.data_source == "synthetic"
+def peildatum(value) -> str:
+    """The measurement date as its year ('2019' for 2019 or 2019-05-31: the report measures on 31 May)."""
+    date = str(value)
+    if date[:4] in ("2017", "2018", "2019") and date[4:] in ("", "-05-31"):
+        return date[:4]
+    raise ParameterError(f"peildatum must be 2017, 2018 or 2019 (31 May of that year), not {value!r}")
 
 
-def _min_cell(min_cell_size, min_cell_override) -> tuple[int, str]:
+def min_cell(min_cell_size, min_cell_override) -> tuple[int, str]:
     """The minimum cell size and the reason for going below the floor (both checked)."""
     if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, int) or min_cell_size < 1:
         raise ParameterError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
@@ -60,25 +45,8 @@ def _min_cell(min_cell_size, min_cell_override) -> tuple[int, str]:
     return min_cell_size, reason
 
 
-def validate_participant(
-    tranche="1-2",
-    peildatum="2019",
-    exclude_plans=(),
-    min_cell_size=10,
-    data_source="synthetic",
-    *,
-    min_cell_override="",
-) -> ParticipantParams:
-    """Check the parameters of the participant-level chapter before any work is done."""
-    base = validate(tranche=tranche, exclude_plans=exclude_plans)
-    date = str(peildatum)
-    if date[:4] in ("2017", "2018", "2019") and date[4:] in ("", "-05-31"):
-        date = date[:4]
-    else:
-        raise ParameterError(f"peildatum must be 2017, 2018 or 2019 (31 May of that year), not {peildatum!r}")
-    min_cell_size, reason = _min_cell(min_cell_size, min_cell_override)
-    if not isinstance(data_source, str) or not data_source:
-        raise ParameterError(
-            f"data_source must be 'synthetic' or the path of a participant extract, not {data_source!r}"
-        )
-    return ParticipantParams(base.tranche, date, base.exclude_plans, min_cell_size, data_source, reason)
+def data_source(value) -> str:
+    """'synthetic' or the path of a participant extract (a non-empty text; the file is read later)."""
+    if not isinstance(value, str) or not value:
+        raise ParameterError(f"data_source must be 'synthetic' or the path of a participant extract, not {value!r}")
+    return value

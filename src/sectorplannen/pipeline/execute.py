@@ -8,8 +8,8 @@ import re
 import time
 from pathlib import Path
 
-from sectorplannen import hashing, paths
-from sectorplannen.chapters.registry import Chapter, check, data_kind
+from sectorplannen import datakind, hashing, paths
+from sectorplannen.chapters.registry import SPEC_VARIABLE, Chapter
 from sectorplannen.errors import ChapterFailed, ParameterError
 from sectorplannen.pipeline import kernel, provenance, uptodate
 from sectorplannen.pipeline.kernel import KERNEL, IPCKernelManager
@@ -82,20 +82,23 @@ def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None 
     source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
     if not source.exists():
         raise ParameterError(f"unknown notebook {chapter.notebook!r}: {source} does not exist")
-    check(chapter.notebook, chapter.parameters)  # fail before any work on bad parameters
+    spec = chapter.spec  # resolved once: by make chapter, or here for a chapter the registry lists
     out_dir = Path(out_dir or paths.OUTPUTS / "notebooks")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{chapter.name}.ipynb"
     tmp = out_dir / f".{chapter.name}.{os.getpid()}.running.ipynb"
     # The inputs as they are when the run starts: an input changed during the run makes it stale.
-    kind = data_kind(chapter)
+    kind = chapter.data_kind
     fingerprint = provenance.fingerprint(source, chapter.parameters, kind, chapter.entry.inputs)
     kernel.EXPECTED_CODE = uptodate.code_digest()  # after the fingerprint: a kernel forked only for this code
     participant_inputs = provenance.participant_hashes(chapter.parameters, kind)
     # papermill writes the parameters into the notebook before anything runs: an extract goes in by its
-    # label, its path only into the kernel's environment (hashing.resolve_extract finds it there)
+    # label, its path only into the kernel's environment (hashing.resolve_extract finds it there). The
+    # kernel's notebook.start takes the specification resolved here from its environment, unchecked.
     shown = provenance.public_parameters(chapter.parameters, kind)
-    env = {hashing.EXTRACT_VARIABLE: str(chapter.parameters["data_source"])} if kind == "extract" else {}
+    env = {SPEC_VARIABLE: spec.to_json()}
+    if kind == datakind.EXTRACT:
+        env[hashing.EXTRACT_VARIABLE] = str(chapter.parameters["data_source"])
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
@@ -141,7 +144,7 @@ def _scrub_extract(text: str, chapter: Chapter) -> str:
     """``text`` with every spelling of a real extract's path (as given and resolved; plain, as a
     Python or JSON string, JSON inside JSON) replaced by its label, as in the run name: the path
     of a confidential file appears nowhere in outputs (papermill's injected cell shows it)."""
-    if data_kind(chapter) != "extract":
+    if chapter.data_kind != datakind.EXTRACT:
         return text
     given = str(chapter.parameters["data_source"])
     label = provenance.extract_label(given)

@@ -195,8 +195,8 @@ class IPCKernelManager:
 
     @staticmethod
     def cls(env: dict[str, str] | None = None):
-        """The manager class; ``env`` is added to the kernel's environment (a real extract's path,
-        which the notebook's parameters do not hold)."""
+        """The manager class; ``env`` is added to the kernel's environment (the run's specification
+        as the build resolved it, and a real extract's path, which the notebook's parameters do not hold)."""
 
         from jupyter_client.manager import AsyncKernelManager  # heavy: loaded only when a kernel is needed
         from traitlets import default  # loaded with jupyter_client

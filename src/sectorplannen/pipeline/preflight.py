@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow
 import pyarrow.parquet as pq
 
-from sectorplannen import claims, hashing, participants, paths, published
-from sectorplannen.chapters.registry import Chapter, check, data_kind
+from sectorplannen import claims, datakind, hashing, participants, paths, published
+from sectorplannen.chapters.registry import Chapter
 from sectorplannen.errors import NotebookPairError, ParameterError, SetupError, StaleSyntheticData
 from sectorplannen.participants import synthetic
 from sectorplannen.pipeline import kernel
@@ -27,13 +27,10 @@ def preflight(chapters: list[Chapter]) -> None:
         if not source.exists():
             known = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
             raise ParameterError(f"unknown notebook {chapter.notebook!r}; known: {', '.join(known)}")
-        checked = check(chapter.notebook, chapter.parameters)
-        if data_kind(chapter) == "extract":  # read and check the whole extract before any kernel starts
+        spec = chapter.spec  # resolved once (make chapter resolved it; a listed chapter is resolved here)
+        if chapter.data_kind == datakind.EXTRACT:  # read and check the whole extract before any kernel starts
             participants.check_extract(
-                checked["data_source"],
-                checked["tranche"],
-                checked["peildatum"],
-                exclude_plans=checked["exclude_plans"],
+                spec.data_source, spec.tranche, spec.peildatum, exclude_plans=list(spec.exclude_plans)
             )
     check_kernel()
     check_writable(paths.OUTPUTS)
@@ -95,7 +92,7 @@ def prepare_synthetic(chapters: list[Chapter]) -> None:
     is missing (so parallel kernels never race to write it); refuse when it is older than its
     prior, claims, published tables or generator code (``make data`` regenerates it and reports
     the claims the calibration could not meet, which a build would hide)."""
-    if not any(data_kind(c) == "synthetic" for c in chapters):
+    if not any(c.data_kind == datakind.SYNTHETIC for c in chapters):
         return
 
     path = paths.SYNTHETIC

@@ -13,8 +13,8 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from sectorplannen import paths
-from sectorplannen.hashing import _name, content_hash, extract_label, sha256
+from sectorplannen import datakind, paths
+from sectorplannen.hashing import content_hash, extract_label, input_name, sha256
 from sectorplannen.participants.formats import mapping_beside
 from sectorplannen.pipeline import uptodate
 from sectorplannen.pipeline.uptodate import input_files
@@ -35,7 +35,7 @@ PACKAGES = (
 
 def public_parameters(parameters: dict, data_kind: str) -> dict:
     """The parameters as outputs may show them: the path of a real extract replaced by its label."""
-    if data_kind != "extract":
+    if data_kind != datakind.EXTRACT:
         return dict(parameters)
     return {**parameters, "data_source": extract_label(parameters["data_source"])}
 
@@ -43,9 +43,9 @@ def public_parameters(parameters: dict, data_kind: str) -> dict:
 def participant_files(parameters: dict, data_kind: str) -> list[Path]:
     """The participant files a chapter reads: the synthetic file and the prior it is calibrated from,
     or the real extract and the column mapping beside it."""
-    if data_kind == "synthetic":
+    if data_kind == datakind.SYNTHETIC:
         return [paths.SYNTHETIC, paths.CALIBRATION]
-    if data_kind == "extract":
+    if data_kind == datakind.EXTRACT:
         extract = Path(parameters["data_source"])
         return [extract, *filter(None, [mapping_beside(extract)])]
     return []
@@ -100,7 +100,7 @@ def participant_hashes(parameters: dict, data_kind: str) -> dict[str, str]:
         if not path.is_file():
             continue
         if path.is_relative_to(paths.ROOT):
-            name = _name(path)
+            name = input_name(path)
         else:
             name = extract_label(parameters["data_source"]) + (".mapping" if index else "")
         out[name] = content_hash(path)
@@ -121,10 +121,3 @@ def record(
         "packages": package_versions(),
         "fingerprint": fingerprint_value,
     }
-
-
-DATA_KIND_LABELS = {
-    "published": "gepubliceerde tabellen (echte gegevens op planniveau)",
-    "synthetic": "SYNTHETISCHE deelnemersgegevens (geen echte personen)",
-    "extract": "echt deelnemersbestand (vertrouwelijk)",
-}

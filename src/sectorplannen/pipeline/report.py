@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from sectorplannen import hashing, paths
-from sectorplannen.chapters.registry import CHAPTERS, Chapter, data_kind
+from sectorplannen.chapters.registry import CHAPTERS, Chapter
 from sectorplannen.errors import ChapterFailed
 from sectorplannen.pipeline import exporter, kernel, provenance, uptodate
 from sectorplannen.pipeline.execute import execute
@@ -44,8 +44,8 @@ def index_fields(chapter: Chapter) -> dict:
         "notebook": chapter.notebook,
         "number": chapter.number,
         "title": chapter.title,
-        "parameters": provenance.public_parameters(chapter.parameters, data_kind(chapter)),
-        "data_kind": data_kind(chapter),
+        "parameters": provenance.public_parameters(chapter.parameters, chapter.data_kind),
+        "data_kind": chapter.data_kind,
     }
 
 
@@ -75,7 +75,7 @@ def is_current(chapter: Chapter, show_code: bool = False) -> bool:
     if recorded.get("ledger") != _ledger_digest(chapter) and chapter.entry.claims:
         return False
     source = paths.NOTEBOOKS / f"{chapter.notebook}.ipynb"
-    current = provenance.fingerprint(source, chapter.parameters, data_kind(chapter), chapter.entry.inputs)
+    current = provenance.fingerprint(source, chapter.parameters, chapter.data_kind, chapter.entry.inputs)
     return recorded.get("fingerprint") == current and recorded.get("show_code") == show_code
 
 
@@ -202,7 +202,7 @@ def write_stamp(show_code: bool, summary: dict) -> None:
         html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
         if manifest.get("show_code") != show_code or not html_path.exists():
             return
-        kind = data_kind(chapter)
+        kind = chapter.data_kind
         chapters.append(
             {
                 "name": chapter.name,

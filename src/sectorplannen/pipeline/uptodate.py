@@ -24,8 +24,8 @@ import os
 import time
 from pathlib import Path
 
-from sectorplannen import paths
-from sectorplannen.hashing import RACY_NS, _name, content_hash
+from sectorplannen import datakind, paths
+from sectorplannen.hashing import RACY_NS, content_hash, input_name
 
 STAMP_VERSION = 1
 PACKAGE = Path(__file__).resolve().parents[1]  # src/sectorplannen
@@ -54,7 +54,7 @@ def code_digest() -> str:
     must be what a chapter's fingerprint records."""
     digest = hashlib.sha256()
     for path in code_files():
-        digest.update(_name(path).encode())
+        digest.update(input_name(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -111,7 +111,7 @@ def fingerprint(
     digest.update(json.dumps({"parameters": shown, "data_kind": data_kind}, sort_keys=True).encode())
     small = [notebook, notebook.with_suffix(".py"), *code_files(), *input_files(inputs)]
     for path in small:
-        digest.update(_name(path).encode())
+        digest.update(input_name(path).encode())
         if digests is not None and path in digests:
             digest.update(digests[path])
             continue
@@ -120,7 +120,7 @@ def fingerprint(
             digests[path] = value
         digest.update(value)
     for path in participants:
-        digest.update(_name(path).encode())
+        digest.update(input_name(path).encode())
         digest.update(participant_hash(path, known).encode() if path.is_file() else b"\0missing")
     return digest.hexdigest()
 
@@ -182,7 +182,7 @@ def check(show_code: bool) -> dict | None:
             return None
         digests: dict = {}
         for chapter in record["chapters"]:
-            if chapter["data_kind"] == "extract":  # an extract's mapping may appear beside it: the usual way
+            if chapter["data_kind"] == datakind.EXTRACT:  # an extract's mapping may appear beside it: the usual way
                 return None
             current = fingerprint(
                 paths.NOTEBOOKS / f"{chapter['notebook']}.ipynb",

@@ -11,11 +11,11 @@ from sectorplannen.render.escaping import markdown_text
 from sectorplannen.sources.register import register
 from sectorplannen.statistics.bijlage import Bijlage
 from sectorplannen.statistics.indicators import Indicators, NotComputable
-from sectorplannen.statistics.selection import ChapterParams
 
 
-def banner(chapter, params: ChapterParams, data: Bijlage) -> str:
-    """The chapter heading and a line saying what selection of plans it is computed for."""
+def banner(chapter, params, data: Bijlage) -> str:
+    """The chapter heading and a line saying what selection of plans it is computed for (``params``:
+    the run's parameters, with ``tranche``, ``exclude_plans`` as plan ids and ``is_published_cohort``)."""
     lines = [f"## Hoofdstuk {chapter.number}: {chapter.title}", ""]
     selection = f"**Selectie:** tranche {params.tranche}, {len(data.plans)} plannen"
     if params.exclude_plans:
@@ -30,7 +30,7 @@ def banner(chapter, params: ChapterParams, data: Bijlage) -> str:
     return "\n".join(lines)
 
 
-def _excluded(params: ChapterParams):
+def _excluded(params):
 
     return [register().get(i) for i in params.exclude_plans]
 
@@ -74,8 +74,7 @@ def ambition_sentence(indicators: Indicators) -> str:
 def heading(chapter) -> str:
     """The heading of a chapter without plan parameters: 'Hoofdstuk 8' for a report chapter, its
     section ('Analyse', 'Context') for the others."""
-    kind = f"Hoofdstuk {chapter.number}" if chapter.section == "Rapport" else chapter.section
-    return f"## {kind}: {chapter.title}"
+    return f"## {chapter.label}: {chapter.title}"
 
 
 # What each status says, in the sentence that sums up a chapter's ledger (after the count).

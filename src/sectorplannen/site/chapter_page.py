@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sectorplannen import datakind
 from sectorplannen.pipeline import exporter
-from sectorplannen.pipeline.provenance import DATA_KIND_LABELS
 from sectorplannen.site import claims_page, comparison, layout, pages, templating, variants
 from sectorplannen.site.pages import Page
 
@@ -23,7 +23,7 @@ def footer(prov: dict | None) -> dict | None:
     return {
         "commit": commit,
         "parameters": json.dumps(prov.get("parameters", {}), ensure_ascii=False, sort_keys=True),
-        "data": DATA_KIND_LABELS.get(prov.get("data_kind"), str(prov.get("data_kind", ""))),
+        "data": datakind.LABELS.get(prov.get("data_kind"), str(prov.get("data_kind", ""))),
         "packages": ", ".join(f"{k} {v}" for k, v in prov.get("packages", {}).items()),
         "inputs": [(k, str(v)[:16]) for k, v in prov.get("inputs", {}).items()],
     }

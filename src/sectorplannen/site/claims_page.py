@@ -11,8 +11,9 @@ from pathlib import Path
 from sectorplannen import claims
 from sectorplannen.claims import STATUS_DIFFERS, STATUSES, inputs
 from sectorplannen.site.pages import CLAIMS, Page
+from sectorplannen.sources import register
 
-TRANCHE_WORDS = {"1": "tranche 1", "2": "tranche 2", "1-2": "tranche 1 en 2", "3": "tranche 3", "alle": "alle tranches"}
+TRANCHE_WORDS = {**register.TRANCHE_WORDS, "alle": "alle tranches"}
 PLACE_WORDS = {"tekst": "tekst", "kop": "kop", "samenvatting": "samenvatting", "voetnoot": "voetnoot"}
 HEADERS = (
     "Getal",

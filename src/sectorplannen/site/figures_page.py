@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from sectorplannen import datakind
 from sectorplannen.chapters import registry
 from sectorplannen.site.claims_page import Claim
 from sectorplannen.site.pages import CLAIMS, Page
@@ -78,7 +79,7 @@ def rows(pages: list[Page], claims: list[Claim]) -> list[dict]:
                 "status": STATUS_WORDS[item.status],
                 "shown": item.status == report_items.SHOWN,
                 "where": page.heading if page is not None else "",
-                "synthetic": page is not None and page.data_kind == "synthetic" and item.kind == "Figuur",
+                "synthetic": page is not None and page.data_kind == datakind.SYNTHETIC and item.kind == "Figuur",
                 "href": href,
                 "reason": item.reason,
                 "numbers": numbers,

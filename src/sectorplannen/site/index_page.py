@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from sectorplannen import claims
-from sectorplannen.chapters.registry import CHAPTERS
+from sectorplannen import claims, datakind
+from sectorplannen.chapters.registry import CHAPTERS, chapter_label
 from sectorplannen.notation import getal
 from sectorplannen.site import run_words, variants
 from sectorplannen.site.claims_page import Claim
@@ -51,7 +51,7 @@ def _row(
         "text": text,
         "href": href,
         "variant": variant,
-        "synthetic": page is not None and page.data_kind == "synthetic",
+        "synthetic": page is not None and page.data_kind == datakind.SYNTHETIC,
         "data": run_words.data_words(page.data_kind, page.parameters) if page else "",
         "strong": words[0],
         "rest": words[1],
@@ -72,7 +72,7 @@ def rows(pages: list[Page], claims_: list[Claim], ledger_dir: Path) -> list[dict
             probe = head or (variants_[0] if variants_ else None)
             if probe is None or probe.section != section:
                 continue
-            kind = f"Hoofdstuk {number}" if section == "Rapport" else section
+            kind = chapter_label(section, number)
             if head is None:
                 out.append(_row(kind, f"{titles.get(number, probe.title)} (niet gebouwd)"))
             else:
@@ -80,7 +80,7 @@ def rows(pages: list[Page], claims_: list[Claim], ledger_dir: Path) -> list[dict
             default = default_of(probe, pages)
             tranche = str(default.parameters.get("tranche", "")) if default else None
             for page in variants_:
-                text = "variant: " + run_words.describe(page.parameters, page.notebook, "published", tranche)
+                text = "variant: " + run_words.describe(page.parameters, page.notebook, datakind.PUBLISHED, tranche)
                 words = _variant_words(page, statuses[page.name], ledger_dir, default)
                 out.append(_row("", text, page.href, page, variant=True, words=words))
     return out

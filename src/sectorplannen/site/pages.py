@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sectorplannen import datakind
 from sectorplannen.chapters import registry
 from sectorplannen.errors import SectorplannenError
 from sectorplannen.pipeline.report import read_manifest
@@ -23,7 +24,7 @@ class Page:
     number: int
     title: str
     parameters: dict = field(default_factory=dict)
-    data_kind: str = "published"
+    data_kind: str = datakind.PUBLISHED
     variant: bool = False
     notebook: str = ""
 
@@ -43,7 +44,7 @@ class Page:
     @property
     def label(self) -> str:
         """'Hoofdstuk 3' for a report chapter, 'Analyse 11' or 'Context 12' for the others."""
-        return f"Hoofdstuk {self.number}" if self.section == "Rapport" else f"{self.section} {self.number}"
+        return registry.chapter_label(self.section, self.number, numbered=True)
 
     @property
     def heading(self) -> str:
@@ -71,7 +72,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 int(record["number"]),
                 record["title"],
                 record.get("parameters", {}),
-                record.get("data_kind", "published"),
+                record.get("data_kind", datakind.PUBLISHED),
                 manifest.stem not in base,
                 record.get("notebook", ""),
             )
@@ -84,7 +85,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
                 chapter.number,
                 chapter.title,
                 dict(chapter.parameters),
-                registry.data_kind(chapter),
+                chapter.data_kind,
                 chapter.name not in base,
                 chapter.notebook,
             )

@@ -3,23 +3,19 @@
 
 from __future__ import annotations
 
+from sectorplannen import datakind
 from sectorplannen.chapters import registry
-from sectorplannen.chapters.registry import _normal
+from sectorplannen.chapters.registry import normal_value
 from sectorplannen.sources.register import register
 
-DATA_KIND_WORDS = {
-    "published": "gepubliceerde tabellen",
-    "synthetic": "synthetische deelnemersgegevens",
-    "extract": "echt deelnemersbestand",
-}
 ORDER = ("tranche", "exclude_plans", "peildatum", "min_cell_size", "top_n")
 
 
 def data_words(data_kind: str, parameters: dict) -> str:
     """'synthetische deelnemersgegevens', 'echt deelnemersbestand (extract-1a2b3c4d)'."""
-    words = DATA_KIND_WORDS.get(data_kind, data_kind)
-    if data_kind == "extract":
-        words += f" ({parameters.get('data_source', 'extract')})"
+    words = datakind.WORDS.get(data_kind, data_kind)
+    if data_kind == datakind.EXTRACT:
+        words += f" ({parameters.get('data_source', datakind.EXTRACT)})"
     return words
 
 
@@ -63,7 +59,7 @@ def changes(parameters: dict, notebook: str, default_tranche: str | None) -> lis
         if key == "tranche":
             if str(value) != str(default_tranche or "1-2"):
                 words.append(parameter_words(key, value))
-        elif key not in defaults or _normal(value) != _normal(defaults[key]):
+        elif key not in defaults or normal_value(value) != normal_value(defaults[key]):
             words.append(parameter_words(key, value))
     return words
 
@@ -71,6 +67,6 @@ def changes(parameters: dict, notebook: str, default_tranche: str | None) -> lis
 def describe(parameters: dict, notebook: str, data_kind: str, default_tranche: str | None) -> str:
     """A variant in one phrase: 'zonder Transport (t3)', or 'minimale celgrootte 5; synthetische ...'."""
     words = changes(parameters, notebook, default_tranche)
-    if data_kind != "published":
+    if data_kind != datakind.PUBLISHED:
         words.append(data_words(data_kind, parameters))
     return "; ".join(words or ["andere instellingen"])

@@ -9,6 +9,7 @@ difference between two selections of participants would reveal the group left ou
 
 from __future__ import annotations
 
+from sectorplannen import datakind
 from sectorplannen.claims import STATUS_ARITHMETIC, STATUS_REPRODUCED, STATUS_TAKEN
 from sectorplannen.notation import getal
 from sectorplannen.site import run_words
@@ -85,7 +86,7 @@ def context(page: Page, ledger_path, default: Page | None, compare_href: str | N
         summary = [
             f"{phrase}. Deze variant is niet naast de gepubliceerde selectie gezet: bij deelnemersgegevens zou het "
             "verschil tussen twee selecties de weggelaten groep onthullen."
-            if page.data_kind != "published"
+            if page.data_kind != datakind.PUBLISHED
             else f"{phrase}."
         ]
         claims_sentence = "Per getal uit het rapport: het gedrukte getal en de herberekening in deze variant."

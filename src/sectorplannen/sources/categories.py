@@ -24,3 +24,9 @@ def category_lookup() -> dict[str, str]:
 def category_ids(axis: str | None = None) -> list[str]:
     axes = [axis] if axis else list(categories())
     return [entry["id"] for name in axes for entry in categories()[name]]
+
+
+def labels(ids: list[str]) -> dict[str, str]:
+    """Category id -> the report's label, for ``ids`` (of any axis)."""
+    entries = {e["id"]: e["label"] for axis in categories().values() for e in axis}
+    return {c: entries[c] for c in ids}

@@ -35,6 +35,16 @@ STATUSES = ("uitgevoerd", "ingetrokken")
 TRANCHE_GROUPS = {"1": (1,), "2": (2,), "1-2": (1, 2), "3": (3,)}
 
 
+# How the report names a tranche or tranche group (in titles, tables, the page of all numbers).
+TRANCHE_WORDS = {"1": "tranche 1", "2": "tranche 2", "1-2": "tranche 1 en 2", "3": "tranche 3"}
+
+
+def tranche_group(tranche) -> str:
+    """The tranche group a tranche belongs to: '3' for tranche 3, else '1-2' (tranche 1, 2, or both):
+    the report treats tranche 1 and 2 together, with their own tables (Bijlage A)."""
+    return "3" if str(tranche) == "3" else "1-2"
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -47,7 +57,7 @@ class Plan:
 
     @property
     def tranche_group(self) -> str:
-        return "3" if self.tranche == 3 else "1-2"
+        return tranche_group(self.tranche)
 
 
 REGISTER_SCHEMA = pa.DataFrameSchema(
@@ -145,15 +155,15 @@ class PlanRegister:
             if plan.tranche in TRANCHE_GROUPS[tranche_group] and (include_withdrawn or plan.status == "uitgevoerd")
         ]
 
-    def resolve(self, name: str, tranche_group: str) -> Plan:
-        """The plan printed as ``name`` in a table of ``tranche_group`` ('1', '1-2' or '3')."""
-        group = "3" if tranche_group == "3" else "1-2"
+    def resolve(self, name: str, tranche: str) -> Plan:
+        """The plan printed as ``name`` in a table of ``tranche`` ('1', '1-2' or '3')."""
+        group = tranche_group(tranche)
         plan = self._names.get((group, _norm(name)))
         if plan is None:
             known = [p.name for p in self.plans if p.tranche_group == group]
             close = difflib.get_close_matches(name, known, n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise UnknownPlanError(f"unknown plan {name!r} in tranche {tranche_group}{hint}")
+            raise UnknownPlanError(f"unknown plan {name!r} in tranche {tranche}{hint}")
         return plan
 
     def lookup(self, name_or_id: str) -> Plan:

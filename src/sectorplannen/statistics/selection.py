@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass
 
 from sectorplannen.errors import ParameterError
-from sectorplannen.sources.register import TRANCHE_GROUPS, register
+from sectorplannen.sources.register import TRANCHE_GROUPS, register, tranche_group
 
 TRANCHES = tuple(TRANCHE_GROUPS)  # '1', '2', '1-2', '3'
 
@@ -24,7 +24,7 @@ class ChapterParams:
     @property
     def tranche_group(self) -> str:
         """The Bijlage A tables the chapter reads: '1-2' (also for '1' or '2' alone) or '3'."""
-        return "3" if self.tranche == "3" else "1-2"
+        return tranche_group(self.tranche)
 
     @property
     def is_published_cohort(self) -> bool:
@@ -47,7 +47,7 @@ def _plan_ids(values, tranche: str) -> tuple[str, ...]:
         plan = valid.get(value)
         if plan is None:
             try:
-                plan = plans.resolve(value, "3" if tranche == "3" else "1-2")
+                plan = plans.resolve(value, tranche_group(tranche))
             except KeyError:
                 names = [p.name for p in group] + list(valid)
                 close = difflib.get_close_matches(value, names, n=3)
@@ -68,20 +68,9 @@ def _keep_one_plan(tranche: str, excluded: tuple[str, ...]) -> None:
         raise ParameterError(f"exclude_plans leaves no plan of tranche {tranche}: keep at least one")
 
 
-def _unknown(names, known) -> str:
-    """``'top_m' (did you mean 'top_n'?)`` for each unknown name."""
-    out = []
-    for name in sorted(names):
-        close = difflib.get_close_matches(str(name), list(known), n=1)
-        out.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return ", ".join(out)
-
-
-def validate(tranche="1-2", exclude_plans=(), top_n=20, **extra) -> ChapterParams:
-    """Check the chapter parameters and return them as one object."""
-    if extra:
-        known = ("tranche", "exclude_plans", "top_n")
-        raise ParameterError(f"unknown parameter(s) {_unknown(extra, known)}; known: {', '.join(known)}")
+def validate(tranche="1-2", exclude_plans=(), top_n=20) -> ChapterParams:
+    """Check the values of a selection of plans and return it as one object (the names of a run's
+    parameters are the registry's to check, once, in ``registry.resolve``)."""
     if not isinstance(tranche, str | int) or str(tranche) not in TRANCHES:
         raise ParameterError(f"tranche must be one of {', '.join(map(repr, TRANCHES))}, not {tranche!r}")
     tranche = str(tranche)
