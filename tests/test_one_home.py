@@ -109,3 +109,22 @@ def test_the_participant_columns_are_listed_once():
                 if len(words & known) >= 4:
                     copies.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert copies == []
+
+
+def test_the_output_folders_are_named_in_paths_only():
+    """``outputs/report``, ``.build``, ``ledger``, ``notebooks`` and ``robuustheid`` are joined to a
+    path in ``paths`` only (21 places built them before), so moving one is one edit."""
+    names = {paths.REPORT, paths.RECORDS, paths.LEDGERS, paths.EXECUTED, paths.ROBUSTNESS}
+    joined = []
+    for path in _modules():
+        if path == PACKAGE / "paths.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                right = node.right
+                if isinstance(right, ast.Constant) and right.value in names:
+                    joined.append(f"{path.relative_to(PACKAGE)}:{node.lineno} / {right.value!r}")
+    assert joined == []
+    assert paths.parts("uitvoering_tranche-3", paths.ROOT / "x") == paths.ROOT / "x" / ".build" / "pages" / (
+        "uitvoering_tranche-3.json"
+    )

@@ -114,14 +114,14 @@ def _with_site(build, chapters=()):
     try:
         return build()
     except ChapterFailed:
-        site.build(paths.OUTPUTS / "report", chapters)
+        site.build(paths.report(), chapters)
         raise
 
 
 def _site(chapters=()) -> dict:
     from sectorplannen import site  # layers: imported when the command runs
 
-    made = site.build(paths.OUTPUTS / "report", chapters)
+    made = site.build(paths.report(), chapters)
     print(f"site: {made['pages']} pagina's, {made['claims']} getallen ({made['seconds']:.1f} s)")
     return made
 
@@ -134,7 +134,7 @@ def _report(args) -> int:
             print(f"[actueel] hoofdstuk {chapter['number']} {chapter['name']}")
         summary = done["summary"]
         print(f"site: actueel, {summary['pages']} pagina's, {summary['claims']} getallen")
-        print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
+        print(f"report: {paths.report() / 'index.html'}")
         return 0
     files.check_writable()  # read-only outputs: one line before anything is removed or written
     with kernel.nursery():  # its imports for the kernels run while the layers are imported here
@@ -144,14 +144,14 @@ def _report(args) -> int:
         _with_site(lambda: report.build(show_code=args.show_code, jobs=args.jobs, force=args.force))
     made = _site()
     report.write_stamp(args.show_code, {"pages": made["pages"], "claims": made["claims"]})
-    print(f"report: {paths.OUTPUTS / 'report' / 'index.html'}")
+    print(f"report: {paths.report() / 'index.html'}")
     return 0
 
 
 def _pdf(args) -> int:
     from sectorplannen.site import pdf  # layers: imported when the command runs
 
-    path = pdf.build(paths.OUTPUTS / "report")
+    path = pdf.build(paths.report())
     print(f"pdf: {path} ({pdf.page_count(path)} pagina's)")
     return 0
 
@@ -180,8 +180,8 @@ def _compare(args) -> int:
     from sectorplannen.site import comparison, pages  # layers: imported when the command runs
 
     files.check_writable()
-    report_dir = paths.OUTPUTS / "report"
-    a, b = comparison.request(paths.OUTPUTS / ".build", pages.chapter_pages(report_dir), args.a, args.b)
+    report_dir = paths.report()
+    a, b = comparison.request(paths.records(), pages.chapter_pages(report_dir), args.a, args.b)
     uptodate.remove_stamp()  # the site gets a page the stamp does not know
     site.build(report_dir)
     print(f"vergelijking: {report_dir / comparison.href(a, b)}")

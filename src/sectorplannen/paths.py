@@ -20,6 +20,52 @@ CALIBRATION = DATA / "calibratie.yaml"
 NOTEBOOKS = Path(os.environ.get("SECTORPLANNEN_NOTEBOOKS") or ROOT / "notebooks").resolve()
 
 
-def ledger(name: str) -> Path:
+# The folders of an outputs folder, named here only. Each is a function of the outputs folder (this
+# run's by default), so a test or a site built elsewhere finds its own.
+REPORT, RECORDS, LEDGERS, EXECUTED, ROBUSTNESS = "report", ".build", "ledger", "notebooks", "robuustheid"
+
+
+def report(outputs: Path | None = None) -> Path:
+    """The site (``outputs/report``): every page, its style sheets and scripts, the PDF."""
+    return (outputs or OUTPUTS) / REPORT
+
+
+def records(outputs: Path | None = None) -> Path:
+    """What the build records for the site and for the next build (``outputs/.build``): a manifest
+    per run, the rendered cells (``pages/``), timings, the stamp of the last complete build."""
+    return (outputs or OUTPUTS) / RECORDS
+
+
+def manifest(name: str, outputs: Path | None = None) -> Path:
+    """The manifest of a run: its fingerprint and what the index shows of it."""
+    return records(outputs) / f"{name}.json"
+
+
+def rendered(outputs: Path | None = None) -> Path:
+    """The rendered cells of every run, for the site (``outputs/.build/pages``)."""
+    return records(outputs) / "pages"
+
+
+def parts(name: str, outputs: Path | None = None) -> Path:
+    """The rendered cells of a run (``outputs/.build/pages/<run>.json``)."""
+    return rendered(outputs) / f"{name}.json"
+
+
+def ledgers(outputs: Path | None = None) -> Path:
+    """The ledgers of every run (``outputs/ledger``), as the page of all numbers reads them."""
+    return (outputs or OUTPUTS) / LEDGERS
+
+
+def ledger(name: str, outputs: Path | None = None) -> Path:
     """Where the ledger of a run is saved (``outputs/ledger/<run name>.csv``)."""
-    return OUTPUTS / "ledger" / f"{name}.csv"
+    return ledgers(outputs) / f"{name}.csv"
+
+
+def executed(outputs: Path | None = None) -> Path:
+    """The executed notebooks (``outputs/notebooks``), with their outputs."""
+    return (outputs or OUTPUTS) / EXECUTED
+
+
+def robustness(outputs: Path | None = None) -> Path:
+    """The robustness chapter's tables (``outputs/robuustheid``), as ``make robuustheid`` writes them."""
+    return (outputs or OUTPUTS) / ROBUSTNESS

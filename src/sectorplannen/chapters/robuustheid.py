@@ -36,7 +36,6 @@ GROUPS = ("1-2", "3")
 GROUP_WORDS = {group: TRANCHE_WORDS[group] for group in ("1-2", "3")}
 # The statuses of a claim computed from the plans that holds in the published selection.
 HOLDING = (claims.STATUS_REPRODUCED, claims.STATUS_ARITHMETIC)
-OUTPUT = "robuustheid"
 # Units of totals and counts: a plan left out changes them by definition.
 EXTENSIVE_UNITS = ("aantal", "euro", "duizend", "miljoen euro")
 # The kinds a statistic declares (statistics.declaration) that are weighed apart: about one plan (the
@@ -296,7 +295,7 @@ def per_plan(sensitivity: Sensitivity) -> pd.Series:
 
 def write_table(frame: pd.DataFrame, name: str, folder=None):
     """One table as CSV in ``outputs/robuustheid/`` (written atomically)."""
-    folder = folder or paths.OUTPUTS / OUTPUT
+    folder = folder or paths.robustness()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     tmp = folder / f".{name}.{os.getpid()}.tmp"

@@ -83,7 +83,7 @@ def execute(chapter: Chapter, out_dir: Path | None = None, timings: dict | None 
     if not source.exists():
         raise ParameterError(f"unknown notebook {chapter.notebook!r}: {source} does not exist")
     spec = chapter.spec  # resolved once: by make chapter, or here for a chapter the registry lists
-    out_dir = Path(out_dir or paths.OUTPUTS / "notebooks")
+    out_dir = Path(out_dir or paths.executed())
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{chapter.name}.ipynb"
     tmp = out_dir / f".{chapter.name}.{os.getpid()}.running.ipynb"

@@ -29,12 +29,12 @@ from sectorplannen.pipeline.workers import run_all, say
 
 
 def _manifest(chapter: Chapter) -> Path:
-    return paths.OUTPUTS / ".build" / f"{chapter.name}.json"
+    return paths.manifest(chapter.name)
 
 
 def parts_path(chapter: Chapter) -> Path:
     """Where the build leaves the rendered cells of a chapter run, for the site."""
-    return paths.OUTPUTS / ".build" / "pages" / f"{chapter.name}.json"
+    return paths.parts(chapter.name)
 
 
 def index_fields(chapter: Chapter) -> dict:
@@ -83,7 +83,7 @@ def drop_damaged_manifests(log=say) -> list[Path]:
     """Remove every manifest in outputs/.build that cannot be read (its chapter is rebuilt, as if it
     had never been built), saying so in one line each; returns them."""
     dropped = []
-    for path in sorted((paths.OUTPUTS / ".build").glob("*.json")):
+    for path in sorted(paths.records().glob("*.json")):
         if path.name in uptodate.NOT_OUTPUTS or read_manifest(path) is not None:
             continue
         try:
@@ -143,7 +143,7 @@ def _import_for_workers(show_code: bool) -> None:
 
 
 def timings_path() -> Path:
-    return paths.OUTPUTS / ".build" / "timings.json"
+    return paths.records() / "timings.json"
 
 
 def _write_timings(chapters: list[Chapter], seconds: float) -> None:
@@ -168,7 +168,7 @@ def build(
     progress line per chapter (queued, started, finished with seconds, up to date). Ctrl-C stops
     it within seconds with one line and raises :class:`Interrupted`; earlier outputs stay intact."""
     chapters = list(chapters or CHAPTERS)
-    report_dir = paths.OUTPUTS / "report"
+    report_dir = paths.report()
     remove_stale()  # half-written files of killed builds (a notebook papermill was writing)
     drop_damaged_manifests(log)
     todo = sorted((c for c in chapters if force or not is_current(c, show_code)), key=_expected_seconds, reverse=True)
@@ -199,7 +199,7 @@ def write_stamp(show_code: bool, summary: dict) -> None:
         manifest = read_manifest(_manifest(chapter))
         if manifest is None:
             return
-        html_path = paths.OUTPUTS / "report" / f"{chapter.name}.html"
+        html_path = paths.report() / f"{chapter.name}.html"
         if manifest.get("show_code") != show_code or not html_path.exists():
             return
         kind = chapter.data_kind

@@ -103,7 +103,7 @@ def run(chapters: list[Chapter], jobs: int = 2, scheduler: str | None = None, sh
         client.close()
         if cluster is not None:
             cluster.close()
-    report_dir = paths.OUTPUTS / "report"
+    report_dir = paths.report()
     if failures:
         raise ChapterFailed(f"{len(failures)} of {len(chapters)} variants failed:\n" + "\n".join(failures))
     return [report_dir / f"{c.name}.html" for c in chapters]

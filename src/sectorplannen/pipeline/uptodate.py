@@ -30,13 +30,13 @@ from sectorplannen.hashing import RACY_NS, content_hash, input_name
 STAMP_VERSION = 1
 PACKAGE = Path(__file__).resolve().parents[1]  # src/sectorplannen
 # What the build and the site write and read back (the site reads the pages, manifests and ledgers).
-OUTPUT_FOLDERS = ("report", ".build", "ledger")
+OUTPUT_FOLDERS = (paths.REPORT, paths.RECORDS, paths.LEDGERS)
 NOT_OUTPUTS = {"report.json", "timings.json"}  # the stamp itself; timings change with every build
 NOT_READ = (".pdf",)  # the printed report (`make pdf`): made from the site, read by nothing
 
 
 def stamp_path() -> Path:
-    return paths.OUTPUTS / ".build" / "report.json"
+    return paths.records() / "report.json"
 
 
 def code_files() -> list[Path]:

@@ -18,6 +18,7 @@ import shutil
 import time
 from pathlib import Path
 
+from sectorplannen import paths
 from sectorplannen.pipeline import exporter
 from sectorplannen.pipeline.files import write_atomic
 from sectorplannen.site import (
@@ -73,7 +74,7 @@ def build(report_dir: Path, chapters=()) -> dict:
     index, the styles and scripts. Returns what it made (pages, claims, seconds)."""
     start = time.perf_counter()
     report_dir = Path(report_dir)
-    build_dir, ledger_dir = report_dir.parent / ".build", report_dir.parent / "ledger"
+    build_dir, ledger_dir = paths.records(report_dir.parent), paths.ledgers(report_dir.parent)
     static = report_dir / "static"
     static.mkdir(parents=True, exist_ok=True)
     for asset in sorted(STATIC.iterdir()):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sectorplannen import datakind
+from sectorplannen import datakind, paths
 from sectorplannen.chapters import registry
 from sectorplannen.errors import SectorplannenError
 from sectorplannen.pipeline.report import read_manifest
@@ -53,7 +53,7 @@ class Page:
 
 def parts_dir(report_dir: Path) -> Path:
     """Where the build leaves what it rendered of each chapter (``outputs/.build/pages``)."""
-    return Path(report_dir).parent / ".build" / "pages"
+    return paths.rendered(Path(report_dir).parent)
 
 
 def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
@@ -62,7 +62,7 @@ def chapter_pages(report_dir: Path, chapters=()) -> list[Page]:
     base = {c.name for c in registry.CHAPTERS}
     found: dict[str, Page] = {}
     rendered = parts_dir(report_dir)
-    for manifest in sorted((Path(report_dir).parent / ".build").glob("*.json")):
+    for manifest in sorted(paths.records(Path(report_dir).parent).glob("*.json")):
         if not (rendered / manifest.name).is_file():
             continue
         record = read_manifest(manifest)

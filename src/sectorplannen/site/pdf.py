@@ -10,6 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from sectorplannen import paths
 from sectorplannen.pipeline import csp
 from sectorplannen.site import chapter_page, claims_page, templating
 from sectorplannen.site.devtools import DevTools
@@ -102,8 +103,8 @@ def _chapters(report_dir: Path) -> list[dict]:
     """Every chapter of the report (no variants) as its page shows it, in reading order."""
     every = chapter_pages(report_dir)
     parts = chapter_page.rendered_parts(report_dir, every)
-    claims = claims_page.load(Path(report_dir).parent / "ledger", every)
-    ledger_dir = Path(report_dir).parent / "ledger"
+    ledger_dir = paths.ledgers(Path(report_dir).parent)
+    claims = claims_page.load(ledger_dir, every)
     chapters = [
         {
             "name": page.name,
