@@ -316,7 +316,7 @@ def test_page_of_all_numbers_and_ledger_summary_show_texts_as_text(scratch, plan
 
 
 def _claim(planted: str, page: Page) -> claims_page.Claim:
-    texts = dict.fromkeys(("tranche", "place", "quote", "printed", "computed", "explanation", "inputs"), planted)
+    texts = dict.fromkeys(("tranche", "place", "quote", "published", "computed", "explanation", "inputs"), planted)
     return claims_page.Claim("7-01", page, line="12", status="wijkt af", **texts)
 
 

@@ -40,7 +40,7 @@ class Claim:
     place: str
     line: str
     quote: str
-    printed: str
+    published: str  # the number as the report prints it (the claims file's `published`)
     computed: str
     status: str
     explanation: str

@@ -75,7 +75,7 @@ def claims(ledger_a: list[dict], ledger_b: list[dict]) -> list[dict]:
                 "anchor": f"getal-{row['claim']}",
                 "place": place(row),
                 "quote": row.get("tekst", ""),
-                "printed": row.get("gepubliceerd", ""),
+                "published": row.get("gepubliceerd", ""),
                 "a": a or "niet berekend",
                 "b": b or "niet berekend",
                 "difference": difference(a, b) or ("anders" if a != b else ""),

@@ -26,7 +26,7 @@ def claim_entries(claims: list[Claim]) -> list[dict]:
             "t": f"Getal {c.id} ({c.page.label}, {c.place})",
             "u": f"{CLAIMS}#{c.anchor}",
             "x": " ".join(
-                [c.id, c.quote, f"gedrukt {c.printed}", f"berekend {c.computed}", c.status, c.tranche, c.explanation]
+                [c.id, c.quote, f"gedrukt {c.published}", f"berekend {c.computed}", c.status, c.tranche, c.explanation]
             ),
             "k": "getal",
         }

@@ -33,7 +33,7 @@ def _row(row: dict) -> dict:
         "anchor": anchor(row["claim"]),
         "place": place(row),
         "quote": row.get("tekst", ""),
-        "printed": row.get("gepubliceerd", ""),
+        "published": row.get("gepubliceerd", ""),
         "default": row.get("standaard", ""),
         "value": row.get("berekend", ""),
         "difference": row.get("verschil", ""),
@@ -71,7 +71,7 @@ def context(page: Page, ledger_path, default: Page | None, compare_href: str | N
             " stand op de afronding van het rapport.",
         ]
         if broken:
-            shown = ", ".join(f"{r['place']} ({r['printed']})" for r in broken[:8])
+            shown = ", ".join(f"{r['place']} ({r['published']})" for r in broken[:8])
             summary.append(
                 f"Deze conclusies vallen weg: {shown}"
                 + (f" en nog {getal(len(broken) - 8)} andere" if len(broken) > 8 else "")
