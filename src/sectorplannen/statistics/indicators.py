@@ -28,6 +28,9 @@ from sectorplannen.statistics.bijlage import TABLES, Bijlage
 from sectorplannen.statistics.plan_groups import PlanGroups
 from sectorplannen.statistics.thresholds import PlanThresholds
 
+# The tranche 3 ambition as chapter 6 states it in its text (transcribed as tables of the text).
+TRANCHE_3_AMBITION = {"deelnemers": "001/6.t1", "budget": "001/6.t2"}
+
 __all__ = ["PARTICIPANT_FILE", "REGISTER", "STATISTICS", "Indicators", "NotComputable", "Provenance", "TableIndicators"]
 
 
@@ -518,8 +521,16 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             raise NotComputable("de quickscans geven alleen voor tranche 1-2 het beoogde aantal deelnemers")
         return float(self._quickscan("1", "Tijdens quickscan 2", "Beoogde ambities")["value"].iloc[0])
 
+    def ambitie_deelnemers(self, **_):
+        """The original ambition the evaluation measures realised participants against: quickscan 2
+        for tranche 1-2 (seed 000 Tabel 1), the text of chapter 6 for tranche 3 (001/6.t1: 17.223,
+        without the two plans that lapsed), which no quickscan gives."""
+        if self.group == "1-2":
+            return self.ambitie_deelnemers_qs2()
+        return self.tabelwaarde(TRANCHE_3_AMBITION["deelnemers"], "tranche 3", "Beoogde deelnemers")
+
     def realisatie_tov_ambitie_deelnemers(self, **_):
-        return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers_qs2())
+        return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers())
 
     def ambitie_budget_qs2(self, **_):
         """Rijk + sociale partners at quickscan 2 (tranche 1-2, seed 000 Tabel 2) or at the first
@@ -532,8 +543,17 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             rows = rows[rows["line"] == rows["line"].iloc[0]]
         return float(rows["value"].sum()) * 1e6
 
+    def ambitie_budget(self, **_):
+        """The original budget ambition the evaluation measures spent budget against, in euro:
+        quickscan 2 for tranche 1-2 (seed 000 Tabel 2), the text of chapter 6 for tranche 3 (001/6.t2:
+        ruim € 116 miljoen, without the two plans that lapsed; the 2017 letter's first report of June
+        2016, ``ambitie_budget_qs2``, still counts them)."""
+        if self.group == "1-2":
+            return self.ambitie_budget_qs2()
+        return self.tabelwaarde(TRANCHE_3_AMBITION["budget"], "tranche 3", "Beoogd budget")
+
     def realisatie_tov_ambitie_budget(self, **_):
-        return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
+        return _pct(self.budget_besteed(), self.ambitie_budget())
 
 
 def _statistics(*classes) -> list[str]:
