@@ -44,22 +44,9 @@ PENDING = frozenset(
         # columns, per date) and the disclosure audit (its groups are such combinations) do not carry.
         "4-111",
         "4-242",
-        # Key figures of the summary and chapter 10 that repeat participant statistics: the kerncijfers
-        # chapter runs on the published tables only (no participant file); the same numbers are computed
-        # in chapters 4 and 7 (S-31/10-41 as 4-01, S-32/10-44 as 7-01, S-34/10-46 as 7-37, S-37/10-50 as
-        # 4-262). Computing these claims themselves needs the participant chapter to evaluate them; 10-39
-        # (all three tranches) also needs a cohort over all tranches.
-        "S-31",
-        "S-32",
-        "S-33",
-        "S-34",
-        "S-37",
+        # Chapter 10's key figure over all three tranches: a participant cohort over both tranche
+        # groups together, which the participant statistics (one tranche group per claim) do not take.
         "10-39",
-        "10-41",
-        "10-44",
-        "10-45",
-        "10-46",
-        "10-50",
     ]
 )
 
