@@ -80,6 +80,7 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
     except NotComputable as exc:
         row["toelichting"] = "; ".join(part for part in (claim["note"], str(exc)) if part)
         return row
+    provenance = getattr(indicators, "provenance", None)
     if claim["unit"] in IDENTITY_UNITS:
         row["berekend_waarde"] = value
         row["berekend"] = reader_name(claim["unit"], value)
@@ -88,10 +89,10 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         scaled = value / UNITS[claim["unit"]]
         row["berekend_waarde"] = scaled
         step = float(claim["step"])
-        row["berekend"] = format_step(scaled, step, extra=1 if claim["qualifier"] else 0)
-        ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
+        qualifier = "" if reads_itself(claim, provenance, scaled) else claim["qualifier"]
+        row["berekend"] = format_step(scaled, step, extra=1 if qualifier else 0)
+        ok = matches(scaled, float(claim["value"]), step, qualifier)
     row[HOLDS] = bool(ok)
-    provenance = getattr(indicators, "provenance", None)
     if provenance:  # the reader's words for the page, the ids for tools and tests
         row["invoer"] = reader_inputs(provenance.inputs)
         row["invoer_ids"] = ", ".join(provenance.inputs)
@@ -145,6 +146,18 @@ def from_own_passage(claim: pd.Series, provenance) -> bool:
         return False
     first, last = _span(claim["line"])
     return all(first - PASSAGE <= _span(lines)[0] and _span(lines)[1] <= last + PASSAGE for lines in provenance.lines)
+
+
+def reads_itself(claim: pd.Series, provenance, value: float) -> bool:
+    """True when the value is the claim's own printed number read back: the one cell read is of a
+    table transcribed from the running text and holds the printed number. A transcription drops
+    'ruim', 'bijna', 'circa' (the notes of each such table say so: 'ruim € 116 miljoen' is kept as
+    116, wherever the text repeats it), so such a cell is compared with the printed number, not with
+    what the qualifier says about a true value the transcription cannot know. (A cell with another
+    number, such as the 90 procent behind 'de meeste', keeps the qualifier.)"""
+    if provenance is None or provenance.cell is None or not _TEXT_TABLE.search(provenance.cell):
+        return False
+    return matches(value, float(claim["value"]), float(claim["step"]), "")
 
 
 def evidence(claim: pd.Series, provenance) -> str:
