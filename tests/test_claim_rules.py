@@ -22,7 +22,7 @@ import pytest
 
 from sectorplannen import claims, paths
 from sectorplannen.chapters.ledgers import published_ledgers
-from sectorplannen.claims.evaluation import evaluate, evidence, indicators_for, printed_in
+from sectorplannen.claims.evaluation import evaluate, evidence, indicators_for, printed_in, reads_itself
 from sectorplannen.claims.files import (
     STATUS_ARITHMETIC,
     STATUS_DIFFERS,
@@ -202,13 +202,26 @@ def test_inputs_from_the_claims_own_passage_are_arithmetic():
     assert evidence(sentence, Provenance(("003/2.t1", "plannenregister"), None, ("979",))) == STATUS_REPRODUCED
 
 
+def test_a_text_cell_read_back_is_its_printed_number_without_the_qualifier():
+    """'ruim € 116 miljoen' is transcribed as 116 (001/6.t2): read back it is the printed number, while
+    a cell with another number (90 procent behind 'de meeste') or of a printed table keeps the qualifier."""
+    claim = _claim(value=116.0, step="1", qualifier="ruim", line="3668")
+    assert reads_itself(claim, Provenance(("001/6.t2",), "001/6.t2", ("3668",)), 116.0)
+    assert not reads_itself(claim, Provenance(("001/6.t2",), "001/6.t2", ("3668",)), 161.0)  # a misread
+    assert not reads_itself(claim, Provenance(("001/6.3",), "001/6.3", ("3668",)), 116.0)  # a printed table
+    assert not reads_itself(claim, Provenance(("001/6.t2", "001/A.12"), None, ("3668",)), 116.0)  # computed
+    most = _claim(value=50.0, step="5", qualifier="meer dan", line="5273")
+    assert not reads_itself(most, Provenance(("001/8.t15",), "001/8.t15", ("5273-5275",)), 90.0)
+
+
 @pytest.fixture(scope="module")
 def ledger_rows():
     """The ledger rows of some claims, on the published tables (participant claims aside)."""
     wanted = {
-        "uitvoering": ["3-25", "3-114", "3-139", "6-12", "6-44", "6-86"],
+        "uitvoering": ["3-25", "3-114", "3-139", "3-235", "6-11", "6-12", "6-44", "6-55", "6-57", "6-86"],
+        "monitoring": ["002-10", "000-80"],
         "arbeidsmarktpositie": ["4-08", "4-121", "4-207", "4-212", "7-29", "7-58"],
-        "dwsra": ["003-29", "003-59", "003-68"],
+        "dwsra": ["003-29", "003-59", "003-68", "003-149"],
     }
     rows, cache = {}, {}
     for name, ids in wanted.items():
@@ -226,6 +239,13 @@ def ledger_rows():
         ("3-25", STATUS_DIFFERS, "0"),  # none of the three high outliers has under 100 participants (A.3)
         ("3-114", STATUS_REPRODUCED, "3"),  # budget realisation outside 64-123 percent: 48, 133, 297
         ("3-139", STATUS_ARITHMETIC, "Metaal"),  # the caption of Tabel 3.3, from Tabel 3.3
+        ("3-235", STATUS_ARITHMETIC, "36,2"),  # 154 of 426 measures, both from the same sentence (001/3.t1)
+        ("6-11", STATUS_REPRODUCED, "76"),  # 13.122 (A.9) of the 17.223 intended (chapter 6's text, 6.t1)
+        ("6-55", STATUS_TAKEN, "116"),  # 'ruim € 116 miljoen' read back from its own line (6.t2)
+        ("6-57", STATUS_REPRODUCED, "50"),  # € 58,4 miljoen (A.12) of € 116 miljoen (6.t2)
+        ("002-10", STATUS_DIFFERS, "38"),  # 24 + 1 + 3 + 10 outcomes of 37 submitted applications (002/t1)
+        ("000-80", STATUS_TAKEN, "45"),  # the total of 000/t3, whose parts add up to it (a checked total row)
+        ("003-149", STATUS_ARITHMETIC, "80,9"),  # 38 of 47 running projects, the same sentence (003/2.t5)
         ("6-12", STATUS_REPRODUCED, "4,2"),  # 13.122 of 296.145 + 13.122 (A.3, A.9)
         ("6-44", STATUS_DIFFERS, "360"),  # Perspectief: 460 realised of 100 planned is 360 % more
         ("6-86", STATUS_ARITHMETIC, "91,7"),  # 22 of the 24 plans of Tabel 6.3 print 50 %
@@ -247,7 +267,7 @@ def test_claim_status(ledger_rows, claim, status, computed):
 
 def test_every_difference_found_here_is_explained():
     known = claims.explanations()
-    for claim in ("3-25", "3-26", "6-44", "4-121", "4-207", "4-212", "4-228", "7-29", "3-67"):
+    for claim in ("3-25", "3-26", "6-44", "4-121", "4-207", "4-212", "4-228", "7-29", "3-67", "002-10"):
         assert claim in known
 
 
