@@ -67,6 +67,16 @@ def test_the_ambition_of_tranche_3_is_the_one_chapter_6_states(t12, t3):
     assert t12.ambitie_budget() == t12.ambitie_budget_qs2()
 
 
+def test_several_categories_of_one_plan_are_summed(t3):
+    """Transport (t3) in Tabel A.10: 1.375 planned towards another occupation, 1.408 from WW, none from
+    another situation; the new drivers the 2017 letter speaks of (r. 101)."""
+    new_drivers = "werk-ander-beroep|ww-naar-baan|overig-naar-baan"
+    assert t3.deelnemers_gepland(category=new_drivers, plan="transport-t3") == 2783
+    assert t3.deelnemers_gepland(category="ww-naar-baan|werk-ander-beroep") == t3.deelnemers_gepland(
+        category="ww-naar-baan"
+    ) + t3.deelnemers_gepland(category="werk-ander-beroep")
+
+
 def test_not_computable_is_said(t3):
     with pytest.raises(NotComputable, match="alleen voor tranche 1-2"):
         t3.ambitie_deelnemers_qs2()

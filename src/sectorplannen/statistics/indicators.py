@@ -245,6 +245,8 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         return self.b.plans
 
     def _total(self, name: str, category: str | None = None, plan: str | None = None) -> float:
+        if category and "|" in category:  # several categories together (a|b)
+            return sum(self._total(name, part, plan) for part in category.split("|"))
         table = self._table(name)
         if plan:
             if plan not in table.index:
