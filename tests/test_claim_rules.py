@@ -61,6 +61,8 @@ ARITHMETIC = {
     "som": re.compile(r"\d\s*\+\s*\d"),
     "verschil": re.compile(r"\d\s+(?:-|−)\s+(?:de\s+)?\d|\d[\d.,]*\s+(?:[a-zé]+\s+){0,3}min\s+(?:de\s+)?\d"),
     "product": re.compile(r"\d\s*[x×]\s*€?\s*\d"),
+    "som in woorden": re.compile(r"\b(?:tel(?:t|len)|opgeteld)\b[^.;]{0,60}?\bop tot\s+(?:€\s*)?\d"),
+    "deling in woorden": re.compile(r"\b[a-z]{3,}\s*/\s*\d|\d\s*/\s*[a-z]{3,}\b"),
     "uitkomst in woorden": re.compile(
         r"\b(?:ruim|bijna|circa|dus|is|samen|geeft|geven|gewogen)\s+\d[\d.]*(?:,\d+)?\s*(?:%|procent)"
     ),
@@ -69,8 +71,9 @@ ARITHMETIC = {
 # reading of a verbal quantity as a number ("vastgelegd als bijna 100 procent").
 _QUOTED = re.compile(r"'[^']*'|‘[^’]*’")
 _READING = re.compile(r"\b(?:vastgelegd|gelezen) als (?:bijna|ruim|meer dan|minder dan|ongeveer)?\s*")
-# A table or figure is named by its number, which is no quantity: 'Tabel 1 van de voortgangsbrief van 2017'.
-_NAMED = re.compile(r"\b(?:Tabel|Figuur)\s+[A-Z]?\d+(?:\.\w+)?")
+# A table, figure or quickscan is named by its number, which is no quantity: 'Tabel 1 van de voortgangsbrief
+# van 2017', 'de aantallen per thema van quickscan 4'.
+_NAMED = re.compile(r"\b(?:Tabel|Figuur|Grafiek|Box|Bijlage|[Qq]uickscan)\s+[A-Z]?\d+(?:\.\w+)?")
 
 
 def arithmetic(note: str) -> str | None:
@@ -156,6 +159,9 @@ def test_no_arithmetic_in_the_note_of_a_claim_not_computed():
         "2 x € 18,75 mln",
         "12.201 met een baan van de 12.920, ruim 94 procent",
         "de som is 63 procent",
+        "de drie leeftijdsgroepen (17, 54 en 28 procent) tellen door afronding op tot 99",
+        "elk percentage van de tabel = aantal/19",
+        "de rijen tellen samen op tot € 45 miljoen",
         "Tabel 1 van de voortgangsbrief van 2017: 13 van de 20 projectleiders",
     ],
 )
@@ -172,6 +178,9 @@ def test_the_arithmetic_check_finds_a_planted_computation(note):
         "Figuur 4.14, balk 'Studenten (21.041)', reeks '4 dagen'",
         "rang van de twee VWNW-typen naar aandeel met een baan (78 en 81 tegen 76 en 72)",
         "Tabel 1 van de voortgangsbrief van 2017 drukt de ambitie bij quickscan 2 afgerond op duizenden",
+        "de tekst telt deelnemers, niet trajecten; zie regel 4794-4796",
+        "werkgevers en/of werknemers; A.9-A.13 zijn per type traject",
+        "Grafiek 1 geeft de aantallen bij quickscan 5, de aantallen per thema van quickscan 4 ontbreken",
     ],
 )
 def test_the_arithmetic_check_passes_words_and_printed_figures(note):
@@ -188,7 +197,24 @@ def test_a_caption_computed_from_its_own_table_is_arithmetic():
     assert printed_in(caption) == "001/3.3"
     assert evidence(caption, Provenance(("001/3.3",))) == STATUS_ARITHMETIC
     assert evidence(caption, Provenance(("001/A.3",))) == STATUS_REPRODUCED
-    assert evidence(caption, Provenance(("001/3.3",), cell="001/3.3")) == STATUS_TAKEN
+    # a caption is never itself a cell: one cell of its own table checks it ('waaronder voornamelijk
+    # jongeren' against the 66 procent of Tabel 3.1), a cell of another table is read back
+    assert evidence(caption, Provenance(("001/3.3",), cell="001/3.3")) == STATUS_ARITHMETIC
+    assert evidence(caption, Provenance(("001/6.3",), cell="001/6.3")) == STATUS_TAKEN
+    second_line = _claim(location="kop", quote="waaronder voornamelijk jongeren", line="1230-1231")
+    assert printed_in(second_line) == "001/3.1"  # the table whose caption starts on line 1230
+    assert evidence(second_line, Provenance(("001/3.1",), cell="001/3.1")) == STATUS_ARITHMETIC
+
+
+def test_a_cell_of_the_same_passage_behind_a_verbal_number_is_arithmetic():
+    """004 r. 436: 'Ruim de helft (55 procent)': the 55 of the same sentence checks 'ruim de helft';
+    the 55 read back for the 55 itself is overgenomen."""
+    sentence = _claim(source="004", line="436")
+    cell = Provenance(("004/t6",), "004/t6", ("436",))
+    assert evidence(sentence, cell, printed_number=False) == STATUS_ARITHMETIC
+    assert evidence(sentence, cell, printed_number=True) == STATUS_TAKEN
+    elsewhere = Provenance(("004/t6",), "004/t6", ("450",))
+    assert evidence(sentence, elsewhere, printed_number=False) == STATUS_TAKEN
     figure = _claim(location="kop", quote="Figuur 3.1 Om- en bijscholing heeft de meeste deelnemers")
     assert printed_in(figure) is None
 
@@ -218,10 +244,11 @@ def test_a_text_cell_read_back_is_its_printed_number_without_the_qualifier():
 def ledger_rows():
     """The ledger rows of some claims, on the published tables (participant claims aside)."""
     wanted = {
-        "uitvoering": ["3-25", "3-114", "3-139", "3-235", "6-11", "6-12", "6-44", "6-55", "6-57", "6-86"],
+        "uitvoering": ["3-25", "3-39", "3-114", "3-139", "3-235", "6-11", "6-12", "6-44", "6-55", "6-57", "6-86"],
         "monitoring": ["002-10", "000-80"],
         "arbeidsmarktpositie": ["4-08", "4-121", "4-207", "4-212", "7-29", "7-58"],
-        "dwsra": ["003-29", "003-59", "003-68", "003-149"],
+        "dwsra": ["003-29", "003-59", "003-68", "003-149", "003-206"],
+        "steunpakket_2020": ["004-24"],
     }
     rows, cache = {}, {}
     for name, ids in wanted.items():
@@ -239,6 +266,9 @@ def ledger_rows():
         ("3-25", STATUS_DIFFERS, "0"),  # none of the three high outliers has under 100 participants (A.3)
         ("3-114", STATUS_REPRODUCED, "3"),  # budget realisation outside 64-123 percent: 48, 133, 297
         ("3-139", STATUS_ARITHMETIC, "Metaal"),  # the caption of Tabel 3.3, from Tabel 3.3
+        ("3-39", STATUS_ARITHMETIC, "66,0"),  # caption of Tabel 3.1 against its youth column (66 %)
+        ("003-206", STATUS_REPRODUCED, "19"),  # the denominator of Tabel 3.4's shares (6 of 19 is 32 %)
+        ("004-24", STATUS_ARITHMETIC, "55,0"),  # 'ruim de helft (55 procent)': the 55 of the same sentence
         ("3-235", STATUS_ARITHMETIC, "36,2"),  # 154 of 426 measures, both from the same sentence (001/3.t1)
         ("6-11", STATUS_REPRODUCED, "76"),  # 13.122 (A.9) of the 17.223 intended (chapter 6's text, 6.t1)
         ("6-55", STATUS_TAKEN, "116"),  # 'ruim € 116 miljoen' read back from its own line (6.t2)

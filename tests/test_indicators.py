@@ -77,6 +77,14 @@ def test_several_categories_of_one_plan_are_summed(t3):
     ) + t3.deelnemers_gepland(category="werk-ander-beroep")
 
 
+def test_the_denominator_of_printed_shares(t3):
+    """003 Tabel 3.4: 6 (32%), 8 (42%), 4 (21%), 2 (11%), 1 (5%) are shares of 19 projects (6/19 =
+    31,6; 2/19 = 10,5 rounds up to 11; 18 gives 33 for the first row, so 19 is the smallest)."""
+    assert t3.tabelnoemer(table="003/3.4", column="Aantal projecten|% van totaal") == 19
+    with pytest.raises(NotComputable, match="twee kolommen"):
+        t3.tabelnoemer(table="003/3.4", column="Aantal projecten")
+
+
 def test_not_computable_is_said(t3):
     with pytest.raises(NotComputable, match="alleen voor tranche 1-2"):
         t3.ambitie_deelnemers_qs2()

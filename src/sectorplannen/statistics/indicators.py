@@ -151,6 +151,25 @@ class TableIndicators:
             raise NotComputable(f"geen volledige kolommen {share!r} en {weight!r} in {table}")
         return float((shares * weights).sum() / weights.sum())
 
+    def tabelnoemer(self, table=None, column=None, **_):
+        """The number the printed shares of a table are shares of (columns ``count|share``): the
+        smallest whole n for which every row's count as % of n gives its printed share at the
+        rounding of a whole percent (Tabel 3.4 of the DWSRA evaluation: 6 (32%), 8 (42%), ... of 19
+        projects, while its counts add up to 21)."""
+        count, _, share = (column or "").partition("|")
+        if not (count and share):
+            raise NotComputable("tabelnoemer heeft twee kolommen nodig: aantal|aandeel")
+        counts = self._cells(table, None, count).set_index("row")["value"].astype(float)
+        shares = self._cells(table, None, share).set_index("row")["value"].astype(float)
+        counts, shares = counts.align(shares, join="inner")
+        if counts.empty or counts.isna().any() or shares.isna().any() or not (shares > 0.5).any():
+            raise NotComputable(f"geen volledige kolommen {count!r} en {share!r} in {table}")
+        largest = int(100 * counts.max() / (shares[shares > 0.5].min() - 0.5)) + 1
+        for n in range(max(1, int(counts.max())), largest + 1):
+            if ((100 * counts / n - shares).abs() <= 0.5 + 1e-9).all():
+                return float(n)
+        raise NotComputable(f"geen aantal waarvan de percentages van {table} de gedrukte aandelen zijn")
+
     def tabelrijen(self, table=None, **_):
         """Number of rows (non-total) of a table: the plans a table of plans lists."""
         cells = self._cells(table, None, None)
