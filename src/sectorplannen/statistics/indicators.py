@@ -176,8 +176,13 @@ class TableIndicators:
         return float(cells["row"].nunique())
 
     def tabelrang(self, table=None, row=None, column=None, **_):
-        """Rank of the row (1 = largest) by its value in the column, among the non-total rows."""
+        """Rank of the row (1 = largest) by its value in the column, among the non-total rows that
+        print a value in it (a row without one is not ranked, and not an input)."""
+        before = list(getattr(self, "_lines", []))
         cells = self._cells(table, None, column)
+        cells = cells[cells["value"].notna()]
+        if "line" in cells.columns:
+            self._lines = [*before, *cells["line"].astype(str)]
         by_line = row.startswith("regel ") if row else False
         values = cells.set_index(cells["line"].astype(str).radd("regel ") if by_line else cells["row"])["value"]
         values = values.astype(float)
