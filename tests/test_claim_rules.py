@@ -22,7 +22,7 @@ import pytest
 
 from sectorplannen import claims, paths
 from sectorplannen.chapters.ledgers import published_ledgers
-from sectorplannen.claims.evaluation import evaluate, evidence, indicators_for, printed_in
+from sectorplannen.claims.evaluation import evaluate, evidence, indicators_for, printed_in, reads_itself
 from sectorplannen.claims.files import (
     STATUS_ARITHMETIC,
     STATUS_DIFFERS,
@@ -44,22 +44,9 @@ PENDING = frozenset(
         # columns, per date) and the disclosure audit (its groups are such combinations) do not carry.
         "4-111",
         "4-242",
-        # Key figures of the summary and chapter 10 that repeat participant statistics: the kerncijfers
-        # chapter runs on the published tables only (no participant file); the same numbers are computed
-        # in chapters 4 and 7 (S-31/10-41 as 4-01, S-32/10-44 as 7-01, S-34/10-46 as 7-37, S-37/10-50 as
-        # 4-262). Computing these claims themselves needs the participant chapter to evaluate them; 10-39
-        # (all three tranches) also needs a cohort over all tranches.
-        "S-31",
-        "S-32",
-        "S-33",
-        "S-34",
-        "S-37",
+        # Chapter 10's key figure over all three tranches: a participant cohort over both tranche
+        # groups together, which the participant statistics (one tranche group per claim) do not take.
         "10-39",
-        "10-41",
-        "10-44",
-        "10-45",
-        "10-46",
-        "10-50",
     ]
 )
 
@@ -74,6 +61,8 @@ ARITHMETIC = {
     "som": re.compile(r"\d\s*\+\s*\d"),
     "verschil": re.compile(r"\d\s+(?:-|−)\s+(?:de\s+)?\d|\d[\d.,]*\s+(?:[a-zé]+\s+){0,3}min\s+(?:de\s+)?\d"),
     "product": re.compile(r"\d\s*[x×]\s*€?\s*\d"),
+    "som in woorden": re.compile(r"\b(?:tel(?:t|len)|opgeteld)\b[^.;]{0,60}?\bop tot\s+(?:€\s*)?\d"),
+    "deling in woorden": re.compile(r"\b[a-z]{3,}\s*/\s*\d|\d\s*/\s*[a-z]{3,}\b"),
     "uitkomst in woorden": re.compile(
         r"\b(?:ruim|bijna|circa|dus|is|samen|geeft|geven|gewogen)\s+\d[\d.]*(?:,\d+)?\s*(?:%|procent)"
     ),
@@ -82,8 +71,9 @@ ARITHMETIC = {
 # reading of a verbal quantity as a number ("vastgelegd als bijna 100 procent").
 _QUOTED = re.compile(r"'[^']*'|‘[^’]*’")
 _READING = re.compile(r"\b(?:vastgelegd|gelezen) als (?:bijna|ruim|meer dan|minder dan|ongeveer)?\s*")
-# A table or figure is named by its number, which is no quantity: 'Tabel 1 van de voortgangsbrief van 2017'.
-_NAMED = re.compile(r"\b(?:Tabel|Figuur)\s+[A-Z]?\d+(?:\.\w+)?")
+# A table, figure or quickscan is named by its number, which is no quantity: 'Tabel 1 van de voortgangsbrief
+# van 2017', 'de aantallen per thema van quickscan 4'.
+_NAMED = re.compile(r"\b(?:Tabel|Figuur|Grafiek|Box|Bijlage|[Qq]uickscan)\s+[A-Z]?\d+(?:\.\w+)?")
 
 
 def arithmetic(note: str) -> str | None:
@@ -169,6 +159,9 @@ def test_no_arithmetic_in_the_note_of_a_claim_not_computed():
         "2 x € 18,75 mln",
         "12.201 met een baan van de 12.920, ruim 94 procent",
         "de som is 63 procent",
+        "de drie leeftijdsgroepen (17, 54 en 28 procent) tellen door afronding op tot 99",
+        "elk percentage van de tabel = aantal/19",
+        "de rijen tellen samen op tot € 45 miljoen",
         "Tabel 1 van de voortgangsbrief van 2017: 13 van de 20 projectleiders",
     ],
 )
@@ -185,6 +178,9 @@ def test_the_arithmetic_check_finds_a_planted_computation(note):
         "Figuur 4.14, balk 'Studenten (21.041)', reeks '4 dagen'",
         "rang van de twee VWNW-typen naar aandeel met een baan (78 en 81 tegen 76 en 72)",
         "Tabel 1 van de voortgangsbrief van 2017 drukt de ambitie bij quickscan 2 afgerond op duizenden",
+        "de tekst telt deelnemers, niet trajecten; zie regel 4794-4796",
+        "werkgevers en/of werknemers; A.9-A.13 zijn per type traject",
+        "Grafiek 1 geeft de aantallen bij quickscan 5, de aantallen per thema van quickscan 4 ontbreken",
     ],
 )
 def test_the_arithmetic_check_passes_words_and_printed_figures(note):
@@ -201,7 +197,24 @@ def test_a_caption_computed_from_its_own_table_is_arithmetic():
     assert printed_in(caption) == "001/3.3"
     assert evidence(caption, Provenance(("001/3.3",))) == STATUS_ARITHMETIC
     assert evidence(caption, Provenance(("001/A.3",))) == STATUS_REPRODUCED
-    assert evidence(caption, Provenance(("001/3.3",), cell="001/3.3")) == STATUS_TAKEN
+    # a caption is never itself a cell: one cell of its own table checks it ('waaronder voornamelijk
+    # jongeren' against the 66 procent of Tabel 3.1), a cell of another table is read back
+    assert evidence(caption, Provenance(("001/3.3",), cell="001/3.3")) == STATUS_ARITHMETIC
+    assert evidence(caption, Provenance(("001/6.3",), cell="001/6.3")) == STATUS_TAKEN
+    second_line = _claim(location="kop", quote="waaronder voornamelijk jongeren", line="1230-1231")
+    assert printed_in(second_line) == "001/3.1"  # the table whose caption starts on line 1230
+    assert evidence(second_line, Provenance(("001/3.1",), cell="001/3.1")) == STATUS_ARITHMETIC
+
+
+def test_a_cell_of_the_same_passage_behind_a_verbal_number_is_arithmetic():
+    """004 r. 436: 'Ruim de helft (55 procent)': the 55 of the same sentence checks 'ruim de helft';
+    the 55 read back for the 55 itself is overgenomen."""
+    sentence = _claim(source="004", line="436")
+    cell = Provenance(("004/t6",), "004/t6", ("436",))
+    assert evidence(sentence, cell, printed_number=False) == STATUS_ARITHMETIC
+    assert evidence(sentence, cell, printed_number=True) == STATUS_TAKEN
+    elsewhere = Provenance(("004/t6",), "004/t6", ("450",))
+    assert evidence(sentence, elsewhere, printed_number=False) == STATUS_TAKEN
     figure = _claim(location="kop", quote="Figuur 3.1 Om- en bijscholing heeft de meeste deelnemers")
     assert printed_in(figure) is None
 
@@ -215,13 +228,27 @@ def test_inputs_from_the_claims_own_passage_are_arithmetic():
     assert evidence(sentence, Provenance(("003/2.t1", "plannenregister"), None, ("979",))) == STATUS_REPRODUCED
 
 
+def test_a_text_cell_read_back_is_its_printed_number_without_the_qualifier():
+    """'ruim € 116 miljoen' is transcribed as 116 (001/6.t2): read back it is the printed number, while
+    a cell with another number (90 procent behind 'de meeste') or of a printed table keeps the qualifier."""
+    claim = _claim(value=116.0, step="1", qualifier="ruim", line="3668")
+    assert reads_itself(claim, Provenance(("001/6.t2",), "001/6.t2", ("3668",)), 116.0)
+    assert not reads_itself(claim, Provenance(("001/6.t2",), "001/6.t2", ("3668",)), 161.0)  # a misread
+    assert not reads_itself(claim, Provenance(("001/6.3",), "001/6.3", ("3668",)), 116.0)  # a printed table
+    assert not reads_itself(claim, Provenance(("001/6.t2", "001/A.12"), None, ("3668",)), 116.0)  # computed
+    most = _claim(value=50.0, step="5", qualifier="meer dan", line="5273")
+    assert not reads_itself(most, Provenance(("001/8.t15",), "001/8.t15", ("5273-5275",)), 90.0)
+
+
 @pytest.fixture(scope="module")
 def ledger_rows():
     """The ledger rows of some claims, on the published tables (participant claims aside)."""
     wanted = {
-        "uitvoering": ["3-25", "3-114", "3-139", "6-12", "6-44", "6-86"],
+        "uitvoering": ["3-25", "3-39", "3-114", "3-139", "3-235", "6-11", "6-12", "6-44", "6-55", "6-57", "6-86"],
+        "monitoring": ["002-10", "000-80"],
         "arbeidsmarktpositie": ["4-08", "4-121", "4-207", "4-212", "7-29", "7-58"],
-        "dwsra": ["003-29", "003-59", "003-68"],
+        "dwsra": ["003-29", "003-59", "003-68", "003-149", "003-206"],
+        "steunpakket_2020": ["004-24"],
     }
     rows, cache = {}, {}
     for name, ids in wanted.items():
@@ -239,6 +266,16 @@ def ledger_rows():
         ("3-25", STATUS_DIFFERS, "0"),  # none of the three high outliers has under 100 participants (A.3)
         ("3-114", STATUS_REPRODUCED, "3"),  # budget realisation outside 64-123 percent: 48, 133, 297
         ("3-139", STATUS_ARITHMETIC, "Metaal"),  # the caption of Tabel 3.3, from Tabel 3.3
+        ("3-39", STATUS_ARITHMETIC, "66,0"),  # caption of Tabel 3.1 against its youth column (66 %)
+        ("003-206", STATUS_REPRODUCED, "19"),  # the denominator of Tabel 3.4's shares (6 of 19 is 32 %)
+        ("004-24", STATUS_ARITHMETIC, "55,0"),  # 'ruim de helft (55 procent)': the 55 of the same sentence
+        ("3-235", STATUS_ARITHMETIC, "36,2"),  # 154 of 426 measures, both from the same sentence (001/3.t1)
+        ("6-11", STATUS_REPRODUCED, "76"),  # 13.122 (A.9) of the 17.223 intended (chapter 6's text, 6.t1)
+        ("6-55", STATUS_TAKEN, "116"),  # 'ruim € 116 miljoen' read back from its own line (6.t2)
+        ("6-57", STATUS_REPRODUCED, "50"),  # € 58,4 miljoen (A.12) of € 116 miljoen (6.t2)
+        ("002-10", STATUS_DIFFERS, "38"),  # 24 + 1 + 3 + 10 outcomes of 37 submitted applications (002/t1)
+        ("000-80", STATUS_TAKEN, "45"),  # the total of 000/t3, whose parts add up to it (a checked total row)
+        ("003-149", STATUS_ARITHMETIC, "80,9"),  # 38 of 47 running projects, the same sentence (003/2.t5)
         ("6-12", STATUS_REPRODUCED, "4,2"),  # 13.122 of 296.145 + 13.122 (A.3, A.9)
         ("6-44", STATUS_DIFFERS, "360"),  # Perspectief: 460 realised of 100 planned is 360 % more
         ("6-86", STATUS_ARITHMETIC, "91,7"),  # 22 of the 24 plans of Tabel 6.3 print 50 %
@@ -260,7 +297,7 @@ def test_claim_status(ledger_rows, claim, status, computed):
 
 def test_every_difference_found_here_is_explained():
     known = claims.explanations()
-    for claim in ("3-25", "3-26", "6-44", "4-121", "4-207", "4-212", "4-228", "7-29", "3-67"):
+    for claim in ("3-25", "3-26", "6-44", "4-121", "4-207", "4-212", "4-228", "7-29", "3-67", "002-10"):
         assert claim in known
 
 

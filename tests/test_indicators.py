@@ -53,6 +53,38 @@ def test_register_counts(t12):
     assert t12.plannen_regionaal_zorg() == 18
 
 
+def test_the_ambition_of_tranche_3_is_the_one_chapter_6_states(t12, t3):
+    """Chapter 6 r. 3526-3530: 13.122 realised of 17.223 intended is 76 procent; r. 3668-3672:
+    € 58,4 miljoen spent (A.12) of ruim € 116 miljoen is 50 procent. The quickscans give tranche 1-2."""
+    assert t3.ambitie_deelnemers() == 17223
+    assert t3.realisatie_tov_ambitie_deelnemers() == pytest.approx(100 * 13122 / 17223)  # 76,2
+    assert t3.ambitie_budget() == 116e6
+    assert t3.realisatie_tov_ambitie_budget() == pytest.approx(100 * 58381725 / 116e6)  # 50,3
+    assert t3.compute("realisatie_tov_ambitie_budget") == pytest.approx(50.33, abs=0.01)
+    assert t3.provenance.inputs == ("001/6.t2", "001/A.12")
+    assert t3.ambitie_budget_qs2() == 142e6  # the 2017 letter's June 2016 report: € 71 + 71 miljoen
+    assert t12.ambitie_deelnemers() == t12.ambitie_deelnemers_qs2() == 430000  # Tabel 1 of the letter
+    assert t12.ambitie_budget() == t12.ambitie_budget_qs2()
+
+
+def test_several_categories_of_one_plan_are_summed(t3):
+    """Transport (t3) in Tabel A.10: 1.375 planned towards another occupation, 1.408 from WW, none from
+    another situation; the new drivers the 2017 letter speaks of (r. 101)."""
+    new_drivers = "werk-ander-beroep|ww-naar-baan|overig-naar-baan"
+    assert t3.deelnemers_gepland(category=new_drivers, plan="transport-t3") == 2783
+    assert t3.deelnemers_gepland(category="ww-naar-baan|werk-ander-beroep") == t3.deelnemers_gepland(
+        category="ww-naar-baan"
+    ) + t3.deelnemers_gepland(category="werk-ander-beroep")
+
+
+def test_the_denominator_of_printed_shares(t3):
+    """003 Tabel 3.4: 6 (32%), 8 (42%), 4 (21%), 2 (11%), 1 (5%) are shares of 19 projects (6/19 =
+    31,6; 2/19 = 10,5 rounds up to 11; 18 gives 33 for the first row, so 19 is the smallest)."""
+    assert t3.tabelnoemer(table="003/3.4", column="Aantal projecten|% van totaal") == 19
+    with pytest.raises(NotComputable, match="twee kolommen"):
+        t3.tabelnoemer(table="003/3.4", column="Aantal projecten")
+
+
 def test_not_computable_is_said(t3):
     with pytest.raises(NotComputable, match="alleen voor tranche 1-2"):
         t3.ambitie_deelnemers_qs2()

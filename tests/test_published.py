@@ -91,7 +91,7 @@ def test_table_knows_other_sources():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("A.99",), "no table 'A.99' in source 001; known: S.1, 2.1, 3.1"),
+        (("A.99",), "no table 'A.99' in source 001; known: S.1, S.t1, 2.1, 3.1"),
         (("1", "009"), "unknown source '009'"),
     ],
 )

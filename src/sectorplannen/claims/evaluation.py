@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sectorplannen import published
 from sectorplannen.claims.files import (
     CLAIMS,
     FILE_STATISTICS,
@@ -35,6 +36,7 @@ from sectorplannen.claims.files import (
 )
 from sectorplannen.claims.inputs import reader_inputs
 from sectorplannen.claims.rounding import format_step, matches
+from sectorplannen.published.load import tables as published_tables
 from sectorplannen.sources import categories as category_file
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import bijlage
@@ -80,6 +82,7 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
     except NotComputable as exc:
         row["toelichting"] = "; ".join(part for part in (claim["note"], str(exc)) if part)
         return row
+    provenance = getattr(indicators, "provenance", None)
     if claim["unit"] in IDENTITY_UNITS:
         row["berekend_waarde"] = value
         row["berekend"] = reader_name(claim["unit"], value)
@@ -88,10 +91,10 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
         scaled = value / UNITS[claim["unit"]]
         row["berekend_waarde"] = scaled
         step = float(claim["step"])
-        row["berekend"] = format_step(scaled, step, extra=1 if claim["qualifier"] else 0)
-        ok = matches(scaled, float(claim["value"]), step, claim["qualifier"])
+        qualifier = "" if reads_itself(claim, provenance, scaled) else claim["qualifier"]
+        row["berekend"] = format_step(scaled, step, extra=1 if qualifier else 0)
+        ok = matches(scaled, float(claim["value"]), step, qualifier)
     row[HOLDS] = bool(ok)
-    provenance = getattr(indicators, "provenance", None)
     if provenance:  # the reader's words for the page, the ids for tools and tests
         row["invoer"] = reader_inputs(provenance.inputs)
         row["invoer_ids"] = ", ".join(provenance.inputs)
@@ -100,7 +103,8 @@ def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = 
     elif not ok:
         row["status"] = STATUS_DIFFERS
     else:
-        row["status"] = evidence(claim, provenance)
+        printed_number = claim["unit"] in IDENTITY_UNITS or matches(scaled, float(claim["value"]), step, "")
+        row["status"] = evidence(claim, provenance, printed_number)
     return row
 
 
@@ -122,7 +126,20 @@ def printed_in(claim: pd.Series) -> str | None:
     match = re.match(r"^Tabel\s+(\S+)$", str(claim["location"]).strip())
     if match is None and str(claim["location"]).strip() == "kop":
         match = re.match(r"^Tabel\s+([0-9A-Z]+\.[0-9]+)\b", str(claim["quote"]).strip())
+        if match is None:  # the caption's second line ('waaronder voornamelijk jongeren'): the table it opens
+            return _caption_of(claim["source"], _span(claim["line"]))
     return f"{claim['source']}/{match.group(1)}" if match else None
+
+
+def _caption_of(source: str, lines: tuple[int, int]) -> str | None:
+    """The printed table of ``source`` whose caption (the first of its lines) the lines are part of."""
+    for seed, table_id in published_tables():
+        if seed != source or _TEXT_TABLE.search(f"/{table_id}"):
+            continue
+        first = published.resource(table_id, seed)["sectorplannen"]["lines"][0]
+        if first <= lines[0] <= first + 2:
+            return f"{seed}/{table_id}"
+    return None
 
 
 # Text lines around a claim that still count as its own passage: in 001 and 003 text lines are two
@@ -147,13 +164,30 @@ def from_own_passage(claim: pd.Series, provenance) -> bool:
     return all(first - PASSAGE <= _span(lines)[0] and _span(lines)[1] <= last + PASSAGE for lines in provenance.lines)
 
 
-def evidence(claim: pd.Series, provenance) -> str:
+def reads_itself(claim: pd.Series, provenance, value: float) -> bool:
+    """True when the value is the claim's own printed number read back: the one cell read is of a
+    table transcribed from the running text and holds the printed number. A transcription drops
+    'ruim', 'bijna', 'circa' (the notes of each such table say so: 'ruim € 116 miljoen' is kept as
+    116, wherever the text repeats it), so such a cell is compared with the printed number, not with
+    what the qualifier says about a true value the transcription cannot know. (A cell with another
+    number, such as the 90 procent behind 'de meeste', keeps the qualifier.)"""
+    if provenance is None or provenance.cell is None or not _TEXT_TABLE.search(provenance.cell):
+        return False
+    return matches(value, float(claim["value"]), float(claim["step"]), "")
+
+
+def evidence(claim: pd.Series, provenance, printed_number: bool = True) -> str:
     """What a matching computed value shows: a reproduction from other data, a check of the
-    printing table's (or sentence's) own arithmetic, or a number that is itself an input."""
+    printing table's (or sentence's) own arithmetic, or a number that is itself an input.
+    ``printed_number``: the value is the claim's printed number itself (not, say, the 55 procent
+    behind 'ruim de helft')."""
     if provenance is None or not provenance.inputs:
         return STATUS_REPRODUCED
     if provenance.cell is not None:
-        return STATUS_TAKEN  # one printed cell read back (a table of this report, or a .t table of its text)
+        own_caption = claim["location"] == "kop" and printed_in(claim) == provenance.cell
+        own_passage = not printed_number and from_own_passage(claim, provenance)
+        if not (own_caption or own_passage):
+            return STATUS_TAKEN  # one printed cell read back (a table of this report, or a .t table of its text)
     if printed_in(claim) in provenance.inputs or from_own_passage(claim, provenance):
         return STATUS_ARITHMETIC
     return STATUS_REPRODUCED

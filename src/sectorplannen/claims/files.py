@@ -85,7 +85,8 @@ STATISTICS = list(VOCABULARY)
 # What a claim that no data of the project determines lacks: an input that is absent from the
 # project. The claim's note names one, as "Ontbreekt: <input>." A missing statistic is never the
 # reason (a statistic the data determine is written, in ``statistics/``); a claim that the data
-# determine but that is not computed yet says so, as PENDING_MARK followed by what it needs.
+# determine but that is not computed yet says so, as PENDING_MARK followed by what it needs. A number
+# the running text states is no absent input: it is transcribed into a text table and read back.
 MISSING_INPUTS = (
     "interviews en groepsgesprekken van de evaluatie",
     "enquêtes onder projectleiders, werkgevers of deelnemers",
@@ -95,7 +96,6 @@ MISSING_INPUTS = (
     "herzieningen, betalingen en afronding per plan",
     "deelnemersgegevens die het deelnemersbestand niet heeft",
     "een bron buiten het project",
-    "een tabel van het project met dit getal uit de lopende tekst",
     "een transcriptie van een grafiek van de bron",
     "de volledige zin (de tekstextractie mist het begin)",
 )

@@ -30,6 +30,9 @@ from sectorplannen.statistics.declaration import Declaration, collect, statistic
 from sectorplannen.statistics.plan_groups import PlanGroups
 from sectorplannen.statistics.thresholds import PlanThresholds
 
+# The tranche 3 ambition as chapter 6 states it in its text (transcribed as tables of the text).
+TRANCHE_3_AMBITION = {"deelnemers": "001/6.t1", "budget": "001/6.t2"}
+
 __all__ = [
     "DECLARATIONS",
     "PARTICIPANT_FILE",
@@ -161,6 +164,26 @@ class TableIndicators:
         return float((shares * weights).sum() / weights.sum())
 
     @statistic(unit="aantal", kind="cell")
+    def tabelnoemer(self, table=None, column=None):
+        """The number the printed shares of a table are shares of (columns ``count|share``): the
+        smallest whole n for which every row's count as % of n gives its printed share at the
+        rounding of a whole percent (Tabel 3.4 of the DWSRA evaluation: 6 (32%), 8 (42%), ... of 19
+        projects, while its counts add up to 21)."""
+        count, _, share = (column or "").partition("|")
+        if not (count and share):
+            raise NotComputable("tabelnoemer heeft twee kolommen nodig: aantal|aandeel")
+        counts = self._cells(table, None, count).set_index("row")["value"].astype(float)
+        shares = self._cells(table, None, share).set_index("row")["value"].astype(float)
+        counts, shares = counts.align(shares, join="inner")
+        if counts.empty or counts.isna().any() or shares.isna().any() or not (shares > 0.5).any():
+            raise NotComputable(f"geen volledige kolommen {count!r} en {share!r} in {table}")
+        largest = int(100 * counts.max() / (shares[shares > 0.5].min() - 0.5)) + 1
+        for n in range(max(1, int(counts.max())), largest + 1):
+            if ((100 * counts / n - shares).abs() <= 0.5 + 1e-9).all():
+                return float(n)
+        raise NotComputable(f"geen aantal waarvan de percentages van {table} de gedrukte aandelen zijn")
+
+    @statistic(unit="aantal", kind="cell")
     def tabelrijen(self, table=None):
         """Number of rows (non-total) of a table: the plans a table of plans lists."""
         cells = self._cells(table, None, None)
@@ -168,8 +191,13 @@ class TableIndicators:
 
     @statistic(unit="rang", kind="cell")
     def tabelrang(self, table=None, row=None, column=None):
-        """Rank of the row (1 = largest) by its value in the column, among the non-total rows."""
+        """Rank of the row (1 = largest) by its value in the column, among the non-total rows that
+        print a value in it (a row without one is not ranked, and not an input)."""
+        before = list(getattr(self, "_lines", []))
         cells = self._cells(table, None, column)
+        cells = cells[cells["value"].notna()]
+        if "line" in cells.columns:
+            self._lines = [*before, *cells["line"].astype(str)]
         by_line = row.startswith("regel ") if row else False
         values = cells.set_index(cells["line"].astype(str).radd("regel ") if by_line else cells["row"])["value"]
         values = values.astype(float)
@@ -268,6 +296,8 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
         return self.b.plans
 
     def _total(self, name: str, category: str | None = None, plan: str | None = None) -> float:
+        if category and "|" in category:  # several categories together (a|b)
+            return sum(self._total(name, part, plan) for part in category.split("|"))
         table = self._table(name)
         if plan:
             if plan not in table.index:
@@ -591,9 +621,18 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             raise NotComputable("de quickscans geven alleen voor tranche 1-2 het beoogde aantal deelnemers")
         return float(self._quickscan("1", "Tijdens quickscan 2", "Beoogde ambities")["value"].iloc[0])
 
+    @statistic(unit="aantal", kind="elsewhere")
+    def ambitie_deelnemers(self):
+        """The original ambition the evaluation measures realised participants against: quickscan 2
+        for tranche 1-2 (seed 000 Tabel 1), the text of chapter 6 for tranche 3 (001/6.t1: 17.223,
+        without the two plans that lapsed), which no quickscan gives."""
+        if self.group == "1-2":
+            return self.ambitie_deelnemers_qs2()
+        return self.tabelwaarde(TRANCHE_3_AMBITION["deelnemers"], "tranche 3", "Beoogde deelnemers")
+
     @statistic(unit="procent", kind="elsewhere")
     def realisatie_tov_ambitie_deelnemers(self):
-        return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers_qs2())
+        return _pct(self.deelnemers_gerealiseerd(), self.ambitie_deelnemers())
 
     @statistic(unit="euro", kind="elsewhere")
     def ambitie_budget_qs2(self):
@@ -607,9 +646,19 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             rows = rows[rows["line"] == rows["line"].iloc[0]]
         return float(rows["value"].sum()) * 1e6
 
+    @statistic(unit="euro", kind="elsewhere")
+    def ambitie_budget(self):
+        """The original budget ambition the evaluation measures spent budget against, in euro:
+        quickscan 2 for tranche 1-2 (seed 000 Tabel 2), the text of chapter 6 for tranche 3 (001/6.t2:
+        ruim € 116 miljoen, without the two plans that lapsed; the 2017 letter's first report of June
+        2016, ``ambitie_budget_qs2``, still counts them)."""
+        if self.group == "1-2":
+            return self.ambitie_budget_qs2()
+        return self.tabelwaarde(TRANCHE_3_AMBITION["budget"], "tranche 3", "Beoogd budget")
+
     @statistic(unit="procent", kind="elsewhere")
     def realisatie_tov_ambitie_budget(self):
-        return _pct(self.budget_besteed(), self.ambitie_budget_qs2())
+        return _pct(self.budget_besteed(), self.ambitie_budget())
 
 
 # The statistics a claim can name that the published tables compute (participant ones: PARTICIPANT).
