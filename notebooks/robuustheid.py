@@ -41,7 +41,7 @@ from sectorplannen.chapters import notebook, robuustheid
 from sectorplannen.render import figures, style
 
 run = notebook.start("robuustheid", top_n=top_n)
-sensitivity = robuustheid.compute()
+sensitivity = robuustheid.sensitivity()
 robuustheid.write(sensitivity)
 display(Markdown(robuustheid.headline(sensitivity)))
 

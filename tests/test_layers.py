@@ -21,7 +21,7 @@ LAYERS = [
         "sectorplannen.errors",
         "sectorplannen.paths",
         "sectorplannen.notation",
-        "sectorplannen.hashing",
+        "sectorplannen.hashing", "sectorplannen.reuse",
         "sectorplannen.datakind",
     },
     {"sectorplannen.sources"},

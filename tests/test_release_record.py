@@ -30,8 +30,7 @@ from test_disclosure import counts_from_shares, extract_csv, solve_by_subtractio
 from sectorplannen import paths
 from sectorplannen.chapters import arbeidsmarktpositie as arbeidsmarkt
 from sectorplannen.errors import DisclosureError, ReleaseRecordError
-from sectorplannen.participants import disclosure, engine, releases, synthetic
-from sectorplannen.participants.loading import rows as participant_rows
+from sectorplannen.participants import disclosure, engine, releases
 from sectorplannen.sources.register import register
 
 MIN = 10
@@ -51,10 +50,8 @@ STATIC_COLUMNS = ("n", "Totaal")
 
 
 @pytest.fixture(scope="module")
-def people():
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    return participant_rows("synthetic")
+def people(synthetic_rows):
+    return synthetic_rows  # participants.rows("synthetic"), read once per worker (conftest)
 
 
 def plant(people: pd.DataFrame, n: int, **where) -> pd.DataFrame:

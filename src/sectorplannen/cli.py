@@ -193,7 +193,7 @@ def _robustness(args) -> int:
     from sectorplannen.chapters import robuustheid  # layers: imported when the command runs
 
     start = time.perf_counter()
-    sensitivity = robuustheid.compute(jobs=args.jobs)
+    sensitivity = robuustheid.sensitivity(jobs=args.jobs)
     written = robuustheid.write(sensitivity)
     print(f"{robuustheid.counts_line(sensitivity)} ({time.perf_counter() - start:.1f} s)")
     if args.deelnemers:

@@ -69,3 +69,8 @@ def executed(outputs: Path | None = None) -> Path:
 def robustness(outputs: Path | None = None) -> Path:
     """The robustness chapter's tables (``outputs/robuustheid``), as ``make robuustheid`` writes them."""
     return (outputs or OUTPUTS) / ROBUSTNESS
+
+
+def reuse(outputs: Path | None = None) -> Path:
+    """Results computed once per state of their inputs and reused (``outputs/.reuse``, :mod:`sectorplannen.reuse`)."""
+    return (outputs or OUTPUTS) / ".reuse"

@@ -19,10 +19,11 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from sectorplannen import claims, notation, paths
+from sectorplannen import claims, notation, paths, reuse
 from sectorplannen.participants.indicators import ParticipantIndicators
 from sectorplannen.participants.schema import weights
 from sectorplannen.render import tables
@@ -178,6 +179,22 @@ def compute(jobs: int | None = None) -> Sensitivity:
         results = [_evaluate(task) for task in todo]
     values = pd.concat(results, ignore_index=True)
     return Sensitivity(default, values, summarise(default, values), len(todo))
+
+
+def inputs() -> list[Path]:
+    """What :func:`compute` reads: the published tables, the claims, the register and the categories,
+    and the code of the layers that compute a claim (and of this module)."""
+    return [
+        *reuse.files_under(paths.PUBLISHED, paths.DATA / "claims"),
+        *sorted(paths.RAW.glob("*.yaml")),
+        *reuse.code("sources", "published", "statistics", "claims", "chapters/robuustheid.py"),
+    ]
+
+
+def sensitivity(jobs: int | None = None) -> Sensitivity:
+    """:func:`compute`, once per state of its inputs (:mod:`sectorplannen.reuse`): the chapter rebuilt
+    for its notebook, the site or the build takes the variants it computed before."""
+    return reuse.reused("robuustheid", inputs(), lambda: compute(jobs))
 
 
 def summarise(default: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,77 @@
+"""Results that depend only on the project's data and the code that computes them (the robustness
+chapter's variants), computed once per state of those inputs and reused, keyed by a content hash of
+every input file: a chapter rebuilt because its notebook, the site or the build changed does not
+compute them again, and a changed table, claim or statistic always does.
+
+The results are kept in ``outputs/.reuse/`` (:func:`sectorplannen.paths.reuse`) as pickles that this
+project wrote itself; ``make clean`` removes them. A damaged or unreadable file is computed again."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from pathlib import Path
+from typing import TypeVar
+
+from sectorplannen import paths
+from sectorplannen.hashing import content_hash
+
+T = TypeVar("T")
+
+PACKAGE = Path(__file__).resolve().parent  # src/sectorplannen
+
+
+def code(*modules: str) -> list[Path]:
+    """The source files of the package's foundation modules and of ``modules`` (layer folders such as
+    ``statistics`` or single modules such as ``chapters/robuustheid.py``), for a key."""
+    found = sorted(p for p in PACKAGE.glob("*.py"))
+    for name in modules:
+        target = PACKAGE / name
+        found += [target] if target.is_file() else sorted(target.rglob("*.py"))
+    return found
+
+
+def files_under(*folders: Path) -> list[Path]:
+    """Every data file under ``folders`` (not hidden files, not READMEs), for a key."""
+    found = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+            if path.is_file() and path.name != "README.md" and not hidden:
+                found.append(path)
+    return found
+
+
+def key(name: str, inputs: Iterable[Path]) -> str:
+    """SHA-256 over the name and every input's place and content (the order of ``inputs`` does not matter)."""
+    digest = hashlib.sha256(name.encode())
+    for path in sorted({Path(p).resolve() for p in inputs}):
+        place = path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+        digest.update(f"\n{place.as_posix()} {content_hash(path)}".encode())
+    return digest.hexdigest()
+
+
+def reused(name: str, inputs: Iterable[Path], compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned before for exactly these inputs. Older results of ``name``
+    are removed when a new one is kept; a folder that cannot be written only costs the reuse."""
+    folder = paths.reuse()
+    target = folder / f"{name}-{key(name, inputs)}.pickle"
+    if target.is_file():
+        try:
+            return pickle.loads(target.read_bytes())  # written by this function, in this project's outputs
+        except Exception:  # a damaged or foreign file: compute again and replace it
+            with suppress(OSError):
+                target.unlink()
+    value = compute()
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, target)
+        for older in folder.glob(f"{name}-*.pickle"):
+            if older != target:
+                older.unlink(missing_ok=True)
+    return value
