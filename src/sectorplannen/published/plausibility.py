@@ -1,0 +1,166 @@
+"""Plan-level plausibility of the Bijlage A tables: numbers that agree with every printed total and
+still cannot all be right, or need a reason the table does not give.
+
+Each check returns :class:`~sectorplannen.published.checks.Discrepancy` records like the consistency
+checks, so every plan it flags is a finding that ``data/raw/findings.yaml`` must explain (``make
+verify`` fails otherwise). A flag is never rounding-level: its ``computed`` side is the bound the plan
+passes, not a value the printed number should have. The checks (declared in ``checks.yaml``):
+
+- ``realisatiegraad``: a plan's realised total against its planned total (``realisation_rates``);
+- ``deelnemers zonder budget`` / ``budget zonder deelnemers``: a plan and theme (or trajectory type)
+  with participants but no budget, or the reverse (``presence``);
+- ``kosten per deelnemer``: a plan's budget per participant far outside that of the other plans of
+  its tranche group (``cost_per_participant``).
+
+The thresholds are fixed in the code with their reasons, not read from the data they judge.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sectorplannen.published.checks import Discrepancy, _axis, _split
+
+# A realised total under half or over twice the planned total (factor 2 either way): beyond it the
+# plan no longer describes the size of what was done, which the report's own comparisons of
+# realisation against plan assume; a rate within it is ordinary over- or underrealisation.
+RATE_LOW, RATE_HIGH = 50.0, 200.0
+
+# Tukey's "far out" fences: more than 3 interquartile ranges beyond the quartiles (Tukey 1977,
+# Exploratory Data Analysis), the textbook boundary for values that do not belong with the rest.
+TUKEY_FAR_OUT = 3.0
+
+
+def _plan_values(ref: str, load, column: str | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per plan of table ``ref``: the value in its total column (or ``column``), its label and line."""
+    frame = load(*_split(ref))
+    frame = frame[~frame["is_total_row"] & (frame["plan_id"] != "")]
+    frame = frame[frame["category"] == column] if column else frame[frame["is_total_column"]]
+    frame = frame.drop_duplicates("plan_id").set_index("plan_id")
+    return frame["value"].astype(float), frame["row"].astype(str), frame["line"].astype(str)
+
+
+def _plan_cells(ref: str, load) -> pd.DataFrame:
+    """Per plan and category id (theme or trajectory type): value, label, category as printed, line."""
+    frame = load(*_split(ref))
+    frame = frame[~frame["is_total_row"] & ~frame["is_total_column"] & (frame["plan_id"] != "")]
+    return pd.DataFrame(
+        {
+            "plan_id": frame["plan_id"].to_numpy(),
+            "category": _axis(frame["category"]).to_numpy(),
+            "printed_category": frame["category"].to_numpy(),
+            "row": frame["row"].astype(str).to_numpy(),
+            "line": frame["line"].astype(str).to_numpy(),
+            "value": frame["value"].astype(float).fillna(0.0).to_numpy(),
+        }
+    ).set_index(["plan_id", "category"])
+
+
+def realisation_rates(spec: dict, load) -> list[Discrepancy]:
+    """Plans whose realised total (``realised``) is under :data:`RATE_LOW` or over :data:`RATE_HIGH`
+    percent of their planned total (``planned``); a plan with a realisation but no plan is flagged
+    as well (``published`` is then the realised total, ``computed`` 0). ``published`` is the rate,
+    ``computed`` the bound it passes."""
+    realised, labels, lines = _plan_values(spec["realised"], load)
+    planned, _, _ = _plan_values(spec["planned"], load)
+    out = []
+    for plan_id, done in realised.fillna(0.0).items():
+        goal = float(planned.get(plan_id, float("nan")))
+        against = f"{spec['realised']} / {spec['planned']} buiten {RATE_LOW:g}-{RATE_HIGH:g} procent"
+        if math.isnan(goal) or goal <= 0:  # realised without a plan: the rate has no bound at all
+            if done <= 0:
+                continue
+            rate, bound, against = done, 0.0, f"gerealiseerd zonder gepland totaal in {spec['planned']}"
+        else:
+            rate = 100.0 * done / goal
+            if RATE_LOW <= rate <= RATE_HIGH:
+                continue
+            bound = RATE_LOW if rate < RATE_LOW else RATE_HIGH
+        out.append(
+            Discrepancy("realisatiegraad", spec["realised"], labels[plan_id], "Totaal", lines[plan_id], rate, bound, against)
+        )
+    return out
+
+
+def presence(spec: dict, load) -> list[Discrepancy]:
+    """Plans with participants (``count``) in a theme or trajectory type but no budget there
+    (``amount``), or budget but no participants. Any positive number against an empty or zero cell
+    is flagged: a measure without participants or without money is a statement about the plan,
+    whatever its size, and needs the report's reason."""
+    counts, amounts = _plan_cells(spec["count"], load), _plan_cells(spec["amount"], load)
+    out = []
+    for key in counts.index.union(amounts.index):
+        count = float(counts["value"].get(key, 0.0))
+        amount = float(amounts["value"].get(key, 0.0))
+        if (count > 0) == (amount > 0):
+            continue
+        check, table, cells, value = (
+            ("deelnemers zonder budget", spec["count"], counts, count)
+            if count > 0
+            else ("budget zonder deelnemers", spec["amount"], amounts, amount)
+        )
+        cell = cells.loc[key]
+        other = spec["amount"] if count > 0 else spec["count"]
+        out.append(
+            Discrepancy(
+                check,
+                table,
+                str(cell["row"]),
+                str(cell["printed_category"]),
+                str(cell["line"]),
+                value,
+                0.0,
+                f"leeg of nul in {other}",
+            )
+        )
+    return out
+
+
+def cost_per_participant(spec: dict, load) -> list[Discrepancy]:
+    """Plans whose budget per participant (``budget`` x ``scale`` / ``participants``, plan totals)
+    lies beyond Tukey's far-out fences (:data:`TUKEY_FAR_OUT`) of all the table's plans, taken on a
+    log scale: the cost of a participant differs by a factor between measures (a leerwerkplek
+    costs many loopbaanchecks), so plans differ by ratios, not by amounts. Plans without
+    participants or budget are left to :func:`presence`."""
+    budget, labels, lines = _plan_values(spec["budget"], load)
+    participants, _, _ = _plan_values(spec["participants"], load)
+    both = pd.DataFrame({"budget": budget * float(spec.get("scale", 1)), "participants": participants}).dropna()
+    both = both[(both["budget"] > 0) & (both["participants"] > 0)]
+    per_person = both["budget"] / both["participants"]
+    if len(per_person) < 4:  # no quartiles to speak of
+        return []
+    logs = per_person.map(math.log10)
+    q1, q3 = float(logs.quantile(0.25)), float(logs.quantile(0.75))
+    low, high = 10 ** (q1 - TUKEY_FAR_OUT * (q3 - q1)), 10 ** (q3 + TUKEY_FAR_OUT * (q3 - q1))
+    out = []
+    for plan_id, value in per_person.items():
+        if low <= value <= high:
+            continue
+        out.append(
+            Discrepancy(
+                "kosten per deelnemer",
+                spec["budget"],
+                labels[plan_id],
+                "Totaal",
+                lines[plan_id],
+                float(value),
+                low if value < low else high,
+                f"{spec['budget']} / {spec['participants']} per plan buiten de uiterste grenzen van Tukey "
+                f"({low:,.0f}-{high:,.0f} euro)".replace(",", "."),
+            )
+        )
+    return out
+
+
+def all_flags(load, spec: dict) -> list[Discrepancy]:
+    """Every plausibility check ``spec`` (``checks.yaml``) declares."""
+    out: list[Discrepancy] = []
+    for entry in spec.get("realisation_rates", []):
+        out += realisation_rates(entry, load)
+    for entry in spec.get("presence", []):
+        out += presence(entry, load)
+    for entry in spec.get("cost_per_participant", []):
+        out += cost_per_participant(entry, load)
+    return out
