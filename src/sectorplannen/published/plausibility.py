@@ -79,7 +79,9 @@ def realisation_rates(spec: dict, load) -> list[Discrepancy]:
                 continue
             bound = RATE_LOW if rate < RATE_LOW else RATE_HIGH
         out.append(
-            Discrepancy("realisatiegraad", spec["realised"], labels[plan_id], "Totaal", lines[plan_id], rate, bound, against)
+            Discrepancy(
+                "realisatiegraad", spec["realised"], labels[plan_id], "Totaal", lines[plan_id], rate, bound, against
+            )
         )
     return out
 
