@@ -1,0 +1,135 @@
+"""Plan-level plausibility checks: each fires on a planted table, and on the report's own tables
+it flags exactly the plans findings.yaml explains."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from sectorplannen.published import checks, findings, plausibility
+
+
+def plan_table(rows: dict[str, dict[str, float | None]], line: str = "1") -> pd.DataFrame:
+    """A tidy plan table: one row per plan (its id doubles as its label), a Totaal column."""
+    records = []
+    for plan, values in rows.items():
+        for category, value in values.items():
+            records.append(
+                {
+                    "row": plan.upper(),
+                    "line": line,
+                    "plan_id": plan,
+                    "is_total_row": False,
+                    "is_total_column": category == "Totaal",
+                    "category": category,
+                    "value": value,
+                }
+            )
+    return pd.DataFrame(records)
+
+
+def loader(tables: dict[str, pd.DataFrame]):
+    return lambda seed, table_id: tables[f"{seed}/{table_id}"]
+
+
+def test_a_realisation_under_half_or_over_twice_the_plan_is_flagged():
+    tables = {
+        "9/real": plan_table(
+            {"a": {"Totaal": 40}, "b": {"Totaal": 100}, "c": {"Totaal": 250}, "d": {"Totaal": 50}, "e": {"Totaal": 5}}
+        ),
+        "9/plan": plan_table(
+            {
+                "a": {"Totaal": 100},
+                "b": {"Totaal": 100},
+                "c": {"Totaal": 100},
+                "d": {"Totaal": 100},
+                "e": {"Totaal": None},
+            }
+        ),
+    }
+    found = plausibility.realisation_rates({"realised": "9/real", "planned": "9/plan"}, loader(tables))
+    # a: 40 of 100 below 50; c: 250 of 100 above 200; d at exactly 50 is inside; e realised without a plan
+    assert [(d.row, d.published, d.computed) for d in found] == [
+        ("A", 40.0, 50.0),
+        ("C", 250.0, 200.0),
+        ("E", 5.0, 0.0),
+    ]
+    assert {d.kind for d in found} == {"verschil"}  # never rounding-level: every flag needs its explanation
+
+
+def test_participants_without_budget_and_budget_without_participants_are_flagged():
+    tables = {
+        "9/count": plan_table({"a": {"Scholing": 10, "Overig": None, "Totaal": 10}, "b": {"Scholing": 3, "Totaal": 3}}),
+        "9/amount": plan_table({"a": {"Scholing": 0, "Overig": 7, "Totaal": 7}, "b": {"Scholing": 2, "Totaal": 2}}),
+    }
+    found = plausibility.presence({"count": "9/count", "amount": "9/amount"}, loader(tables))
+    assert sorted((d.check, d.table, d.row, d.category, d.published) for d in found) == [
+        ("budget zonder deelnemers", "9/amount", "A", "Overig", 7.0),
+        ("deelnemers zonder budget", "9/count", "A", "Scholing", 10.0),
+    ]
+
+
+def test_a_cost_per_participant_beyond_tukey_s_far_out_fences_is_flagged():
+    ordinary = {f"p{i}": 1000.0 * (1 + i / 10) for i in range(8)}  # 1.000 to 1.700 euro per participant
+    costs = {**ordinary, "dear": 1_000_000.0, "cheap": 1.0}
+    tables = {
+        "9/budget": plan_table({plan: {"Totaal": cost * 10} for plan, cost in costs.items()}),
+        "9/people": plan_table({plan: {"Totaal": 10} for plan in costs}),
+    }
+    found = plausibility.cost_per_participant({"budget": "9/budget", "participants": "9/people"}, loader(tables))
+    logs = pd.Series(costs).map(math.log10)  # the fences by hand: quartiles of the ten log costs
+    q1, q3 = logs.quantile(0.25), logs.quantile(0.75)
+    high, low = 10 ** (q3 + 3 * (q3 - q1)), 10 ** (q1 - 3 * (q3 - q1))
+    assert [(d.row, d.published) for d in found] == [("DEAR", 1_000_000.0), ("CHEAP", 1.0)]
+    assert [d.computed for d in found] == pytest.approx([high, low])
+    assert low > 1.0 and high < 1_000_000.0 and low < 1000.0 and high > 1700.0
+
+
+def test_a_bound_per_plan_and_theme_is_checked_cell_by_cell():
+    tables = {
+        # the themes as A.8 and A.3 print them: matched on their category ids
+        "9/bsn": plan_table({"a": {"Om- en bijscholing": 12, "Overige maatregelen": 1, "Totaal": 13}}),
+        "9/real": plan_table({"a": {"Om- en bijscholing": 5, "Overig": 9, "Totaal": 14}}),
+    }
+    spec = {
+        "name": "bsn per thema",
+        "left": {"table": "9/bsn", "by": "plan_category"},
+        "right": {"table": "9/real", "by": "plan_category"},
+        "at_most": True,
+    }
+    found = checks.match_check(spec, loader(tables))
+    # the plan's total (13 against 14) passes; its scholing cell does not
+    assert [(d.row, d.category, d.published, d.computed) for d in found] == [("a", "scholing", 12.0, 5.0)]
+
+
+@pytest.mark.slow
+def test_the_report_s_plans_flagged_are_the_explained_ones(published_build):
+    flagged = [d for d in published_build.discrepancies if d.check in ("realisatiegraad", "kosten per deelnemer")]
+    rates = {(d.table, d.row): round(d.published, 1) for d in flagged}
+    assert rates == {
+        ("001/A.3", "Mainport Rotterdam"): 39.6,  # 95 of 240 (A.3 r. 9146, A.2 r. 8905)
+        ("001/A.6", "Mobiliteit"): 297.4,  # 44.066 of 14.818 thousand euro
+        ("001/A.6", "Vrijetijdssector Drenthe"): 47.7,  # 1.238 of 2.593
+        ("001/A.9", "ICT"): 32.4,  # 826 of 2.550
+        ("001/A.9", "MKB Rotterdam"): 310.5,  # 1.242 of 400
+    }
+    presence = [d for d in published_build.discrepancies if "zonder" in d.check]
+    assert not [d for d in presence if d.check == "deelnemers zonder budget"]
+    assert {d.table: sum(1 for e in presence if e.table == d.table) for d in presence} == {
+        "001/A.5": 27,
+        "001/A.6": 25,
+        "001/A.11": 1,
+    }
+    table = published_build.classified
+    ours = table[table["check"].isin(["realisatiegraad", "budget zonder deelnemers"])]
+    assert len(ours) == 58 and set(ours["status"]) == {"verklaard"}
+
+
+def test_an_unexplained_flag_stays_unexplained():
+    flag = plausibility.realisation_rates(
+        {"realised": "9/real", "planned": "9/plan"},
+        loader({"9/real": plan_table({"a": {"Totaal": 1}}), "9/plan": plan_table({"a": {"Totaal": 10}})}),
+    )
+    assert findings.classify(flag, [])["status"].tolist() == ["onverklaard"]
