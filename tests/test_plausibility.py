@@ -71,6 +71,18 @@ def test_participants_without_budget_and_budget_without_participants_are_flagged
     ]
 
 
+def test_a_part_planned_and_not_realised_or_realised_without_a_plan_is_flagged():
+    tables = {
+        "9/plan": plan_table({"a": {"Gezondheid": 1447, "Overig": None, "Totaal": 1447}}),
+        "9/real": plan_table({"a": {"Gezondheid": 0, "Overig": 30, "Totaal": 30}}),
+    }
+    found = plausibility.plan_against_realisation({"planned": "9/plan", "realised": "9/real"}, loader(tables))
+    assert sorted((d.check, d.table, d.category, d.published) for d in found) == [
+        ("gepland, niet gerealiseerd", "9/plan", "Gezondheid", 1447.0),
+        ("gerealiseerd zonder plan", "9/real", "Overig", 30.0),
+    ]
+
+
 def test_a_cost_per_participant_beyond_tukey_s_far_out_fences_is_flagged():
     ordinary = {f"p{i}": 1000.0 * (1 + i / 10) for i in range(8)}  # 1.000 to 1.700 euro per participant
     costs = {**ordinary, "dear": 1_000_000.0, "cheap": 1.0}
@@ -115,16 +127,24 @@ def test_the_report_s_plans_flagged_are_the_explained_ones(published_build):
         ("001/A.9", "ICT"): 32.4,  # 826 of 2.550
         ("001/A.9", "MKB Rotterdam"): 310.5,  # 1.242 of 400
     }
-    presence = [d for d in published_build.discrepancies if "zonder" in d.check]
+    presence = [
+        d for d in published_build.discrepancies if d.check in ("deelnemers zonder budget", "budget zonder deelnemers")
+    ]
     assert not [d for d in presence if d.check == "deelnemers zonder budget"]
     assert {d.table: sum(1 for e in presence if e.table == d.table) for d in presence} == {
         "001/A.5": 27,
         "001/A.6": 25,
         "001/A.11": 1,
     }
+    # Luchtvaart deel 2 planned 1.447 participants in gezondheid (A.2 r. 8903) and realised none (A.3 r. 9144)
+    parts = {(d.check, d.table, d.row, d.category): d.published for d in published_build.discrepancies}
+    assert parts["gepland, niet gerealiseerd", "001/A.2", "Luchtvaart deel 2", "Gezondheid"] == 1447.0
+    # MKB Rotterdam: 332 'vanuit WW-uitkering naar baan' without a plan (A.9 r. 10631; footnote 37)
+    assert parts["gerealiseerd zonder plan", "001/A.9", "MKB Rotterdam", "Vanuit WW-uitkering naar baan"] == 332.0
     table = published_build.classified
-    ours = table[table["check"].isin(["realisatiegraad", "budget zonder deelnemers"])]
-    assert len(ours) == 58 and set(ours["status"]) == {"verklaard"}
+    ours = table[table["check"].isin(["realisatiegraad", "budget zonder deelnemers", "gepland, niet gerealiseerd"])]
+    ours = pd.concat([ours, table[table["check"] == "gerealiseerd zonder plan"]])
+    assert len(ours) == 5 + 53 + 12 + 3 and set(ours["status"]) == {"verklaard"}
 
 
 def test_an_unexplained_flag_stays_unexplained():

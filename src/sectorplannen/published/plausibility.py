@@ -9,6 +9,8 @@ passes, not a value the printed number should have. The checks (declared in ``ch
 - ``realisatiegraad``: a plan's realised total against its planned total (``realisation_rates``);
 - ``deelnemers zonder budget`` / ``budget zonder deelnemers``: a plan and theme (or trajectory type)
   with participants but no budget, or the reverse (``presence``);
+- ``gepland, niet gerealiseerd`` / ``gerealiseerd zonder plan``: a plan and theme (or trajectory
+  type) planned and not realised at all, or realised without a plan (``plan_realisation``);
 - ``kosten per deelnemer``: a plan's budget per participant far outside that of the other plans of
   its tranche group (``cost_per_participant``).
 
@@ -86,25 +88,20 @@ def realisation_rates(spec: dict, load) -> list[Discrepancy]:
     return out
 
 
-def presence(spec: dict, load) -> list[Discrepancy]:
-    """Plans with participants (``count``) in a theme or trajectory type but no budget there
-    (``amount``), or budget but no participants. Any positive number against an empty or zero cell
-    is flagged: a measure without participants or without money is a statement about the plan,
-    whatever its size, and needs the report's reason."""
-    counts, amounts = _plan_cells(spec["count"], load), _plan_cells(spec["amount"], load)
+def _one_sided(first: str, second: str, names: tuple[str, str], load) -> list[Discrepancy]:
+    """Cells (plan and category id) with a positive number in table ``first`` and an empty or zero
+    cell in ``second`` (check ``names[0]``, found in ``first``), or the reverse (``names[1]``)."""
+    left, right = _plan_cells(first, load), _plan_cells(second, load)
     out = []
-    for key in counts.index.union(amounts.index):
-        count = float(counts["value"].get(key, 0.0))
-        amount = float(amounts["value"].get(key, 0.0))
-        if (count > 0) == (amount > 0):
+    for key in left.index.union(right.index):
+        a = float(left["value"].get(key, 0.0))
+        b = float(right["value"].get(key, 0.0))
+        if (a > 0) == (b > 0):
             continue
-        check, table, cells, value = (
-            ("deelnemers zonder budget", spec["count"], counts, count)
-            if count > 0
-            else ("budget zonder deelnemers", spec["amount"], amounts, amount)
+        check, table, other, cells, value = (
+            (names[0], first, second, left, a) if a > 0 else (names[1], second, first, right, b)
         )
         cell = cells.loc[key]
-        other = spec["amount"] if count > 0 else spec["count"]
         out.append(
             Discrepancy(
                 check,
@@ -118,6 +115,23 @@ def presence(spec: dict, load) -> list[Discrepancy]:
             )
         )
     return out
+
+
+def presence(spec: dict, load) -> list[Discrepancy]:
+    """Plans with participants (``count``) in a theme or trajectory type but no budget there
+    (``amount``), or budget but no participants. Any positive number against an empty or zero cell
+    is flagged: a measure without participants or without money is a statement about the plan,
+    whatever its size, and needs the report's reason."""
+    return _one_sided(spec["count"], spec["amount"], ("deelnemers zonder budget", "budget zonder deelnemers"), load)
+
+
+def plan_against_realisation(spec: dict, load) -> list[Discrepancy]:
+    """Plans that planned a theme or trajectory type (``planned``) and realised nothing in it
+    (``realised``), or realised one they had not planned. Flagged whatever the size, for the reason
+    :func:`presence` gives: a whole part of a plan dropped or added is a statement about the plan."""
+    return _one_sided(
+        spec["planned"], spec["realised"], ("gepland, niet gerealiseerd", "gerealiseerd zonder plan"), load
+    )
 
 
 def cost_per_participant(spec: dict, load) -> list[Discrepancy]:
@@ -163,6 +177,8 @@ def all_flags(load, spec: dict) -> list[Discrepancy]:
         out += realisation_rates(entry, load)
     for entry in spec.get("presence", []):
         out += presence(entry, load)
+    for entry in spec.get("plan_realisation", []):
+        out += plan_against_realisation(entry, load)
     for entry in spec.get("cost_per_participant", []):
         out += cost_per_participant(entry, load)
     return out
