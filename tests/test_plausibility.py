@@ -83,6 +83,28 @@ def test_a_part_planned_and_not_realised_or_realised_without_a_plan_is_flagged()
     ]
 
 
+def test_an_own_share_below_what_the_co_financing_leaves_to_the_sector_is_flagged():
+    spent = {"Leerwerkplekken": 80, "Om- en bijscholing": 20, "Totaal": 100}  # per plan, excl. overhead
+    tables = {
+        "9/spent": plan_table({"a": spent, "b": spent, "c": spent}),
+        # a: no overhead, 50-50; b: 10 overhead, all paid by the government (74 own); c: 10 overhead, 60 own
+        "9/funding": plan_table(
+            {
+                "a": {"Rijksoverheid": 50, "Sector": 50, "Totaal": 100},
+                "b": {"Rijksoverheid": 36, "Sector": 74, "Totaal": 110},
+                "c": {"Rijksoverheid": 50, "Sector": 60, "Totaal": 110},
+            }
+        ),
+    }
+    spec = {"funding": "9/funding", "spent": "9/spent", "government_rate": 50, "rates": {"leerwerkplekken": 20}}
+    found = plausibility.cofinancing_floor(spec, loader(tables))
+    # the sector pays at least 0,8 x 80 + 0,5 x 20 = 74: 74% of a's 100, 74 / 110 = 67,3% of b's and c's
+    assert [(d.row, d.published, round(d.computed, 2)) for d in found] == [
+        ("A", 50.0, 74.0),
+        ("C", pytest.approx(100 * 60 / 110), 67.27),  # b: 74 / 110 is the floor itself, not below it
+    ]
+
+
 def test_a_cost_per_participant_beyond_tukey_s_far_out_fences_is_flagged():
     ordinary = {f"p{i}": 1000.0 * (1 + i / 10) for i in range(8)}  # 1.000 to 1.700 euro per participant
     costs = {**ordinary, "dear": 1_000_000.0, "cheap": 1.0}
@@ -141,6 +163,17 @@ def test_the_report_s_plans_flagged_are_the_explained_ones(published_build):
     assert parts["gepland, niet gerealiseerd", "001/A.2", "Luchtvaart deel 2", "Gezondheid"] == 1447.0
     # MKB Rotterdam: 332 'vanuit WW-uitkering naar baan' without a plan (A.9 r. 10631; footnote 37)
     assert parts["gerealiseerd zonder plan", "001/A.9", "MKB Rotterdam", "Vanuit WW-uitkering naar baan"] == 332.0
+    own = {
+        (d.table, d.row): round(d.published, 1) for d in published_build.discrepancies if d.check == "eigen bijdrage"
+    }
+    # Zorg Noord-Brabant: 50-50 to the euro (Tabel 3.3 r. 1452) with 38.441 of 42.864 thousand on leerwerkplekken
+    assert own == {
+        ("001/3.3", "Zorg Noord-Brabant"): 50.0,
+        ("001/3.3", "Transport"): 68.0,
+        ("001/3.3", "Zorg Rijnmond"): 71.1,
+        ("001/6.3", "LEC Regio Zwolle"): 42.5,
+        ("001/6.3", "Steigerbouw"): 44.8,
+    }
     table = published_build.classified
     ours = table[table["check"].isin(["realisatiegraad", "budget zonder deelnemers", "gepland, niet gerealiseerd"])]
     ours = pd.concat([ours, table[table["check"] == "gerealiseerd zonder plan"]])

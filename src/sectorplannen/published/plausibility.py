@@ -11,6 +11,8 @@ passes, not a value the printed number should have. The checks (declared in ``ch
   with participants but no budget, or the reverse (``presence``);
 - ``gepland, niet gerealiseerd`` / ``gerealiseerd zonder plan``: a plan and theme (or trajectory
   type) planned and not realised at all, or realised without a plan (``plan_realisation``);
+- ``eigen bijdrage``: a plan's own share of its funding below what the co-financing rates leave to
+  the sector, given how it spent its budget (``cofinancing``);
 - ``kosten per deelnemer``: a plan's budget per participant far outside that of the other plans of
   its tranche group (``cost_per_participant``).
 
@@ -170,6 +172,57 @@ def cost_per_participant(spec: dict, load) -> list[Discrepancy]:
     return out
 
 
+def cofinancing_floor(spec: dict, load) -> list[Discrepancy]:
+    """Plans whose own (sector) share of the funding (``funding``: Tabel 3.3 or 6.3, columns Sector
+    and Totaal) is below what the Regeling's co-financing leaves to the sector, given how the plan
+    spent its budget (``spent``: A.6 or A.12 per theme or trajectory type, times ``scale``).
+
+    The government paid ``government_rate`` percent of a measure's cost "in de meeste gevallen"
+    (50; leerwerkplekken 20: r. 536-538 and 1414-1426 of the report, ``rates`` per category id), so
+    the sector paid the rest. The report names the exception (r. 1428-1432: a few measures for the
+    inflow of benefit recipients, up to 100 percent government), so a flag is a plan the rule does
+    not describe and whose reason the report must give, not an error by itself. The funding tables
+    include overhead and the spending tables do not; as the government may have paid all of it (its
+    overhead subsidy was a share of the subsidy, r. 7723-7727), the floor is taken over the funding
+    total, the most the bound can give way. A plan is flagged when its share lies more than half a
+    percentage point (the precision of the printed share) below."""
+    cells = _plan_cells(spec["spent"], load)
+    scale = float(spec.get("scale", 1))
+    rates = {str(k): float(v) for k, v in (spec.get("rates") or {}).items()}
+    default = float(spec["government_rate"])
+    frame = load(*_split(spec["funding"]))
+    frame = frame[~frame["is_total_row"] & (frame["plan_id"] != "")]
+    wide = frame.pivot_table(index="plan_id", columns="category", values="value", aggfunc="first")
+    rows = frame.drop_duplicates("plan_id").set_index("plan_id")
+    out = []
+    for plan_id, funding in wide.iterrows():
+        if plan_id not in cells.index.get_level_values(0):
+            continue
+        spent = cells.loc[plan_id, "value"] * scale
+        total_spent = float(spent.sum())
+        total, sector = float(funding["Totaal"]), float(funding["Sector"])
+        if total_spent <= 0 or total <= 0:
+            continue
+        own = sum(float(v) * (100.0 - rates.get(str(c), default)) / 100.0 for c, v in spent.items())
+        floor = 100.0 * own / max(total, total_spent)
+        share = 100.0 * sector / total
+        if share >= floor - 0.5:
+            continue
+        out.append(
+            Discrepancy(
+                "eigen bijdrage",
+                spec["funding"],
+                str(rows.loc[plan_id, "row"]),
+                "Aandeel sector",
+                str(rows.loc[plan_id, "line"]),
+                share,
+                floor,
+                f"ten minste wat de cofinanciering de sector laat van het besteed budget in {spec['spent']}",
+            )
+        )
+    return out
+
+
 def all_flags(load, spec: dict) -> list[Discrepancy]:
     """Every plausibility check ``spec`` (``checks.yaml``) declares."""
     out: list[Discrepancy] = []
@@ -179,6 +232,8 @@ def all_flags(load, spec: dict) -> list[Discrepancy]:
         out += presence(entry, load)
     for entry in spec.get("plan_realisation", []):
         out += plan_against_realisation(entry, load)
+    for entry in spec.get("cofinancing", []):
+        out += cofinancing_floor(entry, load)
     for entry in spec.get("cost_per_participant", []):
         out += cost_per_participant(entry, load)
     return out
