@@ -83,6 +83,18 @@ def test_a_part_planned_and_not_realised_or_realised_without_a_plan_is_flagged()
     ]
 
 
+def test_participants_in_a_theme_without_a_measure_are_flagged_not_the_reverse():
+    tables = {
+        "9/measures": plan_table({"a": {"Gezondheid": 2, "Overig": None, "Totaal": 2}}),
+        "9/people": plan_table({"a": {"Gezondheid": None, "Overig": 40, "Totaal": 40}}),
+    }
+    found = plausibility.without_measures({"table": "9/people", "measures": "9/measures"}, loader(tables))
+    # 40 in Overig without a measure there; Gezondheid's 2 measures without participants are ordinary
+    assert [(d.check, d.table, d.category, d.published) for d in found] == [
+        ("zonder maatregel", "9/people", "Overig", 40.0)
+    ]
+
+
 def test_an_own_share_below_what_the_co_financing_leaves_to_the_sector_is_flagged():
     spent = {"Leerwerkplekken": 80, "Om- en bijscholing": 20, "Totaal": 100}  # per plan, excl. overhead
     tables = {
@@ -174,6 +186,8 @@ def test_the_report_s_plans_flagged_are_the_explained_ones(published_build):
         ("001/6.3", "LEC Regio Zwolle"): 42.5,
         ("001/6.3", "Steigerbouw"): 44.8,
     }
+    # only Politie en defensie, which has no row in A.1 at all
+    assert {d.row for d in published_build.discrepancies if d.check == "zonder maatregel"} == {"Politie en defensie"}
     table = published_build.classified
     ours = table[table["check"].isin(["realisatiegraad", "budget zonder deelnemers", "gepland, niet gerealiseerd"])]
     ours = pd.concat([ours, table[table["check"] == "gerealiseerd zonder plan"]])

@@ -11,6 +11,7 @@ passes, not a value the printed number should have. The checks (declared in ``ch
   with participants but no budget, or the reverse (``presence``);
 - ``gepland, niet gerealiseerd`` / ``gerealiseerd zonder plan``: a plan and theme (or trajectory
   type) planned and not realised at all, or realised without a plan (``plan_realisation``);
+- ``zonder maatregel``: participants or budget in a theme where A.1 lists no measure (``measures``);
 - ``eigen bijdrage``: a plan's own share of its funding below what the co-financing rates leave to
   the sector, given how it spent its budget (``cofinancing``);
 - ``kosten per deelnemer``: a plan's budget per participant far outside that of the other plans of
@@ -136,6 +137,18 @@ def plan_against_realisation(spec: dict, load) -> list[Discrepancy]:
     )
 
 
+def without_measures(spec: dict, load) -> list[Discrepancy]:
+    """Plans with participants or budget (``table``) in a theme where the table of measures
+    (``measures``: A.1) lists none: every participant and every euro belongs to a measure. The
+    reverse (a measure without participants) is ordinary: not every measure counts participants
+    (r. 1136-1144 of the report), and :func:`presence` covers it for the budget."""
+    return [
+        d
+        for d in _one_sided(spec["table"], spec["measures"], ("zonder maatregel", ""), load)
+        if d.check == "zonder maatregel"
+    ]
+
+
 def cost_per_participant(spec: dict, load) -> list[Discrepancy]:
     """Plans whose budget per participant (``budget`` x ``scale`` / ``participants``, plan totals)
     lies beyond Tukey's far-out fences (:data:`TUKEY_FAR_OUT`) of all the table's plans, taken on a
@@ -232,6 +245,8 @@ def all_flags(load, spec: dict) -> list[Discrepancy]:
         out += presence(entry, load)
     for entry in spec.get("plan_realisation", []):
         out += plan_against_realisation(entry, load)
+    for entry in spec.get("measures", []):
+        out += without_measures(entry, load)
     for entry in spec.get("cofinancing", []):
         out += cofinancing_floor(entry, load)
     for entry in spec.get("cost_per_participant", []):
