@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from sectorplannen.errors import DataFileError
 from sectorplannen.published import checks, findings, plausibility
 
 
@@ -200,3 +201,26 @@ def test_an_unexplained_flag_stays_unexplained():
         loader({"9/real": plan_table({"a": {"Totaal": 1}}), "9/plan": plan_table({"a": {"Totaal": 10}})}),
     )
     assert findings.classify(flag, [])["status"].tolist() == ["onverklaard"]
+
+
+def test_an_entry_without_what_its_check_needs_is_named_before_any_check_runs():
+    def never(seed, table_id):
+        raise AssertionError("no table is read")
+
+    with pytest.raises(DataFileError, match=r"checks.yaml cofinancing, entry 2: missing government_rate"):
+        plausibility.all_flags(
+            never,
+            {
+                "cofinancing": [
+                    {"funding": "9/f", "spent": "9/s", "government_rate": 50},
+                    {"funding": "9/f", "spent": "9/s"},
+                ]
+            },
+        )
+
+
+def test_a_plan_printed_twice_is_named_with_its_lines():
+    twice = pd.concat([plan_table({"a": {"Totaal": 1}}, line="7"), plan_table({"a": {"Totaal": 2}}, line="9")])
+    tables = {"9/real": twice, "9/plan": plan_table({"a": {"Totaal": 2}})}
+    with pytest.raises(DataFileError, match=r"9/real: plan 'a' has more than one row \(lines 7, 9\)"):
+        plausibility.realisation_rates({"realised": "9/real", "planned": "9/plan"}, loader(tables))

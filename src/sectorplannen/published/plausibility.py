@@ -26,6 +26,7 @@ import math
 
 import pandas as pd
 
+from sectorplannen.errors import DataFileError
 from sectorplannen.published.checks import Discrepancy, _axis, _split
 
 # A realised total under half or over twice the planned total (factor 2 either way): beyond it the
@@ -38,12 +39,36 @@ RATE_LOW, RATE_HIGH = 50.0, 200.0
 TUKEY_FAR_OUT = 3.0
 
 
+# What each kind of check needs in its checks.yaml entry.
+REQUIRED = {
+    "realisation_rates": ("realised", "planned"),
+    "presence": ("count", "amount"),
+    "plan_realisation": ("planned", "realised"),
+    "measures": ("table", "measures"),
+    "cofinancing": ("funding", "spent", "government_rate"),
+    "cost_per_participant": ("budget", "participants"),
+}
+
+
+def _one_row_per(frame: pd.DataFrame, keys: list[str], ref: str) -> None:
+    """Raise when table ``ref`` has two rows for the same ``keys`` (a plan printed twice)."""
+    twice = frame[frame.duplicated(keys, keep=False)]
+    if not twice.empty:
+        first = twice.iloc[0]
+        raise DataFileError(
+            f"{ref}: plan {first['plan_id']!r} has more than one row (lines "
+            f"{', '.join(sorted(set(twice.loc[twice['plan_id'] == first['plan_id'], 'line'].astype(str))))}); "
+            "a plausibility check in checks.yaml needs one row per plan: merge the rows in data/raw/"
+        )
+
+
 def _plan_values(ref: str, load, column: str | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per plan of table ``ref``: the value in its total column (or ``column``), its label and line."""
     frame = load(*_split(ref))
     frame = frame[~frame["is_total_row"] & (frame["plan_id"] != "")]
     frame = frame[frame["category"] == column] if column else frame[frame["is_total_column"]]
-    frame = frame.drop_duplicates("plan_id").set_index("plan_id")
+    _one_row_per(frame, ["plan_id"], ref)
+    frame = frame.set_index("plan_id")
     return frame["value"].astype(float), frame["row"].astype(str), frame["line"].astype(str)
 
 
@@ -51,6 +76,7 @@ def _plan_cells(ref: str, load) -> pd.DataFrame:
     """Per plan and category id (theme or trajectory type): value, label, category as printed, line."""
     frame = load(*_split(ref))
     frame = frame[~frame["is_total_row"] & ~frame["is_total_column"] & (frame["plan_id"] != "")]
+    _one_row_per(frame, ["plan_id", "category"], ref)
     return pd.DataFrame(
         {
             "plan_id": frame["plan_id"].to_numpy(),
@@ -237,18 +263,25 @@ def cofinancing_floor(spec: dict, load) -> list[Discrepancy]:
 
 
 def all_flags(load, spec: dict) -> list[Discrepancy]:
-    """Every plausibility check ``spec`` (``checks.yaml``) declares."""
+    """Every plausibility check ``spec`` (``checks.yaml``) declares; an entry without what its kind
+    needs is named before any check runs."""
+    for kind, needed in REQUIRED.items():
+        for number, entry in enumerate(spec.get(kind) or [], start=1):
+            missing = [key for key in needed if key not in (entry or {})]
+            if missing:
+                raise DataFileError(
+                    f"checks.yaml {kind}, entry {number}: missing {', '.join(missing)} (needs {', '.join(needed)})"
+                )
+    checks = {
+        "realisation_rates": realisation_rates,
+        "presence": presence,
+        "plan_realisation": plan_against_realisation,
+        "measures": without_measures,
+        "cofinancing": cofinancing_floor,
+        "cost_per_participant": cost_per_participant,
+    }
     out: list[Discrepancy] = []
-    for entry in spec.get("realisation_rates", []):
-        out += realisation_rates(entry, load)
-    for entry in spec.get("presence", []):
-        out += presence(entry, load)
-    for entry in spec.get("plan_realisation", []):
-        out += plan_against_realisation(entry, load)
-    for entry in spec.get("measures", []):
-        out += without_measures(entry, load)
-    for entry in spec.get("cofinancing", []):
-        out += cofinancing_floor(entry, load)
-    for entry in spec.get("cost_per_participant", []):
-        out += cost_per_participant(entry, load)
+    for kind, check in checks.items():
+        for entry in spec.get(kind) or []:
+            out += check(entry, load)
     return out
