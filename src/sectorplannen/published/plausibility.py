@@ -17,7 +17,8 @@ passes, not a value the printed number should have. The checks (declared in ``ch
 - ``kosten per deelnemer``: a plan's budget per participant far outside that of the other plans of
   its tranche group (``cost_per_participant``).
 
-The thresholds are fixed in the code with their reasons, not read from the data they judge.
+The thresholds are conventions fixed in the code with their reasons (a factor 2, Tukey's far-out
+fences, the Regeling's co-financing rates as the report states them), not fitted to what they flag.
 """
 
 from __future__ import annotations
