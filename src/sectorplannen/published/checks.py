@@ -384,6 +384,9 @@ def _select(sel: dict, load) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
         keys = _row_keys(frame)
     elif by == "column":
         keys = _axis(frame["category"])
+    elif by == "plan_category":  # one cell per plan and theme (or trajectory type), totals left out
+        frame = frame[~frame["is_total_row"] & ~frame["is_total_column"] & (frame["plan_id"] != "")]
+        keys = frame["plan_id"] + "|" + _axis(frame["category"])
     else:
         keys = frame["row"] + "|" + frame["category"]
     values = pd.Series(frame["value"].values, index=keys.values)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sectorplannen import notation, paths, published
 from sectorplannen.errors import StaleRawData, UnexplainedFindings
-from sectorplannen.published import findings, load, tidy
+from sectorplannen.published import findings, load, plausibility, tidy
 from sectorplannen.published.checks import Discrepancy, all_discrepancies, load_spec
 
 
@@ -52,9 +52,8 @@ def build_all(raw_dir: Path | None = None) -> Result:
     files = tidy.build(raw_dir=raw_dir)
     with tempfile.TemporaryDirectory(prefix="sectorplannen-") as scratch:
         load.write(files, Path(scratch))
-        found = all_discrepancies(
-            _loader(Path(scratch)), load_spec(raw_dir / "checks.yaml"), published.tables(Path(scratch))
-        )
+        loader, spec = _loader(Path(scratch)), load_spec(raw_dir / "checks.yaml")
+        found = all_discrepancies(loader, spec, published.tables(Path(scratch))) + plausibility.all_flags(loader, spec)
     recorded = findings.explanations(raw_dir / "findings.yaml")
     classified = findings.classify(found, recorded)
     files["findings.csv"] = findings.to_csv_text(classified)
