@@ -141,12 +141,13 @@ def load_spec(path: Path | None = None) -> dict:
     return yaml.safe_load((path or paths.RAW / "checks.yaml").read_text(encoding="utf-8")) or {}
 
 
-def _split(ref: str) -> tuple[str, str]:
+def split_ref(ref: str) -> tuple[str, str]:
+    """``'001/A.3'`` -> ``('001', 'A.3')``: the seed and the table of a table reference."""
     seed, _, table_id = ref.partition("/")
     return seed, table_id
 
 
-def _axis(labels: pd.Series) -> pd.Series:
+def category_axis(labels: pd.Series) -> pd.Series:
     """Printed labels as category ids where they are themes or trajectory types (else as printed)."""
 
     lookup = category_lookup()
@@ -155,13 +156,13 @@ def _axis(labels: pd.Series) -> pd.Series:
 
 def _row_keys(frame: pd.DataFrame) -> pd.Series:
     """A row's identity across tables: its plan, else its category, else its label."""
-    return frame["plan_id"].where(frame["plan_id"] != "", _axis(frame["row"]))
+    return frame["plan_id"].where(frame["plan_id"] != "", category_axis(frame["row"]))
 
 
 def _cell_key(frame: pd.DataFrame) -> pd.Series:
     """Cells are matched across tables by plan (or row) and category axis (or header)."""
     row = _row_keys(frame).where(~frame["is_total_row"], "totaal")
-    return row + "|" + _axis(frame["category"])
+    return row + "|" + category_axis(frame["category"])
 
 
 def ratio_check(spec: dict, load) -> list[Discrepancy]:
@@ -170,7 +171,7 @@ def ratio_check(spec: dict, load) -> list[Discrepancy]:
     A percentage is rounding-level when it lies within the range the rounding of the printed
     percentage and of its printed numerator and denominator allows.
     """
-    table = load(*_split(spec["table"]))
+    table = load(*split_ref(spec["table"]))
     if "column" in spec:  # a column of the table against other columns of the same table
         rows = table.pivot(index=[*_row_key(table), "line"], columns="category", values="value")
         units = table.groupby("category")["unit"].first()
@@ -201,8 +202,8 @@ def ratio_check(spec: dict, load) -> list[Discrepancy]:
         ]
         keyed = {key: (key[1], key[-1]) for key, *_ in pairs}
     else:
-        numerator = load(*_split(spec["numerator"]))
-        denominator = load(*_split(spec["denominator"]))
+        numerator = load(*split_ref(spec["numerator"]))
+        denominator = load(*split_ref(spec["denominator"]))
         num = pd.Series(numerator["value"].values, index=_cell_key(numerator))
         den = pd.Series(denominator["value"].values, index=_cell_key(denominator))
         pairs = []
@@ -246,7 +247,7 @@ def weighted_share_check(spec: dict, load) -> list[Discrepancy]:
     """A printed total share against the mean of the printed shares weighted by the printed counts
     (e.g. the share of young participants over all themes). Rounding-level when within what the
     rounding of each printed share allows."""
-    table = load(*_split(spec["table"]))
+    table = load(*split_ref(spec["table"]))
     rows = table.pivot(index=[*_row_key(table), "line"], columns="category", values="value")
     is_total = rows.index.get_level_values("row") == spec["total_row"]
     body, total = rows[~is_total], rows[is_total]
@@ -273,7 +274,7 @@ def weighted_share_check(spec: dict, load) -> list[Discrepancy]:
 
 def plan_set_check(spec: dict, load) -> list[Discrepancy]:
     """The plans of a table against those of a reference table: a plan missing on either side."""
-    table, like = load(*_split(spec["table"])), load(*_split(spec["like"]))
+    table, like = load(*split_ref(spec["table"])), load(*split_ref(spec["like"]))
     have = set(table["plan_id"]) - {""}
     want = set(like["plan_id"]) - {""}
     out = []
@@ -297,7 +298,7 @@ def plan_set_check(spec: dict, load) -> list[Discrepancy]:
 
 def _plan_totals(ref: str, column: str, scale: float, load) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per plan id: the value of ``column`` in table ``ref`` (times ``scale``), its row label and line."""
-    frame = load(*_split(ref))
+    frame = load(*split_ref(ref))
     frame = frame[~frame["is_total_row"] & (frame["category"] == column) & (frame["plan_id"] != "")]
     frame = frame.set_index("plan_id")
     return frame["value"].astype(float) * scale, frame["row"], frame["line"]
@@ -341,11 +342,11 @@ def plan_type_check(spec: dict, load) -> list[Discrepancy]:
     that type, row by row (rows matched on category)."""
 
     plan_type = register().plan_types()
-    table = load(*_split(spec["table"]))
-    table = table.assign(_category=_axis(table["row"]).values)  # rows are categories here
-    plans = load(*_split(spec["plans"]))
+    table = load(*split_ref(spec["table"]))
+    table = table.assign(_category=category_axis(table["row"]).values)  # rows are categories here
+    plans = load(*split_ref(spec["plans"]))
     plans = plans[~plans["is_total_row"] & ~plans["is_total_column"]]
-    plans = plans.assign(_type=plans["plan_id"].map(plan_type), _category=_axis(plans["category"]).values)
+    plans = plans.assign(_type=plans["plan_id"].map(plan_type), _category=category_axis(plans["category"]).values)
     by_category = plans.groupby(["_category", "_type"])["value"].sum(min_count=1)
     by_type = plans.groupby("_type")["value"].sum(min_count=1)
     out = []
@@ -372,7 +373,7 @@ def plan_type_check(spec: dict, load) -> list[Discrepancy]:
 
 def _select(sel: dict, load) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     """Values of a selector by key, with their line refs: see ``checks.yaml`` for the forms."""
-    frame = load(*_split(sel["table"]))
+    frame = load(*split_ref(sel["table"]))
     if "column" in sel:
         frame = frame[frame["category"] == sel["column"]]
     if "row" in sel:
@@ -383,10 +384,10 @@ def _select(sel: dict, load) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     if by == "row":
         keys = _row_keys(frame)
     elif by == "column":
-        keys = _axis(frame["category"])
+        keys = category_axis(frame["category"])
     elif by == "plan_category":  # one cell per plan and theme (or trajectory type), totals left out
         frame = frame[~frame["is_total_row"] & ~frame["is_total_column"] & (frame["plan_id"] != "")]
-        keys = frame["plan_id"] + "|" + _axis(frame["category"])
+        keys = frame["plan_id"] + "|" + category_axis(frame["category"])
     else:
         keys = frame["row"] + "|" + frame["category"]
     values = pd.Series(frame["value"].values, index=keys.values)

@@ -28,7 +28,7 @@ import math
 import pandas as pd
 
 from sectorplannen.errors import DataFileError
-from sectorplannen.published.checks import Discrepancy, _axis, _split
+from sectorplannen.published.checks import Discrepancy, category_axis, split_ref
 
 # A realised total under half or over twice the planned total (factor 2 either way): beyond it the
 # plan no longer describes the size of what was done, which the report's own comparisons of
@@ -65,7 +65,7 @@ def _one_row_per(frame: pd.DataFrame, keys: list[str], ref: str) -> None:
 
 def _plan_values(ref: str, load, column: str | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per plan of table ``ref``: the value in its total column (or ``column``), its label and line."""
-    frame = load(*_split(ref))
+    frame = load(*split_ref(ref))
     frame = frame[~frame["is_total_row"] & (frame["plan_id"] != "")]
     frame = frame[frame["category"] == column] if column else frame[frame["is_total_column"]]
     _one_row_per(frame, ["plan_id"], ref)
@@ -75,13 +75,13 @@ def _plan_values(ref: str, load, column: str | None = None) -> tuple[pd.Series, 
 
 def _plan_cells(ref: str, load) -> pd.DataFrame:
     """Per plan and category id (theme or trajectory type): value, label, category as printed, line."""
-    frame = load(*_split(ref))
+    frame = load(*split_ref(ref))
     frame = frame[~frame["is_total_row"] & ~frame["is_total_column"] & (frame["plan_id"] != "")]
     _one_row_per(frame, ["plan_id", "category"], ref)
     return pd.DataFrame(
         {
             "plan_id": frame["plan_id"].to_numpy(),
-            "category": _axis(frame["category"]).to_numpy(),
+            "category": category_axis(frame["category"]).to_numpy(),
             "printed_category": frame["category"].to_numpy(),
             "row": frame["row"].astype(str).to_numpy(),
             "line": frame["line"].astype(str).to_numpy(),
@@ -230,7 +230,7 @@ def cofinancing_floor(spec: dict, load) -> list[Discrepancy]:
     scale = float(spec.get("scale", 1))
     rates = {str(k): float(v) for k, v in (spec.get("rates") or {}).items()}
     default = float(spec["government_rate"])
-    frame = load(*_split(spec["funding"]))
+    frame = load(*split_ref(spec["funding"]))
     frame = frame[~frame["is_total_row"] & (frame["plan_id"] != "")]
     wide = frame.pivot_table(index="plan_id", columns="category", values="value", aggfunc="first")
     rows = frame.drop_duplicates("plan_id").set_index("plan_id")
