@@ -288,11 +288,13 @@ def explain(failures: pd.DataFrame, frame: pd.DataFrame, path, schema) -> str:
     for name, describe in RULES.items():
         if name in checks:
             rows = sorted(int(i) for i in failures.loc[failures["check"] == name, "index"].dropna().unique())
-            return describe(frame, rows, path)
+            return describe(frame.loc[rows[0]], rows[0], len(rows), path)
     return f"{path}: does not follow the schema in data/README.md ({failures.iloc[0]['check']})"
 
 
-def _column_problem(cases: pd.DataFrame, path, schema) -> str:
+def _column_problem(cases: pd.DataFrame, path, schema, n: int | None = None) -> str:
+    """The message for the first failure case (in schema column order, then row); ``n`` is how many
+    rows fail that column's check, when ``cases`` holds only the first of them (the SQL checks)."""
     order = {c: i for i, c in enumerate(COLUMNS)}
     cases = cases.assign(
         _column=cases["column"].map(order).fillna(len(order)), _check=cases["check_number"].fillna(-1)
@@ -301,14 +303,15 @@ def _column_problem(cases: pd.DataFrame, path, schema) -> str:
     column = first["column"]
     same = cases[(cases["column"] == column) & (cases["check"] == first["check"])]
     row = f", row {int(first['index']) + 2}" if pd.notna(first["index"]) else ""
-    where, n, value = f"{path}{row}, column {column!r}", len(same), _shortened(first["failure_case"])
+    n = len(same) if n is None else n
+    where, value = f"{path}{row}, column {column!r}", _shortened(first["failure_case"])
     check = None
     if pd.notna(first["check_number"]) and column in schema.columns:
         check = schema.columns[column].checks[int(first["check_number"])]
     if column == "deelnemer_id":  # never echo a participant id
         return f"{where}: no participant id{_more(n)}: give every row the participant's pseudonymous id"
     if check is not None and check.name == "isin" and column == "plan_id":
-        return _unknown_plans(same, path)
+        return _unknown_plans(same, path, n)
     if check is not None and check.name == "isin":
         allowed = ", ".join(str(v) for v in check.statistics["allowed_values"])
         if str(value) == "":
@@ -328,16 +331,16 @@ def _shortened(value, limit: int = 40):
     return value if not isinstance(value, str) or len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _unknown_plans(cases: pd.DataFrame, path) -> str:
-    """Unknown plan ids summarised: how many rows, the first two ids with the row they first occur on."""
+def _unknown_plans(cases: pd.DataFrame, path, n: int) -> str:
+    """Unknown plan ids summarised: how many rows (``n``), the first two ids with the row they first occur on."""
     todo = "use the ids in data/published/plans.csv"
-    if len(cases) == 1:
+    if n == 1:
         case = cases.iloc[0]
         where = f"{path}, row {int(case['index']) + 2}, column 'plan_id'"
         return f"{where}: unknown plan id {case['failure_case']!r}: {todo}"
     firsts = cases.drop_duplicates("failure_case").head(2)
     examples = ", ".join(f"{c['failure_case']!r} (row {int(c['index']) + 2})" for _, c in firsts.iterrows())
-    return f"{path}, column 'plan_id': unknown plan id(s) on {len(cases)} rows, e.g. {examples}: {todo}"
+    return f"{path}, column 'plan_id': unknown plan id(s) on {n} rows, e.g. {examples}: {todo}"
 
 
 def _duplicates(frame: pd.DataFrame, path) -> str:
@@ -350,18 +353,22 @@ def _duplicates(frame: pd.DataFrame, path) -> str:
         & (keys["deelnemer_id"] == keys.loc[first, "deelnemer_id"])
         & (keys["peildatum"] == keys.loc[first, "peildatum"])
     ]
-    extra = int(keys.duplicated().sum())
+    return duplicate_message(path, first, same[1], keys.loc[first, "peildatum"], int(keys.duplicated().sum()))
+
+
+def duplicate_message(path, first: int, second: int, peildatum: str, extra: int) -> str:
+    """Two rows (by index: row number minus 2) of one participant for one date; ``extra`` repeated rows in all."""
     more = f" ({extra} repeated rows in all)" if extra > 1 else ""
     return (
-        f"{path}, rows {first + 2} and {same[1] + 2}, columns 'deelnemer_id' and 'peildatum': one participant "
-        f"appears twice for peildatum {keys.loc[first, 'peildatum']}{more}: keep one row per participant and date"
+        f"{path}, rows {first + 2} and {second + 2}, columns 'deelnemer_id' and 'peildatum': one participant "
+        f"appears twice for peildatum {peildatum}{more}: keep one row per participant and date"
     )
 
 
-def _consistency(frame: pd.DataFrame, rows: list[int], path) -> str:
-    """Which of plan, tranche, categorie and doelgroep does not fit the others on the first such row."""
+def _consistency(row: pd.Series, index: int, n: int, path) -> str:
+    """Which of plan, tranche, categorie and doelgroep does not fit the others on the first such row
+    (``row``, at ``index``, the row number minus 2; ``n`` rows break the rule)."""
 
-    row = frame.loc[rows[0]]
     plan, tranche = register().get(row["plan_id"]), int(row["tranche"])
     themes, types = category_ids("thema"), category_ids("type_traject")
     groups = list(DOELGROEPEN["1-2"])
@@ -381,14 +388,13 @@ def _consistency(frame: pd.DataFrame, rows: list[int], path) -> str:
         column, detail = "doelgroep", f"{row['doelgroep']!r} differs from categorie, the trajectory type"
         todo = "in tranche 3 write the trajectory type in both columns"
     return (
-        f"{path}, row {rows[0] + 2}, column {column!r}: plan, tranche, categorie and doelgroep do not belong "
-        f"together: {detail}{_more(len(rows))}: {todo}"
+        f"{path}, row {index + 2}, column {column!r}: plan, tranche, categorie and doelgroep do not belong "
+        f"together: {detail}{_more(n)}: {todo}"
     )
 
 
-def _job_fields(frame: pd.DataFrame, rows: list[int], path) -> str:
+def _job_fields(row: pd.Series, index: int, n: int, path) -> str:
     """Which of werkgever, contract and uren is filled without a job (or 'geen' with one)."""
-    row = frame.loc[rows[0]]
     employed = row["inkomenssituatie"] in EMPLOYED
     if employed:
         column = next(c for c in JOB_FIELDS if row[c] == NOT_EMPLOYED)
@@ -397,27 +403,59 @@ def _job_fields(frame: pd.DataFrame, rows: list[int], path) -> str:
         column = next(c for c in JOB_FIELDS if row[c] != NOT_EMPLOYED)
         detail = f"{column} is {row[column]!r} while inkomenssituatie includes no job"
     return (
-        f"{path}, row {rows[0] + 2}, column {column!r}: {RULE_JOB_FIELDS}, but {detail}{_more(len(rows))}: fill "
+        f"{path}, row {index + 2}, column {column!r}: {RULE_JOB_FIELDS}, but {detail}{_more(n)}: fill "
         f"werkgever, contract and uren for a job, and write '{NOT_EMPLOYED}' in all three without one"
     )
 
 
-def _measure(frame: pd.DataFrame, rows: list[int], path) -> str:
+def _measure(row: pd.Series, index: int, n: int, path) -> str:
     """A named measure under another theme than its own (Arbeidsbemiddeling is a measure of arbeidsmobiliteit)."""
-    row = frame.loc[rows[0]]
     theme = next(t for t, named in measures().items() if row["maatregel"] in named)
     return (
-        f"{path}, row {rows[0] + 2}, column 'maatregel': {row['maatregel']!r} is a measure of {theme}, not of "
-        f"{row['categorie']!r}{_more(len(rows))}: correct categorie, or write 'niet uitgesplitst'"
+        f"{path}, row {index + 2}, column 'maatregel': {row['maatregel']!r} is a measure of {theme}, not of "
+        f"{row['categorie']!r}{_more(n)}: correct categorie, or write 'niet uitgesplitst'"
     )
 
 
-def _dates(frame: pd.DataFrame, rows: list[int], path) -> str:
+def _dates(row: pd.Series, index: int, n: int, path) -> str:
     return (
-        f"{path}, row {rows[0] + 2}, columns 'start' and 'einde': start is after einde{_more(len(rows))}: "
+        f"{path}, row {index + 2}, columns 'start' and 'einde': start is after einde{_more(n)}: "
         "correct the participation dates"
     )
 
 
 # The schema's rules across columns, by their names in participants._schema.
 RULES = {RULE_CONSISTENT: _consistency, RULE_JOB_FIELDS: _job_fields, RULE_DATES: _dates, RULE_MEASURE: _measure}
+
+
+def not_a_date(path, index: int, column: str, value, more: str) -> str:
+    return (
+        f"{path}, row {index + 2}, column {column!r}: {value!r} is not a date (YYYY-MM-DD){more}: write dates as "
+        "YYYY-MM-DD, e.g. 2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
+    )
+
+
+def not_a_boolean(path, index: int, value, more: str) -> str:
+    return (
+        f"{path}, row {index + 2}, column 'jong': expected true or false, found {value!r}{more}: "
+        "write true (26 or younger at the start) or false"
+    )
+
+
+def not_a_tranche(path, index: int, value, more: str) -> str:
+    return (
+        f"{path}, row {index + 2}, column 'tranche': {value!r} is not 1, 2 or 3{more}: "
+        "write the plan's tranche (data/published/plans.csv)"
+    )
+
+
+def two_trajectories(path, first: int, second: int, column: str, dates: tuple[str, str], others: int) -> str:
+    """One participant with two values of a static column on two rows (by index, the row number minus 2);
+    ``others`` more participants like this."""
+    more = f" ({others} more participant{'s' if others > 1 else ''} like this)" if others else ""
+    return (
+        f"{path}, rows {first + 2} and {second + 2}, column {column!r}: one participant has two different values "
+        f"of {column} (on peildatum {dates[0]} and {dates[1]}){more}: a participant follows one "
+        "trajectory in one plan; give every row of a participant the same plan, tranche, categorie, maatregel, "
+        "doelgroep, jong, start and einde"
+    )
