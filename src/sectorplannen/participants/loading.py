@@ -9,7 +9,7 @@ import pandera.pandas as pa
 
 from sectorplannen import datakind, paths
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import engine, extract, formats, synthetic
+from sectorplannen.participants import engine, extract, extract_sql, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
 from sectorplannen.participants.schema import JONG_VALUES, STATIC_COLUMNS, participant_schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
@@ -123,9 +123,12 @@ def _checked_counts(path: Path, mapping: Path | str | None = None) -> pd.Series:
     mapping_file = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     key = (*_version(path), *_version(mapping_file))
     if key not in _CHECKED:
-        frame = read_valid(path, mapping)
+        counts = extract_sql.check(path, mapping)  # CSV and Parquet: in DuckDB, out of core
+        if counts is None:  # SPSS, Stata, and what DuckDB does not read as strict UTF-8 CSV
+            frame = read_valid(path, mapping)
+            counts = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
         _CHECKED.clear()  # one extract at a time is enough
-        _CHECKED[key] = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
+        _CHECKED[key] = counts
     return _CHECKED[key]
 
 
