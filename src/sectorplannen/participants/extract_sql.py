@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
 
 from sectorplannen.errors import ParticipantDataError
 from sectorplannen.participants import engine, extract, filebytes, formats
@@ -88,7 +90,7 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     connection = connection or engine.connect()
     try:
         connection.execute("SET preserve_insertion_order = true")  # row_number() in file order
-        source = _csv(path, mapped) if kind is None else _parquet(path, mapped)
+        source = _csv(path, mapped) if kind is None else _parquet(path, mapped, connection)
         if source is None:
             return None
         return _Checks(connection, source, path, mapped).run()
@@ -168,10 +170,7 @@ def _parquet_text(name: str, kind: str) -> str | None:
     return None
 
 
-def _parquet(path: Path, mapped) -> _Source | None:
-    import pyarrow
-    import pyarrow.parquet as pq
-
+def _parquet(path: Path, mapped, connection) -> _Source | None:
     if mapped is not None and (mapped.separator or mapped.encoding):
         return None  # the pandas reader names the csv section that does not belong
     extract.file_bytes(path, size=1)
@@ -182,7 +181,7 @@ def _parquet(path: Path, mapped) -> _Source | None:
     names = [str(n).strip() for n in schema.names]
     reader = f"read_parquet('{engine.quoted(str(path))}', file_row_number = true)"
     try:
-        described = duckdb.connect().execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        described = connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except duckdb.Error:
         return None
     extract._no_repeated_columns(names, path)
