@@ -90,6 +90,7 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     connection = connection or engine.connect()
     try:
         connection.execute("SET preserve_insertion_order = true")  # row_number() in file order
+        connection.execute("SET enable_progress_bar = false")
         source = _csv(path, mapped) if kind is None else _parquet(path, mapped, connection)
         if source is None:
             return None
@@ -240,22 +241,25 @@ class _Checks:
                     out[column] = f"CASE {out[column]} {cases} ELSE {out[column]} END"
         return out
 
-    def _relation(self, numbered: bool) -> str:
+    def _relation(self, numbered: bool, typed: bool = True) -> str:
         """The non-blank rows as text columns under their (mapped) names, with the typed columns."""
         texts = self.texts
         select = ", ".join(f"{expression} AS {_ident(name)}" for name, expression in texts.items())
         blank = " AND ".join(f"{_ident(name)} = ''" for name in texts)
         base = self.source.numbered if numbered else self.source.plain
-        typed = ""
-        if not self.problem:
-            typed = (
-                ", try_strptime(start, '%Y-%m-%d') AS start_d, try_strptime(einde, '%Y-%m-%d') AS einde_d, "
-                f"({' OR '.join(f'lower(trim(jong)) = {_text(v)}' for v, b in JONG_VALUES.items() if b)}) AS jong_b, "
-                "TRY_CAST(tranche AS DOUBLE) AS tranche_x"
-            )
         keep = "k, " if numbered else ""
         clash = f", {self.clash} AS plan_clash"
-        return f"(SELECT *{typed} FROM (SELECT {keep}{select}{clash} FROM {base}) WHERE NOT ({blank}))"
+        rows = f"(SELECT {keep}{select}{clash} FROM {base}) WHERE NOT ({blank})"
+        return f"(SELECT *{self._typed() if typed and not self.problem else ''} FROM {rows})"
+
+    @staticmethod
+    def _typed() -> str:
+        """The text columns the schema types, parsed (NULL where they do not parse)."""
+        true = " OR ".join(f"lower(trim(jong)) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
+        return (
+            ", try_strptime(start, '%Y-%m-%d') AS start_d, try_strptime(einde, '%Y-%m-%d') AS einde_d, "
+            f"({true}) AS jong_b, TRY_CAST(tranche AS DOUBLE) AS tranche_x"
+        )
 
     # ------------------------------------------------------------------ the checks, by flag
 
@@ -329,17 +333,28 @@ class _Checks:
             self._not_empty(rows)
             raise ParticipantDataError(self.problem)
         flags = self._flags()
-        sums = ", ".join(f"count(*) FILTER (WHERE coalesce({c}, false)) AS {_ident(n)}" for n, c in flags.items())
+        # One pass over the file: the rows counted per combination of every column but the id (far fewer
+        # than rows: codes and dates repeat), so each check then runs once per combination, weighted.
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE kombinaties AS SELECT {', '.join(COLUMNS[1:])}, count(*) AS n, "
+            "count(*) FILTER (WHERE deelnemer_id = '') AS no_id, "
+            f"count(*) FILTER (WHERE regexp_matches(deelnemer_id, '{_BINARY}')) AS control, "
+            f"count(*) FILTER (WHERE {clash}) AS clash FROM {self._relation(False, typed=False)} GROUP BY ALL"
+        )
+        sums = ", ".join(
+            "sum(no_id)" if n == "column:deelnemer_id" else f"coalesce(sum(n) FILTER (WHERE coalesce({c}, false)), 0)"
+            for n, c in flags.items()
+        )
         grouped = self._sql(
-            f"SELECT tranche_x, peildatum, plan_id, count(*) AS n, count(*) FILTER (WHERE {clash}) AS clash, "
-            f"count(*) FILTER (WHERE regexp_matches(deelnemer_id, '{_BINARY}')) AS binary, {sums} "
-            f"FROM {self._relation(False)} GROUP BY ALL"
+            f"SELECT tranche_x, peildatum, plan_id, sum(n) AS n, sum(clash) AS clash, sum(control) AS control, "
+            f"{sums} FROM (SELECT *{self._typed()} FROM kombinaties) GROUP BY ALL"
         ).df()
+        grouped.columns = ["tranche_x", "peildatum", "plan_id", "n", "clash", "control", *flags]
         totals = grouped.drop(columns=["tranche_x", "peildatum", "plan_id"]).sum()
         self._no_clash(int(totals["clash"]), clash)
         self._not_empty(int(totals["n"]))
         failing = [name for name in flags if totals[name] > 0]
-        if failing or totals["binary"] > 0:
+        if failing or totals["control"] > 0:
             if self._binary():
                 return None  # the pandas reader names the byte, its row and column
             self._first_failure(flags, failing[:1], totals)
@@ -466,16 +481,20 @@ class _Checks:
         """A participant twice on one date, or on two trajectories: grouped by a hash of the id (a
         collision only makes a candidate, which the exact query then clears)."""
         bits = " ".join(f"WHEN {_text(d)} THEN {2**i}" for i, d in enumerate(PEILDATA))
-        static = self._static()
+        static = self._static_text()  # as text: a candidate ('1' and '1.0') the exact query clears
         dup, two = self._sql(
             "SELECT count(*) FILTER (WHERE n > bit_count(dates)), count(*) FILTER (WHERE lo <> hi) FROM ("
             f"SELECT hash(deelnemer_id) AS h, count(*) AS n, bit_or(CASE peildatum {bits} END) AS dates, "
-            f"min(hash({static})) AS lo, max(hash({static})) AS hi FROM {self._relation(False)} GROUP BY h)"
+            f"min(hash({static})) AS lo, max(hash({static})) AS hi "
+            f"FROM {self._relation(False, typed=False)} GROUP BY h)"
         ).fetchone()
         if dup and self._duplicates():
             return
         if two:
             self._two_trajectories()
+
+    def _static_text(self) -> str:
+        return ", ".join(STATIC_COLUMNS)
 
     def _static(self) -> str:
         typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b", "start": "start_d", "einde": "einde_d"}
