@@ -104,11 +104,12 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
 
 class _Source:
     """An extract as DuckDB reads it: a relation (``numbered``: with ``k``, the pandas index of each
-    row, DuckDB's record number before empty lines are counted), the columns' text expressions
-    and their names (as the header has them)."""
+    row, DuckDB's record number before empty lines are counted), the columns as DuckDB names them
+    (``columns``), their text expressions and their names (as the header has them)."""
 
     def __init__(self, plain: str, numbered: str, texts: list[str], names: list[str], lines: Path | None):
         self.plain, self.numbered, self.texts, self.names, self.lines = plain, numbered, texts, names, lines
+        self.columns: list[str] = []
 
 
 def _csv(path: Path, mapped) -> _Source | None:
@@ -142,7 +143,9 @@ def _csv(path: Path, mapped) -> _Source | None:
         f"auto_detect = false, strict_mode = true, encoding = 'utf-8', columns = {{{columns}}})"
     )
     texts = [f"coalesce(c{i}, '')" for i in range(len(names))]
-    return _Source(reader, f"(SELECT row_number() OVER () - 1 AS k, * FROM {reader})", texts, names, path)
+    source = _Source(reader, f"(SELECT row_number() OVER () - 1 AS k, * FROM {reader})", texts, names, path)
+    source.columns = [f"c{i}" for i in range(len(names))]
+    return source
 
 
 def _parquet_text(name: str, kind: str) -> str | None:
@@ -190,7 +193,9 @@ def _parquet(path: Path, mapped, connection) -> _Source | None:
     if len(texts) != len(names) or any(t is None for t in texts):
         return None
     numbered = f"(SELECT file_row_number AS k, * FROM {reader})"
-    return _Source(reader, numbered, texts, names, None)
+    source = _Source(reader, numbered, texts, names, None)
+    source.columns = [_ident(row[0]) for row in described if row[0] != "file_row_number"]
+    return source
 
 
 _EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # the line end before an empty line
@@ -233,6 +238,7 @@ class _Checks:
         if self.mapped is not None:
             names = self.mapped.renamed(names, self.path)
         out = dict(zip(names, self.source.texts, strict=True))
+        self.raw = dict(zip(names, self.source.columns, strict=True))
         if self.mapped is not None:
             for column, table in self.mapped.codes.items():
                 self.mapped.recodable(column, names, self.path)
@@ -335,18 +341,29 @@ class _Checks:
         flags = self._flags()
         # One pass over the file: the rows counted per combination of every column but the id (far fewer
         # than rows: codes and dates repeat), so each check then runs once per combination, weighted.
+        # The columns are grouped as DuckDB reads them and made text (dates, codes of the mapping) after.
+        ident = self.texts["deelnemer_id"]
+        others = [c for c in COLUMNS if c != "deelnemer_id"]
         self._sql(
-            f"CREATE OR REPLACE TEMP TABLE kombinaties AS SELECT {', '.join(COLUMNS[1:])}, count(*) AS n, "
-            "count(*) FILTER (WHERE deelnemer_id = '') AS no_id, "
-            f"count(*) FILTER (WHERE regexp_matches(deelnemer_id, '{_BINARY}')) AS control, "
-            f"count(*) FILTER (WHERE {clash}) AS clash FROM {self._relation(False, typed=False)} GROUP BY ALL"
+            f"CREATE OR REPLACE TEMP TABLE kombinaties_ruw AS SELECT {', '.join(self.raw[c] for c in others)}, "
+            f"count(*) AS n, count(*) FILTER (WHERE {ident} = '') AS no_id, "
+            f"count(*) FILTER (WHERE regexp_matches({ident}, '{_BINARY}')) AS control "
+            f"FROM {self.source.plain} GROUP BY ALL"
+        )
+        blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
+        texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
+        self._sql(
+            f"CREATE OR REPLACE TEMP VIEW kombinaties AS SELECT {texts}, "
+            f"CASE WHEN {blank} THEN n - no_id ELSE n END AS n, CASE WHEN {blank} THEN 0 ELSE no_id END AS no_id, "
+            f"control, {self.clash} AS plan_clash FROM kombinaties_ruw"
         )
         sums = ", ".join(
             "sum(no_id)" if n == "column:deelnemer_id" else f"coalesce(sum(n) FILTER (WHERE coalesce({c}, false)), 0)"
             for n, c in flags.items()
         )
         grouped = self._sql(
-            f"SELECT tranche_x, peildatum, plan_id, sum(n) AS n, sum(clash) AS clash, sum(control) AS control, "
+            f"SELECT tranche_x, peildatum, plan_id, sum(n) AS n, coalesce(sum(n) FILTER (WHERE plan_clash), 0), "
+            "sum(control) AS control, "
             f"{sums} FROM (SELECT *{self._typed()} FROM kombinaties) GROUP BY ALL"
         ).df()
         grouped.columns = ["tranche_x", "peildatum", "plan_id", "n", "clash", "control", *flags]
@@ -481,20 +498,19 @@ class _Checks:
         """A participant twice on one date, or on two trajectories: grouped by a hash of the id (a
         collision only makes a candidate, which the exact query then clears)."""
         bits = " ".join(f"WHEN {_text(d)} THEN {2**i}" for i, d in enumerate(PEILDATA))
-        static = self._static_text()  # as text: a candidate ('1' and '1.0') the exact query clears
+        # the columns as read: a candidate (codes of one value, '1' and '1.0', rows without values) the
+        # exact query clears
+        static = ", ".join(self.raw[c] for c in STATIC_COLUMNS)
         dup, two = self._sql(
             "SELECT count(*) FILTER (WHERE n > bit_count(dates)), count(*) FILTER (WHERE lo <> hi) FROM ("
-            f"SELECT hash(deelnemer_id) AS h, count(*) AS n, bit_or(CASE peildatum {bits} END) AS dates, "
-            f"min(hash({static})) AS lo, max(hash({static})) AS hi "
-            f"FROM {self._relation(False, typed=False)} GROUP BY h)"
+            f"SELECT hash({self.raw['deelnemer_id']}) AS h, count(*) AS n, "
+            f"bit_or(CASE {self.texts['peildatum']} {bits} END) AS dates, "
+            f"min(hash({static})) AS lo, max(hash({static})) AS hi FROM {self.source.plain} GROUP BY h)"
         ).fetchone()
         if dup and self._duplicates():
             return
         if two:
             self._two_trajectories()
-
-    def _static_text(self) -> str:
-        return ", ".join(STATIC_COLUMNS)
 
     def _static(self) -> str:
         typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b", "start": "start_d", "einde": "einde_d"}
