@@ -19,8 +19,9 @@ from sectorplannen.participants import extract_sql, loading
 NOT_CONTENT = {planted.inside_repository, planted.no_participants_selected}
 
 
-# What DuckDB does not read as strict UTF-8 CSV: handed to the pandas reader, which names the byte.
-PANDAS_READER = {planted.empty, planted.mixed_encoding, planted.ragged_row}
+# What DuckDB does not read as strict UTF-8 CSV (and a workbook, a zip file): handed to the pandas
+# reader, which names the byte or the kind of file.
+PANDAS_READER = {planted.empty, planted.workbook, planted.mixed_encoding, planted.ragged_row}
 
 
 CASES = [case for case in planted.CASES if case not in NOT_CONTENT]

@@ -113,10 +113,12 @@ class _Source:
 
 
 def _csv(path: Path, mapped) -> _Source | None:
-    head = extract.file_bytes(path, size=_HEAD)  # names a missing path, a folder, a pipe, zip and zstd
-    with open(path, "rb") as raw:
-        if filebytes.compression(raw.read(8)) is not None:
-            return None  # compressed: decompressed and bounded by the pandas reader
+    # only a regular file (a missing path, a folder or a pipe is named); no bound on its size, which
+    # the pandas reader needs and DuckDB, reading in a stream, does not
+    with open(filebytes.open_regular(path), "rb") as raw:
+        head = raw.read(_HEAD)
+    if filebytes.compression(head) is not None:
+        return None  # compressed (or zip, zstd): decompressed and bounded, or named, by the pandas reader
     given = mapped.encoding if mapped else None
     if given not in (None, "utf-8") or extract._utf16(head, given) or head[:4] == b"PK\x03\x04":
         return None
@@ -339,17 +341,40 @@ class _Checks:
             self._not_empty(rows)
             raise ParticipantDataError(self.problem)
         flags = self._flags()
-        # One pass over the file: the rows counted per combination of every column but the id (far fewer
-        # than rows: codes and dates repeat), so each check then runs once per combination, weighted.
-        # The columns are grouped as DuckDB reads them and made text (dates, codes of the mapping) after.
+        # One pass over the file, two groupings: the rows counted per combination of every column but the
+        # id (far fewer than rows: codes and dates repeat), so each check then runs once per combination,
+        # weighted; and per participant (a hash of the id), keeping only candidates for a participant
+        # twice on one date or on two trajectories. The columns are grouped as DuckDB reads them and
+        # made text (dates, the mapping's codes) after.
         ident = self.texts["deelnemer_id"]
         others = [c for c in COLUMNS if c != "deelnemer_id"]
-        self._sql(
-            f"CREATE OR REPLACE TEMP TABLE kombinaties_ruw AS SELECT {', '.join(self.raw[c] for c in others)}, "
+        raw = ", ".join(self.raw[c] for c in others)
+        bits = " ".join(f"WHEN {_text(d)} THEN {2**i}" for i, d in enumerate(PEILDATA))
+        # the static columns as read: a candidate (codes of one value, '1' and '1.0', rows without values)
+        # the exact query clears
+        static = f"hash({', '.join(self.raw[c] for c in STATIC_COLUMNS)})"
+        dates = f"bit_or(CASE {self.texts['peildatum']} {bits} END)"
+        per_combination = (
             f"count(*) AS n, count(*) FILTER (WHERE {ident} = '') AS no_id, "
-            f"count(*) FILTER (WHERE regexp_matches({ident}, '{_BINARY}')) AS control "
-            f"FROM {self.source.plain} GROUP BY ALL"
+            f"count(*) FILTER (WHERE regexp_matches({ident}, '{_BINARY}')) AS control"
         )
+        per_participant = f"count(*) > bit_count({dates}) AS twice, min({static}) <> max({static}) AS moved"
+        rows = f"(SELECT *, hash({self.raw['deelnemer_id']}) AS sp_h FROM {self.source.plain})"
+        candidates = f"count(*) > bit_count({dates}) OR min({static}) <> max({static})"
+        if self.source.lines is not None:  # CSV: parsing is the cost, so both groupings in one pass
+            self._sql(
+                f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {raw}, grouping(sp_h) AS sp_combination, "
+                f"{per_combination}, {per_participant} FROM {rows} GROUP BY GROUPING SETS (({raw}), (sp_h)) "
+                f"HAVING grouping(sp_h) = 1 OR {candidates}"
+            )
+        else:  # Parquet: reading is cheap, grouping is the cost, so each grouping on its own
+            self._sql(
+                f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {raw}, 1 AS sp_combination, {per_combination} "
+                f"FROM {self.source.plain} GROUP BY ALL "
+                f"UNION ALL BY NAME SELECT 0 AS sp_combination, {per_participant} "
+                f"FROM {rows} GROUP BY sp_h HAVING {candidates}"
+            )
+        self._sql("CREATE OR REPLACE TEMP VIEW kombinaties_ruw AS SELECT * FROM ruw WHERE sp_combination = 1")
         blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
         texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
         self._sql(
@@ -497,15 +522,8 @@ class _Checks:
     def _per_participant(self) -> None:
         """A participant twice on one date, or on two trajectories: grouped by a hash of the id (a
         collision only makes a candidate, which the exact query then clears)."""
-        bits = " ".join(f"WHEN {_text(d)} THEN {2**i}" for i, d in enumerate(PEILDATA))
-        # the columns as read: a candidate (codes of one value, '1' and '1.0', rows without values) the
-        # exact query clears
-        static = ", ".join(self.raw[c] for c in STATIC_COLUMNS)
         dup, two = self._sql(
-            "SELECT count(*) FILTER (WHERE n > bit_count(dates)), count(*) FILTER (WHERE lo <> hi) FROM ("
-            f"SELECT hash({self.raw['deelnemer_id']}) AS h, count(*) AS n, "
-            f"bit_or(CASE {self.texts['peildatum']} {bits} END) AS dates, "
-            f"min(hash({static})) AS lo, max(hash({static})) AS hi FROM {self.source.plain} GROUP BY h)"
+            "SELECT count(*) FILTER (WHERE twice), count(*) FILTER (WHERE moved) FROM ruw WHERE sp_combination = 0"
         ).fetchone()
         if dup and self._duplicates():
             return
