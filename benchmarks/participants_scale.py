@@ -197,13 +197,12 @@ def write_extract(factor: int, folder: Path) -> tuple[dict[str, Path], float]:
 
 
 def step_extract(_factor: int, path: str) -> dict:
-    """A real extract checked as check_extract does it: every check in DuckDB, out of core, memory limit 2 GB."""
-    from sectorplannen.participants import engine, extract_sql
+    """A real extract checked as check_extract does it: every check in DuckDB, out of core, with its own
+    connection (memory limited to extract_sql.MEMORY_LIMIT)."""
+    from sectorplannen.participants import extract_sql
 
     start = time.perf_counter()
-    connection = engine.connect(memory_limit="2GB")
-    counts = extract_sql.check(Path(path), connection=connection)
-    engine.close(connection)
+    counts = extract_sql.check(Path(path))
     rows = int(counts.sum()) if counts is not None else 0
     return {"seconds": time.perf_counter() - start, "rows": rows, "sql": counts is not None}
 

@@ -23,6 +23,7 @@ before an empty line).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -63,6 +64,11 @@ _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT"
 _HEAD = 65536
 
 
+# DuckDB's memory limit for the checks unless SECTORPLANNEN_ENGINE_MEMORY says otherwise: with Python
+# and the pandas frames of the small result, the process stays under 2 GB (spilling to disk beyond it).
+MEMORY_LIMIT = "1536MB"
+
+
 def _ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
@@ -87,7 +93,7 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     if kind not in (None, "Parquet"):
         return None  # SPSS and Stata: read by pyreadstat
     own = connection is None
-    connection = connection or engine.connect()
+    connection = connection or engine.connect(os.environ.get("SECTORPLANNEN_ENGINE_MEMORY") or MEMORY_LIMIT)
     try:
         connection.execute("SET preserve_insertion_order = true")  # row_number() in file order
         connection.execute("SET enable_progress_bar = false")
