@@ -13,7 +13,7 @@ import test_extract_formats as formats_cases
 import yaml
 
 from sectorplannen.errors import ParticipantDataError, SectorplannenError
-from sectorplannen.participants import extract_sql, loading
+from sectorplannen.participants import extract_sql, filebytes, loading
 
 # Not the file's content: where it is (checked before either path reads it), or a selection.
 NOT_CONTENT = {planted.inside_repository, planted.no_participants_selected}
@@ -104,9 +104,12 @@ def test_a_typed_parquet_extract_with_its_mapping_is_checked_in_sql(sample, tmp_
     assert _sql_line(path) == message
 
 
-def test_rows_after_an_empty_line_keep_their_numbers(sample, tmp_path):
+@pytest.mark.parametrize("chunk", [None, 5], ids=["one chunk", "chunks of 5 bytes"])
+def test_rows_after_an_empty_line_keep_their_numbers(sample, tmp_path, monkeypatch, chunk):
     """DuckDB leaves empty lines out; the row named is still the line the file has (here row 8, after
-    the empty line 4)."""
+    the empty line 4), also when the empty line is found across the boundary of two chunks read."""
+    if chunk:
+        monkeypatch.setattr(filebytes, "CHUNK", chunk)
     lines = planted._csv(sample, tmp_path / "tmp.csv").read_text(encoding="utf-8").splitlines()
     lines.insert(3, "")  # line 4
     fields = lines[7].split(",")  # line 8: the sample's row 6
