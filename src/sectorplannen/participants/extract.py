@@ -71,14 +71,14 @@ def file_bytes(path: Path, size: int | None = None, text: bool = False) -> bytes
     return filebytes.read(path, size, text)
 
 
-def _fields(line: str, separator: str) -> list[str]:
+def header_fields(line: str, separator: str) -> list[str]:
     return [f.strip() for f in next(csv.reader([line], delimiter=separator), [])]
 
 
 def separator(header: str, known=COLUMNS) -> str:
     """The separator under which the header names the most schema columns (or ``known`` names, such
     as a mapping's; ',' on a tie)."""
-    return max(SEPARATORS, key=lambda s: len(set(_fields(header, s)) & set(known)))
+    return max(SEPARATORS, key=lambda s: len(set(header_fields(header, s)) & set(known)))
 
 
 def _where(data: bytes, position: int, path: Path) -> str:
@@ -86,9 +86,9 @@ def _where(data: bytes, position: int, path: Path) -> str:
     row = data.count(b"\n", 0, position) + 1
     header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
     sep = separator(header)
-    names = _fields(header, sep)
+    names = header_fields(header, sep)
     start = data.rfind(b"\n", 0, position) + 1
-    before = _fields(data[start:position].decode("utf-8", "replace"), sep)
+    before = header_fields(data[start:position].decode("utf-8", "replace"), sep)
     index = max(len(before) - 1, 0)
     column = f", column {names[index]!r}" if row > 1 and index < len(names) else ""
     return f"{path}, row {row}{column}"
@@ -105,7 +105,7 @@ def _not_a_workbook(data: bytes, path: Path) -> None:
         raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
 
 
-def _utf16(data: bytes, name: str | None = None) -> bool:
+def wide_text(data: bytes, name: str | None = None) -> bool:
     """Text whose characters take two or four bytes (NUL bytes are then part of the text)."""
     wide = bool(name) and ("16" in name or "32" in name)
     return wide or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -114,7 +114,7 @@ def _utf16(data: bytes, name: str | None = None) -> bool:
 def no_binary(data: bytes, path: Path, given_encoding: str | None = None) -> None:
     """Refuse a CSV file that holds a NUL byte or another byte no text holds, by row and column;
     a file that looks like UTF-16 without a byte order mark is named as such."""
-    if _utf16(data, given_encoding):
+    if wide_text(data, given_encoding):
         text = data.decode(given_encoding or "utf-16", "replace")
         found = filebytes.BINARY.search(text.encode("utf-8", "replace"))
         if found:
@@ -201,7 +201,7 @@ def read(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
             )
         file_bytes(path, size=1)
         frame = formats.read_table(path)
-        _no_repeated_columns(list(frame.columns), path)
+        no_repeated_columns(list(frame.columns), path)
     if mapped is not None:
         frame = mapped.apply(frame, path)
     blank = _blank_rows(frame)
@@ -215,7 +215,7 @@ def read(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
     return frame
 
 
-def _no_repeated_columns(names: list[str], path: Path) -> None:
+def no_repeated_columns(names: list[str], path: Path) -> None:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise _fail(f"{path}, row 1 (header): column(s) {_quoted(twice)} appear more than once: keep one of each")
@@ -237,7 +237,7 @@ def _read_csv(path: Path, known=COLUMNS, given_separator: str | None = None, giv
         )
     header = head.split("\n", 1)[0].rstrip("\r")
     sep = given_separator or separator(header, known)
-    _no_repeated_columns(_fields(header, sep), path)
+    no_repeated_columns(header_fields(header, sep), path)
     frame = _table(data, code, sep, path)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
@@ -281,7 +281,7 @@ def explain(failures: pd.DataFrame, frame: pd.DataFrame, path, schema) -> str:
     first (in the schema's column order), then a repeated participant, then the rules across columns."""
     column_level = failures[failures["schema_context"] == "Column"]
     if not column_level.empty:
-        return _column_problem(column_level, path, schema)
+        return column_problem(column_level, path, schema)
     checks = set(failures["check"])
     if "multiple_fields_uniqueness" in checks:
         return _duplicates(frame, path)
@@ -292,7 +292,7 @@ def explain(failures: pd.DataFrame, frame: pd.DataFrame, path, schema) -> str:
     return f"{path}: does not follow the schema in data/README.md ({failures.iloc[0]['check']})"
 
 
-def _column_problem(cases: pd.DataFrame, path, schema, n: int | None = None) -> str:
+def column_problem(cases: pd.DataFrame, path, schema, n: int | None = None) -> str:
     """The message for the first failure case (in schema column order, then row); ``n`` is how many
     rows fail that column's check, when ``cases`` holds only the first of them (the SQL checks)."""
     order = {c: i for i, c in enumerate(COLUMNS)}

@@ -126,7 +126,7 @@ def _csv(path: Path, mapped) -> _Source | None:
     if filebytes.compression(head) is not None:
         return None  # compressed (or zip, zstd): decompressed and bounded, or named, by the pandas reader
     given = mapped.encoding if mapped else None
-    if given not in (None, "utf-8") or extract._utf16(head, given) or head[:4] == b"PK\x03\x04":
+    if given not in (None, "utf-8") or extract.wide_text(head, given) or head[:4] == b"PK\x03\x04":
         return None
     if filebytes.BINARY.search(head):
         return None
@@ -143,8 +143,8 @@ def _csv(path: Path, mapped) -> _Source | None:
     header = text.split("\n", 1)[0].rstrip("\r")
     known = (*COLUMNS, *mapped.columns) if mapped else COLUMNS
     sep = (mapped.separator if mapped else None) or extract.separator(header, known)
-    names = extract._fields(header, sep)
-    extract._no_repeated_columns(names, path)
+    names = extract.header_fields(header, sep)
+    extract.no_repeated_columns(names, path)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
     reader = (
         f"read_csv('{engine.quoted(str(path))}', header = true, delim = {_text(sep)}, quote = '\"', escape = '\"', "
@@ -196,7 +196,7 @@ def _parquet(path: Path, mapped, connection) -> _Source | None:
         described = connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except duckdb.Error:
         return None
-    extract._no_repeated_columns(names, path)
+    extract.no_repeated_columns(names, path)
     texts = [_parquet_text(row[0], row[1]) for row in described if row[0] != "file_row_number"]
     if len(texts) != len(names) or any(t is None for t in texts):
         return None
@@ -521,7 +521,7 @@ class _Checks:
                 "failure_case": [v for _, v in cases],
             }
         )
-        return extract._column_problem(failures, self.path, schema, n)
+        return extract.column_problem(failures, self.path, schema, n)
 
     # ------------------------------------------------------------------ per participant
 
