@@ -170,7 +170,8 @@ def step_disk(factor: int, folder: str) -> dict:
 
 def write_extract(factor: int, folder: Path) -> tuple[dict[str, Path], float]:
     """The 2019 rows replicated ``factor`` times as one extract, each copy with its own participant
-    ids, written as Parquet (zstd) and as CSV (UTF-8, with a header) by DuckDB."""
+    ids and the rows mixed as :func:`write_disk_file` mixes them (so Parquet's compression does not
+    profit from runs of one row), written as Parquet (zstd) and as CSV (UTF-8, with a header) by DuckDB."""
     from sectorplannen import paths
     from sectorplannen.participants import engine
 
@@ -178,15 +179,18 @@ def write_extract(factor: int, folder: Path) -> tuple[dict[str, Path], float]:
     connection = engine.connect(memory_limit="2GB", temp_directory=folder / "spill")
     start = time.perf_counter()
     connection.execute(
-        f"CREATE TABLE basis AS SELECT * FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') WHERE {ROWS_2019}"
+        "CREATE TABLE basis AS SELECT row_number() OVER () - 1 AS rij, * "
+        f"FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') WHERE {ROWS_2019}"
     )
+    (n,) = connection.execute("SELECT count(*) FROM basis").fetchone()
     copies = (
-        "SELECT b.deelnemer_id || '-' || i::VARCHAR AS deelnemer_id, b.* EXCLUDE (deelnemer_id) "
-        f"FROM range({factor}) t(i), basis b"
+        "SELECT b.deelnemer_id || '-' || (i // $n)::VARCHAR AS deelnemer_id, b.* EXCLUDE (rij, deelnemer_id) "
+        f"FROM range({factor} * $n) t(i) JOIN basis b ON b.rij = (i * 7919) % $n"
     )
     connection.execute(
         f"COPY ({copies}) TO '{engine.quoted(str(files['Parquet']))}' "
-        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)"
+        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)",
+        {"n": n},
     )
     connection.execute(
         f"COPY (SELECT * FROM read_parquet('{engine.quoted(str(files['Parquet']))}')) "
