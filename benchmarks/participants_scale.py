@@ -16,7 +16,11 @@ Each step runs in a fresh process, so its peak memory (resident set, including D
 own. The 1000x file (about 260 million rows) is written once into a temporary folder by DuckDB.
 Pandas at 1000x is not run: at 100x it already needs more than 10 GB.
 
-Usage: python benchmarks/participants_scale.py [--factors 1,10,100] [--disk 1000] [--before] [--step NAME]
+The extract checks (:mod:`sectorplannen.participants.extract_sql`) run on the 2019 rows replicated
+100x (26 million rows, every participant id distinct) written as one CSV file and one Parquet file.
+
+Usage: python benchmarks/participants_scale.py [--factors 1,10,100] [--disk 1000] [--extract 100] [--before]
+[--only extract] [--step NAME]
 (the pandas path runs up to 10x unless --before, which `make bench BENCH_BEFORE=1` passes)
 """
 
@@ -164,6 +168,49 @@ def step_disk(factor: int, folder: str) -> dict:
     }
 
 
+def write_extract(factor: int, folder: Path) -> tuple[dict[str, Path], float]:
+    """The 2019 rows replicated ``factor`` times as one extract, each copy with its own participant
+    ids and the rows mixed as :func:`write_disk_file` mixes them (so Parquet's compression does not
+    profit from runs of one row), written as Parquet (zstd) and as CSV (UTF-8, with a header) by DuckDB."""
+    from sectorplannen import paths
+    from sectorplannen.participants import engine
+
+    files = {"Parquet": folder / f"extract_{factor}x.parquet", "CSV": folder / f"extract_{factor}x.csv"}
+    connection = engine.connect(memory_limit="2GB", temp_directory=folder / "spill")
+    start = time.perf_counter()
+    connection.execute(
+        "CREATE TABLE basis AS SELECT row_number() OVER () - 1 AS rij, * "
+        f"FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') WHERE {ROWS_2019}"
+    )
+    (n,) = connection.execute("SELECT count(*) FROM basis").fetchone()
+    copies = (
+        "SELECT b.deelnemer_id || '-' || (i // $n)::VARCHAR AS deelnemer_id, b.* EXCLUDE (rij, deelnemer_id) "
+        f"FROM range({factor} * $n) t(i) JOIN basis b ON b.rij = (i * 7919) % $n"
+    )
+    connection.execute(
+        f"COPY ({copies}) TO '{engine.quoted(str(files['Parquet']))}' "
+        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)",
+        {"n": n},
+    )
+    connection.execute(
+        f"COPY (SELECT * FROM read_parquet('{engine.quoted(str(files['Parquet']))}')) "
+        f"TO '{engine.quoted(str(files['CSV']))}' (FORMAT csv, HEADER)"
+    )
+    engine.close(connection)
+    return files, time.perf_counter() - start
+
+
+def step_extract(_factor: int, path: str) -> dict:
+    """A real extract checked as check_extract does it: every check in DuckDB, out of core, with its own
+    connection (memory limited to extract_sql.MEMORY_LIMIT)."""
+    from sectorplannen.participants import extract_sql
+
+    start = time.perf_counter()
+    counts = extract_sql.check(Path(path))
+    rows = int(counts.sum()) if counts is not None else 0
+    return {"seconds": time.perf_counter() - start, "rows": rows, "sql": counts is not None}
+
+
 def step_load(_factor: int, method: str) -> dict:
     """The participant file as a chapter reads it: before, the CSV read and checked row by row; now,
     counted by the engine from Parquet."""
@@ -199,6 +246,8 @@ def main() -> int:
     parser.add_argument("--factors", default="1,10,100")
     parser.add_argument("--disk", type=int, default=1000)
     parser.add_argument("--step", nargs="+")
+    parser.add_argument("--extract", type=int, default=100, help="the scale of the extract checked (0: none)")
+    parser.add_argument("--only", choices=["extract"], help="run only this part")
     parser.add_argument(
         "--before",
         action="store_true",
@@ -208,10 +257,13 @@ def main() -> int:
     if args.step:
         name, factor, *rest = args.step
         steps = {"pandas": step_pandas, "engine": step_engine, "disk": step_disk, "load": step_load}
+        steps["extract"] = step_extract
         result = {**steps, "generate": step_generate}[name](int(factor), *rest)
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return 0
+    if args.only == "extract":
+        return extract_checked(args.extract)
 
     with tempfile.TemporaryDirectory(prefix="sectorplannen-synthetic-") as folder:
         old, new = (run_step("generate", "1", method, folder) for method in ("pandas", "engine"))
@@ -260,6 +312,33 @@ def main() -> int:
             f"{disk['seconds']:8.2f} s {disk['peak_mb']:7.0f} MiB  from Parquet on disk, memory limit 2 GB; "
             f"every count {args.disk} x the count of 1x: {'yes' if disk['exact'] else 'NO'}"
         )
+    return extract_checked(args.extract)
+
+
+EXTRACT_TARGET = (15.0, 2048)  # seconds and MiB per format (issue 24)
+
+
+def extract_checked(factor: int) -> int:
+    """The extract checks at ``factor`` times the 2019 rows, as CSV and as Parquet, each in its own process."""
+    if not factor:
+        return 0
+    print(f"make bench: writing the {factor}x extract (CSV and Parquet) ...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="sectorplannen-extract-", dir=os.environ.get("TMPDIR")) as folder:
+        files, seconds = write_extract(factor, Path(folder))
+        sizes = ", ".join(f"{kind} {path.stat().st_size / 2**20:,.0f} MiB" for kind, path in files.items())
+        print(f"{factor}x extract written (DuckDB, {seconds:.1f} s): {sizes}", flush=True)
+        figures = {kind: run_step("extract", str(factor), str(path)) for kind, path in files.items()}
+    seconds_target, mib_target = EXTRACT_TARGET
+    parts = "; ".join(
+        f"{kind} {f['seconds']:.1f} s, {f['peak_mb']:,.0f} MiB" + ("" if f["sql"] else " (pandas reader)")
+        for kind, f in figures.items()
+    )
+    rows = next(iter(figures.values()))["rows"]
+    met = all(f["seconds"] < seconds_target and f["peak_mb"] < mib_target for f in figures.values())
+    print(
+        f"extract checked, {factor}x: {parts} ({rows:,} rows; target: under {seconds_target:.0f} s and "
+        f"{mib_target:,} MiB each: {'met' if met else 'NOT met'})"
+    )
     return 0
 
 

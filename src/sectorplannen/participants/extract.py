@@ -71,14 +71,14 @@ def file_bytes(path: Path, size: int | None = None, text: bool = False) -> bytes
     return filebytes.read(path, size, text)
 
 
-def _fields(line: str, separator: str) -> list[str]:
+def header_fields(line: str, separator: str) -> list[str]:
     return [f.strip() for f in next(csv.reader([line], delimiter=separator), [])]
 
 
 def separator(header: str, known=COLUMNS) -> str:
     """The separator under which the header names the most schema columns (or ``known`` names, such
     as a mapping's; ',' on a tie)."""
-    return max(SEPARATORS, key=lambda s: len(set(_fields(header, s)) & set(known)))
+    return max(SEPARATORS, key=lambda s: len(set(header_fields(header, s)) & set(known)))
 
 
 def _where(data: bytes, position: int, path: Path) -> str:
@@ -86,9 +86,9 @@ def _where(data: bytes, position: int, path: Path) -> str:
     row = data.count(b"\n", 0, position) + 1
     header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
     sep = separator(header)
-    names = _fields(header, sep)
+    names = header_fields(header, sep)
     start = data.rfind(b"\n", 0, position) + 1
-    before = _fields(data[start:position].decode("utf-8", "replace"), sep)
+    before = header_fields(data[start:position].decode("utf-8", "replace"), sep)
     index = max(len(before) - 1, 0)
     column = f", column {names[index]!r}" if row > 1 and index < len(names) else ""
     return f"{path}, row {row}{column}"
@@ -105,7 +105,7 @@ def _not_a_workbook(data: bytes, path: Path) -> None:
         raise _fail(f"{path}: an Excel workbook (or another zip file), not a CSV file: {_SAVE_AS}")
 
 
-def _utf16(data: bytes, name: str | None = None) -> bool:
+def wide_text(data: bytes, name: str | None = None) -> bool:
     """Text whose characters take two or four bytes (NUL bytes are then part of the text)."""
     wide = bool(name) and ("16" in name or "32" in name)
     return wide or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -114,7 +114,7 @@ def _utf16(data: bytes, name: str | None = None) -> bool:
 def no_binary(data: bytes, path: Path, given_encoding: str | None = None) -> None:
     """Refuse a CSV file that holds a NUL byte or another byte no text holds, by row and column;
     a file that looks like UTF-16 without a byte order mark is named as such."""
-    if _utf16(data, given_encoding):
+    if wide_text(data, given_encoding):
         text = data.decode(given_encoding or "utf-16", "replace")
         found = filebytes.BINARY.search(text.encode("utf-8", "replace"))
         if found:
@@ -201,7 +201,7 @@ def read(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
             )
         file_bytes(path, size=1)
         frame = formats.read_table(path)
-        _no_repeated_columns(list(frame.columns), path)
+        no_repeated_columns(list(frame.columns), path)
     if mapped is not None:
         frame = mapped.apply(frame, path)
     blank = _blank_rows(frame)
@@ -215,7 +215,7 @@ def read(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
     return frame
 
 
-def _no_repeated_columns(names: list[str], path: Path) -> None:
+def no_repeated_columns(names: list[str], path: Path) -> None:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise _fail(f"{path}, row 1 (header): column(s) {_quoted(twice)} appear more than once: keep one of each")
@@ -237,7 +237,7 @@ def _read_csv(path: Path, known=COLUMNS, given_separator: str | None = None, giv
         )
     header = head.split("\n", 1)[0].rstrip("\r")
     sep = given_separator or separator(header, known)
-    _no_repeated_columns(_fields(header, sep), path)
+    no_repeated_columns(header_fields(header, sep), path)
     frame = _table(data, code, sep, path)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
@@ -281,18 +281,20 @@ def explain(failures: pd.DataFrame, frame: pd.DataFrame, path, schema) -> str:
     first (in the schema's column order), then a repeated participant, then the rules across columns."""
     column_level = failures[failures["schema_context"] == "Column"]
     if not column_level.empty:
-        return _column_problem(column_level, path, schema)
+        return column_problem(column_level, path, schema)
     checks = set(failures["check"])
     if "multiple_fields_uniqueness" in checks:
         return _duplicates(frame, path)
     for name, describe in RULES.items():
         if name in checks:
             rows = sorted(int(i) for i in failures.loc[failures["check"] == name, "index"].dropna().unique())
-            return describe(frame, rows, path)
+            return describe(frame.loc[rows[0]], rows[0], len(rows), path)
     return f"{path}: does not follow the schema in data/README.md ({failures.iloc[0]['check']})"
 
 
-def _column_problem(cases: pd.DataFrame, path, schema) -> str:
+def column_problem(cases: pd.DataFrame, path, schema, n: int | None = None) -> str:
+    """The message for the first failure case (in schema column order, then row); ``n`` is how many
+    rows fail that column's check, when ``cases`` holds only the first of them (the SQL checks)."""
     order = {c: i for i, c in enumerate(COLUMNS)}
     cases = cases.assign(
         _column=cases["column"].map(order).fillna(len(order)), _check=cases["check_number"].fillna(-1)
@@ -301,14 +303,15 @@ def _column_problem(cases: pd.DataFrame, path, schema) -> str:
     column = first["column"]
     same = cases[(cases["column"] == column) & (cases["check"] == first["check"])]
     row = f", row {int(first['index']) + 2}" if pd.notna(first["index"]) else ""
-    where, n, value = f"{path}{row}, column {column!r}", len(same), _shortened(first["failure_case"])
+    n = len(same) if n is None else n
+    where, value = f"{path}{row}, column {column!r}", _shortened(first["failure_case"])
     check = None
     if pd.notna(first["check_number"]) and column in schema.columns:
         check = schema.columns[column].checks[int(first["check_number"])]
     if column == "deelnemer_id":  # never echo a participant id
         return f"{where}: no participant id{_more(n)}: give every row the participant's pseudonymous id"
     if check is not None and check.name == "isin" and column == "plan_id":
-        return _unknown_plans(same, path)
+        return _unknown_plans(same, path, n)
     if check is not None and check.name == "isin":
         allowed = ", ".join(str(v) for v in check.statistics["allowed_values"])
         if str(value) == "":
@@ -328,16 +331,16 @@ def _shortened(value, limit: int = 40):
     return value if not isinstance(value, str) or len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _unknown_plans(cases: pd.DataFrame, path) -> str:
-    """Unknown plan ids summarised: how many rows, the first two ids with the row they first occur on."""
+def _unknown_plans(cases: pd.DataFrame, path, n: int) -> str:
+    """Unknown plan ids summarised: how many rows (``n``), the first two ids with the row they first occur on."""
     todo = "use the ids in data/published/plans.csv"
-    if len(cases) == 1:
+    if n == 1:
         case = cases.iloc[0]
         where = f"{path}, row {int(case['index']) + 2}, column 'plan_id'"
         return f"{where}: unknown plan id {case['failure_case']!r}: {todo}"
     firsts = cases.drop_duplicates("failure_case").head(2)
     examples = ", ".join(f"{c['failure_case']!r} (row {int(c['index']) + 2})" for _, c in firsts.iterrows())
-    return f"{path}, column 'plan_id': unknown plan id(s) on {len(cases)} rows, e.g. {examples}: {todo}"
+    return f"{path}, column 'plan_id': unknown plan id(s) on {n} rows, e.g. {examples}: {todo}"
 
 
 def _duplicates(frame: pd.DataFrame, path) -> str:
@@ -350,18 +353,22 @@ def _duplicates(frame: pd.DataFrame, path) -> str:
         & (keys["deelnemer_id"] == keys.loc[first, "deelnemer_id"])
         & (keys["peildatum"] == keys.loc[first, "peildatum"])
     ]
-    extra = int(keys.duplicated().sum())
+    return duplicate_message(path, first, same[1], keys.loc[first, "peildatum"], int(keys.duplicated().sum()))
+
+
+def duplicate_message(path, first: int, second: int, peildatum: str, extra: int) -> str:
+    """Two rows (by index: row number minus 2) of one participant for one date; ``extra`` repeated rows in all."""
     more = f" ({extra} repeated rows in all)" if extra > 1 else ""
     return (
-        f"{path}, rows {first + 2} and {same[1] + 2}, columns 'deelnemer_id' and 'peildatum': one participant "
-        f"appears twice for peildatum {keys.loc[first, 'peildatum']}{more}: keep one row per participant and date"
+        f"{path}, rows {first + 2} and {second + 2}, columns 'deelnemer_id' and 'peildatum': one participant "
+        f"appears twice for peildatum {peildatum}{more}: keep one row per participant and date"
     )
 
 
-def _consistency(frame: pd.DataFrame, rows: list[int], path) -> str:
-    """Which of plan, tranche, categorie and doelgroep does not fit the others on the first such row."""
+def _consistency(row: pd.Series, index: int, n: int, path) -> str:
+    """Which of plan, tranche, categorie and doelgroep does not fit the others on the first such row
+    (``row``, at ``index``, the row number minus 2; ``n`` rows break the rule)."""
 
-    row = frame.loc[rows[0]]
     plan, tranche = register().get(row["plan_id"]), int(row["tranche"])
     themes, types = category_ids("thema"), category_ids("type_traject")
     groups = list(DOELGROEPEN["1-2"])
@@ -381,14 +388,13 @@ def _consistency(frame: pd.DataFrame, rows: list[int], path) -> str:
         column, detail = "doelgroep", f"{row['doelgroep']!r} differs from categorie, the trajectory type"
         todo = "in tranche 3 write the trajectory type in both columns"
     return (
-        f"{path}, row {rows[0] + 2}, column {column!r}: plan, tranche, categorie and doelgroep do not belong "
-        f"together: {detail}{_more(len(rows))}: {todo}"
+        f"{path}, row {index + 2}, column {column!r}: plan, tranche, categorie and doelgroep do not belong "
+        f"together: {detail}{_more(n)}: {todo}"
     )
 
 
-def _job_fields(frame: pd.DataFrame, rows: list[int], path) -> str:
+def _job_fields(row: pd.Series, index: int, n: int, path) -> str:
     """Which of werkgever, contract and uren is filled without a job (or 'geen' with one)."""
-    row = frame.loc[rows[0]]
     employed = row["inkomenssituatie"] in EMPLOYED
     if employed:
         column = next(c for c in JOB_FIELDS if row[c] == NOT_EMPLOYED)
@@ -397,27 +403,59 @@ def _job_fields(frame: pd.DataFrame, rows: list[int], path) -> str:
         column = next(c for c in JOB_FIELDS if row[c] != NOT_EMPLOYED)
         detail = f"{column} is {row[column]!r} while inkomenssituatie includes no job"
     return (
-        f"{path}, row {rows[0] + 2}, column {column!r}: {RULE_JOB_FIELDS}, but {detail}{_more(len(rows))}: fill "
+        f"{path}, row {index + 2}, column {column!r}: {RULE_JOB_FIELDS}, but {detail}{_more(n)}: fill "
         f"werkgever, contract and uren for a job, and write '{NOT_EMPLOYED}' in all three without one"
     )
 
 
-def _measure(frame: pd.DataFrame, rows: list[int], path) -> str:
+def _measure(row: pd.Series, index: int, n: int, path) -> str:
     """A named measure under another theme than its own (Arbeidsbemiddeling is a measure of arbeidsmobiliteit)."""
-    row = frame.loc[rows[0]]
     theme = next(t for t, named in measures().items() if row["maatregel"] in named)
     return (
-        f"{path}, row {rows[0] + 2}, column 'maatregel': {row['maatregel']!r} is a measure of {theme}, not of "
-        f"{row['categorie']!r}{_more(len(rows))}: correct categorie, or write 'niet uitgesplitst'"
+        f"{path}, row {index + 2}, column 'maatregel': {row['maatregel']!r} is a measure of {theme}, not of "
+        f"{row['categorie']!r}{_more(n)}: correct categorie, or write 'niet uitgesplitst'"
     )
 
 
-def _dates(frame: pd.DataFrame, rows: list[int], path) -> str:
+def _dates(row: pd.Series, index: int, n: int, path) -> str:
     return (
-        f"{path}, row {rows[0] + 2}, columns 'start' and 'einde': start is after einde{_more(len(rows))}: "
+        f"{path}, row {index + 2}, columns 'start' and 'einde': start is after einde{_more(n)}: "
         "correct the participation dates"
     )
 
 
 # The schema's rules across columns, by their names in participants._schema.
 RULES = {RULE_CONSISTENT: _consistency, RULE_JOB_FIELDS: _job_fields, RULE_DATES: _dates, RULE_MEASURE: _measure}
+
+
+def not_a_date(path, index: int, column: str, value, more: str) -> str:
+    return (
+        f"{path}, row {index + 2}, column {column!r}: {value!r} is not a date (YYYY-MM-DD){more}: write dates as "
+        "YYYY-MM-DD, e.g. 2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
+    )
+
+
+def not_a_boolean(path, index: int, value, more: str) -> str:
+    return (
+        f"{path}, row {index + 2}, column 'jong': expected true or false, found {value!r}{more}: "
+        "write true (26 or younger at the start) or false"
+    )
+
+
+def not_a_tranche(path, index: int, value, more: str) -> str:
+    return (
+        f"{path}, row {index + 2}, column 'tranche': {value!r} is not 1, 2 or 3{more}: "
+        "write the plan's tranche (data/published/plans.csv)"
+    )
+
+
+def two_trajectories(path, first: int, second: int, column: str, dates: tuple[str, str], others: int) -> str:
+    """One participant with two values of a static column on two rows (by index, the row number minus 2);
+    ``others`` more participants like this."""
+    more = f" ({others} more participant{'s' if others > 1 else ''} like this)" if others else ""
+    return (
+        f"{path}, rows {first + 2} and {second + 2}, column {column!r}: one participant has two different values "
+        f"of {column} (on peildatum {dates[0]} and {dates[1]}){more}: a participant follows one "
+        "trajectory in one plan; give every row of a participant the same plan, tranche, categorie, maatregel, "
+        "doelgroep, jong, start and einde"
+    )

@@ -245,7 +245,17 @@ class Mapping:
     def apply(self, frame: pd.DataFrame, extract: Path) -> pd.DataFrame:
         """The extract's frame with the schema's column names and values; a mapped column that the
         extract lacks, or a rename onto a column it already has, is one line naming the mapping."""
-        names = list(frame.columns)
+        out = frame.set_axis(self.renamed(list(frame.columns), extract), axis=1)
+        for column, table in self.codes.items():
+            self.recodable(column, list(out.columns), extract)
+            if column == "plan_id":
+                self._no_merge_with_the_extract(out[column], table, extract)
+            out[column] = out[column].map(table).fillna(out[column])
+        return out
+
+    def renamed(self, names: list[str], extract: Path) -> list[str]:
+        """The extract's column names after renaming; a mapped column that the extract lacks, or a
+        rename onto a column it already has, is one line naming the mapping."""
         for source, target in self.columns.items():
             if source not in names:
                 raise ColumnMappingError(
@@ -257,26 +267,28 @@ class Mapping:
                     f"{self.path}{self._at('columns', source)}, columns: maps {source!r} to {target!r}, which "
                     f"{extract} already has: remove one of the two from the extract or the mapping"
                 )
-        out = frame.rename(columns=self.columns)
-        for column, table in self.codes.items():
-            if column not in out.columns:
-                raise ColumnMappingError(
-                    f"{self.path}{self._at('codes', column)}, codes: recodes {column!r}, which {extract} does not "
-                    "have after renaming: map an extract column to it under 'columns' or remove the codes"
-                )
-            if column == "plan_id":
-                self._no_merge_with_the_extract(out[column], table, extract)
-            out[column] = out[column].map(table).fillna(out[column])
-        return out
+        return [self.columns.get(n, n) for n in names]
+
+    def recodable(self, column: str, names: list[str], extract: Path) -> None:
+        """Refuse codes for a column the extract does not have after renaming (``names``)."""
+        if column not in names:
+            raise ColumnMappingError(
+                f"{self.path}{self._at('codes', column)}, codes: recodes {column!r}, which {extract} does not "
+                "have after renaming: map an extract column to it under 'columns' or remove the codes"
+            )
 
     def _no_merge_with_the_extract(self, plans: pd.Series, table: dict, extract: Path) -> None:
         """A code recoded to a plan id the extract also holds as it is merges two groups of rows into one plan."""
         kept = plans[~plans.isin(list(table))]
         clash = kept[kept.isin(list(table.values()))]
         if not clash.empty:
-            code = next(c for c, plan in table.items() if plan == clash.iloc[0])
-            raise ColumnMappingError(
-                f"{self.path}{self._at('codes', 'plan_id', code)}, codes, column 'plan_id': {code!r} becomes plan "
-                f"{clash.iloc[0]!r}, which {extract} also holds as it is (row {int(clash.index[0]) + 2}), so two plans "
-                "would merge: recode every plan code of the extract, or none"
-            )
+            raise self.merge_error(clash.iloc[0], int(clash.index[0]), extract)
+
+    def merge_error(self, plan: str, index: int, extract: Path) -> ColumnMappingError:
+        """Plan ``plan``, which a code becomes, held as it is on the row at ``index`` (row number minus 2)."""
+        code = next(c for c, target in self.codes["plan_id"].items() if target == plan)
+        return ColumnMappingError(
+            f"{self.path}{self._at('codes', 'plan_id', code)}, codes, column 'plan_id': {code!r} becomes plan "
+            f"{plan!r}, which {extract} also holds as it is (row {index + 2}), so two plans "
+            "would merge: recode every plan code of the extract, or none"
+        )

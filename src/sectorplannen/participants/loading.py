@@ -9,7 +9,7 @@ import pandera.pandas as pa
 
 from sectorplannen import datakind, paths
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import engine, extract, formats, synthetic
+from sectorplannen.participants import engine, extract, extract_sql, formats, synthetic
 from sectorplannen.participants.extract import columns_problem, explain, file_bytes
 from sectorplannen.participants.schema import JONG_VALUES, STATIC_COLUMNS, participant_schema
 from sectorplannen.sources.register import TRANCHE_GROUPS
@@ -35,27 +35,18 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         bad = parsed.isna()
         if bad.any():
             row, more = _first_bad(bad)
-            raise ParticipantDataError(
-                f"{path}, row {row}, column {column!r}: {out.loc[row - 2, column]!r} is not a date (YYYY-MM-DD)"
-                f"{more}: write dates as YYYY-MM-DD, e.g. 2019-05-31 (in Excel: format the column as yyyy-mm-dd)"
-            )
+            raise ParticipantDataError(extract.not_a_date(path, row - 2, column, out.loc[row - 2, column], more))
         out[column] = parsed
     jong = out["jong"].str.strip().str.lower().map(JONG_VALUES)
     if jong.isna().any():
         row, more = _first_bad(jong.isna())
-        raise ParticipantDataError(
-            f"{path}, row {row}, column 'jong': expected true or false, found {out.loc[row - 2, 'jong']!r}{more}: "
-            "write true (26 or younger at the start) or false"
-        )
+        raise ParticipantDataError(extract.not_a_boolean(path, row - 2, out.loc[row - 2, "jong"], more))
     out["jong"] = jong.astype(bool)
     tranche = pd.to_numeric(out["tranche"], errors="coerce")
     bad = tranche.isna() | (tranche % 1 != 0)
     if bad.any():
         row, more = _first_bad(bad)
-        raise ParticipantDataError(
-            f"{path}, row {row}, column 'tranche': {out.loc[row - 2, 'tranche']!r} is not 1, 2 or 3{more}: "
-            "write the plan's tranche (data/published/plans.csv)"
-        )
+        raise ParticipantDataError(extract.not_a_tranche(path, row - 2, out.loc[row - 2, "tranche"], more))
     out["tranche"] = tranche.astype(int)
     return out
 
@@ -109,13 +100,8 @@ def one_participant_one_trajectory(frame: pd.DataFrame, path: Path | str) -> Non
     a, b = frame.loc[rows[0]], frame.loc[rows[1]]
     column = next(c for c in STATIC_COLUMNS if a[c] != b[c])
     others = int(distinct.loc[twice, "deelnemer_id"].nunique()) - 1
-    more = f" ({others} more participant{'s' if others > 1 else ''} like this)" if others else ""
-    raise ParticipantDataError(
-        f"{path}, rows {rows[0] + 2} and {rows[1] + 2}, column {column!r}: one participant has two different values "
-        f"of {column} (on peildatum {a['peildatum']} and {b['peildatum']}){more}: a participant follows one "
-        "trajectory in one plan; give every row of a participant the same plan, tranche, categorie, maatregel, "
-        "doelgroep, jong, start and einde"
-    )
+    dates = (a["peildatum"], b["peildatum"])
+    raise ParticipantDataError(extract.two_trajectories(path, rows[0], rows[1], column, dates, others))
 
 
 # Rows per tranche, peildatum and plan of extracts checked in this process, by file version: a build
@@ -137,9 +123,12 @@ def _checked_counts(path: Path, mapping: Path | str | None = None) -> pd.Series:
     mapping_file = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     key = (*_version(path), *_version(mapping_file))
     if key not in _CHECKED:
-        frame = read_valid(path, mapping)
+        counts = extract_sql.check(path, mapping)  # CSV and Parquet: in DuckDB, out of core
+        if counts is None:  # SPSS, Stata, and what DuckDB does not read as strict UTF-8 CSV
+            frame = read_valid(path, mapping)
+            counts = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
         _CHECKED.clear()  # one extract at a time is enough
-        _CHECKED[key] = frame.groupby(["tranche", "peildatum", "plan_id"], observed=True).size()
+        _CHECKED[key] = counts
     return _CHECKED[key]
 
 

@@ -1,0 +1,599 @@
+"""The checks of a real extract as SQL in DuckDB over the file itself, out of core: the same checks,
+in the same order and with the same one-line messages as the pandas path
+(:func:`sectorplannen.participants.loading.read_valid`), for an extract of any size.
+
+A CSV or Parquet extract is read by DuckDB in a stream under the engine's memory limit (spilling
+beyond it). Two passes decide: one counts, per tranche, measurement date and plan, the rows that fail
+each check (so the counts :func:`sectorplannen.participants.loading.check_extract` needs come out of
+the same pass); one groups the rows by participant (a hash of the id) to find a participant twice on
+one date or on two trajectories. Only when a check fails are the rows looked at one by one: the first
+offending row (the header is row 1) and its values are fetched to write the message.
+
+What DuckDB does not read as strict UTF-8 CSV (Windows-1252, UTF-16, a compressed file, a row with
+too many fields, an unclosed quote, binary content), SPSS and Stata files, and Parquet columns of
+other types than text, numbers, booleans and dates, go to the pandas reader (:func:`check` returns
+None), which names the problem byte by byte or reads the file: such extracts are small by nature
+(a statistics package's file, a spreadsheet's export), and the pandas reader bounds what it reads.
+
+Row numbers: DuckDB leaves out empty lines, which the pandas reader counts; where the file has
+empty lines, they are found in one pass over its bytes (only when a message needs a row number), so
+the row named is the line a text editor shows (a quoted value spanning lines is not expected
+before an empty line).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
+
+from sectorplannen.errors import ParticipantDataError
+from sectorplannen.participants import engine, extract, filebytes, formats
+from sectorplannen.participants.extract import RULES, columns_problem
+from sectorplannen.participants.schema import (
+    COLUMNS,
+    EMPLOYED,
+    JONG_VALUES,
+    NOT_EMPLOYED,
+    PEILDATA,
+    RULE_CONSISTENT,
+    RULE_DATES,
+    RULE_JOB_FIELDS,
+    RULE_MEASURE,
+    STATIC_COLUMNS,
+    doelgroepen,
+    measures,
+    participant_schema,
+)
+from sectorplannen.sources.categories import category_ids
+from sectorplannen.sources.register import register
+
+# Control characters no text holds (as filebytes.BINARY), as a regular expression DuckDB runs.
+_BINARY = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+
+
+# Parquet column types DuckDB turns into the text the pandas reader makes of them.
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT")
+
+
+_HEAD = 65536
+
+
+# DuckDB's memory limit for the checks unless SECTORPLANNEN_ENGINE_MEMORY says otherwise: with Python
+# and the pandas frames of the small result, the process stays under 2 GB (spilling to disk beyond it).
+MEMORY_LIMIT = "1536MB"
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + engine.quoted(str(value)) + "'"
+
+
+def _among(expression: str, values) -> str:
+    return f"{expression} IN ({', '.join(_text(v) for v in values)})"
+
+
+def check(path: Path | str, mapping: Path | str | None = None, connection=None) -> pd.Series | None:
+    """The number of rows per tranche, peildatum and plan of a CSV or Parquet extract that passes
+    every check (a Series as ``frame.groupby(['tranche', 'peildatum', 'plan_id']).size()`` gives), or
+    None when the extract is for the pandas reader (see the module's docstring). A failed check raises
+    the pandas path's one line."""
+    path = Path(path)
+    mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
+    mapped = formats.Mapping(mapping) if mapping is not None else None
+    kind = formats.format_of(path)
+    if kind not in (None, "Parquet"):
+        return None  # SPSS and Stata: read by pyreadstat
+    own = connection is None
+    connection = connection or engine.connect(os.environ.get("SECTORPLANNEN_ENGINE_MEMORY") or MEMORY_LIMIT)
+    try:
+        connection.execute("SET preserve_insertion_order = true")  # row_number() in file order
+        connection.execute("SET enable_progress_bar = false")
+        source = _csv(path, mapped) if kind is None else _parquet(path, mapped, connection)
+        if source is None:
+            return None
+        return _Checks(connection, source, path, mapped).run()
+    except _Unreadable:
+        return None
+    finally:
+        if own:
+            engine.close(connection)
+
+
+class _Source:
+    """An extract as DuckDB reads it: a relation (``numbered``: with ``k``, the pandas index of each
+    row, DuckDB's record number before empty lines are counted), the columns as DuckDB names them
+    (``columns``), their text expressions and their names (as the header has them)."""
+
+    def __init__(self, plain: str, numbered: str, texts: list[str], names: list[str], lines: Path | None):
+        self.plain, self.numbered, self.texts, self.names, self.lines = plain, numbered, texts, names, lines
+        self.columns: list[str] = []
+
+
+def _csv(path: Path, mapped) -> _Source | None:
+    # only a regular file (a missing path, a folder or a pipe is named); no bound on its size, which
+    # the pandas reader needs and DuckDB, reading in a stream, does not
+    with open(filebytes.open_regular(path), "rb") as raw:
+        head = raw.read(_HEAD)
+    if filebytes.compression(head) is not None:
+        return None  # compressed (or zip, zstd): decompressed and bounded, or named, by the pandas reader
+    given = mapped.encoding if mapped else None
+    if given not in (None, "utf-8") or extract.wide_text(head, given) or head[:4] == b"PK\x03\x04":
+        return None
+    if filebytes.BINARY.search(head):
+        return None
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not a character cut at the end of the head
+            return None
+        text = head[: exc.start].decode("utf-8-sig")
+    if not text.strip():
+        return None  # empty: the pandas reader names it
+    if "\n" not in text and len(head) == _HEAD:
+        return None  # a header longer than the head: not an extract the SQL reads
+    header = text.split("\n", 1)[0].rstrip("\r")
+    known = (*COLUMNS, *mapped.columns) if mapped else COLUMNS
+    sep = (mapped.separator if mapped else None) or extract.separator(header, known)
+    names = extract.header_fields(header, sep)
+    extract.no_repeated_columns(names, path)
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
+    reader = (
+        f"read_csv('{engine.quoted(str(path))}', header = true, delim = {_text(sep)}, quote = '\"', escape = '\"', "
+        f"auto_detect = false, strict_mode = true, encoding = 'utf-8', columns = {{{columns}}})"
+    )
+    texts = [f"coalesce(c{i}, '')" for i in range(len(names))]
+    source = _Source(reader, f"(SELECT row_number() OVER () - 1 AS k, * FROM {reader})", texts, names, path)
+    source.columns = [f"c{i}" for i in range(len(names))]
+    return source
+
+
+def _parquet_text(name: str, kind: str) -> str | None:
+    """The text the pandas reader makes of a Parquet column (formats.as_text), as SQL; None for a
+    type it does not take."""
+    column = _ident(name)
+    if kind == "VARCHAR":
+        return f"coalesce({column}, '')"
+    if kind == "BOOLEAN":
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' ELSE '' END"
+    if kind in _INTEGERS:
+        return f"coalesce(CAST({column} AS VARCHAR), '')"
+    if kind == "DATE":
+        return f"coalesce(strftime({column}, '%Y-%m-%d'), '')"
+    if kind in ("TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"):
+        return (
+            f"CASE WHEN {column} IS NULL THEN '' WHEN {column} = date_trunc('day', {column}) "
+            f"THEN strftime({column}, '%Y-%m-%d') ELSE CAST({column} AS VARCHAR) END"
+        )
+    if kind in ("DOUBLE", "FLOAT"):
+        return (
+            f"CASE WHEN {column} IS NULL OR isnan({column}) THEN '' WHEN isfinite({column}) AND {column} = "
+            f"trunc({column}) AND abs({column}) < 1e15 THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) "
+            f"ELSE CAST({column} AS VARCHAR) END"
+        )
+    return None
+
+
+def _parquet(path: Path, mapped, connection) -> _Source | None:
+    if mapped is not None and (mapped.separator or mapped.encoding):
+        return None  # the pandas reader names the csv section that does not belong
+    extract.file_bytes(path, size=1)
+    try:
+        schema = pq.read_schema(path)
+    except (pyarrow.ArrowException, OSError, ValueError):
+        return None  # not readable: the pandas reader says why
+    names = [str(n).strip() for n in schema.names]
+    reader = f"read_parquet('{engine.quoted(str(path))}', file_row_number = true)"
+    try:
+        described = connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    except duckdb.Error:
+        return None
+    extract.no_repeated_columns(names, path)
+    texts = [_parquet_text(row[0], row[1]) for row in described if row[0] != "file_row_number"]
+    if len(texts) != len(names) or any(t is None for t in texts):
+        return None
+    numbered = f"(SELECT file_row_number AS k, * FROM {reader})"
+    source = _Source(reader, numbered, texts, names, None)
+    source.columns = [_ident(row[0]) for row in described if row[0] != "file_row_number"]
+    return source
+
+
+_EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # the line end before an empty line
+
+
+def _empty_lines(path: Path) -> list[int]:
+    """The pandas indexes (line number minus 2) of the empty lines of a CSV file, in one pass over
+    its bytes (a chunk at a time; the last two bytes of a chunk are looked at with the next)."""
+    found, before, tail = [], 0, b""
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(filebytes.CHUNK)
+            data = tail + chunk
+            end = max(len(data) - 2, 0) if chunk else len(data)
+            lines, position = before, 0
+            for match in _EMPTY_LINE.finditer(data):
+                if match.start() >= end:
+                    break
+                lines += data.count(b"\n", position, match.start())
+                position = match.start()
+                found.append(lines)  # the line end is on line lines + 1; the empty line is lines + 2
+            before += data.count(b"\n", 0, end)
+            tail = data[end:]
+            if not chunk:
+                return found
+
+
+class _Checks:
+    """The checks of one extract, in the pandas path's order."""
+
+    def __init__(self, connection, source: _Source, path: Path, mapped):
+        self.db, self.source, self.path, self.mapped = connection, source, path, mapped
+        self._blank_lines: list[int] | None = None
+
+    # ------------------------------------------------------------------ the relation, as text columns
+
+    def _texts(self) -> dict[str, str]:
+        """Schema (or header) name -> text expression, renamed and recoded by the mapping."""
+        names = self.source.names
+        if self.mapped is not None:
+            names = self.mapped.renamed(names, self.path)
+        out = dict(zip(names, self.source.texts, strict=True))
+        self.raw = dict(zip(names, self.source.columns, strict=True))
+        if self.mapped is not None:
+            for column, table in self.mapped.codes.items():
+                self.mapped.recodable(column, names, self.path)
+                if table:
+                    cases = " ".join(f"WHEN {_text(code)} THEN {_text(value)}" for code, value in table.items())
+                    out[column] = f"CASE {out[column]} {cases} ELSE {out[column]} END"
+        return out
+
+    def _relation(self, numbered: bool, typed: bool = True) -> str:
+        """The non-blank rows as text columns under their (mapped) names, with the typed columns."""
+        texts = self.texts
+        select = ", ".join(f"{expression} AS {_ident(name)}" for name, expression in texts.items())
+        blank = " AND ".join(f"{_ident(name)} = ''" for name in texts)
+        base = self.source.numbered if numbered else self.source.plain
+        keep = "k, " if numbered else ""
+        clash = f", {self.clash} AS plan_clash"
+        rows = f"(SELECT {keep}{select}{clash} FROM {base}) WHERE NOT ({blank})"
+        return f"(SELECT *{self._typed() if typed and not self.problem else ''} FROM {rows})"
+
+    @staticmethod
+    def _typed() -> str:
+        """The text columns the schema types, parsed (NULL where they do not parse)."""
+        true = " OR ".join(f"lower(trim(jong)) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
+        return (
+            ", try_strptime(start, '%Y-%m-%d') AS start_d, try_strptime(einde, '%Y-%m-%d') AS einde_d, "
+            f"({true}) AS jong_b, TRY_CAST(tranche AS DOUBLE) AS tranche_x"
+        )
+
+    # ------------------------------------------------------------------ the checks, by flag
+
+    def _flags(self) -> dict[str, str]:
+        """Every row-level check as a condition that is true on an offending row, in the pandas path's order:
+        the values parsed (dates, jong, tranche), then each column's check, then the rules across columns."""
+        schema = participant_schema()
+        plans = {p.id: p.tranche for p in register()}
+        themes, types = category_ids("thema"), category_ids("type_traject")
+        jong = [v for v in JONG_VALUES]
+        tranche = "CAST(tranche_x AS BIGINT)"
+
+        def is_date(column):
+            return f"({column} IS NOT NULL AND year({column}) BETWEEN 1678 AND 2261)"
+
+        flags = {
+            "parse:start": f"NOT {is_date('start_d')}",
+            "parse:einde": f"NOT {is_date('einde_d')}",
+            "parse:jong": f"NOT {_among('lower(trim(jong))', jong)}",
+            "parse:tranche": "(tranche_x IS NULL OR NOT isfinite(tranche_x) OR tranche_x <> trunc(tranche_x))",
+            "column:deelnemer_id": "deelnemer_id = ''",
+        }
+        for column in COLUMNS[1:]:
+            checks = schema.columns[column].checks
+            if not checks:
+                continue
+            check = checks[0]
+            if check.name == "isin":
+                value = tranche if column == "tranche" else column
+                allowed = check.statistics["allowed_values"]
+                flags[f"column:{column}"] = f"NOT {_among(value, [str(v) for v in allowed])}"
+            elif check.name == "greater_than_or_equal_to":
+                flags[f"column:{column}"] = f"{column}_d < DATE '{check.statistics['min_value']:%Y-%m-%d}'"
+            elif check.name == "less_than_or_equal_to":
+                flags[f"column:{column}"] = f"{column}_d > DATE '{check.statistics['max_value']:%Y-%m-%d}'"
+        if "column:tranche" in flags:
+            flags["column:tranche"] = f"{tranche} NOT IN (1, 2, 3)"
+        plan_tranche = _among(
+            "plan_id || '|' || CAST(" + tranche + " AS VARCHAR)", [f"{p}|{t}" for p, t in plans.items()]
+        )
+        flags["rule:" + RULE_CONSISTENT] = (
+            f"NOT ({plan_tranche} "
+            f"AND (CASE WHEN {tranche} < 3 THEN {_among('categorie', [*themes, ''])} ELSE true END) "
+            f"AND (CASE WHEN {tranche} = 3 THEN {_among('categorie', [*types, ''])} ELSE true END) "
+            f"AND (({tranche} < 3 AND {_among('doelgroep', doelgroepen('1-2'))}) "
+            f"OR ({tranche} = 3 AND doelgroep = categorie)))"
+        )
+        employed = _among("inkomenssituatie", EMPLOYED)
+        geen = _text(NOT_EMPLOYED)
+        filled = " AND ".join(f"{c} <> {geen}" for c in extract.JOB_FIELDS)
+        empty = " AND ".join(f"{c} = {geen}" for c in extract.JOB_FIELDS)
+        flags["rule:" + RULE_JOB_FIELDS] = f"NOT (({employed} AND {filled}) OR (NOT {employed} AND {empty}))"
+        flags["rule:" + RULE_DATES] = "start_d > einde_d"
+        theme_of = {m: theme for theme, named in measures().items() for m in named}
+        theme = " ".join(f"WHEN {_text(m)} THEN {_text(t)}" for m, t in theme_of.items())
+        flags["rule:" + RULE_MEASURE] = f"(CASE maatregel {theme} ELSE categorie END) <> categorie"
+        return flags
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self) -> pd.Series | None:
+        self.texts = self._texts()
+        self.problem = columns_problem(list(self.texts), self.path)
+        self.clash = self._clash_condition()
+        clash = "plan_clash"
+        if self.problem:  # the mapping's merge and an extract without rows are named before the header
+            (rows, clashes) = self._sql(
+                f"SELECT count(*), count(*) FILTER (WHERE {clash}) FROM {self._relation(False)}"
+            ).fetchone()
+            self._no_clash(clashes, clash)
+            self._not_empty(rows)
+            raise ParticipantDataError(self.problem)
+        flags = self._flags()
+        # One pass over the file, two groupings: the rows counted per combination of every column but the
+        # id (far fewer than rows: codes and dates repeat), so each check then runs once per combination,
+        # weighted; and per participant (a hash of the id), keeping only candidates for a participant
+        # twice on one date or on two trajectories. The columns are grouped as DuckDB reads them and
+        # made text (dates, the mapping's codes) after.
+        ident = self.texts["deelnemer_id"]
+        others = [c for c in COLUMNS if c != "deelnemer_id"]
+        raw = ", ".join(self.raw[c] for c in others)
+        bits = " ".join(f"WHEN {_text(d)} THEN {2**i}" for i, d in enumerate(PEILDATA))
+        # the static columns as read: a candidate (codes of one value, '1' and '1.0', rows without values)
+        # the exact query clears
+        static = f"hash({', '.join(self.raw[c] for c in STATIC_COLUMNS)})"
+        dates = f"bit_or(CASE {self.texts['peildatum']} {bits} END)"
+        per_combination = (
+            f"count(*) AS n, count(*) FILTER (WHERE {ident} = '') AS no_id, "
+            f"count(*) FILTER (WHERE regexp_matches({ident}, '{_BINARY}')) AS control"
+        )
+        per_participant = f"count(*) > bit_count({dates}) AS twice, min({static}) <> max({static}) AS moved"
+        rows = f"(SELECT *, hash({self.raw['deelnemer_id']}) AS sp_h FROM {self.source.plain})"
+        candidates = f"count(*) > bit_count({dates}) OR min({static}) <> max({static})"
+        if self.source.lines is not None:  # CSV: parsing is the cost, so both groupings in one pass
+            self._sql(
+                f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {raw}, grouping(sp_h) AS sp_combination, "
+                f"{per_combination}, {per_participant} FROM {rows} GROUP BY GROUPING SETS (({raw}), (sp_h)) "
+                f"HAVING grouping(sp_h) = 1 OR {candidates}"
+            )
+        else:  # Parquet: reading is cheap, grouping is the cost, so each grouping on its own
+            self._sql(
+                f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {raw}, 1 AS sp_combination, {per_combination} "
+                f"FROM {self.source.plain} GROUP BY ALL "
+                f"UNION ALL BY NAME SELECT 0 AS sp_combination, {per_participant} "
+                f"FROM {rows} GROUP BY sp_h HAVING {candidates}"
+            )
+        self._sql("CREATE OR REPLACE TEMP VIEW kombinaties_ruw AS SELECT * FROM ruw WHERE sp_combination = 1")
+        blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
+        texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
+        self._sql(
+            f"CREATE OR REPLACE TEMP VIEW kombinaties AS SELECT {texts}, "
+            f"CASE WHEN {blank} THEN n - no_id ELSE n END AS n, CASE WHEN {blank} THEN 0 ELSE no_id END AS no_id, "
+            f"control, {self.clash} AS plan_clash FROM kombinaties_ruw"
+        )
+        sums = ", ".join(
+            "sum(no_id)" if n == "column:deelnemer_id" else f"coalesce(sum(n) FILTER (WHERE coalesce({c}, false)), 0)"
+            for n, c in flags.items()
+        )
+        grouped = self._sql(
+            f"SELECT tranche_x, peildatum, plan_id, sum(n) AS n, coalesce(sum(n) FILTER (WHERE plan_clash), 0), "
+            "sum(control) AS control, "
+            f"{sums} FROM (SELECT *{self._typed()} FROM kombinaties) GROUP BY ALL"
+        ).df()
+        grouped.columns = ["tranche_x", "peildatum", "plan_id", "n", "clash", "control", *flags]
+        totals = grouped.drop(columns=["tranche_x", "peildatum", "plan_id"]).sum()
+        self._no_clash(int(totals["clash"]), clash)
+        self._not_empty(int(totals["n"]))
+        failing = [name for name in flags if totals[name] > 0]
+        if failing or totals["control"] > 0:
+            if self._binary():
+                return None  # the pandas reader names the byte, its row and column
+            self._first_failure(flags, failing[:1], totals)
+        self._per_participant()
+        ok = grouped[grouped["n"] > 0]
+        counts = ok.assign(tranche=ok["tranche_x"].astype("int64")).groupby(["tranche", "peildatum", "plan_id"])["n"]
+        return counts.sum().astype("int64").rename(None)
+
+    def _sql(self, query: str, parameters=None):
+        try:
+            return self.db.execute(query, parameters or [])
+        except duckdb.OutOfMemoryException:
+            raise ParticipantDataError(
+                f"{self.path}: checking the extract needed more than the engine's memory limit even when spilling "
+                "to disk: set SECTORPLANNEN_ENGINE_MEMORY higher (e.g. 8GB) or free space in the temporary folder"
+            ) from None
+        except duckdb.Error as exc:
+            raise _Unreadable() from exc
+
+    def _index(self, k: int) -> int:
+        """The pandas index (row number minus 2) of DuckDB's record ``k``: empty lines before it counted."""
+        if self.source.lines is None:
+            return int(k)
+        if self._blank_lines is None:
+            self._blank_lines = _empty_lines(self.source.lines)
+        index = int(k)
+        for blank in self._blank_lines:
+            if blank <= index:
+                index += 1
+        return index
+
+    def _clash_condition(self) -> str:
+        """Rows whose plan id a mapping code becomes while the extract holds it as it is (two plans would merge)."""
+        table = (self.mapped.codes.get("plan_id") if self.mapped else None) or {}
+        if not table or "plan_id" not in self.texts:
+            return "false"
+        raw = dict(zip(self.mapped.renamed(self.source.names, self.path), self.source.texts, strict=True))["plan_id"]
+        return f"(NOT {_among(raw, list(table))} AND {_among(raw, list(table.values()))})"
+
+    def _no_clash(self, clashes: int, clash: str) -> None:
+        """Refuse a mapping that merges two plans, naming the first row that holds a plan as it is."""
+        if clashes:
+            k, plan = self._sql(
+                f"SELECT k, plan_id FROM {self._relation(True)} WHERE {clash} ORDER BY k LIMIT 1"
+            ).fetchone()
+            raise self.mapped.merge_error(plan, self._index(k), self.path)
+
+    def _not_empty(self, rows: int) -> None:
+        if not rows:
+            raise ParticipantDataError(
+                f"{self.path}: a header row but no participant rows: export the extract with one row per "
+                "participant and measurement date"
+            )
+
+    def _binary(self) -> bool:
+        """Whether a value holds a control character (then the pandas reader's message comes first)."""
+        any_binary = " OR ".join(f"regexp_matches({_ident(n)}, '{_BINARY}')" for n in self.texts)
+        (found,) = self._sql(f"SELECT count(*) FILTER (WHERE {any_binary}) FROM {self._relation(False)}").fetchone()
+        return bool(found)
+
+    def _first(self, condition: str, columns: str = "*"):
+        """The first row (in file order) where ``condition`` holds, as a Series, with its pandas index."""
+        frame = self._sql(
+            f"SELECT {columns} FROM {self._relation(True)} WHERE coalesce({condition}, false) ORDER BY k LIMIT 1"
+        ).df()
+        row = frame.iloc[0]
+        return self._index(row["k"]), row
+
+    def _first_failure(self, flags: dict, failing: list[str], totals) -> None:
+        if not failing:
+            return
+        name = failing[0]
+        n = int(totals[name])
+        more = "" if n <= 1 else f" (and {n - 1} more row{'s' if n > 2 else ''})"
+        index, row = self._first(flags[name])
+        kind, _, column = name.partition(":")
+        if name == "parse:start" or name == "parse:einde":
+            raise ParticipantDataError(extract.not_a_date(self.path, index, column, row[column], more))
+        if name == "parse:jong":
+            raise ParticipantDataError(extract.not_a_boolean(self.path, index, row["jong"], more))
+        if name == "parse:tranche":
+            raise ParticipantDataError(extract.not_a_tranche(self.path, index, row["tranche"], more))
+        if kind == "column":
+            raise ParticipantDataError(self._column_message(column, flags[name], index, row, n))
+        if self._duplicates():
+            return
+        row = row.copy()
+        row["tranche"] = int(row["tranche_x"])
+        raise ParticipantDataError(RULES[column](row, index, n, self.path))
+
+    def _column_message(self, column: str, condition: str, index: int, row: pd.Series, n: int) -> str:
+        """The pandas path's message for a failed column check (explain's), from the first offending rows."""
+        schema = participant_schema()
+        check = schema.columns[column].checks[0]
+        values = {
+            "tranche": lambda r: int(r["tranche_x"]),
+            "start": lambda r: r["start_d"],
+            "einde": lambda r: r["einde_d"],
+        }
+        value = values.get(column, lambda r: r[column])
+        cases = [(index, value(row))]
+        if column == "plan_id":
+            second = self._sql(
+                f"SELECT plan_id, min(k) AS k FROM {self._relation(True)} WHERE coalesce({condition}, false) "
+                f"AND plan_id <> ? GROUP BY plan_id ORDER BY k LIMIT 1",
+                [row["plan_id"]],
+            ).fetchall()
+            cases += [(self._index(k), plan) for plan, k in second]
+        failures = pd.DataFrame(
+            {
+                "schema_context": "Column",
+                "column": column,
+                "check": check.name,
+                "check_number": 0,
+                "index": [i for i, _ in cases],
+                "failure_case": [v for _, v in cases],
+            }
+        )
+        return extract.column_problem(failures, self.path, schema, n)
+
+    # ------------------------------------------------------------------ per participant
+
+    def _per_participant(self) -> None:
+        """A participant twice on one date, or on two trajectories: grouped by a hash of the id (a
+        collision only makes a candidate, which the exact query then clears)."""
+        dup, two = self._sql(
+            "SELECT count(*) FILTER (WHERE twice), count(*) FILTER (WHERE moved) FROM ruw WHERE sp_combination = 0"
+        ).fetchone()
+        if dup and self._duplicates():
+            return
+        if two:
+            self._two_trajectories()
+
+    def _static(self) -> str:
+        typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b", "start": "start_d", "einde": "einde_d"}
+        return ", ".join(typed.get(c, c) for c in STATIC_COLUMNS)
+
+    def _duplicates(self) -> bool:
+        """Raise the pandas path's message for the first participant twice on one date; False when there is none."""
+        found = self._sql(
+            "SELECT min(k) AS first, count(*) AS n, any_value(peildatum) AS peildatum, "
+            f"any_value(deelnemer_id) AS id FROM {self._relation(True)} GROUP BY deelnemer_id, peildatum "
+            "HAVING count(*) > 1 ORDER BY first"
+        ).df()
+        if found.empty:
+            return False
+        first = found.iloc[0]
+        (second,) = self._sql(
+            f"SELECT k FROM {self._relation(True)} WHERE deelnemer_id = ? AND peildatum = ? "
+            "ORDER BY k LIMIT 1 OFFSET 1",
+            [first["id"], first["peildatum"]],
+        ).fetchone()
+        extra = int((found["n"] - 1).sum())
+        raise ParticipantDataError(
+            extract.duplicate_message(
+                self.path, self._index(first["first"]), self._index(second), first["peildatum"], extra
+            )
+        )
+
+    def _two_trajectories(self) -> None:
+        static = self._static()
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE trajecten AS SELECT deelnemer_id, min(k) AS k FROM {self._relation(True)} "
+            f"GROUP BY deelnemer_id, {static}"
+        )
+        found = self._sql(
+            "SELECT deelnemer_id, min(k) AS first FROM trajecten GROUP BY deelnemer_id HAVING count(*) > 1 "
+            "ORDER BY first"
+        ).df()
+        if found.empty:
+            return
+        ks = [
+            k
+            for (k,) in self._sql(
+                "SELECT k FROM trajecten WHERE deelnemer_id = ? ORDER BY k LIMIT 2", [found["deelnemer_id"].iloc[0]]
+            ).fetchall()
+        ]
+        a, b = (self._first(f"k = {int(k)}")[1] for k in ks)
+        typed = {"tranche": "tranche_x", "jong": "jong_b", "start": "start_d", "einde": "einde_d"}
+        column = next(c for c in STATIC_COLUMNS if a[typed.get(c, c)] != b[typed.get(c, c)])
+        raise ParticipantDataError(
+            extract.two_trajectories(
+                self.path,
+                self._index(ks[0]),
+                self._index(ks[1]),
+                column,
+                (a["peildatum"], b["peildatum"]),
+                len(found) - 1,
+            )
+        )
+
+
+class _Unreadable(Exception):
+    """DuckDB could not read the file as the CSV or Parquet it was told: the pandas reader names why."""
