@@ -20,6 +20,18 @@ CALIBRATION = DATA / "calibratie.yaml"
 NOTEBOOKS = Path(os.environ.get("SECTORPLANNEN_NOTEBOOKS") or ROOT / "notebooks").resolve()
 
 
+def data_files(*folders: Path) -> list[Path]:
+    """Every data file under ``folders``, sorted: not the READMEs (documentation) nor hidden files
+    (temporary files of a writer, swap files). What a fingerprint and a reuse key read."""
+    found = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+            if path.is_file() and path.name != "README.md" and not hidden:
+                found.append(path)
+    return found
+
+
 # The folders of an outputs folder, named here only. Each is a function of the outputs folder (this
 # run's by default), so a test or a site built elsewhere finds its own.
 REPORT, RECORDS, LEDGERS, EXECUTED, ROBUSTNESS = "report", ".build", "ledger", "notebooks", "robuustheid"

@@ -34,17 +34,6 @@ def code(*modules: str) -> list[Path]:
     return found
 
 
-def files_under(*folders: Path) -> list[Path]:
-    """Every data file under ``folders`` (not hidden files, not READMEs), for a key."""
-    found = []
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-            if path.is_file() and path.name != "README.md" and not hidden:
-                found.append(path)
-    return found
-
-
 def key(name: str, inputs: Iterable[Path]) -> str:
     """SHA-256 over the name and every input's place and content (the order of ``inputs`` does not matter)."""
     digest = hashlib.sha256(name.encode())

@@ -185,7 +185,7 @@ def inputs() -> list[Path]:
     """What :func:`compute` reads: the published tables, the claims, the register and the categories,
     and the code of the layers that compute a claim (and of this module)."""
     return [
-        *reuse.files_under(paths.PUBLISHED, paths.DATA / "claims"),
+        *paths.data_files(paths.PUBLISHED, paths.DATA / "claims"),
         *sorted(paths.RAW.glob("*.yaml")),
         *reuse.code("sources", "published", "statistics", "claims", "chapters/robuustheid.py"),
     ]

@@ -61,21 +61,12 @@ def code_digest() -> str:
 
 def input_files(inputs: tuple[str, ...]) -> list[Path]:
     """The data files under a chapter's declared inputs (files and folders relative to the
-    repository, :attr:`~sectorplannen.chapters.registry.Entry.inputs`); not the READMEs
-    (documentation) nor hidden files (temporary files of a writer, swap files)."""
+    repository, :attr:`~sectorplannen.chapters.registry.Entry.inputs`; :func:`paths.data_files`)."""
     files = []
     for name in inputs:
-        folder = paths.ROOT / name
-        if folder.is_file():
-            files.append(folder)
-            continue
-        files += [p for p in sorted(folder.rglob("*")) if p.is_file() and _is_input(p, name)]
+        target = paths.ROOT / name
+        files += [target] if target.is_file() else paths.data_files(target)
     return files
-
-
-def _is_input(path: Path, folder: str) -> bool:
-    relative = path.relative_to(paths.ROOT / folder).parts
-    return path.name != "README.md" and not any(part.startswith(".") for part in relative)
 
 
 def _stat_key(path: Path) -> list[int]:

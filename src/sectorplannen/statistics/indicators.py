@@ -644,7 +644,7 @@ class Indicators(PlanThresholds, PlanGroups, TableIndicators):
             self._use("000/3")
             rows = published.table("3", source="000", metadata=False)
             rows = rows[rows["line"] == rows["line"].iloc[0]]
-        return float(rows["value"].sum()) * 1e6
+        return float(rows["value"].sum()) * notation.scale("miljoen euro")
 
     @statistic(unit="euro", kind="elsewhere")
     def ambitie_budget(self):
