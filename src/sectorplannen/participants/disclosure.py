@@ -10,12 +10,13 @@ Hiding a cell is not enough when the totals around it are printed: the hidden 4 
 minus the cells shown. A :class:`Release` therefore collects every count behind a run's output
 (table cells, margins, group sizes behind shares, the numerator and denominator of every share in
 the ledger) before anything is shown, and audits them together, as an attacker would read them:
-every shown count is a linear equation over the participants' finest groups. For each group
-with fewer than ``min_cell`` participants (but not none) a linear programme (scipy's HiGHS) asks
-how large that group could be, given every shown number; if the answer is below the threshold,
-the shown numbers prove the group small, and the cheapest count in that proof (the smallest, from
-the LP's dual values) is suppressed too. This repeats until no small group can be proven small
-(secondary suppression, across all tables of the run at once).
+every shown count is a linear equation over the participants' finest groups. For each group with
+fewer than ``min_cell`` participants (but not none) a linear programme (HiGHS,
+:mod:`sectorplannen.participants.bounds`) asks how large that group could be, given every shown
+number; if the answer is below the threshold, the shown numbers prove the group small, and the
+cheapest count in that proof (the smallest, from the LP's dual values) is suppressed too. This
+repeats until no small group can be proven small (secondary suppression, across all tables of the
+run at once).
 
 Across runs of one real extract the audit is joint too: what earlier runs showed
 (:mod:`sectorplannen.participants.releases`) is added with :meth:`Release.add_released` as counts
@@ -38,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sectorplannen.errors import DisclosureError
-from sectorplannen.participants import schema
+from sectorplannen.participants import bounds, schema
 from sectorplannen.participants.schema import COLUMNS, COUNT, weights
 
 DEFAULT_MIN_CELL = 10
@@ -199,6 +200,7 @@ class Release:
         self._columns = columns
         self._people = people
         self._atoms: dict[bytes, np.ndarray] = {}
+        self._copies: dict[bytes, np.ndarray | None] = {}  # per count, its copy on the first date
         self._values: dict[bytes, int] = {}
         self._primary: set[bytes] = set()
         self._released: set[bytes] = set()  # shown by an earlier run of the same extract: never suppressed
@@ -266,6 +268,15 @@ class Release:
             return atoms
         first = (layout.spans[g * layout.width] for g in groups)
         return np.sort(np.concatenate([layout.order[start : start + n] for start, n in first]))
+
+    def _copy_on_first_date(self, key: bytes) -> np.ndarray | None:
+        """The copy on the first date of the count ``key`` (:meth:`_on_first_date`) where it differs
+        from the count itself, else None; worked out once per count, as every round of the audit asks."""
+        if key not in self._copies:
+            atoms = self._atoms[key]
+            copy = self._on_first_date(atoms)
+            self._copies[key] = None if copy is None or np.array_equal(copy, atoms) else copy
+        return self._copies[key]
 
     def _dates_of(self, keys: list[bytes]) -> int:
         """How many measurement dates the counts ``keys`` cover together."""
@@ -458,7 +469,6 @@ class Release:
         """For each small group the shown counts prove small: the group (named by its first finest
         group), the shown counts of that proof, and every shown count that holds the group."""
         from scipy import sparse  # heavy: loaded only for the disclosure audit
-        from scipy.optimize import linprog  # heavy: loaded only for the disclosure audit
 
         if not shown:
             return []
@@ -466,8 +476,8 @@ class Release:
         equations, owner = [self._atoms[k] for k in shown], list(shown)
         if self._dates_of(shown) > 1:
             for key in shown:
-                copy = self._on_first_date(self._atoms[key])
-                if copy is not None and not np.array_equal(copy, self._atoms[key]):
+                copy = self._copy_on_first_date(key)
+                if copy is not None:
                     equations.append(copy)
                     owner.append(key)
         inverse, sizes = self._classes(equations)
@@ -480,27 +490,25 @@ class Release:
         small = small[np.bincount(inverse, weights=self._safe, minlength=n)[small] == 0]
         if small.size == 0:
             return []
-        rows, cols = [], []
-        for i, atoms in enumerate(equations):
-            classes = np.unique(inverse[atoms])
-            rows.append(np.full(classes.size, i))
-            cols.append(classes)
+        # which classes each equation holds (a class once, however many of its finest groups it holds)
+        rows = np.repeat(np.arange(len(equations)), [atoms.size for atoms in equations])
         matrix = sparse.csr_matrix(
-            (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(len(equations), n),
+            (np.ones(rows.size), (rows, inverse[np.concatenate(equations)])), shape=(len(equations), n)
         )
+        matrix.sum_duplicates()
+        matrix.data[:] = 1.0
         totals = np.array([self._values[k] for k in owner], dtype=float)
-        pending = self._certify(matrix, totals, small, n)
+        audit = bounds.GroupBounds(matrix, totals)
+        # one reading of the counts that puts a group at the threshold shows it safe; the others
+        # each get a programme of their own
+        pending = audit.still_small(small, self.min_cell)
         safe = np.setdiff1d(small, pending)
         proofs = []
         for group in pending:
-            objective = np.zeros(n)
-            objective[group] = -1.0
-            result = linprog(objective, A_eq=matrix, b_eq=totals, bounds=(0, None), method="highs")
-            if result.status != 0 or -result.fun >= self.min_cell - 1e-6:
+            largest, binding = audit.largest(int(group))
+            if largest is None or largest >= self.min_cell - bounds.TOLERANCE:
                 safe = np.append(safe, group)
                 continue
-            binding = np.flatnonzero(np.abs(result.eqlin.marginals) > 1e-9)
             containing = np.flatnonzero(matrix[:, group].toarray().ravel())
             if binding.size == 0:  # no dual certificate: every shown count containing the group
                 binding = containing
@@ -509,30 +517,3 @@ class Release:
             )
         self._safe |= np.isin(inverse, safe)
         return proofs
-
-    def _certify(self, matrix, totals: np.ndarray, small: np.ndarray, n: int) -> list[int]:
-        """Small groups that one feasible reading of the shown counts cannot already put at the
-        threshold or above (batched LPs: maximise the sum of min(group, threshold))."""
-        from scipy import sparse  # heavy: loaded only for the disclosure audit
-        from scipy.optimize import linprog  # heavy: loaded only for the disclosure audit
-
-        pending = small
-        while pending.size:
-            k = pending.size
-            # variables: x (n groups), y (k capped copies); y_j <= x_pending[j], 0 <= y_j <= min_cell
-            link = sparse.hstack(
-                [sparse.csr_matrix((-np.ones(k), (np.arange(k), pending)), shape=(k, n)), sparse.identity(k)]
-            )
-            a_eq = sparse.hstack([matrix, sparse.csr_matrix((matrix.shape[0], k))])
-            objective = np.concatenate([np.zeros(n), -np.ones(k)])
-            bounds = [(0, None)] * n + [(0, self.min_cell)] * k
-            result = linprog(
-                objective, A_ub=link, b_ub=np.zeros(k), A_eq=a_eq, b_eq=totals, bounds=bounds, method="highs"
-            )
-            if result.status != 0:
-                break
-            reached = result.x[n:] >= self.min_cell - 1e-6
-            if not reached.any():
-                break
-            pending = pending[~reached]
-        return [int(g) for g in pending]
