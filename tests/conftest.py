@@ -202,12 +202,15 @@ def _build_report(outputs: Path) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def synthetic_file(tmp_path_factory) -> Path:
     """The synthetic participant file (not committed: a fresh clone has none), written once before any
-    test when it is missing, so parallel workers and their builds never race to write it."""
+    test when it is missing or older than what it is made from (tests hold it to the code they test),
+    so parallel workers and their builds never race to write it."""
 
     def write(_: Path) -> None:
-        if not paths.SYNTHETIC.exists():
-            from sectorplannen.participants import synthetic
+        from sectorplannen import hashing
+        from sectorplannen.participants import synthetic
 
+        current = paths.SYNTHETIC.exists() and hashing.changed_sources(paths.SYNTHETIC, synthetic.synthetic_sources())
+        if current != []:  # missing, unrecorded (None) or stale (the sources that changed)
             synthetic.write()
 
     _once(tmp_path_factory, "synthetic", write)

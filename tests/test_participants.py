@@ -6,20 +6,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sectorplannen import participants, published
+from sectorplannen import participants, paths, published
 from sectorplannen.participants import cohort, compare, describe, disclosure, synthetic
 from sectorplannen.participants import loading as participants_load
 
 
 @pytest.fixture(scope="module")
-def synthetic_path(tmp_path_factory):
-    return synthetic.write(tmp_path_factory.mktemp("syn") / "deelnemers.csv")
+def synthetic_path(synthetic_file):
+    """The CSV export of the synthetic file the session generated (conftest), current with its sources."""
+    return paths.SYNTHETIC_CSV
 
 
 @pytest.fixture(scope="module")
-def people(synthetic_path):
-    raw = pd.read_csv(synthetic_path, dtype=str, keep_default_na=False)
-    return participants.validate(participants_load._parse(raw, synthetic_path), synthetic_path)
+def people(synthetic_rows):
+    return synthetic_rows  # participants.rows("synthetic"), read once per worker (conftest)
 
 
 def _count(table_id):
@@ -69,6 +69,7 @@ def test_measure_counts_and_calibrated_shares(people):
 
 @pytest.mark.slow
 def test_generation_is_deterministic(synthetic_path, tmp_path):
+    """Generated afresh, the file is the session's file byte for byte (CSV export)."""
     again = synthetic.write(tmp_path / "again.csv")
     assert again.read_bytes() == synthetic_path.read_bytes()
 
@@ -106,8 +107,6 @@ def test_job_fields_must_follow_the_income_situation(synthetic_path, tmp_path):
 
 
 def test_extract_inside_the_repository_is_refused(tmp_path):
-    from sectorplannen import paths
-
     with pytest.raises(participants.ParticipantDataError, match="outside the repository"):
         participants.load(paths.DATA / "calibratie.yaml")  # a file that exists inside the repository
     with pytest.raises(participants.ParticipantDataError, match="no such file"):
