@@ -182,7 +182,7 @@ def _once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Non
 
 
 @contextlib.contextmanager
-def _as_outputs(folder: Path):
+def as_outputs(folder: Path):
     """``paths.OUTPUTS`` and the kernels' ``SECTORPLANNEN_OUTPUTS`` pointed at ``folder`` for a while."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SECTORPLANNEN_OUTPUTS", str(folder))
@@ -194,7 +194,7 @@ def _build_report(outputs: Path) -> None:
     from sectorplannen import site
     from sectorplannen.pipeline import report
 
-    with _as_outputs(outputs):
+    with as_outputs(outputs):
         report.build(force=True, log=lambda _: None)
         site.build(outputs / "report")
 
@@ -249,7 +249,7 @@ def variant_site(tmp_path_factory, built_report) -> Path:
         from sectorplannen.pipeline import report
 
         shutil.copytree(built_report, outputs, dirs_exist_ok=True)
-        with _as_outputs(outputs):
+        with as_outputs(outputs):
             chapter = registry.chapter_for("uitvoering", TRANSPORT_VARIANT)
             report.build([chapter], log=lambda _: None)
             site.build(outputs / "report", [chapter])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import as_outputs
 
-from sectorplannen import cli, paths, published
+from sectorplannen import cli, paths, published, reuse
 from sectorplannen.chapters import registry, robuustheid
 from sectorplannen.render import sentences, style
 from sectorplannen.sources.register import register
@@ -14,8 +15,13 @@ from sectorplannen.statistics.selection import validate
 
 
 @pytest.fixture(scope="module")
-def sensitivity():
-    return robuustheid.compute(jobs=2)
+def sensitivity(built_report):
+    """The variants the shared report's robustness chapter computed and kept (sectorplannen.reuse, for
+    exactly today's inputs): what the chapter's page shows, not computed a second time."""
+    with as_outputs(built_report):
+        kept = paths.reuse() / f"robuustheid-{reuse.key('robuustheid', robuustheid.inputs())}.pickle"
+        assert kept.is_file(), "the report's robustness chapter kept no variants for these inputs"
+        return robuustheid.sensitivity()
 
 
 def _row(sensitivity, claim: str) -> pd.Series:
