@@ -78,13 +78,8 @@ releases: $(STAMP) ## List what runs of each real extract have shown; RESET=<key
 sync: $(STAMP) ## Sync every notebook with its paired .py (jupytext: the file edited last wins)
 	$(VENV)/bin/jupytext --sync notebooks/*.ipynb
 
-bench: $(STAMP) ## Benchmark the build against plain nbconvert and the participant engine against pandas (prints figures; BENCH_BEFORE=1: pandas at 100x too)
-	@echo "make bench: the report build (about 2 minutes) ..."
-	$(PY) benchmarks/report_build.py --jobs $(JOBS)
-	@echo "make bench: the participant file and tables ..."
-	$(PY) benchmarks/participants_scale.py $(if $(BENCH_BEFORE),--before)
-	@echo "make bench: the release record ..."
-	$(PY) benchmarks/release_record.py
+bench: $(STAMP) ## Benchmark the build, the participant engine and the release record, each figure beside its target (BENCH_BEFORE=1: also the pandas path before the engine)
+	$(PY) benchmarks/run_all.py --jobs $(JOBS) $(if $(BENCH_BEFORE),--before)
 
 lint: $(STAMP) ## ruff check (code and notebooks)
 	$(VENV)/bin/ruff check src tests notebooks benchmarks tools

@@ -7,9 +7,14 @@ Measured in one run on this machine:
 - where the time of each chapter goes in the full build (kernel start and stop, imports, data
   loading, computation, figures, rendering: ``outputs/.build/timings.json``, written by the build),
   per chapter beside its naive time, with totals;
+- the robustness chapter computing its variants afresh (its naive run);
 - the no-op rebuild (``make report`` with nothing changed);
-- ``make data`` (regenerating data/published/ from data/raw/);
+- ``make data`` (regenerating data/published/ from data/raw/) and the synthetic file;
+- chapters 4 and 7 with their joint disclosure audit;
+- a sweep of variants on a Dask local cluster against the same variants one by one;
 - peak memory (largest resident set of this process and of its children).
+
+Each figure is printed as soon as it is measured, with its target beside it where it has one.
 
 Usage: python benchmarks/report_build.py [--jobs N]
 """
@@ -35,39 +40,44 @@ PY = sys.executable
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))
 
 
+def say(line: str) -> None:
+    """A line of the benchmark's output, shown at once (make bench runs for minutes)."""
+    print(line, flush=True)
+
+
+def against(value: float, target: float, unit: str = "s") -> str:
+    """A figure's target and whether it is met, beside the figure."""
+    return f"(target: under {target:g} {unit}: {'met' if value < target else 'NOT met'})"
+
+
 def timed(command: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(command, cwd=paths.ROOT, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
-def robustness() -> tuple[float, int, int]:
-    """Every leave-one-plan-out and group variant of every plan-level claim, both tranche groups."""
-    from sectorplannen.chapters import robuustheid
-
-    start = time.perf_counter()
-    sensitivity = robuustheid.compute(jobs=2)
-    return time.perf_counter() - start, sensitivity.n_variants, len(sensitivity.summary)
+TOP_N = (5, 25)  # the sweep's values of top_n, per tranche group
 
 
 def sweep_against_one_by_one(folder: Path, jobs: int) -> tuple[float, float, int]:
-    """8 notebook variants (uitvoering, 2 tranche groups x 4 values of top_n): a Dask sweep on a
+    """4 notebook variants (uitvoering, 2 tranche groups x 2 values of top_n): a Dask sweep on a
     local cluster against ``make chapter`` for each in turn, each into its own scratch outputs."""
     grid = folder / "grid.yaml"
-    grid.write_text("notebook: uitvoering\nparameters:\n  tranche: ['1-2', '3']\n  top_n: [5, 10, 15, 25]\n")
+    grid.write_text(f"notebook: uitvoering\nparameters:\n  tranche: ['1-2', '3']\n  top_n: {list(TOP_N)}\n")
     env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(folder / "sweep")}
     t_sweep = timed([PY, "-m", "sectorplannen", "sweep", str(grid), "--jobs", str(jobs)], env)
     env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(folder / "serial")}
     t_serial = sum(
         timed([PY, "-m", "sectorplannen", "chapter", "uitvoering", "--tranche", tranche, "--params", f"top_n={n}"], env)
         for tranche in ("1-2", "3")
-        for n in (5, 10, 15, 25)
+        for n in TOP_N
     )
-    return t_sweep, t_serial, 8
+    return t_sweep, t_serial, 2 * len(TOP_N)
 
 
 def naive(chapters: list[registry.Chapter], folder: Path, each: dict | None = None) -> float:
-    """Each chapter with plain nbconvert, one after another (``each``: seconds per chapter)."""
+    """Each chapter with plain nbconvert, one after another (``each``: seconds per chapter); a line
+    per chapter as it ends."""
     total = 0.0
     for chapter in chapters:
         nb = json.loads((paths.NOTEBOOKS / f"{chapter.notebook}.ipynb").read_text(encoding="utf-8"))
@@ -90,6 +100,7 @@ def naive(chapters: list[registry.Chapter], folder: Path, each: dict | None = No
             ]
         )
         total += seconds
+        say(f"  naive: {chapter.name} {seconds:.1f} s")
         if each is not None:
             each[chapter.name] = seconds
     return total
@@ -154,46 +165,50 @@ def main() -> int:
     # The naive run computes the robustness chapter's variants (nothing reused from an earlier run);
     # the full build after it, with the same inputs, reuses them, as any build does (sectorplannen.reuse).
     shutil.rmtree(paths.reuse(), ignore_errors=True)
+    say(f"report build: the naive way first, {len(chapters)} chapters with nbconvert one after another ...")
     with tempfile.TemporaryDirectory(prefix="sectorplannen-bench-") as scratch:
         t_naive = naive(chapters, Path(scratch), naive_each)
+    say(f"naive (nbconvert --execute, serial)    {t_naive:7.1f} s")
+    robust = naive_each.get("robuustheid", float("nan"))
+    say(
+        f"robustness chapter, variants computed afresh (its naive run, kernel and page included) {robust:.1f} s "
+        f"{against(robust, 60)}"
+    )
+    say(f"report build: the full build ({args.jobs} workers) ...")
     t_full = timed([PY, "-m", "sectorplannen", "report", "--force", "--jobs", str(args.jobs)])
-    timings = breakdown(naive_each)
+    say(f"full build (papermill, {args.jobs} workers)      {t_full:7.1f} s")
+    ratio = t_full / t_naive
+    say(
+        f"full build / naive                     {ratio:7.2f}   (target: at most 0.20: "
+        f"{'met' if ratio <= 0.20 else 'NOT met'}; the robustness variants computed by the naive run, reused by "
+        "the build)"
+    )
+    say("where the time of the full build went (seconds per chapter, in its worker):")
+    for line in breakdown(naive_each):
+        say(f"  {line}")
     t_noop = timed(["make", "--no-print-directory", "report"])
+    say(f"no-op rebuild (make report)            {t_noop:7.2f} s {against(t_noop, 0.5)}")
     uptodate.remove_stamp()  # the usual way, as before the stamp: the layers imported, every fingerprint checked
     t_noop_usual = timed([PY, "-m", "sectorplannen", "report"])
+    say(f"no-op rebuild the usual way (before)   {t_noop_usual:7.2f} s (no stamp: layers imported, site rebuilt)")
     t_data = timed([PY, "-m", "sectorplannen", "data"])
-    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"chapters                               {len(chapters)}")
-    print(f"naive (nbconvert --execute, serial)    {t_naive:7.1f} s")
-    print(f"full build (papermill, {args.jobs} workers)      {t_full:7.1f} s")
-    print(f"full build / naive                     {t_full / t_naive:7.2f}   (target: at most 0.20; the robustness")
-    print("                                       variants computed by the naive run, reused by the build)")
-    print(f"no-op rebuild (make report)            {t_noop:7.2f} s (target: under 0.5 s)")
-    print(f"no-op rebuild the usual way (before)   {t_noop_usual:7.2f} s (no stamp: layers imported, site rebuilt)")
-    print("where the time of the full build went (seconds per chapter, in its worker):")
-    for line in timings:
-        print(f"  {line}")
-    print(f"make data (raw -> published)           {t_data:7.2f} s")
+    say(f"make data (raw -> published)           {t_data:7.2f} s {against(t_data, 10)}")
     t_synthetic = timed([PY, "-c", "from sectorplannen.participants import synthetic; synthetic.write()"])
-    print(f"synthetic participant file (generate)  {t_synthetic:7.2f} s")
+    say(f"synthetic participant file (generate)  {t_synthetic:7.2f} s {against(t_synthetic, 5)}")
     for tranche, seconds, audit in disclosure_audit():
-        print(
+        say(
             f"chapter {'4' if tranche == '1-2' else '7'} computed + joint disclosure audit {seconds:7.2f} s "
             f"({audit.counts} counts, {audit.primary} primary + {audit.secondary} secondary suppressions, "
             f"{audit.small_groups} small groups checked, {audit.rounds} rounds)"
         )
-    print("(the participant tables at scale, pandas against the engine: benchmarks/participants_scale.py, next)")
-    seconds, variants, claims = robustness()
-    print(
-        f"robustness: {variants} variants x {claims} claims  {seconds:7.2f} s (target: under 60 s; both tranche "
-        "groups, 2 worker processes)"
-    )
+    say(f"report build: a sweep of {2 * len(TOP_N)} variants on Dask, then the same one by one ...")
     with tempfile.TemporaryDirectory(prefix="sectorplannen-sweep-") as scratch:
         t_sweep, t_serial, n = sweep_against_one_by_one(Path(scratch), args.jobs)
-    print(f"sweep of {n} variants, Dask local cluster ({args.jobs} workers) {t_sweep:7.1f} s")
-    print(f"the same {n} variants one by one (make chapter)  {t_serial:7.1f} s  (ratio {t_sweep / t_serial:.2f})")
-    print(f"peak memory: largest child process     {peak_children:7.0f} MiB; this process {peak_self:.0f} MiB")
+    say(f"sweep of {n} variants, Dask local cluster ({args.jobs} workers) {t_sweep:7.1f} s")
+    say(f"the same {n} variants one by one (make chapter)  {t_serial:7.1f} s  (ratio {t_sweep / t_serial:.2f})")
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    say(f"peak memory: largest child process     {peak_children:7.0f} MiB; this process {peak_self:.0f} MiB")
     return 0
 
 
