@@ -43,12 +43,11 @@ def _chromium(args, tmp_path):
 def test_pages_render_in_chromium_with_tables_and_figures(pages, tmp_path):
     screenshots = paths.OUTPUTS / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
-    for page in pages:
-        dom = _chromium(["--dump-dom", page.as_uri()], tmp_path)
+    for page in pages:  # one browser run per page: its DOM and its screenshot
+        shot = screenshots / f"{page.stem}.png"
+        dom = _chromium([f"--screenshot={shot}", "--window-size=1200,2400", "--dump-dom", page.as_uri()], tmp_path)
         soup = BeautifulSoup(dom, "html.parser")
         assert soup.find("table") is not None, f"{page.name}: no table in the rendered page"
-        shot = screenshots / f"{page.stem}.png"
-        _chromium([f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri()], tmp_path)
         assert shot.stat().st_size > 10_000, f"{shot} looks empty"
 
 
