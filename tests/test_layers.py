@@ -46,6 +46,7 @@ LAZY_ALLOWED = {
     "traitlets",
     "acro",
     "scipy",
+    "highspy",
     "distributed",
     "pygments",
 }

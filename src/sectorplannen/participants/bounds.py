@@ -68,7 +68,7 @@ def _solver(matrix: sparse.spmatrix, lower: np.ndarray, upper: np.ndarray, rows_
 
 
 def _optimal(solver) -> bool:
-    import highspy
+    import highspy  # heavy: loaded only for the disclosure audit (imported by then)
 
     solver.run()
     return solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
