@@ -416,15 +416,14 @@ def unmet(problem: Problem, counts: np.ndarray) -> list[str]:
 def assign(problem: Problem, result: Result, rng: np.random.Generator) -> pd.Series:
     """Hand out the values of each cell to its people (seeded draw)."""
     values = np.array(VARIABLES[problem.variable], dtype=object)
-    out = pd.Series("", index=problem.cells.index, dtype=object)
-    order = problem.cells.sort_values(kind="mergesort")
+    out = np.full(len(problem.cells), "", dtype=object)
+    order = np.argsort(problem.cells.to_numpy(), kind="stable")  # positions, cell by cell
     starts = np.concatenate([[0], np.cumsum(problem.sizes.astype(int))])
-    members = order.index.to_numpy()
     for cell in range(len(problem.sizes)):
-        chunk = members[starts[cell] : starts[cell + 1]]
+        chunk = order[starts[cell] : starts[cell + 1]]
         labels = np.repeat(values, result.counts[cell])
-        out[rng.permutation(chunk)] = labels
-    return out
+        out[rng.permutation(chunk)] = labels  # the draw of the labels' order, by position
+    return pd.Series(out, index=problem.cells.index, dtype=object)
 
 
 __all__ = [

@@ -259,27 +259,28 @@ def _prior(
     most specific 2019 target. Returns the prior key per person and the distribution per key."""
 
     values = VARIABLES[variable]
-    keys = pd.Series("", index=frame.index[eligible], dtype=object)
+    rows = eligible.to_numpy(dtype=bool)  # by position, as frame.index[eligible] reads it
+    index = frame.index[rows]
     table: dict[str, np.ndarray] = {}
 
-    def most_specific(date: str) -> pd.Series:
-        chosen = pd.Series("", index=keys.index, dtype=object)
+    def most_specific(date: str) -> np.ndarray:
+        chosen = np.full(len(index), "", dtype=object)
         relevant = [t for t in goals if t.variable == variable and t.peildatum == date]
-        eligible_people = frame.loc[keys.index]  # once, not per target
         for goal in sorted(relevant, key=lambda t: len(t.cohort)):
             key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
             weights = np.array([goal.distribution.get(v, 0.0) for v in values])
             table[key] = weights / weights.sum()
-            chosen[goal.matches(eligible_people)] = key
+            chosen[goal.matches(frame).to_numpy(dtype=bool)[rows]] = key  # on all rows: no copy of the frame
         return chosen
 
-    keys[:] = most_specific(peildatum)
+    keys = most_specific(peildatum)
     if later is not None:
-        previous = later.loc[keys.index, variable]
-        own = (keys == "") & previous.isin(values)
+        previous = later[variable].to_numpy()[later.index.get_indexer(index)]
+        own = (keys == "") & pd.Series(previous).isin(values).to_numpy()
         for value in values:
             table[f"= {value}"] = np.array([float(v == value) for v in values])
-        keys[own] = "= " + previous[own]
+        named = {value: f"= {value}" for value in values}
+        keys[own] = [named[value] for value in previous[own]]
     missing = keys == ""
     if missing.any():
         keys[missing] = most_specific(PEILDATA[-1])[missing]
@@ -287,7 +288,7 @@ def _prior(
         raise ValueError(
             f"calibratie: no target for {variable} covers {int((keys == '').sum())} people (add a tranche-wide target)"
         )
-    return keys, table
+    return pd.Series(keys, index=index, dtype=object), table
 
 
 def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None) -> pd.DataFrame:
@@ -315,7 +316,9 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
             result = calibration.solve(problem)
             unmet += [f"{claim} ({peildatum[:4]})" for claim in result.unmet]
             values = calibration.assign(problem, result, rng)
-            assigned[variable] = values.reindex(frame.index).fillna(NOT_EMPLOYED)
+            column = np.full(len(frame), NOT_EMPLOYED, dtype=object)  # who is not eligible: not employed
+            column[frame.index.get_indexer(values.index)] = values.to_numpy()
+            assigned[variable] = pd.Series(column, index=frame.index)
             frame[variable] = assigned[variable]
         later = frame
         frames.append(frame)
