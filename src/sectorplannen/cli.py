@@ -24,12 +24,13 @@ def _data(args) -> int:
     from sectorplannen.participants import synthetic  # layers: imported when the command runs
     from sectorplannen.published import make  # layers: imported when the command runs
 
-    result = make.make_data()
     start = time.perf_counter()
-    frame = synthetic.generate()
+    # the synthetic file is made from data/published/: generated alongside it (or reused), see synthetic.generated
+    frame, result, how = synthetic.generated(make.make_data)
     path = synthetic.save(frame)
     seconds = time.perf_counter() - start
-    print(f"{path.relative_to(paths.ROOT)}: SYNTHETIC participant file written ({seconds:.1f} s)")
+    name = path.relative_to(paths.ROOT)
+    print(f"{name}: SYNTHETIC participant file written ({how}; {seconds:.1f} s with the tables)")
     missed = frame.attrs["niet gehaald"]
     if missed:
         print(

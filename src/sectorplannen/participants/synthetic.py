@@ -22,9 +22,12 @@ presented as a finding. Every output made from this file says it is synthetic.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,7 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from sectorplannen import hashing, paths, published
+from sectorplannen import hashing, paths, published, reuse
 from sectorplannen.errors import DataFileError
 from sectorplannen.participants import calibration, engine
 from sectorplannen.participants.calibration import VARIABLES
@@ -50,6 +53,9 @@ from sectorplannen.sources import categories
 from sectorplannen.sources.register import register
 
 SEED = 20190531
+
+
+T = TypeVar("T")
 
 
 ASSUMPTIONS = {
@@ -340,6 +346,77 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
     frame["einde"] = pd.to_datetime(frame["einde"])
     frame.attrs["niet gehaald"] = list(long.attrs.get("niet gehaald", []))
     return frame
+
+
+def inputs() -> list[Path]:
+    """Everything :func:`generate` reads (the prior, the published tables, the claims, the register
+    and the categories) and the code of the layers it runs: the key of its reused result."""
+    return [
+        paths.CALIBRATION,
+        *paths.data_files(paths.PUBLISHED, paths.DATA / "claims"),
+        *sorted(paths.RAW.glob("*.yaml")),
+        *reuse.code("sources", "published", "claims", "participants"),
+    ]
+
+
+def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, T, str]:
+    """:func:`generate` (the default seed and prior) once per state of its :func:`inputs`
+    (:mod:`sectorplannen.reuse`), and what ``alongside()`` returns (``make data``: the published
+    tables, which the file is made from). When nothing is kept, the file is generated in a second
+    process from the tables as they are while ``alongside()`` runs here; if ``alongside()``
+    changed an input, that early result is dropped and the file generated again. Says how:
+    ``"reused"``, ``"alongside"`` or ``"afresh"``."""
+    before = reuse.key("synthetic", inputs())
+    early = _Early() if reuse.lookup("synthetic", inputs()) is reuse.MISSING else None
+    try:
+        side = alongside()
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
+    if early is not None:
+        frame = early.result() if reuse.key("synthetic", inputs()) == before else early.stop()
+        if frame is not None:
+            return reuse.keep("synthetic", inputs(), frame), side, "alongside"
+    found = reuse.lookup("synthetic", inputs())
+    if found is not reuse.MISSING:
+        return found, side, "reused"
+    return reuse.reused("synthetic", inputs(), generate), side, "afresh"
+
+
+class _Early:
+    """:func:`generate` in a forked process (it inherits the modules and tables already read);
+    its frame comes back through a pipe, or None when it failed (then the caller generates it)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_generate_into, args=(sender,), daemon=True)
+        self.process.start()
+        sender.close()  # the child's end: a child that dies closes the pipe
+
+    def result(self) -> pd.DataFrame | None:
+        try:
+            frame = self.receiver.recv()
+        except (EOFError, OSError):
+            frame = None
+        self.stop()
+        return frame
+
+    def stop(self) -> None:
+        if self.process.is_alive():  # dropped, or stopped by an error here: its work is not needed
+            self.process.terminate()
+        self.process.join()
+        self.receiver.close()
+
+
+def _generate_into(sender) -> None:
+    try:
+        frame = generate()
+    except BaseException:  # the caller generates the file itself, and reports what goes wrong there
+        frame = None
+    sender.send(frame)
+    sender.close()
 
 
 def typed(frame: pd.DataFrame) -> pa.Table:
