@@ -27,10 +27,9 @@ def _data(args) -> int:
     start = time.perf_counter()
     # the synthetic file is made from data/published/: generated alongside it (or reused), see synthetic.generated
     frame, result, how = synthetic.generated(make.make_data)
-    path = synthetic.save(frame)
+    done = "written" if synthetic.saved(frame) else "unchanged (the same file is there)"
     seconds = time.perf_counter() - start
-    name = path.relative_to(paths.ROOT)
-    print(f"{name}: SYNTHETIC participant file written ({how}; {seconds:.1f} s with the tables)")
+    print(f"{make.shown(paths.SYNTHETIC)}: SYNTHETIC participant file {done} ({how}; {seconds:.1f} s with the tables)")
     missed = frame.attrs["niet gehaald"]
     if missed:
         print(

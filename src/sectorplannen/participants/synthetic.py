@@ -25,6 +25,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -452,8 +453,10 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     table = typed(frame)
     if path.suffix == ".parquet":
-        pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
-        export_csv(table, path.with_suffix(".csv"))
+        with ThreadPoolExecutor(1) as pool:  # DuckDB writes the CSV while Arrow writes the Parquet file
+            csv = pool.submit(export_csv, table, path.with_suffix(".csv"))
+            pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
+            csv.result()
     else:
         export_csv(table, tmp)
     tmp.replace(path)
@@ -461,6 +464,24 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
         path, synthetic_sources()
     )  # after the file: a crash in between leaves it looking stale
     return path
+
+
+def saved(frame: pd.DataFrame) -> bool:
+    """:func:`save` a frame :func:`generated` gave to the default place, unless the files there are the
+    ones saved from it before (their hashes are kept with the inputs' key, :mod:`sectorplannen.reuse`)
+    and their record is current. Whether it wrote them."""
+    files = [paths.SYNTHETIC, *([paths.SYNTHETIC.with_suffix(".csv")] if paths.SYNTHETIC.suffix == ".parquet" else [])]
+    kept = reuse.lookup("written-synthetic", inputs())
+    if (
+        kept is not reuse.MISSING
+        and all(f.is_file() for f in files)
+        and hashing.changed_sources(paths.SYNTHETIC, synthetic_sources()) == []
+        and [hashing.content_hash(f) for f in files] == kept
+    ):
+        return False
+    save(frame)
+    reuse.keep("written-synthetic", inputs(), [hashing.content_hash(f) for f in files])
+    return True
 
 
 def write(path: Path | None = None, seed: int = SEED) -> Path:
