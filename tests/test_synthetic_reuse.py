@@ -139,3 +139,21 @@ def test_the_file_generated_alongside_is_the_file_generated_here(scratch):
     reused, _, how = synthetic.generated()
     assert how == "reused"
     pd.testing.assert_frame_equal(reused, fresh)
+
+
+def test_saved_writes_only_when_the_files_there_are_not_the_ones_saved_before(scratch, tmp_path, monkeypatch):
+    target = tmp_path / "synthetic" / "deelnemers.parquet"
+    monkeypatch.setattr(paths, "SYNTHETIC", target)
+    frame = pd.DataFrame({"deelnemer_id": ["S000001"], "start": [pd.Timestamp("2014-01-01")], "jong": [True]})
+    assert synthetic.saved(frame) is True
+    csv = target.with_suffix(".csv")
+    assert csv.read_text(encoding="utf-8") == "deelnemer_id,start,jong\nS000001,2014-01-01,true\n"
+    stamps = {p: p.stat().st_mtime_ns for p in (target, csv)}
+    assert synthetic.saved(frame) is False  # the same files: not written again
+    assert {p: p.stat().st_mtime_ns for p in (target, csv)} == stamps
+    csv.write_text("deelnemer_id,start,jong\nS000001,2014-01-01,false\n", encoding="utf-8")  # edited by hand
+    assert synthetic.saved(frame) is True
+    assert csv.read_text(encoding="utf-8") == "deelnemer_id,start,jong\nS000001,2014-01-01,true\n"
+    hashing_record = target.with_name(target.name + ".sources.json")
+    hashing_record.unlink()  # no record of what it was made from: written again
+    assert synthetic.saved(frame) is True and hashing_record.is_file()
