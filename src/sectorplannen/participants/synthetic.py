@@ -340,7 +340,8 @@ def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     people = population(rng)
     long = outcomes(people, rng, targets(calibration))
-    frame = long[COLUMNS].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
+    frame = long[COLUMNS].take(_by_participant_and_date(long))
+    frame.index = pd.RangeIndex(len(frame))
     # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
     # YYYY-MM-DD and true/false
     frame["start"] = pd.to_datetime(frame["start"])
@@ -418,6 +419,19 @@ def _generate_into(sender) -> None:
         frame = None
     sender.send(frame)
     sender.close()
+
+
+def _by_participant_and_date(long: pd.DataFrame) -> np.ndarray:
+    """The rows' order sorted by participant, then date (stable, as ``sort_values(kind="mergesort")``
+    orders them): the 260 thousand distinct ids are sorted once, not the 780 thousand rows' texts."""
+
+    def ranks(column: pd.Series) -> np.ndarray:
+        codes, distinct = pd.factorize(column.to_numpy())
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+        return rank[codes]
+
+    return np.lexsort((ranks(long["peildatum"]), ranks(long["deelnemer_id"])))
 
 
 def typed(frame: pd.DataFrame) -> pa.Table:
