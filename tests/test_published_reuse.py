@@ -18,12 +18,12 @@ def test_the_key_covers_every_raw_file_and_the_code(tmp_path):
     names = {p.name for p in make.inputs(raw)}
     assert {"A.8.txt", "findings.yaml", "checks.yaml", "plans.yaml", "tidy.py", "rawtable.py"} <= names
     assert "README.md" not in names
-    before = reuse.key("published", make.inputs(raw))
+    before = reuse.key(make.REUSED, make.inputs(raw))
     (raw / "README.md").write_text("een toelichting\n", encoding="utf-8")  # documentation: same key
-    assert reuse.key("published", make.inputs(raw)) == before
+    assert reuse.key(make.REUSED, make.inputs(raw)) == before
     table = raw / "001" / "A.8.txt"
     table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert reuse.key("published", make.inputs(raw)) != before
+    assert reuse.key(make.REUSED, make.inputs(raw)) != before
 
 
 @pytest.mark.slow

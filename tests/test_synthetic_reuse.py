@@ -51,9 +51,9 @@ def test_the_key_covers_the_prior_the_tables_the_claims_and_the_code(calibration
         "src/sectorplannen/published/load.py",
     ):
         assert expected in names
-    before = reuse.key("synthetic", synthetic.inputs())
+    before = reuse.key(synthetic.REUSED, synthetic.inputs())
     calibration_copy.write_text(calibration_copy.read_text(encoding="utf-8") + "\n# een andere aanname\n", "utf-8")
-    assert reuse.key("synthetic", synthetic.inputs()) != before
+    assert reuse.key(synthetic.REUSED, synthetic.inputs()) != before
 
 
 def _counting_generate(log):
@@ -92,7 +92,7 @@ def test_an_input_changed_alongside_drops_the_early_result(scratch, calibration_
     frame, _, how = synthetic.generated(tables)
     assert how == "afresh"
     assert frame["prior"].iloc[0] == "doelen: []\n"  # made from the inputs as they are now
-    assert reuse.lookup("synthetic", synthetic.inputs())["prior"].iloc[0] == "doelen: []\n"
+    assert reuse.lookup(synthetic.REUSED, synthetic.inputs())["prior"].iloc[0] == "doelen: []\n"
 
 
 def test_a_failing_make_data_stops_the_early_process_and_keeps_nothing(scratch, calibration_copy, monkeypatch):
@@ -113,7 +113,7 @@ def test_a_failing_make_data_stops_the_early_process_and_keeps_nothing(scratch, 
     with pytest.raises(UnexplainedFindings):
         synthetic.generated(tables)
     assert len(started) == 1 and not started[0].process.is_alive()
-    assert reuse.lookup("synthetic", synthetic.inputs()) is reuse.MISSING
+    assert reuse.lookup(synthetic.REUSED, synthetic.inputs()) is reuse.MISSING
 
 
 def test_an_early_process_that_fails_leaves_the_error_to_this_one(scratch, calibration_copy, monkeypatch):

@@ -59,6 +59,12 @@ SEED = 20190531
 T = TypeVar("T")
 
 
+# What the file generated once per state of its inputs, and the hashes of the files saved from it,
+# are kept as in sectorplannen.reuse (neither name begins with the other: keeping one removes only
+# the older results of its own name).
+REUSED, WRITTEN = "synthetic-participants", "written-synthetic-participants"
+
+
 ASSUMPTIONS = {
     "spreiding doelgroepen": "Binnen een thema hebben alle plannen dezelfde verdeling over de doelgroepen "
     "(Tabel 4.1 geeft alleen thema x doelgroep); afronding zo dat A.8 en 4.1 allebei exact kloppen.",
@@ -371,8 +377,8 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
     process from the tables as they are while ``alongside()`` runs here; if ``alongside()``
     changed an input, that early result is dropped and the file generated again. Says how:
     ``"reused"``, ``"alongside"`` or ``"afresh"``."""
-    before = reuse.key("synthetic", inputs())
-    early = _Early() if reuse.lookup("synthetic", inputs()) is reuse.MISSING else None
+    before = reuse.key(REUSED, inputs())
+    early = _Early() if reuse.lookup(REUSED, inputs()) is reuse.MISSING else None
     try:
         side = alongside()
     except BaseException:
@@ -380,13 +386,13 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
             early.stop()
         raise
     if early is not None:
-        frame = early.result() if reuse.key("synthetic", inputs()) == before else early.stop()
+        frame = early.result() if reuse.key(REUSED, inputs()) == before else early.stop()
         if frame is not None:
-            return reuse.keep("synthetic", inputs(), frame), side, "alongside"
-    found = reuse.lookup("synthetic", inputs())
+            return reuse.keep(REUSED, inputs(), frame), side, "alongside"
+    found = reuse.lookup(REUSED, inputs())
     if found is not reuse.MISSING:
         return found, side, "reused"
-    return reuse.reused("synthetic", inputs(), generate), side, "afresh"
+    return reuse.reused(REUSED, inputs(), generate), side, "afresh"
 
 
 class _Early:
@@ -488,7 +494,7 @@ def saved(frame: pd.DataFrame) -> bool:
     ones saved from it before (their hashes are kept with the inputs' key, :mod:`sectorplannen.reuse`)
     and their record is current. Whether it wrote them."""
     files = [paths.SYNTHETIC, *([paths.SYNTHETIC.with_suffix(".csv")] if paths.SYNTHETIC.suffix == ".parquet" else [])]
-    kept = reuse.lookup("written-synthetic", inputs())
+    kept = reuse.lookup(WRITTEN, inputs())
     if (
         kept is not reuse.MISSING
         and all(f.is_file() for f in files)
@@ -497,7 +503,7 @@ def saved(frame: pd.DataFrame) -> bool:
     ):
         return False
     save(frame)
-    reuse.keep("written-synthetic", inputs(), [hashing.content_hash(f) for f in files])
+    reuse.keep(WRITTEN, inputs(), [hashing.content_hash(f) for f in files])
     return True
 
 

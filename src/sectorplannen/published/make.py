@@ -26,6 +26,8 @@ from sectorplannen.errors import StaleRawData, UnexplainedFindings
 from sectorplannen.published import findings, load, plausibility, tidy
 from sectorplannen.published.checks import Discrepancy, all_discrepancies, load_spec
 
+REUSED = "published-tables"  # the name of build_all's kept result (sectorplannen.reuse)
+
 
 @dataclass
 class Result:
@@ -71,7 +73,7 @@ def make_data(out_dir: Path | None = None, raw_dir: Path | None = None) -> Resul
     """Build everything from ``raw_dir`` (once per state of :func:`inputs`, :mod:`sectorplannen.reuse`:
     a second ``make data`` with nothing changed only writes the files again) and write it into
     ``out_dir``; writes nothing when a difference has no explanation (raises :class:`UnexplainedFindings`)."""
-    result = reuse.reused("published", inputs(raw_dir), lambda: build_all(raw_dir))
+    result = reuse.reused(REUSED, inputs(raw_dir), lambda: build_all(raw_dir))
     check_explained(result)
     load.write(result.files, out_dir)
     return result
