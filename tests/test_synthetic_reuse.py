@@ -157,3 +157,19 @@ def test_saved_writes_only_when_the_files_there_are_not_the_ones_saved_before(sc
     hashing_record = target.with_name(target.name + ".sources.json")
     hashing_record.unlink()  # no record of what it was made from: written again
     assert synthetic.saved(frame) is True and hashing_record.is_file()
+
+
+def test_a_failing_csv_export_changes_neither_file(tmp_path, monkeypatch):
+    target = tmp_path / "deelnemers.parquet"
+    frame = pd.DataFrame({"deelnemer_id": ["S000001"], "jong": [True]})
+    synthetic.save(frame, target)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def full_disk(table, path):
+        path.write_text("deelnemer_id,jong\n", encoding="utf-8")  # begun, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(synthetic, "export_csv", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        synthetic.save(pd.DataFrame({"deelnemer_id": ["S000002"], "jong": [False]}), target)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temporary file left either

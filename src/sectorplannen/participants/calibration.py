@@ -280,7 +280,10 @@ def cell_numbers(keys) -> np.ndarray:
     n_rows = len(next(iter(columns.values()))) if columns else len(keys)
     numbers, distinct = np.zeros(n_rows, dtype=np.int64), 1
     for name in [*others[::-1], *flags]:
-        codes = columns[name].astype(np.int64) if name in flags else pd.factorize(columns[name], sort=True)[0]
+        if name in flags:
+            codes = columns[name].astype(np.int64)
+        else:  # a missing value sorts last
+            codes = pd.factorize(columns[name], sort=True, use_na_sentinel=False)[0]
         levels = 2 if name in flags else max(int(codes.max()) + 1 if n_rows else 1, 1)
         if distinct * levels >= 2**62:  # renumber densely, keeping the order
             numbers = np.unique(numbers, return_inverse=True)[1].ravel().astype(np.int64)

@@ -476,10 +476,18 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     table = typed(frame)
     if path.suffix == ".parquet":
-        with ThreadPoolExecutor(1) as pool:  # DuckDB writes the CSV while Arrow writes the Parquet file
-            csv = pool.submit(export_csv, table, path.with_suffix(".csv"))
-            pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
-            csv.result()
+        csv_path = path.with_suffix(".csv")
+        csv_tmp = csv_path.with_name(f".{csv_path.name}.{os.getpid()}.part")
+        try:
+            with ThreadPoolExecutor(1) as pool:  # DuckDB writes the CSV while Arrow writes the Parquet file
+                csv = pool.submit(export_csv, table, csv_tmp)
+                pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
+                csv.result()
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            csv_tmp.unlink(missing_ok=True)
+            raise
+        csv_tmp.replace(csv_path)  # both written: neither file changes when one of them cannot be
     else:
         export_csv(table, tmp)
     tmp.replace(path)
