@@ -221,3 +221,30 @@ def test_the_programme_s_rows_as_written_out_by_hand():
     assert hard_high[first_slack + 3] == -1.0 and (lows[1 + n_x + 3], highs[1 + n_x + 3]) == (-math.inf, 0.0)
     missed = dense[1 + n_x + 4]  # hard slack <= people * missed
     assert missed[first_slack + 2] == 1.0 and missed[first_slack + 4] == -2.0 and highs[1 + n_x + 4] == 0.0
+
+
+def test_the_solver_s_answer_is_kept_per_programme(scratch, monkeypatch):
+    people = _people({"scholing": 600, "loopbaan": 400})
+    made = [
+        calibration.constraint("a", "1", "categorie=scholing", "baan=ja", 90),
+        calibration.constraint("b", "1", "categorie=loopbaan", "baan=ja", 80),
+    ]
+    problem, fresh, _ = _solve(people, made, {"werknemer": 70, "overig": 30})
+    kept = calibration.solve(problem, reuse_answer=True)  # solved and kept
+    assert (kept.counts == fresh.counts).all() and kept.unmet == fresh.unmet == []
+    solved = []
+    real_milp = calibration.optimize.milp
+
+    def counting_milp(*args, **kwargs):
+        solved.append(1)
+        return real_milp(*args, **kwargs)
+
+    monkeypatch.setattr(calibration.optimize, "milp", counting_milp)
+    again = calibration.solve(problem, reuse_answer=True)
+    assert solved == [] and (again.counts == fresh.counts).all()  # the same programme: the kept answer
+    other, _, _ = _solve(people, made, {"werknemer": 60, "overig": 40})  # another prior: another programme
+    assert solved == [1]
+    calibration.solve(other, reuse_answer=True)
+    assert solved == [1, 1]
+    assert calibration.solve(problem, reuse_answer=False).counts.tolist() == fresh.counts.tolist()
+    assert solved == [1, 1, 1]  # without reuse_answer it always solves

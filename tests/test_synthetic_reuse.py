@@ -60,7 +60,8 @@ def _counting_generate(log):
     """A stand-in for generate (seconds each): a frame made from the prior's text, each call logged
     in a file (the early process is another process)."""
 
-    def generate() -> pd.DataFrame:
+    def generate(reuse_answers: bool = False) -> pd.DataFrame:
+        assert reuse_answers  # generated() takes the solver's kept answers
         with log.open("a", encoding="utf-8") as handle:
             handle.write("gegenereerd\n")
         frame = pd.DataFrame({"prior": [paths.CALIBRATION.read_text(encoding="utf-8")]})
@@ -96,7 +97,7 @@ def test_an_input_changed_alongside_drops_the_early_result(scratch, calibration_
 
 
 def test_a_failing_make_data_stops_the_early_process_and_keeps_nothing(scratch, calibration_copy, monkeypatch):
-    monkeypatch.setattr(synthetic, "generate", lambda: pd.DataFrame({"prior": ["x"]}))
+    monkeypatch.setattr(synthetic, "generate", lambda reuse_answers: pd.DataFrame({"prior": ["x"]}))
     started = []
     early_class = synthetic._Early
 
@@ -119,7 +120,7 @@ def test_a_failing_make_data_stops_the_early_process_and_keeps_nothing(scratch, 
 def test_an_early_process_that_fails_leaves_the_error_to_this_one(scratch, calibration_copy, monkeypatch):
     calls = []
 
-    def generate():
+    def generate(reuse_answers: bool = False):
         calls.append(1)  # in this process only: the forked one's list is its own
         raise ValueError("calibratie: no target for uren covers 3 people (add a tranche-wide target)")
 

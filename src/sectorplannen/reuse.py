@@ -88,3 +88,12 @@ def reused(name: str, inputs: Iterable[Path], compute: Callable[[], T]) -> T:
     target = _target(name, inputs)  # the inputs as they were before computing
     found = _load(target)
     return _store(name, target, compute()) if found is MISSING else found
+
+
+def reused_for(name: str, digest: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned before for the same ``digest``: a hash the caller made of
+    everything ``compute`` reads, for inputs that are values rather than files (a solver's model).
+    Kept and replaced as :func:`reused` keeps its results."""
+    target = paths.reuse() / f"{name}-{hashlib.sha256(f'{name} {digest}'.encode()).hexdigest()}.pickle"
+    found = _load(target)
+    return _store(name, target, compute()) if found is MISSING else found

@@ -24,14 +24,17 @@ Which people of a cell get which value is a seeded random draw.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy
 from scipy import optimize, sparse
 
 from sectorplannen import claims as claims_module
+from sectorplannen import reuse
 from sectorplannen.errors import CalibrationError, OutcomeError
 from sectorplannen.participants import cohort as cohort_module
 from sectorplannen.participants.schema import (
@@ -298,8 +301,11 @@ class Result:
     unmet: list[str]  # claims the calibration could not meet
 
 
-def solve(problem: Problem, time_limit: float = 60.0) -> Result:
-    """The whole-person counts per cell and value closest to the prior that meet the claims."""
+def solve(problem: Problem, time_limit: float = 60.0, reuse_answer: bool = False) -> Result:
+    """The whole-person counts per cell and value closest to the prior that meet the claims. With
+    ``reuse_answer``, the solver's answer to exactly this programme (and solver version) is kept and
+    reused (:func:`sectorplannen.reuse.reused_for`): the same model gives the same answer, so a file
+    generated again after a change that leaves the programmes alone skips the seconds HiGHS takes."""
     n_cells, n_values = problem.prior.shape
     n_x = n_cells * n_values
     cell_size = np.repeat(problem.sizes, n_values)  # per x: the size of its cell
@@ -329,19 +335,39 @@ def solve(problem: Problem, time_limit: float = 60.0) -> Result:
     big = float(problem.sizes.sum())  # no claim can be missed by more people than there are
 
     matrix, lows, highs = constraint_matrix(problem, n_vars, first_slack, big)
-    answer = optimize.milp(
-        cost,
-        constraints=optimize.LinearConstraint(matrix, lows, highs),
-        integrality=integrality,
-        bounds=optimize.Bounds(np.zeros(n_vars), upper),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-7},
-    )
-    if answer.x is None:
-        raise CalibrationError(
-            f"calibration of {problem.variable} at {problem.peildatum} found no solution: {answer.message}"
+    options = {"time_limit": time_limit, "mip_rel_gap": 1e-7}
+
+    def run() -> np.ndarray:
+        answer = optimize.milp(
+            cost,
+            constraints=optimize.LinearConstraint(matrix, lows, highs),
+            integrality=integrality,
+            bounds=optimize.Bounds(np.zeros(n_vars), upper),
+            options=options,
         )
-    counts = np.rint(answer.x[:n_x]).astype(int).reshape(n_cells, n_values)
+        if answer.x is None:
+            raise CalibrationError(
+                f"calibration of {problem.variable} at {problem.peildatum} found no solution: {answer.message}"
+            )
+        return np.rint(answer.x[:n_x]).astype(int).reshape(n_cells, n_values)
+
+    if reuse_answer:
+        digest = model_digest(cost, matrix, lows, highs, integrality, upper, options)
+        counts = reuse.reused_for(f"calibration-{problem.peildatum}-{problem.variable}", digest, run)
+    else:
+        counts = run()
     return Result(counts, unmet(problem, counts))
+
+
+def model_digest(cost, matrix, lows, highs, integrality, upper, options: dict) -> str:
+    """SHA-256 of a programme as HiGHS gets it (the matrix by columns, as scipy hands it over), the
+    options and the solver's version: equal digests, equal answers."""
+    digest = hashlib.sha256(f"scipy {scipy.__version__} {sorted(options.items())}".encode())
+    columns = sparse.csc_array(matrix)
+    shape = np.array(columns.shape)
+    for part in (cost, columns.data, columns.indices, columns.indptr, shape, lows, highs, integrality, upper):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return digest.hexdigest()
 
 
 def constraint_matrix(

@@ -307,9 +307,12 @@ def _prior(
     return pd.Series(keys, index=index, dtype=object), table
 
 
-def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None) -> pd.DataFrame:
+def outcomes(
+    people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None, reuse_answers: bool = False
+) -> pd.DataFrame:
     """Long frame: every participant at every measurement date with income, employer, contract,
-    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`).
+    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`;
+    ``reuse_answers``: the solver's answers kept per programme, ``calibration.solve``).
     The claims the calibration could not meet together are in ``frame.attrs["niet gehaald"]``."""
 
     claims = calibration.constraints() if claims is None else claims
@@ -329,7 +332,7 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
             keys, table = _prior(frame, variable, peildatum, eligible, goals, later)
             relevant = [c for c in claims if c.variable == variable and c.peildatum == peildatum[:4]]
             problem = calibration.build_problem(variable, peildatum, keys, table, assigned, relevant, masks)
-            result = calibration.solve(problem)
+            result = calibration.solve(problem, reuse_answer=reuse_answers)
             unmet += [f"{claim} ({peildatum[:4]})" for claim in result.unmet]
             values = calibration.assign(problem, result, rng)
             column = np.full(len(frame), NOT_EMPLOYED, dtype=object)  # who is not eligible: not employed
@@ -343,12 +346,13 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
     return out
 
 
-def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
+def generate(seed: int = SEED, calibration: Path | None = None, reuse_answers: bool = False) -> pd.DataFrame:
     """The synthetic participant file (deterministic for a seed). ``attrs["niet gehaald"]`` lists
-    the claims the calibration gave up because the report contradicts itself."""
+    the claims the calibration gave up because the report contradicts itself. ``reuse_answers``
+    takes the solver's answer to a programme it solved before (the same file, sooner)."""
     rng = np.random.default_rng(seed)
     people = population(rng)
-    long = outcomes(people, rng, targets(calibration))
+    long = outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
     frame = long[COLUMNS].take(_by_participant_and_date(long))
     frame.index = pd.RangeIndex(len(frame))
     # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
@@ -392,7 +396,7 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
     found = reuse.lookup(REUSED, inputs())
     if found is not reuse.MISSING:
         return found, side, "reused"
-    return reuse.reused(REUSED, inputs(), generate), side, "afresh"
+    return reuse.reused(REUSED, inputs(), lambda: generate(reuse_answers=True)), side, "afresh"
 
 
 class _Early:
@@ -423,7 +427,7 @@ class _Early:
 
 def _generate_into(sender) -> None:
     try:
-        frame = generate()
+        frame = generate(reuse_answers=True)
     except BaseException:  # the caller generates the file itself, and reports what goes wrong there
         frame = None
     sender.send(frame)
