@@ -171,3 +171,80 @@ def test_plan_type_check_finds_swapped_columns():
         ("Totaal", "Regionaal", 10.0, 30.0),
     }
     assert all(d.check == "soort plan" and d.kind == "verschil" for d in found)
+
+
+def test_cells_are_numbered_in_sorted_order_of_their_keys():
+    keys = {"prior": np.array(["b", "a", "b", "a"], dtype=object), "c1": np.array([True, False, False, False])}
+    # (a, False) < (b, False) < (b, True): by hand
+    assert calibration.cell_numbers(keys).tolist() == [2, 0, 1, 0]
+    assert calibration.cell_numbers(pd.DataFrame(keys)).tolist() == [2, 0, 1, 0]
+
+
+def test_cell_numbers_stay_in_order_beyond_sixty_two_claims():
+    """More flags than fit in one 64-bit number: the running number is renumbered on the way."""
+    rng = np.random.default_rng(7)
+    keys = {"prior": rng.choice(np.array(["= werk", "2019 a", "2019 b"], dtype=object), 500)}
+    keys |= {f"claim {i}": rng.random(500) < 0.3 for i in range(140)}
+    combinations = list(zip(*keys.values(), strict=True))
+    ordered = {combination: number for number, combination in enumerate(sorted(set(combinations)))}
+    assert calibration.cell_numbers(keys).tolist() == [ordered[c] for c in combinations]
+
+
+def test_the_programme_s_rows_as_written_out_by_hand():
+    made = calibration.constraint("a", "1", "", "baan=ja", 50)  # 49.5 <= share employed < 50.5
+    values = calibration.VARIABLES["inkomenssituatie"]
+    employed = np.isin(values, ["werknemer", "werknemer_ww", "werknemer_overige_uitkering"]).astype(float)[None, :]
+    assert made.outcome == ("inkomenssituatie", ("werknemer", "werknemer_ww", "werknemer_overige_uitkering"))
+    den = np.ones((1, len(values)))
+    problem = calibration.Problem(
+        "inkomenssituatie",
+        "2019-05-31",
+        pd.Series([0, 0]),
+        np.array([2.0]),
+        np.full((1, len(values)), 2.0 / 6),
+        [(made, den * employed, den)],
+    )
+    n_x, n_seg = len(values), len(calibration.SEGMENT_WIDTHS)
+    first_slack = n_x * (1 + 2 * n_seg)
+    matrix, lows, highs = calibration.constraint_matrix(problem, first_slack + 5, first_slack, 2.0)
+    dense = matrix.toarray()
+    assert dense.shape == (1 + n_x + 4 + 2, first_slack + 5)
+    assert dense[0, :n_x].tolist() == [1.0] * n_x and (lows[0], highs[0]) == (2.0, 2.0)  # the cell's size
+    deviation = dense[1]  # x_0 - up segments of x_0 + down segments of x_0 = prior of x_0
+    assert np.flatnonzero(deviation).tolist() == [0, *(n_x * (1 + j) for j in range(2 * n_seg))]
+    assert deviation[n_x] == -1.0 and deviation[n_x * (1 + n_seg)] == 1.0
+    soft_low = dense[1 + n_x]  # share employed - 0.496 * everyone + slack >= 0
+    assert soft_low[:n_x].tolist() == pytest.approx([0.504, 0.504, 0.504, -0.496, -0.496, -0.496])
+    assert soft_low[first_slack] == 1.0 and (lows[1 + n_x], highs[1 + n_x]) == (0.0, math.inf)
+    hard_high = dense[1 + n_x + 3]  # share employed - (0.505 - a hair) * everyone - slack <= 0
+    assert hard_high[:n_x] == pytest.approx(employed[0] - 0.505, abs=1e-7)
+    assert hard_high[first_slack + 3] == -1.0 and (lows[1 + n_x + 3], highs[1 + n_x + 3]) == (-math.inf, 0.0)
+    missed = dense[1 + n_x + 4]  # hard slack <= people * missed
+    assert missed[first_slack + 2] == 1.0 and missed[first_slack + 4] == -2.0 and highs[1 + n_x + 4] == 0.0
+
+
+def test_the_solver_s_answer_is_kept_per_programme(scratch, monkeypatch):
+    people = _people({"scholing": 600, "loopbaan": 400})
+    made = [
+        calibration.constraint("a", "1", "categorie=scholing", "baan=ja", 90),
+        calibration.constraint("b", "1", "categorie=loopbaan", "baan=ja", 80),
+    ]
+    problem, fresh, _ = _solve(people, made, {"werknemer": 70, "overig": 30})
+    kept = calibration.solve(problem, reuse_answer=True)  # solved and kept
+    assert (kept.counts == fresh.counts).all() and kept.unmet == fresh.unmet == []
+    solved = []
+    real_milp = calibration.optimize.milp
+
+    def counting_milp(*args, **kwargs):
+        solved.append(1)
+        return real_milp(*args, **kwargs)
+
+    monkeypatch.setattr(calibration.optimize, "milp", counting_milp)
+    again = calibration.solve(problem, reuse_answer=True)
+    assert solved == [] and (again.counts == fresh.counts).all()  # the same programme: the kept answer
+    other, _, _ = _solve(people, made, {"werknemer": 60, "overig": 40})  # another prior: another programme
+    assert solved == [1]
+    calibration.solve(other, reuse_answer=True)
+    assert solved == [1, 1]
+    assert calibration.solve(problem, reuse_answer=False).counts.tolist() == fresh.counts.tolist()
+    assert solved == [1, 1, 1]  # without reuse_answer it always solves

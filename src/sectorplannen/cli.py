@@ -24,12 +24,12 @@ def _data(args) -> int:
     from sectorplannen.participants import synthetic  # layers: imported when the command runs
     from sectorplannen.published import make  # layers: imported when the command runs
 
-    result = make.make_data()
     start = time.perf_counter()
-    frame = synthetic.generate()
-    path = synthetic.save(frame)
+    # the synthetic file is made from data/published/: generated alongside it (or reused), see synthetic.generated
+    frame, result, how = synthetic.generated(make.make_data)
+    done = "written" if synthetic.saved(frame) else "unchanged (the same file is there)"
     seconds = time.perf_counter() - start
-    print(f"{path.relative_to(paths.ROOT)}: SYNTHETIC participant file written ({seconds:.1f} s)")
+    print(f"{make.shown(paths.SYNTHETIC)}: SYNTHETIC participant file {done} ({how}; {seconds:.1f} s with the tables)")
     missed = frame.attrs["niet gehaald"]
     if missed:
         print(

@@ -43,24 +43,57 @@ def key(name: str, inputs: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def reused(name: str, inputs: Iterable[Path], compute: Callable[[], T]) -> T:
-    """``compute()``, or what it returned before for exactly these inputs. Older results of ``name``
-    are removed when a new one is kept; a folder that cannot be written only costs the reuse."""
-    folder = paths.reuse()
-    target = folder / f"{name}-{key(name, inputs)}.pickle"
+MISSING = object()  # what lookup returns when nothing is kept for these inputs
+
+
+def _target(name: str, inputs: Iterable[Path]) -> Path:
+    return paths.reuse() / f"{name}-{key(name, inputs)}.pickle"
+
+
+def _load(target: Path):
     if target.is_file():
         try:
-            return pickle.loads(target.read_bytes())  # written by this function, in this project's outputs
+            return pickle.loads(target.read_bytes())  # written by this module, in this project's outputs
         except Exception:  # a damaged or foreign file: compute again and replace it
             with suppress(OSError):
                 target.unlink()
-    value = compute()
+    return MISSING
+
+
+def _store(name: str, target: Path, value: T) -> T:
     with suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, target)
-        for older in folder.glob(f"{name}-*.pickle"):
+        for older in target.parent.glob(f"{name}-*.pickle"):
             if older != target:
                 older.unlink(missing_ok=True)
     return value
+
+
+def lookup(name: str, inputs: Iterable[Path]):
+    """What :func:`reused` would return for exactly these inputs without computing it, or :data:`MISSING`."""
+    return _load(_target(name, inputs))
+
+
+def keep(name: str, inputs: Iterable[Path], value: T) -> T:
+    """Keep ``value`` as the result of ``name`` for these inputs (as :func:`reused` keeps what it computed)."""
+    return _store(name, _target(name, inputs), value)
+
+
+def reused(name: str, inputs: Iterable[Path], compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned before for exactly these inputs. Older results of ``name``
+    are removed when a new one is kept; a folder that cannot be written only costs the reuse."""
+    target = _target(name, inputs)  # the inputs as they were before computing
+    found = _load(target)
+    return _store(name, target, compute()) if found is MISSING else found
+
+
+def reused_for(name: str, digest: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned before for the same ``digest``: a hash the caller made of
+    everything ``compute`` reads, for inputs that are values rather than files (a solver's model).
+    Kept and replaced as :func:`reused` keeps its results."""
+    target = paths.reuse() / f"{name}-{hashlib.sha256(f'{name} {digest}'.encode()).hexdigest()}.pickle"
+    found = _load(target)
+    return _store(name, target, compute()) if found is MISSING else found

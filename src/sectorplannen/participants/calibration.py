@@ -24,14 +24,17 @@ Which people of a cell get which value is a seeded random draw.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy
 from scipy import optimize, sparse
 
 from sectorplannen import claims as claims_module
+from sectorplannen import reuse
 from sectorplannen.errors import CalibrationError, OutcomeError
 from sectorplannen.participants import cohort as cohort_module
 from sectorplannen.participants.schema import (
@@ -217,9 +220,20 @@ def build_problem(
     and no prior separates. ``assigned`` holds the variables already assigned at this date."""
     values = np.array(VARIABLES[variable], dtype=object)
     index = prior_keys.index
+    positions: dict[int, np.ndarray] = {}  # per index object: where the eligible people are in it
+    found: dict[tuple, np.ndarray] = {}  # per series and condition: which eligible people meet it
 
-    def aligned(series: pd.Series) -> np.ndarray:  # by position: label lookups build a hash table each
-        return series.to_numpy()[series.index.get_indexer(index)]
+    def aligned(series: pd.Series, members: tuple | None = None) -> np.ndarray:
+        """``series`` for the eligible people by position (a label lookup builds a hash table each
+        time), or whether they have one of ``members``; once per series and condition, as many claims
+        share a cohort or an outcome condition."""
+        key = (id(series), members)
+        if key not in found:
+            if id(series.index) not in positions:
+                positions[id(series.index)] = series.index.get_indexer(index)
+            picked = series.to_numpy()[positions[id(series.index)]]
+            found[key] = picked if members is None else pd.Series(picked).isin(members).to_numpy()
+        return found[key]
 
     key_columns = {"prior": prior_keys.to_numpy()}
     for constraint in relevant:
@@ -227,22 +241,21 @@ def build_problem(
         for key, value in constraint.cohort.items():
             source, members = conditions(key, value, variable)
             if source != variable:
-                mask = mask & np.isin(aligned(assigned[source]), members)
+                mask = mask & aligned(assigned[source], tuple(members))
         key_columns[constraint.claim] = mask
         if constraint.outcome is not None and constraint.outcome[0] != variable:
-            key_columns[f"{constraint.claim} uitkomst"] = np.isin(
-                aligned(assigned[constraint.outcome[0]]), constraint.outcome[1]
+            key_columns[f"{constraint.claim} uitkomst"] = aligned(
+                assigned[constraint.outcome[0]], tuple(constraint.outcome[1])
             )
-    keys = pd.DataFrame(key_columns)
-    numbers = cell_numbers(keys)
+    numbers = cell_numbers(key_columns)
     cells = pd.Series(numbers, index=index)
     sizes = np.bincount(numbers, minlength=int(numbers.max()) + 1 if len(numbers) else 0).astype(float)
-    first = pd.Series(numbers).drop_duplicates().sort_values().index.to_numpy()  # one person per cell
-    representative = keys.iloc[first]
+    first = np.unique(numbers, return_index=True)[1]  # one person per cell, in the order of the cells
+    representative = {column: np.asarray(keys)[first] for column, keys in key_columns.items()}
     prior = np.vstack([prior_table[key] for key in representative["prior"]]) * sizes[:, None]
     rows = []
     for constraint in relevant:
-        den = np.repeat(representative[constraint.claim].to_numpy()[:, None], len(values), axis=1)
+        den = np.repeat(representative[constraint.claim][:, None], len(values), axis=1)
         den = den.astype(float)
         for key, value in constraint.cohort.items():
             source, members = conditions(key, value, "")
@@ -253,25 +266,33 @@ def build_problem(
         elif constraint.outcome[0] == variable:
             num = den * np.isin(values, constraint.outcome[1])[None, :]
         else:
-            num = den * representative[f"{constraint.claim} uitkomst"].to_numpy()[:, None]
+            num = den * representative[f"{constraint.claim} uitkomst"][:, None]
         rows.append((constraint, num, den))
     return Problem(variable, peildatum, cells, sizes, prior, rows)
 
 
-def cell_numbers(keys: pd.DataFrame) -> np.ndarray:
-    """One number per row for each distinct combination of the key columns, in sorted order of
-    the combinations. Boolean columns are packed eight to a byte: with a hundred claims over
-    260 thousand people this needs a few megabytes where a groupby over the columns needs hundreds."""
-    flags = [c for c in keys.columns if keys[c].dtype == bool]
-    parts = [np.packbits(keys[flags].to_numpy(), axis=1)] if flags else []
-    for column in keys.columns.difference(flags, sort=False):
-        codes = pd.factorize(keys[column], sort=True)[0].astype(">u4")  # big-endian: bytes sort as numbers
-        parts.insert(0, codes.view(np.uint8).reshape(len(keys), 4))
-    if not parts:
-        return np.zeros(len(keys), dtype=int)
-    packed = np.ascontiguousarray(np.hstack(parts))
-    rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    return np.unique(rows, return_inverse=True)[1].ravel()
+def cell_numbers(keys) -> np.ndarray:
+    """One number per row for each distinct combination of the key columns (a frame or a mapping
+    of column name to array), in sorted order of the combinations: ordered by the other columns
+    (the last one first), then by the boolean ones in their order. The combination so far is one
+    integer, renumbered densely before it could overflow: a hundred claims over 260 thousand people
+    need a few megabytes and milliseconds where a groupby over the columns needs hundreds."""
+    columns = {name: np.asarray(keys[name]) for name in keys}
+    flags = [name for name, column in columns.items() if column.dtype == bool]
+    others = [name for name in columns if name not in flags]
+    n_rows = len(next(iter(columns.values()))) if columns else len(keys)
+    numbers, distinct = np.zeros(n_rows, dtype=np.int64), 1
+    for name in [*others[::-1], *flags]:
+        if name in flags:
+            codes = columns[name].astype(np.int64)
+        else:  # a missing value sorts last
+            codes = pd.factorize(columns[name], sort=True, use_na_sentinel=False)[0]
+        levels = 2 if name in flags else max(int(codes.max()) + 1 if n_rows else 1, 1)
+        if distinct * levels >= 2**62:  # renumber densely, keeping the order
+            numbers = np.unique(numbers, return_inverse=True)[1].ravel().astype(np.int64)
+            distinct = int(numbers.max()) + 1 if n_rows else 1
+        numbers, distinct = numbers * levels + codes, distinct * levels
+    return np.unique(numbers, return_inverse=True)[1].ravel()
 
 
 @dataclass
@@ -280,8 +301,11 @@ class Result:
     unmet: list[str]  # claims the calibration could not meet
 
 
-def solve(problem: Problem, time_limit: float = 60.0) -> Result:
-    """The whole-person counts per cell and value closest to the prior that meet the claims."""
+def solve(problem: Problem, time_limit: float = 60.0, reuse_answer: bool = False) -> Result:
+    """The whole-person counts per cell and value closest to the prior that meet the claims. With
+    ``reuse_answer``, the solver's answer to exactly this programme (and solver version) is kept and
+    reused (:func:`sectorplannen.reuse.reused_for`): the same model gives the same answer, so a file
+    generated again after a change that leaves the programmes alone skips the seconds HiGHS takes."""
     n_cells, n_values = problem.prior.shape
     n_x = n_cells * n_values
     cell_size = np.repeat(problem.sizes, n_values)  # per x: the size of its cell
@@ -310,19 +334,67 @@ def solve(problem: Problem, time_limit: float = 60.0) -> Result:
         integrality[start + 4] = 1
     big = float(problem.sizes.sum())  # no claim can be missed by more people than there are
 
-    blocks, lows, highs = [], [], []
-    # cell sizes: sum over values of x = size
-    cell_rows = sparse.kron(sparse.identity(n_cells), np.ones((1, n_values)))
-    blocks.append(sparse.hstack([cell_rows, sparse.csr_matrix((n_cells, n_vars - n_x))]))
-    lows.append(problem.sizes)
-    highs.append(problem.sizes)
-    # deviation: x - sum(up) + sum(down) = prior
-    eye = sparse.identity(n_x)
-    blocks.append(sparse.hstack([eye, *([-eye] * n_seg), *([eye] * n_seg), sparse.csr_matrix((n_x, n_slack))]))
-    lows.append(problem.prior.ravel())
-    highs.append(problem.prior.ravel())
-    # claims, each bound soft and hard: num - low * den + s >= 0 ; num - high * den - s <= 0
-    # (counts: low <= den <= high); a hard slack needs the claim's 'missed' binary: s <= big * missed
+    matrix, lows, highs = constraint_matrix(problem, n_vars, first_slack, big)
+    options = {"time_limit": time_limit, "mip_rel_gap": 1e-7}
+
+    def run() -> np.ndarray:
+        answer = optimize.milp(
+            cost,
+            constraints=optimize.LinearConstraint(matrix, lows, highs),
+            integrality=integrality,
+            bounds=optimize.Bounds(np.zeros(n_vars), upper),
+            options=options,
+        )
+        if answer.x is None:
+            raise CalibrationError(
+                f"calibration of {problem.variable} at {problem.peildatum} found no solution: {answer.message}"
+            )
+        return np.rint(answer.x[:n_x]).astype(int).reshape(n_cells, n_values)
+
+    if reuse_answer:
+        digest = model_digest(cost, matrix, lows, highs, integrality, upper, options)
+        counts = reuse.reused_for(f"calibration-{problem.peildatum}-{problem.variable}", digest, run)
+    else:
+        counts = run()
+    return Result(counts, unmet(problem, counts))
+
+
+def model_digest(cost, matrix, lows, highs, integrality, upper, options: dict) -> str:
+    """SHA-256 of a programme as HiGHS gets it (the matrix by columns, as scipy hands it over), the
+    options and the solver's version: equal digests, equal answers."""
+    digest = hashlib.sha256(f"scipy {scipy.__version__} {sorted(options.items())}".encode())
+    columns = sparse.csc_array(matrix)
+    shape = np.array(columns.shape)
+    for part in (cost, columns.data, columns.indices, columns.indptr, shape, lows, highs, integrality, upper):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return digest.hexdigest()
+
+
+def constraint_matrix(
+    problem: Problem, n_vars: int, first_slack: int, big: float
+) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """The rows of :func:`solve`'s programme with their lower and upper bounds, built as one sparse
+    matrix from coordinates (a sparse row per claim bound and a stack of them took a tenth of the solve).
+
+    - cell sizes: per cell, the sum over values of x is the cell's size;
+    - deviation: x - sum(up segments) + sum(down segments) = prior;
+    - claims, each bound soft and hard: num - low * den + s >= 0 ; num - high * den - s <= 0
+      (counts: low <= den <= high); a hard slack needs the claim's 'missed' binary: s <= big * missed.
+    Coefficients that are zero are not stored."""
+    n_cells, n_values = problem.prior.shape
+    n_x = n_cells * n_values
+    n_seg = len(SEGMENT_WIDTHS)
+    x = np.arange(n_x)
+    rows = [np.repeat(np.arange(n_cells), n_values), n_cells + x]
+    cols = [x, x]
+    values = [np.ones(n_x), np.ones(n_x)]
+    for j in range(n_seg):
+        for direction, sign in ((0, -1.0), (1, 1.0)):
+            rows.append(n_cells + x)
+            cols.append(n_x * (1 + direction * n_seg + j) + x)
+            values.append(np.full(n_x, sign))
+    lows, highs = [problem.sizes, problem.prior.ravel()], [problem.sizes, problem.prior.ravel()]
+    row = n_cells + n_x
     for number, (constraint, num, den) in enumerate(problem.rows):
         start = first_slack + 5 * number
         bounds = (
@@ -334,34 +406,27 @@ def solve(problem: Problem, time_limit: float = 60.0) -> Result:
         for bound, sign, offset in bounds:
             if math.isinf(bound):
                 continue
-            row = np.zeros(n_vars)
-            row[:n_x] = den.ravel() if num is None else num.ravel() - bound * den.ravel()
-            row[start + offset] = sign
-            blocks.append(sparse.csr_matrix(row))
+            coefficients = den.ravel() if num is None else num.ravel() - bound * den.ravel()
+            rows.append(np.full(n_x + 1, row))
+            cols.append(np.append(x, start + offset))
+            values.append(np.append(coefficients, float(sign)))
             target = bound if num is None else 0.0
             lows.append(np.array([target if sign == 1 else -np.inf]))
             highs.append(np.array([np.inf if sign == 1 else target]))
+            row += 1
         for offset in (2, 3):
-            row = np.zeros(n_vars)
-            row[start + offset] = 1
-            row[start + 4] = -big
-            blocks.append(sparse.csr_matrix(row))
+            rows.append(np.array([row, row]))
+            cols.append(np.array([start + offset, start + 4]))
+            values.append(np.array([1.0, -big]))
             lows.append(np.array([-np.inf]))
             highs.append(np.array([0.0]))
-    matrix = sparse.vstack(blocks).tocsr()
-    answer = optimize.milp(
-        cost,
-        constraints=optimize.LinearConstraint(matrix, np.concatenate(lows), np.concatenate(highs)),
-        integrality=integrality,
-        bounds=optimize.Bounds(np.zeros(n_vars), upper),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-7},
+            row += 1
+    values_all = np.concatenate(values)
+    stored = values_all != 0
+    matrix = sparse.csr_matrix(
+        (values_all[stored], (np.concatenate(rows)[stored], np.concatenate(cols)[stored])), shape=(row, n_vars)
     )
-    if answer.x is None:
-        raise CalibrationError(
-            f"calibration of {problem.variable} at {problem.peildatum} found no solution: {answer.message}"
-        )
-    counts = np.rint(answer.x[:n_x]).astype(int).reshape(n_cells, n_values)
-    return Result(counts, unmet(problem, counts))
+    return matrix, np.concatenate(lows), np.concatenate(highs)
 
 
 def achieved(num: np.ndarray | None, den: np.ndarray, counts: np.ndarray) -> float:
@@ -380,15 +445,14 @@ def unmet(problem: Problem, counts: np.ndarray) -> list[str]:
 def assign(problem: Problem, result: Result, rng: np.random.Generator) -> pd.Series:
     """Hand out the values of each cell to its people (seeded draw)."""
     values = np.array(VARIABLES[problem.variable], dtype=object)
-    out = pd.Series("", index=problem.cells.index, dtype=object)
-    order = problem.cells.sort_values(kind="mergesort")
+    out = np.full(len(problem.cells), "", dtype=object)
+    order = np.argsort(problem.cells.to_numpy(), kind="stable")  # positions, cell by cell
     starts = np.concatenate([[0], np.cumsum(problem.sizes.astype(int))])
-    members = order.index.to_numpy()
     for cell in range(len(problem.sizes)):
-        chunk = members[starts[cell] : starts[cell + 1]]
+        chunk = order[starts[cell] : starts[cell + 1]]
         labels = np.repeat(values, result.counts[cell])
-        out[rng.permutation(chunk)] = labels
-    return out
+        out[rng.permutation(chunk)] = labels  # the draw of the labels' order, by position
+    return pd.Series(out, index=problem.cells.index, dtype=object)
 
 
 __all__ = [

@@ -22,9 +22,13 @@ presented as a finding. Every output made from this file says it is synthetic.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from sectorplannen import hashing, paths, published
+from sectorplannen import hashing, paths, published, reuse
 from sectorplannen.errors import DataFileError
 from sectorplannen.participants import calibration, engine
 from sectorplannen.participants.calibration import VARIABLES
@@ -50,6 +54,15 @@ from sectorplannen.sources import categories
 from sectorplannen.sources.register import register
 
 SEED = 20190531
+
+
+T = TypeVar("T")
+
+
+# What the file generated once per state of its inputs, and the hashes of the files saved from it,
+# are kept as in sectorplannen.reuse (neither name begins with the other: keeping one removes only
+# the older results of its own name).
+REUSED, WRITTEN = "synthetic-participants", "written-synthetic-participants"
 
 
 ASSUMPTIONS = {
@@ -228,7 +241,10 @@ class Target:
 
 
 def load_calibration(path: Path | None = None) -> dict:
-    return yaml.safe_load((path or paths.CALIBRATION).read_text(encoding="utf-8")) or {}
+    """The prior (``data/calibratie.yaml``), parsed by libyaml where PyYAML has it (the same safe
+    loader, eight times faster on this file)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((path or paths.CALIBRATION).read_text(encoding="utf-8"), Loader=loader) or {}  # a safe loader
 
 
 def targets(path: Path | None = None) -> list[Target]:
@@ -259,27 +275,28 @@ def _prior(
     most specific 2019 target. Returns the prior key per person and the distribution per key."""
 
     values = VARIABLES[variable]
-    keys = pd.Series("", index=frame.index[eligible], dtype=object)
+    rows = eligible.to_numpy(dtype=bool)  # by position, as frame.index[eligible] reads it
+    index = frame.index[rows]
     table: dict[str, np.ndarray] = {}
 
-    def most_specific(date: str) -> pd.Series:
-        chosen = pd.Series("", index=keys.index, dtype=object)
+    def most_specific(date: str) -> np.ndarray:
+        chosen = np.full(len(index), "", dtype=object)
         relevant = [t for t in goals if t.variable == variable and t.peildatum == date]
-        eligible_people = frame.loc[keys.index]  # once, not per target
         for goal in sorted(relevant, key=lambda t: len(t.cohort)):
             key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
             weights = np.array([goal.distribution.get(v, 0.0) for v in values])
             table[key] = weights / weights.sum()
-            chosen[goal.matches(eligible_people)] = key
+            chosen[goal.matches(frame).to_numpy(dtype=bool)[rows]] = key  # on all rows: no copy of the frame
         return chosen
 
-    keys[:] = most_specific(peildatum)
+    keys = most_specific(peildatum)
     if later is not None:
-        previous = later.loc[keys.index, variable]
-        own = (keys == "") & previous.isin(values)
+        previous = later[variable].to_numpy()[later.index.get_indexer(index)]
+        own = (keys == "") & pd.Series(previous).isin(values).to_numpy()
         for value in values:
             table[f"= {value}"] = np.array([float(v == value) for v in values])
-        keys[own] = "= " + previous[own]
+        named = {value: f"= {value}" for value in values}
+        keys[own] = [named[value] for value in previous[own]]
     missing = keys == ""
     if missing.any():
         keys[missing] = most_specific(PEILDATA[-1])[missing]
@@ -287,12 +304,15 @@ def _prior(
         raise ValueError(
             f"calibratie: no target for {variable} covers {int((keys == '').sum())} people (add a tranche-wide target)"
         )
-    return keys, table
+    return pd.Series(keys, index=index, dtype=object), table
 
 
-def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None) -> pd.DataFrame:
+def outcomes(
+    people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None, reuse_answers: bool = False
+) -> pd.DataFrame:
     """Long frame: every participant at every measurement date with income, employer, contract,
-    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`).
+    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`;
+    ``reuse_answers``: the solver's answers kept per programme, ``calibration.solve``).
     The claims the calibration could not meet together are in ``frame.attrs["niet gehaald"]``."""
 
     claims = calibration.constraints() if claims is None else claims
@@ -312,10 +332,12 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
             keys, table = _prior(frame, variable, peildatum, eligible, goals, later)
             relevant = [c for c in claims if c.variable == variable and c.peildatum == peildatum[:4]]
             problem = calibration.build_problem(variable, peildatum, keys, table, assigned, relevant, masks)
-            result = calibration.solve(problem)
+            result = calibration.solve(problem, reuse_answer=reuse_answers)
             unmet += [f"{claim} ({peildatum[:4]})" for claim in result.unmet]
             values = calibration.assign(problem, result, rng)
-            assigned[variable] = values.reindex(frame.index).fillna(NOT_EMPLOYED)
+            column = np.full(len(frame), NOT_EMPLOYED, dtype=object)  # who is not eligible: not employed
+            column[frame.index.get_indexer(values.index)] = values.to_numpy()
+            assigned[variable] = pd.Series(column, index=frame.index)
             frame[variable] = assigned[variable]
         later = frame
         frames.append(frame)
@@ -324,19 +346,105 @@ def outcomes(people: pd.DataFrame, rng: np.random.Generator, goals: list[Target]
     return out
 
 
-def generate(seed: int = SEED, calibration: Path | None = None) -> pd.DataFrame:
+def generate(seed: int = SEED, calibration: Path | None = None, reuse_answers: bool = False) -> pd.DataFrame:
     """The synthetic participant file (deterministic for a seed). ``attrs["niet gehaald"]`` lists
-    the claims the calibration gave up because the report contradicts itself."""
+    the claims the calibration gave up because the report contradicts itself. ``reuse_answers``
+    takes the solver's answer to a programme it solved before (the same file, sooner)."""
     rng = np.random.default_rng(seed)
     people = population(rng)
-    long = outcomes(people, rng, targets(calibration))
-    frame = long[COLUMNS].sort_values(["deelnemer_id", "peildatum"], kind="mergesort").reset_index(drop=True)
+    long = outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
+    frame = long[COLUMNS].take(_by_participant_and_date(long))
+    frame.index = pd.RangeIndex(len(frame))
     # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
     # YYYY-MM-DD and true/false
     frame["start"] = pd.to_datetime(frame["start"])
     frame["einde"] = pd.to_datetime(frame["einde"])
     frame.attrs["niet gehaald"] = list(long.attrs.get("niet gehaald", []))
     return frame
+
+
+def inputs() -> list[Path]:
+    """Everything :func:`generate` reads (the prior, the published tables, the claims, the register
+    and the categories) and the code of the layers it runs: the key of its reused result."""
+    return [
+        paths.CALIBRATION,
+        *paths.data_files(paths.PUBLISHED, paths.DATA / "claims"),
+        *sorted(paths.RAW.glob("*.yaml")),
+        *reuse.code("sources", "published", "claims", "participants"),
+    ]
+
+
+def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, T, str]:
+    """:func:`generate` (the default seed and prior) once per state of its :func:`inputs`
+    (:mod:`sectorplannen.reuse`), and what ``alongside()`` returns (``make data``: the published
+    tables, which the file is made from). When nothing is kept, the file is generated in a second
+    process from the tables as they are while ``alongside()`` runs here; if ``alongside()``
+    changed an input, that early result is dropped and the file generated again. Says how:
+    ``"reused"``, ``"alongside"`` or ``"afresh"``."""
+    before = reuse.key(REUSED, inputs())
+    early = _Early() if reuse.lookup(REUSED, inputs()) is reuse.MISSING else None
+    try:
+        side = alongside()
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
+    if early is not None:
+        frame = early.result() if reuse.key(REUSED, inputs()) == before else early.stop()
+        if frame is not None:
+            return reuse.keep(REUSED, inputs(), frame), side, "alongside"
+    found = reuse.lookup(REUSED, inputs())
+    if found is not reuse.MISSING:
+        return found, side, "reused"
+    return reuse.reused(REUSED, inputs(), lambda: generate(reuse_answers=True)), side, "afresh"
+
+
+class _Early:
+    """:func:`generate` in a forked process (it inherits the modules and tables already read);
+    its frame comes back through a pipe, or None when it failed (then the caller generates it)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_generate_into, args=(sender,), daemon=True)
+        self.process.start()
+        sender.close()  # the child's end: a child that dies closes the pipe
+
+    def result(self) -> pd.DataFrame | None:
+        try:
+            frame = self.receiver.recv()
+        except (EOFError, OSError):
+            frame = None
+        self.stop()
+        return frame
+
+    def stop(self) -> None:
+        if self.process.is_alive():  # dropped, or stopped by an error here: its work is not needed
+            self.process.terminate()
+        self.process.join()
+        self.receiver.close()
+
+
+def _generate_into(sender) -> None:
+    try:
+        frame = generate(reuse_answers=True)
+    except BaseException:  # the caller generates the file itself, and reports what goes wrong there
+        frame = None
+    sender.send(frame)
+    sender.close()
+
+
+def _by_participant_and_date(long: pd.DataFrame) -> np.ndarray:
+    """The rows' order sorted by participant, then date (stable, as ``sort_values(kind="mergesort")``
+    orders them): the 260 thousand distinct ids are sorted once, not the 780 thousand rows' texts."""
+
+    def ranks(column: pd.Series) -> np.ndarray:
+        codes, distinct = pd.factorize(column.to_numpy())
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+        return rank[codes]
+
+    return np.lexsort((ranks(long["peildatum"]), ranks(long["deelnemer_id"])))
 
 
 def typed(frame: pd.DataFrame) -> pa.Table:
@@ -372,8 +480,18 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     table = typed(frame)
     if path.suffix == ".parquet":
-        pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
-        export_csv(table, path.with_suffix(".csv"))
+        csv_path = path.with_suffix(".csv")
+        csv_tmp = csv_path.with_name(f".{csv_path.name}.{os.getpid()}.part")
+        try:
+            with ThreadPoolExecutor(1) as pool:  # DuckDB writes the CSV while Arrow writes the Parquet file
+                csv = pool.submit(export_csv, table, csv_tmp)
+                pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
+                csv.result()
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            csv_tmp.unlink(missing_ok=True)
+            raise
+        csv_tmp.replace(csv_path)  # both written: neither file changes when one of them cannot be
     else:
         export_csv(table, tmp)
     tmp.replace(path)
@@ -381,6 +499,24 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
         path, synthetic_sources()
     )  # after the file: a crash in between leaves it looking stale
     return path
+
+
+def saved(frame: pd.DataFrame) -> bool:
+    """:func:`save` a frame :func:`generated` gave to the default place, unless the files there are the
+    ones saved from it before (their hashes are kept with the inputs' key, :mod:`sectorplannen.reuse`)
+    and their record is current. Whether it wrote them."""
+    files = [paths.SYNTHETIC, *([paths.SYNTHETIC.with_suffix(".csv")] if paths.SYNTHETIC.suffix == ".parquet" else [])]
+    kept = reuse.lookup(WRITTEN, inputs())
+    if (
+        kept is not reuse.MISSING
+        and all(f.is_file() for f in files)
+        and hashing.changed_sources(paths.SYNTHETIC, synthetic_sources()) == []
+        and [hashing.content_hash(f) for f in files] == kept
+    ):
+        return False
+    save(frame)
+    reuse.keep(WRITTEN, inputs(), [hashing.content_hash(f) for f in files])
+    return True
 
 
 def write(path: Path | None = None, seed: int = SEED) -> Path:

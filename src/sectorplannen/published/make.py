@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sectorplannen import notation, paths, published
+from sectorplannen import notation, paths, published, reuse
 from sectorplannen.errors import StaleRawData, UnexplainedFindings
 from sectorplannen.published import findings, load, plausibility, tidy
 from sectorplannen.published.checks import Discrepancy, all_discrepancies, load_spec
+
+REUSED = "published-tables"  # the name of build_all's kept result (sectorplannen.reuse)
 
 
 @dataclass
@@ -61,10 +63,17 @@ def build_all(raw_dir: Path | None = None) -> Result:
     return Result(files, found, classified, findings.unused(found, recorded))
 
 
+def inputs(raw_dir: Path | None = None) -> list[Path]:
+    """What :func:`build_all` reads (every file of ``data/raw/``) and the code of the layers that
+    compute it: the key of its reused result."""
+    return [*raw_files(raw_dir), *reuse.code("sources", "published")]
+
+
 def make_data(out_dir: Path | None = None, raw_dir: Path | None = None) -> Result:
-    """Build everything from ``raw_dir`` and write it into ``out_dir``; writes nothing when a
-    difference has no explanation (raises :class:`UnexplainedFindings`)."""
-    result = build_all(raw_dir)
+    """Build everything from ``raw_dir`` (once per state of :func:`inputs`, :mod:`sectorplannen.reuse`:
+    a second ``make data`` with nothing changed only writes the files again) and write it into
+    ``out_dir``; writes nothing when a difference has no explanation (raises :class:`UnexplainedFindings`)."""
+    result = reuse.reused(REUSED, inputs(raw_dir), lambda: build_all(raw_dir))
     check_explained(result)
     load.write(result.files, out_dir)
     return result

@@ -1,0 +1,176 @@
+"""The synthetic file once per state of its inputs (``synthetic.generated``, ``sectorplannen.reuse``):
+kept and looked up by a content hash of what it is made from, generated in a forked process while
+``make data`` makes the tables, and that early result dropped when the tables changed an input."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from sectorplannen import paths, reuse
+from sectorplannen.errors import UnexplainedFindings
+from sectorplannen.participants import synthetic
+
+
+def test_lookup_finds_what_keep_kept_and_only_for_the_same_inputs(scratch, tmp_path):
+    source = tmp_path / "invoer.txt"
+    source.write_text("een\n", encoding="utf-8")
+    assert reuse.lookup("proef", [source]) is reuse.MISSING
+    assert reuse.keep("proef", [source], {"waarde": 1}) == {"waarde": 1}
+    assert reuse.lookup("proef", [source]) == {"waarde": 1}
+    assert reuse.reused("proef", [source], lambda: pytest.fail("computed although kept")) == {"waarde": 1}
+    source.write_text("twee\n", encoding="utf-8")
+    assert reuse.lookup("proef", [source]) is reuse.MISSING
+    reuse.keep("proef", [source], {"waarde": 2})
+    kept = sorted(p.name for p in paths.reuse().iterdir())
+    assert kept == [f"proef-{reuse.key('proef', [source])}.pickle"]  # the older result is removed
+
+
+@pytest.fixture
+def calibration_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "calibratie.yaml"
+    shutil.copyfile(paths.CALIBRATION, copy)
+    monkeypatch.setattr(paths, "CALIBRATION", copy)
+    return copy
+
+
+def test_the_key_covers_the_prior_the_tables_the_claims_and_the_code(calibration_copy):
+    names = {
+        p.relative_to(paths.ROOT).as_posix() if p.is_relative_to(paths.ROOT) else p.name for p in synthetic.inputs()
+    }
+    for expected in (
+        "calibratie.yaml",  # the copy, outside the repository
+        "data/published/001/A.8.csv",
+        "data/published/datapackage.json",
+        "data/claims/arbeidsmarktpositie.csv",
+        "data/raw/plans.yaml",  # the register
+        "src/sectorplannen/participants/calibration.py",
+        "src/sectorplannen/participants/synthetic.py",
+        "src/sectorplannen/published/load.py",
+    ):
+        assert expected in names
+    before = reuse.key(synthetic.REUSED, synthetic.inputs())
+    calibration_copy.write_text(calibration_copy.read_text(encoding="utf-8") + "\n# een andere aanname\n", "utf-8")
+    assert reuse.key(synthetic.REUSED, synthetic.inputs()) != before
+
+
+def _counting_generate(log):
+    """A stand-in for generate (seconds each): a frame made from the prior's text, each call logged
+    in a file (the early process is another process)."""
+
+    def generate(reuse_answers: bool = False) -> pd.DataFrame:
+        assert reuse_answers  # generated() takes the solver's kept answers
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("gegenereerd\n")
+        frame = pd.DataFrame({"prior": [paths.CALIBRATION.read_text(encoding="utf-8")]})
+        frame.attrs["niet gehaald"] = ["4-202 (2019)"]
+        return frame
+
+    return generate
+
+
+def test_generated_alongside_the_tables_then_reused(scratch, calibration_copy, tmp_path, monkeypatch):
+    log = tmp_path / "log.txt"
+    monkeypatch.setattr(synthetic, "generate", _counting_generate(log))
+    frame, side, how = synthetic.generated(lambda: "tabellen")
+    assert (side, how) == ("tabellen", "alongside")
+    assert frame["prior"].iloc[0] == calibration_copy.read_text(encoding="utf-8")
+    assert frame.attrs["niet gehaald"] == ["4-202 (2019)"]
+    again, _, how = synthetic.generated()
+    assert how == "reused" and again.equals(frame) and again.attrs == frame.attrs
+    assert log.read_text(encoding="utf-8").count("gegenereerd") == 1
+
+
+def test_an_input_changed_alongside_drops_the_early_result(scratch, calibration_copy, tmp_path, monkeypatch):
+    log = tmp_path / "log.txt"
+    monkeypatch.setattr(synthetic, "generate", _counting_generate(log))
+
+    def tables():  # as make data rewriting a table the file is made from
+        calibration_copy.write_text("doelen: []\n", encoding="utf-8")
+
+    frame, _, how = synthetic.generated(tables)
+    assert how == "afresh"
+    assert frame["prior"].iloc[0] == "doelen: []\n"  # made from the inputs as they are now
+    assert reuse.lookup(synthetic.REUSED, synthetic.inputs())["prior"].iloc[0] == "doelen: []\n"
+
+
+def test_a_failing_make_data_stops_the_early_process_and_keeps_nothing(scratch, calibration_copy, monkeypatch):
+    monkeypatch.setattr(synthetic, "generate", lambda reuse_answers: pd.DataFrame({"prior": ["x"]}))
+    started = []
+    early_class = synthetic._Early
+
+    class Watched(early_class):
+        def __init__(self):
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(synthetic, "_Early", Watched)
+
+    def tables():
+        raise UnexplainedFindings("make data: 1 difference(s) without an explanation")
+
+    with pytest.raises(UnexplainedFindings):
+        synthetic.generated(tables)
+    assert len(started) == 1 and not started[0].process.is_alive()
+    assert reuse.lookup(synthetic.REUSED, synthetic.inputs()) is reuse.MISSING
+
+
+def test_an_early_process_that_fails_leaves_the_error_to_this_one(scratch, calibration_copy, monkeypatch):
+    calls = []
+
+    def generate(reuse_answers: bool = False):
+        calls.append(1)  # in this process only: the forked one's list is its own
+        raise ValueError("calibratie: no target for uren covers 3 people (add a tranche-wide target)")
+
+    monkeypatch.setattr(synthetic, "generate", generate)
+    with pytest.raises(ValueError, match="no target for uren"):
+        synthetic.generated()
+    assert calls == [1]
+
+
+@pytest.mark.slow
+def test_the_file_generated_alongside_is_the_file_generated_here(scratch):
+    frame, _, how = synthetic.generated()
+    assert how == "alongside"
+    fresh = synthetic.generate()
+    pd.testing.assert_frame_equal(frame, fresh)
+    assert frame.attrs == fresh.attrs
+    reused, _, how = synthetic.generated()
+    assert how == "reused"
+    pd.testing.assert_frame_equal(reused, fresh)
+
+
+def test_saved_writes_only_when_the_files_there_are_not_the_ones_saved_before(scratch, tmp_path, monkeypatch):
+    target = tmp_path / "synthetic" / "deelnemers.parquet"
+    monkeypatch.setattr(paths, "SYNTHETIC", target)
+    frame = pd.DataFrame({"deelnemer_id": ["S000001"], "start": [pd.Timestamp("2014-01-01")], "jong": [True]})
+    assert synthetic.saved(frame) is True
+    csv = target.with_suffix(".csv")
+    assert csv.read_text(encoding="utf-8") == "deelnemer_id,start,jong\nS000001,2014-01-01,true\n"
+    stamps = {p: p.stat().st_mtime_ns for p in (target, csv)}
+    assert synthetic.saved(frame) is False  # the same files: not written again
+    assert {p: p.stat().st_mtime_ns for p in (target, csv)} == stamps
+    csv.write_text("deelnemer_id,start,jong\nS000001,2014-01-01,false\n", encoding="utf-8")  # edited by hand
+    assert synthetic.saved(frame) is True
+    assert csv.read_text(encoding="utf-8") == "deelnemer_id,start,jong\nS000001,2014-01-01,true\n"
+    hashing_record = target.with_name(target.name + ".sources.json")
+    hashing_record.unlink()  # no record of what it was made from: written again
+    assert synthetic.saved(frame) is True and hashing_record.is_file()
+
+
+def test_a_failing_csv_export_changes_neither_file(tmp_path, monkeypatch):
+    target = tmp_path / "deelnemers.parquet"
+    frame = pd.DataFrame({"deelnemer_id": ["S000001"], "jong": [True]})
+    synthetic.save(frame, target)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def full_disk(table, path):
+        path.write_text("deelnemer_id,jong\n", encoding="utf-8")  # begun, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(synthetic, "export_csv", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        synthetic.save(pd.DataFrame({"deelnemer_id": ["S000002"], "jong": [False]}), target)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temporary file left either
