@@ -176,9 +176,21 @@ def test_normal_run_leaves_no_kernel_folder(scratch):
 
 @pytest.mark.notebook
 def test_queued_chapters_wait_and_start_only_when_they_run(scratch):
+    """One worker: the second chapter starts when the first is done (the lines say so), but its kernel
+    has been starting meanwhile (a standby: its kernel is up when the first chapter ends)."""
     _, temp = scratch
-    lines = []
-    report.build([SMALL, SMALL_TOO], jobs=1, log=lines.append)
+    lines, kernels_at_first_end = [], []
+
+    def log(line: str) -> None:
+        if line.startswith(f"[klaar] hoofdstuk 5 {SMALL.name}"):
+            pids = [int(p.read_text()) for p in temp.glob(f"{kernel.KERNEL_FOLDER}*/kernel.pid")]
+            kernels_at_first_end.extend(pid for pid in pids if kernel.alive(pid))
+        lines.append(line)
+
+    report.build([SMALL, SMALL_TOO], jobs=1, log=log)
+    assert len(kernels_at_first_end) == 1, "the second chapter's kernel had not started when the first ended"
+    chapters = json.loads(report.timings_path().read_text(encoding="utf-8"))["chapters"]
+    assert "waited" not in chapters[SMALL.name] and chapters[SMALL_TOO.name]["waited"] > 0  # not in its total
     first, second = SMALL, SMALL_TOO  # equal expected seconds (no manifests yet): the given order
     pattern = [
         rf"\[start\] hoofdstuk 5 {first.name}",

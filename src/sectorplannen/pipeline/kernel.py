@@ -60,6 +60,36 @@ EXPECTED_CODE: str | None = None
 LAUNCHES: list[dict] = []
 
 
+# In a standby worker (:func:`sectorplannen.pipeline.workers.run_all`): the receiving end of the pipe on
+# which the build says it is this chapter's turn. The chapter's kernel is launched while other chapters
+# run and the notebook's first cell waits for the turn; WAITED is how long it waited (not the chapter's time).
+_TURN = None
+WAITED = 0.0
+
+
+def wait_for_turn_on(connection) -> None:
+    """Make this process a standby: its kernel starts at once, its notebook when ``connection`` says so."""
+    global _TURN, WAITED
+    _TURN, WAITED = connection, 0.0
+
+
+def wait_for_turn() -> None:
+    """Wait until the build says it is this chapter's turn (at once when it is not a standby, or already
+    had its turn). A build that ended before then ends the wait with an error."""
+    global _TURN, WAITED
+    if _TURN is None:
+        return
+    start = time.perf_counter()
+    try:
+        _TURN.recv_bytes()
+    except EOFError:
+        raise InterruptedError("the build ended before this chapter's turn") from None
+    finally:
+        WAITED = time.perf_counter() - start
+        _TURN.close()
+        _TURN = None
+
+
 def _split_launcher(argv: list[str]) -> tuple[list[str], list[str]] | None:
     """A kernel command ``[python, flags..., -m, ipykernel_launcher, args...]`` as (interpreter and
     flags, args); None for any other kernel command (that kernel is then started the usual way)."""
@@ -243,6 +273,7 @@ class IPCKernelManager:
                     self._reconcile_connection_info(self.provisioner.connection_info)
                 LAUNCHES.append({"forked": self.forked is not None, **(self.forked or {})})
                 (self.private_folder() / "kernel.pid").write_text(str(self.provisioner.pid), encoding="utf-8")
+                wait_for_turn()  # a standby: the kernel starts up while the build waits for a free worker
 
             async def _async_interrupt_kernel(self) -> None:
                 # jupyter_client interrupts the kernel before every shutdown, and the idle kernel

@@ -107,11 +107,13 @@ def run_one(chapter: Chapter, show_code: bool) -> tuple[str, float, str | None]:
         prov = exporter.write_parts(executed, parts_path(chapter), show_code)["provenance"]
         timings["rendering"] = round(time.perf_counter() - rendering, 3)
     except ChapterFailed as exc:
-        return chapter.name, time.perf_counter() - start, str(exc)
+        return chapter.name, time.perf_counter() - start - kernel.WAITED, str(exc)
     finally:
         remove_kernel_folders(os.getpid())
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start - kernel.WAITED  # a standby's wait for its turn is not its time
     timings["total"] = round(seconds, 3)
+    if kernel.WAITED:
+        timings["waited"] = round(kernel.WAITED, 3)  # a standby, its kernel up, waiting for a free worker
     if kernel.LAUNCHES and kernel.LAUNCHES[-1].get("imports") is not None:
         timings["nursery_imports"] = round(kernel.LAUNCHES[-1]["imports"], 3)
     record = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from sectorplannen.chapters.registry import Chapter
+from sectorplannen.pipeline import kernel
 from sectorplannen.pipeline.files import leftovers
 from sectorplannen.pipeline.kernel import alive, kernel_folders, remove_kernel_folders
 
@@ -73,15 +74,26 @@ class _Worker:
     started: float
     outcome: tuple | None = None
     reported: float = 0.0  # when the outcome arrived (monotonic)
+    turn: object | None = None  # a standby's side of the pipe that starts its notebook; None once it runs
+
+    def start(self) -> None:
+        """A standby's turn: its notebook runs (its kernel has been starting meanwhile)."""
+        with suppress(OSError):
+            self.turn.send_bytes(b"go")
+        self.turn.close()
+        self.turn = None
+        self.started = time.perf_counter()
 
     @property
     def seconds(self) -> float:
         return time.perf_counter() - self.started
 
 
-def _worker_main(chapter: Chapter, task, results) -> None:
+def _worker_main(chapter: Chapter, task, results, turn=None) -> None:
     """Worker process: leave the build's process group (a terminal's Ctrl-C then reaches only the
-    build, which stops the workers itself), run one chapter and send back its result or error."""
+    build, which stops the workers itself), run one chapter and send back its result or error. A
+    standby (``turn``) starts its kernel at once and runs the notebook when it is its turn; whatever
+    it did before then, it reports only in its turn."""
 
     os.setpgid(0, 0)
     for number in (signal.SIGINT, signal.SIGTERM):
@@ -90,9 +102,14 @@ def _worker_main(chapter: Chapter, task, results) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
+        if turn is not None:
+            kernel.wait_for_turn_on(turn)
         outcome = ("result", task(chapter))
+        kernel.wait_for_turn()  # a chapter that launched no kernel
     except BaseException as exc:  # every error goes back to the build, which re-raises it
         outcome = ("error", exc, traceback.format_exc())
+        with suppress(InterruptedError):
+            kernel.wait_for_turn()
     try:
         results.send(outcome)
     except Exception:  # an error that cannot be pickled: send its traceback instead
@@ -100,14 +117,16 @@ def _worker_main(chapter: Chapter, task, results) -> None:
     results.close()
 
 
-def _start_worker(chapter: Chapter, task) -> _Worker:
-    """Fork a worker for one chapter. SIGINT and SIGTERM are blocked around the fork, so the worker
-    cannot be hit before it has its own process group; here they arrive right after."""
+def _start_worker(chapter: Chapter, task, standby: bool = False) -> _Worker:
+    """Fork a worker for one chapter (a standby: one that waits for :meth:`_Worker.start`). SIGINT and
+    SIGTERM are blocked around the fork, so the worker cannot be hit before it has its own process
+    group; here they arrive right after."""
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    wait, turn = context.Pipe(duplex=False) if standby else (None, None)
     process = context.Process(
-        target=_worker_main, args=(chapter, task, send), name=f"sectorplannen {chapter.name}", daemon=True
+        target=_worker_main, args=(chapter, task, send, wait), name=f"sectorplannen {chapter.name}", daemon=True
     )
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
@@ -115,7 +134,9 @@ def _start_worker(chapter: Chapter, task) -> _Worker:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     send.close()
-    return _Worker(chapter, process, receive, time.perf_counter())
+    if wait is not None:
+        wait.close()
+    return _Worker(chapter, process, receive, time.perf_counter(), turn=turn)
 
 
 def _kill_group(pid: int) -> None:
@@ -216,26 +237,37 @@ def run_all(todo: list[Chapter], task, jobs: int, log) -> list[tuple[str, float,
     an unexpected error in a worker starts no further chapter and is re-raised when the
     running ones are done."""
     queue, running, results, error = list(todo), [], {}, None
+    standby: list[_Worker] = []  # the next chapter's worker, its kernel starting while the others run
     with _StopSignals() as stop:
         while not stop.signum:
-            while queue and len(running) < jobs and error is None and not stop.signum:
-                chapter = queue.pop(0)
-                running.append(_start_worker(chapter, task))
-                log(f"[start] hoofdstuk {chapter.number} {chapter.name}")
+            while (queue or standby) and len(running) < jobs and error is None and not stop.signum:
+                if standby:
+                    worker = standby.pop()
+                    worker.start()
+                else:
+                    worker = _start_worker(queue.pop(0), task)
+                running.append(worker)
+                log(f"[start] hoofdstuk {worker.chapter.number} {worker.chapter.name}")
                 if len(running) == jobs and len(queue) == len(todo) - jobs:  # the first wave: name the queue
                     for waiting in queue:
                         log(f"[wacht] hoofdstuk {waiting.number} {waiting.name}")
+            if error is not None and standby:  # no further chapter starts
+                _stop_workers(standby)
+                queue[:0] = [worker.chapter for worker in standby]
+                standby.clear()
+            if queue and not standby and error is None and not stop.signum:
+                standby.append(_start_worker(queue.pop(0), task, standby=True))
             if not running:
                 break
-            _wait(running)
+            _wait(running + [w for w in standby if w.process.is_alive()])  # a dead one is seen in its turn
             for worker in [w for w in running if _finished(w)]:
                 running.remove(worker)
                 results[worker.chapter.name], failure = _result(worker)
                 _log_result(worker.chapter, results[worker.chapter.name], log)
                 error = error or failure
         if stop.signum:
-            _stop_workers(running)
-            left = len(queue) + len(running)
+            _stop_workers(running + standby)
+            left = len(queue) + len(running) + len(standby)
             log(
                 f"[gestopt] onderbroken: {left} {'hoofdstuk' if left == 1 else 'hoofdstukken'} niet gebouwd; "
                 "eerdere uitvoer is intact"
