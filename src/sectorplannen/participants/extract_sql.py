@@ -38,9 +38,11 @@ import pyarrow.parquet as pq
 
 from sectorplannen.errors import ParticipantDataError
 from sectorplannen.participants import engine, extract, extract_ids, filebytes, formats
+from sectorplannen.participants.disclosure import AUDIT_COLUMNS
 from sectorplannen.participants.extract import RULES, columns_problem
 from sectorplannen.participants.schema import (
     COLUMNS,
+    COUNT,
     EMPLOYED,
     JONG_VALUES,
     NOT_EMPLOYED,
@@ -94,6 +96,21 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     every check (a Series as ``frame.groupby(['tranche', 'peildatum', 'plan_id']).size()`` gives), or
     None when the extract is for the pandas reader (see the module's docstring). A failed check raises
     the pandas path's one line."""
+    checked = _checked(path, mapping, connection, counted=False)
+    return None if checked is None else checked[0]
+
+
+def counted(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame | None:
+    """A CSV or Parquet extract checked as :func:`check` does, then counted by the engine
+    (:func:`sectorplannen.participants.engine.counts`: the participants per combination of the audited
+    columns) over the combinations of the same pass, with the mapping applied and the columns parsed
+    as the checks parsed them: the extract's rows are never in memory. None when the extract is for
+    the pandas reader."""
+    checked = _checked(path, mapping, None, counted=True)
+    return None if checked is None else checked[1]
+
+
+def _checked(path, mapping, connection, counted: bool) -> tuple[pd.Series, pd.DataFrame | None] | None:
     path = Path(path)
     mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     mapped = formats.Mapping(mapping) if mapping is not None else None
@@ -108,7 +125,11 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
         source = _csv(path, mapped) if kind is None else _parquet(path, mapped, connection)
         if source is None:
             return None
-        return _Checks(connection, source, path, mapped).run()
+        checks = _Checks(connection, source, path, mapped)
+        per_group = checks.run()
+        if per_group is None:
+            return None
+        return per_group, (checks.counted() if counted else None)
     except _Unreadable:
         return None
     finally:
@@ -451,6 +472,17 @@ class _Checks:
         )
         self._sql("DROP TABLE ruw_regels")
         return True
+
+    def counted(self) -> pd.DataFrame:
+        """The engine's table of counts over the checked combinations (after :meth:`run` passed): the
+        audited columns typed as a validated frame has them, each combination weighted by its rows."""
+        typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b"}
+        columns = ", ".join(f"{typed.get(c, c)} AS {c}" for c in AUDIT_COLUMNS)
+        self._sql(
+            f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} "
+            f"FROM (SELECT *{self._typed()} FROM kombinaties) WHERE n > 0"
+        )
+        return engine.counts(engine.View("gecontroleerd"), self.db)
 
     def _sql(self, query: str, parameters=None):
         try:

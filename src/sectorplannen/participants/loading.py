@@ -192,9 +192,14 @@ def rows(data_source: str | Path = datakind.SYNTHETIC, mapping: Path | str | Non
 def load(data_source: str | Path = datakind.SYNTHETIC, mapping: Path | str | None = None) -> pd.DataFrame:
     """The participant file as the chapters use it: the engine's table of counts (one row per
     combination of the audited columns, with ``aantal``; :mod:`sectorplannen.participants.engine`).
-    The synthetic file, which its generator checked, is counted by DuckDB straight from Parquet; an
-    extract is read and checked row by row first (:func:`rows`), then counted."""
+    The synthetic file, which its generator checked, is counted by DuckDB straight from Parquet; a
+    CSV or Parquet extract is checked and counted by DuckDB over the file, out of core
+    (:func:`sectorplannen.participants.extract_sql.counted`); what DuckDB does not read (SPSS, Stata,
+    a Windows-1252 CSV, ...) is read and checked row by row first (:func:`read_valid`), then counted."""
     path = _path(data_source)
     if path == paths.SYNTHETIC:
         return _labelled(engine.counts(path), path)
-    return _labelled(engine.counts(read_valid(path, mapping)), path)
+    counts = extract_sql.counted(path, mapping)
+    if counts is None:
+        counts = engine.counts(read_valid(path, mapping))
+    return _labelled(counts, path)
