@@ -19,19 +19,23 @@ other types than text, numbers, booleans and dates, go to the pandas reader (:fu
 None), which names the problem byte by byte or reads the file: such extracts are small by nature
 (a statistics package's file, a spreadsheet's export), and the pandas reader bounds what it reads.
 
-Row numbers: DuckDB leaves out empty lines, which the pandas reader counts; where the file has
-empty lines, they are found in one pass over its bytes (only when a message needs a row number), so
-the row named is the line a text editor shows (a quoted value spanning lines is not expected
-before an empty line).
+Row numbers: a row is a record, as the pandas reader and a spreadsheet count them (a quoted value
+over several lines is one row). DuckDB leaves out empty lines, which the pandas reader counts; where
+the file has empty lines outside quoted values, they are found in one pass over its bytes (only when
+a message needs a row number).
+
+Values are parsed as on the pandas path (:data:`sectorplannen.participants.extract.DATE`): white
+space around a date, a tranche or jong ignored, one-digit months and days read, a tranche with an
+underscore refused (tests/test_extract_parsing.py runs both on the same files).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
@@ -246,29 +250,42 @@ def _parquet(path: Path, mapped, connection) -> _Source | None:
     return source
 
 
-_EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # the line end before an empty line
-
-
 def _empty_lines(path: Path) -> list[int]:
-    """The pandas indexes (line number minus 2) of the empty lines of a CSV file, in one pass over
-    its bytes (a chunk at a time; the last two bytes of a chunk are looked at with the next)."""
-    found, before, tail = [], 0, b""
+    """The pandas indexes (row number minus 2) of the empty lines of a CSV file, in one pass over its
+    bytes, a chunk at a time. A row is a record, as the pandas reader (and a spreadsheet) counts
+    them: a line break inside a quoted value does not end one, nor does an empty line inside a quoted
+    value count. A chunk without quotes or empty lines is only counted."""
+    found, records, inside, tail = [], 0, False, None  # tail: the current line so far, when it is "" or "\r"
     with open(path, "rb") as handle:
-        while True:
-            chunk = handle.read(filebytes.CHUNK)
-            data = tail + chunk
-            end = max(len(data) - 2, 0) if chunk else len(data)
-            lines, position = before, 0
-            for match in _EMPTY_LINE.finditer(data):
-                if match.start() >= end:
-                    break
-                lines += data.count(b"\n", position, match.start())
-                position = match.start()
-                found.append(lines)  # the line end is on line lines + 1; the empty line is lines + 2
-            before += data.count(b"\n", 0, end)
-            tail = data[end:]
-            if not chunk:
-                return found
+        while chunk := handle.read(filebytes.CHUNK):
+            joined = (tail or b"") + chunk[:2] if tail is not None else b""
+            quotes = chunk.count(b'"')
+            if (
+                not inside
+                and not quotes
+                and b"\n\n" not in chunk
+                and b"\n\r\n" not in chunk
+                and not joined.startswith((b"\n", b"\r\n"))
+            ):
+                ends = chunk.count(b"\n")
+                last = chunk.rfind(b"\n")
+            else:
+                data = np.frombuffer(chunk, np.uint8)
+                quoted = np.bitwise_xor.accumulate((data == 34).view(np.uint8)) ^ np.uint8(inside)
+                at = np.flatnonzero((data == 10) & (quoted == 0))  # line ends outside quotes
+                length = np.diff(at, prepend=-1) - 1  # of the line each ends, within the chunk
+                empty = (length == 0) | ((length == 1) & (data[np.maximum(at - 1, 0)] == 13))
+                if at.size:
+                    line = (tail + chunk[: at[0]]) if tail is not None else None
+                    empty[0] = line in (b"", b"\r")
+                found += (records + np.flatnonzero(empty) - 1).tolist()  # the header is record 0
+                ends = int(at.size)
+                last = int(at[-1]) if at.size else -1
+                inside = bool(inside ^ (quotes % 2))
+            records += ends
+            rest = chunk[last + 1 :] if last >= 0 else ((tail + chunk) if tail is not None else None)
+            tail = rest if rest in (b"", b"\r") else None
+    return found
 
 
 class _Checks:
@@ -308,11 +325,19 @@ class _Checks:
 
     @staticmethod
     def _typed() -> str:
-        """The text columns the schema types, parsed (NULL where they do not parse)."""
-        true = " OR ".join(f"lower(trim(jong)) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
+        """The text columns the schema types, parsed as the pandas path parses them (NULL where they do
+        not parse; :data:`sectorplannen.participants.extract.DATE`)."""
+        space = _text(extract.SPACE)
+        true = " OR ".join(f"lower(trim(jong, {space})) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
+
+        def date(column):
+            text = f"trim({column}, {space})"
+            return f"CASE WHEN regexp_full_match({text}, '{extract.DATE}') THEN try_strptime({text}, '%Y-%m-%d') END"
+
+        tranche = f"trim(tranche, {space})"
         return (
-            ", try_strptime(start, '%Y-%m-%d') AS start_d, try_strptime(einde, '%Y-%m-%d') AS einde_d, "
-            f"({true}) AS jong_b, TRY_CAST(tranche AS DOUBLE) AS tranche_x"
+            f", {date('start')} AS start_d, {date('einde')} AS einde_d, ({true}) AS jong_b, "
+            f"CASE WHEN NOT contains({tranche}, '_') THEN TRY_CAST({tranche} AS DOUBLE) END AS tranche_x"
         )
 
     # ------------------------------------------------------------------ the checks, by flag
@@ -324,15 +349,16 @@ class _Checks:
         plans = {p.id: p.tranche for p in register()}
         themes, types = category_ids("thema"), category_ids("type_traject")
         jong = [v for v in JONG_VALUES]
-        tranche = "CAST(tranche_x AS BIGINT)"
+        tranche = "TRY_CAST(tranche_x AS BIGINT)"  # NULL for NaN or infinity, which parse:tranche names
 
         def is_date(column):
-            return f"({column} IS NOT NULL AND year({column}) BETWEEN 1678 AND 2261)"
+            first, last = extract.FIRST_DATE, extract.LAST_DATE
+            return f"({column} IS NOT NULL AND {column} BETWEEN DATE '{first}' AND DATE '{last}')"
 
         flags = {
             "parse:start": f"NOT {is_date('start_d')}",
             "parse:einde": f"NOT {is_date('einde_d')}",
-            "parse:jong": f"NOT {_among('lower(trim(jong))', jong)}",
+            "parse:jong": f"NOT {_among(f'lower(trim(jong, {_text(extract.SPACE)}))', jong)}",
             "parse:tranche": "(tranche_x IS NULL OR NOT isfinite(tranche_x) OR tranche_x <> trunc(tranche_x))",
             "column:deelnemer_id": "deelnemer_id = ''",
         }

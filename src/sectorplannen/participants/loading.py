@@ -31,7 +31,8 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         raise ParticipantDataError(problem)
     out = frame.copy()
     for column in ("start", "einde"):
-        parsed = pd.to_datetime(out[column], format="%Y-%m-%d", errors="coerce")
+        text = out[column].str.strip()
+        parsed = pd.to_datetime(text.where(text.str.fullmatch(extract.DATE)), format="%Y-%m-%d", errors="coerce")
         bad = parsed.isna()
         if bad.any():
             row, more = _first_bad(bad)
@@ -42,7 +43,8 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         row, more = _first_bad(jong.isna())
         raise ParticipantDataError(extract.not_a_boolean(path, row - 2, out.loc[row - 2, "jong"], more))
     out["jong"] = jong.astype(bool)
-    tranche = pd.to_numeric(out["tranche"], errors="coerce")
+    text = out["tranche"].str.strip()
+    tranche = pd.to_numeric(text.where(~text.str.contains("_", regex=False)), errors="coerce")
     bad = tranche.isna() | (tranche % 1 != 0)
     if bad.any():
         row, more = _first_bad(bad)
