@@ -54,12 +54,11 @@ def suspects(ids: np.ndarray, lengths: np.ndarray, dates: np.ndarray, statics: n
     ids = ids.astype(np.uint64, copy=False)
     with ThreadPoolExecutor(max_workers=2) as pool:  # numpy sorts without the GIL: two at a time
         by_date = pool.submit(_keys, ids, dates, lengths, _SALTS[0])
-        alone = pool.submit(lambda: np.sort(ids))
+        alone = pool.submit(np.sort, ids)
         twice = _distinct(by_date.result()) < ids.size
         participants = _distinct(alone.result())
-        moved = False
-        for salt in _SALTS[1:]:
-            moved = _distinct(_keys(ids, statics, lengths, salt)) > participants
-            if moved:  # one family suffices to suspect; both must agree to clear
-                break
+        del by_date, alone
+        by_static = [pool.submit(_keys, ids, statics, lengths, salt) for salt in _SALTS[1:]]
+        # one of the two suffices to suspect; both must collide to miss a participant on two trajectories
+        moved = any(_distinct(keys.result()) > participants for keys in by_static)
     return twice, moved
