@@ -16,6 +16,13 @@ from sectorplannen.participants import extract_sql, filebytes, loading
 ROW = 3  # the frame index of the cell set: row 5 of the file (the header is row 1)
 
 
+@pytest.fixture(autouse=True, params=["by line", "by field"])
+def reading(request, monkeypatch):
+    """Every case with the CSV file read line by line and field by field (extract_sql._Checks._by_line)."""
+    if request.param == "by field":
+        monkeypatch.setattr(extract_sql._Checks, "_by_line", lambda *_: False)
+
+
 def _outcomes(path):
     """(pandas path, SQL path): the counts per tranche, date and plan, or the line that refuses the file."""
     try:

@@ -79,8 +79,9 @@ MEMORY_LIMIT = "1536MB"
 
 
 # Up to this many rows the checks per participant sort the hashes of their ids in memory (numpy: some
-# 24 bytes a row at most, 600 MB for 26 million rows); beyond it DuckDB groups them, spilling to disk.
-IDS_IN_MEMORY = 40_000_000
+# 24 bytes a row at most, 600 MB for 26 million rows, where the whole check peaks at 1,740 MiB);
+# beyond it DuckDB groups them, spilling to disk (slower, but within the memory limit).
+IDS_IN_MEMORY = 30_000_000
 
 
 def _ident(name: str) -> str:
