@@ -127,7 +127,8 @@ def pa_concat(tables):
 
 
 @pytest.mark.slow
-def test_a_real_extract_is_checked_row_by_row_then_counted(rows, tmp_path):
+def test_a_real_extract_is_checked_and_counted_as_its_rows_count(rows, tmp_path):
+    """Counted by the engine over the checked file (extract_sql.counted): the table of its rows counted."""
     extract = tmp_path / "beveiligd" / "deelnemers.parquet"
     extract.parent.mkdir()
     sample = rows.iloc[::50].reset_index(drop=True)

@@ -51,8 +51,17 @@ def _as_parquet(path: Path) -> Path:
     return target
 
 
+@pytest.fixture(params=["by line", "by field"])
+def reading(request, monkeypatch):
+    """A CSV file read line by line (the id before the first separator, the rest as one text), or field
+    by field (as a file with quotes is): the same lines either way."""
+    if request.param == "by field":
+        monkeypatch.setattr(extract_sql._Checks, "_by_line", lambda *_: False)
+    return request.param
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
-def test_the_sql_checks_give_the_pandas_line_on_every_planted_csv(case, sample, tmp_path):
+def test_the_sql_checks_give_the_pandas_line_on_every_planted_csv(case, sample, tmp_path, reading):
     path, message = case(sample, tmp_path)
     assert _pandas_line(path) == message  # the planted message, as test_extract_checks asserts it
     got = _sql_line(path)
@@ -145,3 +154,41 @@ def test_a_bad_row_on_a_large_file_is_found_without_the_pandas_reader(sample, tm
     with pytest.raises(ParticipantDataError) as caught:
         loading.check_extract(path)
     assert str(caught.value).startswith(f"{path}, row 5002, column 'uren': value 'altijd' is not one of")
+
+
+PER_PARTICIPANT = [planted.duplicate, planted.participant_in_two_plans, planted.participant_with_two_start_dates]
+
+
+@pytest.mark.parametrize("case", PER_PARTICIPANT, ids=lambda case: case.__name__)
+@pytest.mark.parametrize("in_memory", [True, False], ids=["sorted in memory", "grouped by DuckDB"])
+def test_a_participant_twice_is_found_by_either_way_of_grouping_the_ids(case, in_memory, sample, tmp_path, monkeypatch):
+    """Beyond IDS_IN_MEMORY rows the hashes of the ids are grouped by DuckDB (spilling) instead of sorted
+    in memory: the same line."""
+    if not in_memory:
+        monkeypatch.setattr(extract_sql, "IDS_IN_MEMORY", 0)
+    path, message = case(sample, tmp_path)
+    assert _sql_line(path) == message
+    good = tmp_path / "goed.csv"
+    sample.to_csv(good, index=False)
+    assert int(extract_sql.check(good).sum()) == 313
+
+
+def test_a_csv_file_with_quotes_is_read_field_by_field(sample, tmp_path, monkeypatch):
+    """A quoted id (with the separator in it) or a quoted value elsewhere: not read line by line, and
+    the counts are the file's."""
+    frame = sample.copy()
+    frame.loc[4, "deelnemer_id"] = "S1, met komma"
+    path = tmp_path / "quoted.csv"
+    frame.to_csv(path, index=False)
+    read = []
+    by_line = extract_sql._Checks._by_line
+    monkeypatch.setattr(extract_sql._Checks, "_by_line", lambda *a: read.append(by_line(*a)) or read[-1])
+    pd.testing.assert_series_equal(extract_sql.check(path), _counts_by_pandas(path))
+    assert read == [False]
+    frame = sample.assign(categorie='"' + sample["categorie"] + '"')  # quoted value, read as the code
+    path.write_text(frame.to_csv(index=False).replace('"""', '"'), encoding="utf-8")
+    pd.testing.assert_series_equal(extract_sql.check(path), _counts_by_pandas(path))
+    assert read == [False, False]
+    sample.to_csv(path, index=False)
+    extract_sql.check(path)
+    assert read == [False, False, True]

@@ -96,9 +96,17 @@ def quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
+class View(str):
+    """The name of a view on the connection that counts it (an extract's checked combinations, with
+    ``aantal``: :func:`sectorplannen.participants.extract_sql.counted`), not the path of a file."""
+
+
 def relation(source, connection) -> str:
     """The SQL name of ``source`` for ``connection``: a Parquet file (or a glob of files) read in
-    place, or a pandas frame / Arrow table registered as a view (nothing is copied)."""
+    place, a view on the connection, or a pandas frame / Arrow table registered as a view (nothing
+    is copied)."""
+    if isinstance(source, View):
+        return '"' + source.replace('"', '""') + '"'
     if isinstance(source, str | Path):
         path = Path(source)
         if not any(ch in str(path) for ch in "*?[") and not path.is_file():
@@ -115,7 +123,7 @@ def columns_of(source, connection) -> list[str]:
     try:
         described = connection.execute(f"DESCRIBE SELECT * FROM {relation(source, connection)}").fetchall()
     except duckdb.Error as exc:
-        if not isinstance(source, str | Path):
+        if isinstance(source, View) or not isinstance(source, str | Path):
             raise  # a frame the engine cannot read is a bug, not bad input
         reason = " ".join(str(exc).split("\n")[0].split(" Error: ", 1)[-1].split())[:160]  # without DuckDB's class
         todo = (

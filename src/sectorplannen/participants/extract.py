@@ -51,6 +51,16 @@ _SAVE_AS = "save it as UTF-8 CSV (in Excel: 'CSV UTF-8 (comma delimited)')"
 JOB_FIELDS = ("werkgever", "contract", "uren")
 
 
+# How the columns the schema parses (start, einde, jong, tranche) are read, on the pandas path and in
+# SQL alike: the white space around a value (what Python's str.strip() removes) is ignored; a date is
+# year-month-day with four digits for the year and one or two for month and day (2019-5-31 is
+# 2019-05-31), between the first and the last day pandas can hold; a tranche is a number (2, 2.0,
+# +2; never 2_0, which Python's float would read as 20).
+SPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+DATE = "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+FIRST_DATE, LAST_DATE = "1677-09-22", "2262-04-11"
+
+
 def _fail(message: str) -> ParticipantDataError:
     return ParticipantDataError(message)
 

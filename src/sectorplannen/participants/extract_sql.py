@@ -3,11 +3,15 @@ in the same order and with the same one-line messages as the pandas path
 (:func:`sectorplannen.participants.loading.read_valid`), for an extract of any size.
 
 A CSV or Parquet extract is read by DuckDB in a stream under the engine's memory limit (spilling
-beyond it). Two passes decide: one counts, per tranche, measurement date and plan, the rows that fail
-each check (so the counts :func:`sectorplannen.participants.loading.check_extract` needs come out of
-the same pass); one groups the rows by participant (a hash of the id) to find a participant twice on
-one date or on two trajectories. Only when a check fails are the rows looked at one by one: the first
-offending row (the header is row 1) and its values are fetched to write the message.
+beyond it), in one pass: the rows counted per combination of every column but the id (so each check
+runs once per combination, weighted, and the counts
+:func:`sectorplannen.participants.loading.check_extract` needs come out of the same pass), with the
+hashes of the ids in each combination, which tell whether a participant may be twice on one date or
+on two trajectories (:mod:`sectorplannen.participants.extract_ids`). A CSV file without quotes whose
+first column is the id is read a line at a time (the id, then the rest of the line as one text, split
+into its columns once per combination), which halves the cost of parsing it. Only when a check fails
+are the rows looked at one by one: the first offending row (the header is row 1) and its values are
+fetched to write the message.
 
 What DuckDB does not read as strict UTF-8 CSV (Windows-1252, UTF-16, a compressed file, a row with
 too many fields, an unclosed quote, binary content), SPSS and Stata files, and Parquet columns of
@@ -15,32 +19,37 @@ other types than text, numbers, booleans and dates, go to the pandas reader (:fu
 None), which names the problem byte by byte or reads the file: such extracts are small by nature
 (a statistics package's file, a spreadsheet's export), and the pandas reader bounds what it reads.
 
-Row numbers: DuckDB leaves out empty lines, which the pandas reader counts; where the file has
-empty lines, they are found in one pass over its bytes (only when a message needs a row number), so
-the row named is the line a text editor shows (a quoted value spanning lines is not expected
-before an empty line).
+Row numbers: a row is a record, as the pandas reader and a spreadsheet count them (a quoted value
+over several lines is one row). DuckDB leaves out empty lines, which the pandas reader counts; where
+the file has empty lines outside quoted values, they are found in one pass over its bytes (only when
+a message needs a row number).
+
+Values are parsed as on the pandas path (:data:`sectorplannen.participants.extract.DATE`): white
+space around a date, a tranche or jong ignored, one-digit months and days read, a tranche with an
+underscore refused (tests/test_extract_parsing.py runs both on the same files).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
 from sectorplannen.errors import ParticipantDataError
-from sectorplannen.participants import engine, extract, filebytes, formats
+from sectorplannen.participants import engine, extract, extract_ids, filebytes, formats
+from sectorplannen.participants.disclosure import AUDIT_COLUMNS
 from sectorplannen.participants.extract import RULES, columns_problem
 from sectorplannen.participants.schema import (
     COLUMNS,
+    COUNT,
     EMPLOYED,
     JONG_VALUES,
     NOT_EMPLOYED,
-    PEILDATA,
     RULE_CONSISTENT,
     RULE_DATES,
     RULE_JOB_FIELDS,
@@ -69,6 +78,12 @@ _HEAD = 65536
 MEMORY_LIMIT = "1536MB"
 
 
+# Up to this many rows the checks per participant sort the hashes of their ids in memory (numpy: some
+# 24 bytes a row at most, 600 MB for 26 million rows, where the whole check peaks at 1,740 MiB);
+# beyond it DuckDB groups them, spilling to disk (slower, but within the memory limit).
+IDS_IN_MEMORY = 30_000_000
+
+
 def _ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
@@ -86,6 +101,21 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     every check (a Series as ``frame.groupby(['tranche', 'peildatum', 'plan_id']).size()`` gives), or
     None when the extract is for the pandas reader (see the module's docstring). A failed check raises
     the pandas path's one line."""
+    checked = _checked(path, mapping, connection, counted=False)
+    return None if checked is None else checked[0]
+
+
+def counted(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame | None:
+    """A CSV or Parquet extract checked as :func:`check` does, then counted by the engine
+    (:func:`sectorplannen.participants.engine.counts`: the participants per combination of the audited
+    columns) over the combinations of the same pass, with the mapping applied and the columns parsed
+    as the checks parsed them: the extract's rows are never in memory. None when the extract is for
+    the pandas reader."""
+    checked = _checked(path, mapping, None, counted=True)
+    return None if checked is None else checked[1]
+
+
+def _checked(path, mapping, connection, counted: bool) -> tuple[pd.Series, pd.DataFrame | None] | None:
     path = Path(path)
     mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     mapped = formats.Mapping(mapping) if mapping is not None else None
@@ -100,7 +130,11 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
         source = _csv(path, mapped) if kind is None else _parquet(path, mapped, connection)
         if source is None:
             return None
-        return _Checks(connection, source, path, mapped).run()
+        checks = _Checks(connection, source, path, mapped)
+        per_group = checks.run()
+        if per_group is None:
+            return None
+        return per_group, (checks.counted() if counted else None)
     except _Unreadable:
         return None
     finally:
@@ -116,6 +150,9 @@ class _Source:
     def __init__(self, plain: str, numbered: str, texts: list[str], names: list[str], lines: Path | None):
         self.plain, self.numbered, self.texts, self.names, self.lines = plain, numbered, texts, names, lines
         self.columns: list[str] = []
+        # a CSV file without quotes in its header: each line as one text, and the separator (see _Checks._by_line)
+        self.whole_lines: str | None = None
+        self.separator = ""
 
 
 def _csv(path: Path, mapped) -> _Source | None:
@@ -153,6 +190,14 @@ def _csv(path: Path, mapped) -> _Source | None:
     texts = [f"coalesce(c{i}, '')" for i in range(len(names))]
     source = _Source(reader, f"(SELECT row_number() OVER () - 1 AS k, * FROM {reader})", texts, names, path)
     source.columns = [f"c{i}" for i in range(len(names))]
+    if '"' not in header:
+        # every line one text (no separator, no quote: the unit separator, a control character, never
+        # in an extract's text); empty lines are NULL
+        source.whole_lines = (
+            f"read_csv('{engine.quoted(str(path))}', header = true, delim = chr(31), quote = '', escape = '', "
+            "auto_detect = false, strict_mode = true, encoding = 'utf-8', columns = {'line': 'VARCHAR'})"
+        )
+        source.separator = sep
     return source
 
 
@@ -206,29 +251,42 @@ def _parquet(path: Path, mapped, connection) -> _Source | None:
     return source
 
 
-_EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")  # the line end before an empty line
-
-
 def _empty_lines(path: Path) -> list[int]:
-    """The pandas indexes (line number minus 2) of the empty lines of a CSV file, in one pass over
-    its bytes (a chunk at a time; the last two bytes of a chunk are looked at with the next)."""
-    found, before, tail = [], 0, b""
+    """The pandas indexes (row number minus 2) of the empty lines of a CSV file, in one pass over its
+    bytes, a chunk at a time. A row is a record, as the pandas reader (and a spreadsheet) counts
+    them: a line break inside a quoted value does not end one, nor does an empty line inside a quoted
+    value count. A chunk without quotes or empty lines is only counted."""
+    found, records, inside, tail = [], 0, False, None  # tail: the current line so far, when it is "" or "\r"
     with open(path, "rb") as handle:
-        while True:
-            chunk = handle.read(filebytes.CHUNK)
-            data = tail + chunk
-            end = max(len(data) - 2, 0) if chunk else len(data)
-            lines, position = before, 0
-            for match in _EMPTY_LINE.finditer(data):
-                if match.start() >= end:
-                    break
-                lines += data.count(b"\n", position, match.start())
-                position = match.start()
-                found.append(lines)  # the line end is on line lines + 1; the empty line is lines + 2
-            before += data.count(b"\n", 0, end)
-            tail = data[end:]
-            if not chunk:
-                return found
+        while chunk := handle.read(filebytes.CHUNK):
+            joined = (tail or b"") + chunk[:2] if tail is not None else b""
+            quotes = chunk.count(b'"')
+            if (
+                not inside
+                and not quotes
+                and b"\n\n" not in chunk
+                and b"\n\r\n" not in chunk
+                and not joined.startswith((b"\n", b"\r\n"))
+            ):
+                ends = chunk.count(b"\n")
+                last = chunk.rfind(b"\n")
+            else:
+                data = np.frombuffer(chunk, np.uint8)
+                quoted = np.bitwise_xor.accumulate((data == 34).view(np.uint8)) ^ np.uint8(inside)
+                at = np.flatnonzero((data == 10) & (quoted == 0))  # line ends outside quotes
+                length = np.diff(at, prepend=-1) - 1  # of the line each ends, within the chunk
+                empty = (length == 0) | ((length == 1) & (data[np.maximum(at - 1, 0)] == 13))
+                if at.size:
+                    line = (tail + chunk[: at[0]]) if tail is not None else None
+                    empty[0] = line in (b"", b"\r")
+                found += (records + np.flatnonzero(empty) - 1).tolist()  # the header is record 0
+                ends = int(at.size)
+                last = int(at[-1]) if at.size else -1
+                inside = bool(inside ^ (quotes % 2))
+            records += ends
+            rest = chunk[last + 1 :] if last >= 0 else ((tail + chunk) if tail is not None else None)
+            tail = rest if rest in (b"", b"\r") else None
+    return found
 
 
 class _Checks:
@@ -268,11 +326,19 @@ class _Checks:
 
     @staticmethod
     def _typed() -> str:
-        """The text columns the schema types, parsed (NULL where they do not parse)."""
-        true = " OR ".join(f"lower(trim(jong)) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
+        """The text columns the schema types, parsed as the pandas path parses them (NULL where they do
+        not parse; :data:`sectorplannen.participants.extract.DATE`)."""
+        space = _text(extract.SPACE)
+        true = " OR ".join(f"lower(trim(jong, {space})) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
+
+        def date(column):
+            text = f"trim({column}, {space})"
+            return f"CASE WHEN regexp_full_match({text}, '{extract.DATE}') THEN try_strptime({text}, '%Y-%m-%d') END"
+
+        tranche = f"trim(tranche, {space})"
         return (
-            ", try_strptime(start, '%Y-%m-%d') AS start_d, try_strptime(einde, '%Y-%m-%d') AS einde_d, "
-            f"({true}) AS jong_b, TRY_CAST(tranche AS DOUBLE) AS tranche_x"
+            f", {date('start')} AS start_d, {date('einde')} AS einde_d, ({true}) AS jong_b, "
+            f"CASE WHEN NOT contains({tranche}, '_') THEN TRY_CAST({tranche} AS DOUBLE) END AS tranche_x"
         )
 
     # ------------------------------------------------------------------ the checks, by flag
@@ -284,15 +350,16 @@ class _Checks:
         plans = {p.id: p.tranche for p in register()}
         themes, types = category_ids("thema"), category_ids("type_traject")
         jong = [v for v in JONG_VALUES]
-        tranche = "CAST(tranche_x AS BIGINT)"
+        tranche = "TRY_CAST(tranche_x AS BIGINT)"  # NULL for NaN or infinity, which parse:tranche names
 
         def is_date(column):
-            return f"({column} IS NOT NULL AND year({column}) BETWEEN 1678 AND 2261)"
+            first, last = extract.FIRST_DATE, extract.LAST_DATE
+            return f"({column} IS NOT NULL AND {column} BETWEEN DATE '{first}' AND DATE '{last}')"
 
         flags = {
             "parse:start": f"NOT {is_date('start_d')}",
             "parse:einde": f"NOT {is_date('einde_d')}",
-            "parse:jong": f"NOT {_among('lower(trim(jong))', jong)}",
+            "parse:jong": f"NOT {_among(f'lower(trim(jong, {_text(extract.SPACE)}))', jong)}",
             "parse:tranche": "(tranche_x IS NULL OR NOT isfinite(tranche_x) OR tranche_x <> trunc(tranche_x))",
             "column:deelnemer_id": "deelnemer_id = ''",
         }
@@ -347,46 +414,15 @@ class _Checks:
             self._not_empty(rows)
             raise ParticipantDataError(self.problem)
         flags = self._flags()
-        # One pass over the file, two groupings: the rows counted per combination of every column but the
-        # id (far fewer than rows: codes and dates repeat), so each check then runs once per combination,
-        # weighted; and per participant (a hash of the id), keeping only candidates for a participant
-        # twice on one date or on two trajectories. The columns are grouped as DuckDB reads them and
-        # made text (dates, the mapping's codes) after.
         ident = self.texts["deelnemer_id"]
         others = [c for c in COLUMNS if c != "deelnemer_id"]
-        raw = ", ".join(self.raw[c] for c in others)
-        bits = " ".join(f"WHEN {_text(d)} THEN {2**i}" for i, d in enumerate(PEILDATA))
-        # the static columns as read: a candidate (codes of one value, '1' and '1.0', rows without values)
-        # the exact query clears
-        static = f"hash({', '.join(self.raw[c] for c in STATIC_COLUMNS)})"
-        dates = f"bit_or(CASE {self.texts['peildatum']} {bits} END)"
-        per_combination = (
-            f"count(*) AS n, count(*) FILTER (WHERE {ident} = '') AS no_id, "
-            f"count(*) FILTER (WHERE regexp_matches({ident}, '{_BINARY}')) AS control"
-        )
-        per_participant = f"count(*) > bit_count({dates}) AS twice, min({static}) <> max({static}) AS moved"
-        rows = f"(SELECT *, hash({self.raw['deelnemer_id']}) AS sp_h FROM {self.source.plain})"
-        candidates = f"count(*) > bit_count({dates}) OR min({static}) <> max({static})"
-        if self.source.lines is not None:  # CSV: parsing is the cost, so both groupings in one pass
-            self._sql(
-                f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {raw}, grouping(sp_h) AS sp_combination, "
-                f"{per_combination}, {per_participant} FROM {rows} GROUP BY GROUPING SETS (({raw}), (sp_h)) "
-                f"HAVING grouping(sp_h) = 1 OR {candidates}"
-            )
-        else:  # Parquet: reading is cheap, grouping is the cost, so each grouping on its own
-            self._sql(
-                f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {raw}, 1 AS sp_combination, {per_combination} "
-                f"FROM {self.source.plain} GROUP BY ALL "
-                f"UNION ALL BY NAME SELECT 0 AS sp_combination, {per_participant} "
-                f"FROM {rows} GROUP BY sp_h HAVING {candidates}"
-            )
-        self._sql("CREATE OR REPLACE TEMP VIEW kombinaties_ruw AS SELECT * FROM ruw WHERE sp_combination = 1")
+        self._one_pass(ident, [self.raw[c] for c in others])
         blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
         texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
         self._sql(
             f"CREATE OR REPLACE TEMP VIEW kombinaties AS SELECT {texts}, "
             f"CASE WHEN {blank} THEN n - no_id ELSE n END AS n, CASE WHEN {blank} THEN 0 ELSE no_id END AS no_id, "
-            f"control, {self.clash} AS plan_clash FROM kombinaties_ruw"
+            f"control, {self.clash} AS plan_clash FROM ruw"
         )
         sums = ", ".join(
             "sum(no_id)" if n == "column:deelnemer_id" else f"coalesce(sum(n) FILTER (WHERE coalesce({c}, false)), 0)"
@@ -410,6 +446,70 @@ class _Checks:
         ok = grouped[grouped["n"] > 0]
         counts = ok.assign(tranche=ok["tranche_x"].astype("int64")).groupby(["tranche", "peildatum", "plan_id"])["n"]
         return counts.sum().astype("int64").rename(None)
+
+    # ------------------------------------------------------------------ the one pass over the file
+
+    def _one_pass(self, ident: str, raw: list[str]) -> None:
+        """The rows counted per combination of every column but the id (far fewer than rows: codes and
+        dates repeat), so each check then runs once per combination, weighted; with the hashes of the ids
+        in each combination, for the checks per participant (:mod:`sectorplannen.participants.extract_ids`).
+        The columns are grouped as DuckDB reads them and made text (dates, the mapping's codes) after.
+        A table ``ruw``: the columns as read, ``n``, ``no_id``, ``control`` and ``sp_ids``."""
+        counts = (
+            f"count(*) AS n, count(*) FILTER (WHERE {ident} = '') AS no_id, "
+            f"count(*) FILTER (WHERE regexp_matches({ident}, '{_BINARY}')) AS control, "
+            f"list(hash({ident})) FILTER (WHERE {ident} <> '') AS sp_ids"
+        )
+        if self.source.whole_lines is not None and self.raw["deelnemer_id"] == "c0" and self._by_line(counts, raw):
+            return
+        columns = ", ".join(raw)
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {columns}, {counts} FROM {self.source.plain} GROUP BY ALL"
+        )
+
+    def _by_line(self, counts: str, raw: list[str]) -> bool:
+        """The pass over a CSV file whose first column is the id, reading each line as one text: the id
+        is the text before the first separator, the rest of the line is grouped as it is and split into
+        its columns once per combination. Parsing every field of every row is most of the cost of a
+        CSV file, so this halves it. A file with a quote in any line (a quoted value may hold the
+        separator or a line break), or with a line of another number of fields, is read field by field
+        (False)."""
+        sep = _text(self.source.separator)
+        lines = (
+            f"(SELECT CASE WHEN p = 0 THEN line ELSE substr(line, 1, p - 1) END AS c0, "
+            f"CASE WHEN p = 0 THEN NULL ELSE substr(line, p + 1) END AS sp_rest "
+            f"FROM (SELECT line, strpos(line, {sep}) AS p FROM {self.source.whole_lines} WHERE line IS NOT NULL))"
+        )
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE ruw_regels AS SELECT sp_rest, {counts}, "
+            f"count(*) FILTER (WHERE contains(c0, '\"')) AS quoted FROM {lines} GROUP BY sp_rest"
+        )
+        fields = len(self.source.names) - 1
+        (odd,) = self._sql(
+            "SELECT sum(quoted) + count(*) FILTER (WHERE sp_rest IS NULL OR contains(sp_rest, '\"') "
+            f"OR len(string_split(sp_rest, {sep})) <> {fields}) FROM ruw_regels"
+        ).fetchone()
+        if odd:
+            self._sql("DROP TABLE ruw_regels")
+            return False
+        split = ", ".join(f"parts[{i}] AS c{i}" for i in range(1, fields + 1))
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE ruw AS SELECT {split}, n, no_id, control, sp_ids "
+            f"FROM (SELECT string_split(sp_rest, {sep}) AS parts, * FROM ruw_regels)"
+        )
+        self._sql("DROP TABLE ruw_regels")
+        return True
+
+    def counted(self) -> pd.DataFrame:
+        """The engine's table of counts over the checked combinations (after :meth:`run` passed): the
+        audited columns typed as a validated frame has them, each combination weighted by its rows."""
+        typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b"}
+        columns = ", ".join(f"{typed.get(c, c)} AS {c}" for c in AUDIT_COLUMNS)
+        self._sql(
+            f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} "
+            f"FROM (SELECT *{self._typed()} FROM kombinaties) WHERE n > 0"
+        )
+        return engine.counts(engine.View("gecontroleerd"), self.db)
 
     def _sql(self, query: str, parameters=None):
         try:
@@ -526,14 +626,31 @@ class _Checks:
     # ------------------------------------------------------------------ per participant
 
     def _per_participant(self) -> None:
-        """A participant twice on one date, or on two trajectories: grouped by a hash of the id (a
-        collision only makes a candidate, which the exact query then clears)."""
-        dup, two = self._sql(
-            "SELECT count(*) FILTER (WHERE twice), count(*) FILTER (WHERE moved) FROM ruw WHERE sp_combination = 0"
-        ).fetchone()
-        if dup and self._duplicates():
+        """A participant twice on one date, or on two trajectories: suspected from the hashes of the ids
+        (in memory up to IDS_IN_MEMORY rows, by sorting; beyond, grouped by DuckDB, spilling), and only
+        then looked for row by row by the exact queries."""
+        static = f"hash({', '.join(self.raw[c] for c in STATIC_COLUMNS)})"
+        per_combination = f"hash({self.texts['peildatum']}) AS d, {static} AS s FROM ruw WHERE sp_ids IS NOT NULL"
+        (rows,) = self._sql("SELECT coalesce(sum(len(sp_ids)), 0) FROM ruw").fetchone()
+        if rows <= IDS_IN_MEMORY:
+            table = self._sql(f"SELECT sp_ids, {per_combination}").to_arrow_table()
+            ids = table.column("sp_ids").combine_chunks()
+            twice, moved = extract_ids.suspects(
+                ids.flatten().to_numpy(),
+                ids.value_lengths().to_numpy(),
+                table.column("d").to_numpy(),
+                table.column("s").to_numpy(),
+            )
+            del table, ids
+        else:
+            twice, moved = self._sql(
+                "SELECT count(*) FILTER (WHERE twice) > 0, count(*) FILTER (WHERE moved) > 0 FROM ("
+                "SELECT count(*) > count(DISTINCT d) AS twice, min(s) <> max(s) AS moved "
+                f"FROM (SELECT unnest(sp_ids) AS h, {per_combination}) GROUP BY h)"
+            ).fetchone()
+        if twice and self._duplicates():
             return
-        if two:
+        if moved:
             self._two_trajectories()
 
     def _static(self) -> str:

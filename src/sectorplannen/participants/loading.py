@@ -31,7 +31,8 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         raise ParticipantDataError(problem)
     out = frame.copy()
     for column in ("start", "einde"):
-        parsed = pd.to_datetime(out[column], format="%Y-%m-%d", errors="coerce")
+        text = out[column].str.strip()
+        parsed = pd.to_datetime(text.where(text.str.fullmatch(extract.DATE)), format="%Y-%m-%d", errors="coerce")
         bad = parsed.isna()
         if bad.any():
             row, more = _first_bad(bad)
@@ -42,7 +43,8 @@ def _parse(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         row, more = _first_bad(jong.isna())
         raise ParticipantDataError(extract.not_a_boolean(path, row - 2, out.loc[row - 2, "jong"], more))
     out["jong"] = jong.astype(bool)
-    tranche = pd.to_numeric(out["tranche"], errors="coerce")
+    text = out["tranche"].str.strip()
+    tranche = pd.to_numeric(text.where(~text.str.contains("_", regex=False)), errors="coerce")
     bad = tranche.isna() | (tranche % 1 != 0)
     if bad.any():
         row, more = _first_bad(bad)
@@ -207,9 +209,14 @@ def _synthetic_rows(path: Path) -> pd.DataFrame:
 def load(data_source: str | Path = datakind.SYNTHETIC, mapping: Path | str | None = None) -> pd.DataFrame:
     """The participant file as the chapters use it: the engine's table of counts (one row per
     combination of the audited columns, with ``aantal``; :mod:`sectorplannen.participants.engine`).
-    The synthetic file, which its generator checked, is counted by DuckDB straight from Parquet; an
-    extract is read and checked row by row first (:func:`rows`), then counted."""
+    The synthetic file, which its generator checked, is counted by DuckDB straight from Parquet; a
+    CSV or Parquet extract is checked and counted by DuckDB over the file, out of core
+    (:func:`sectorplannen.participants.extract_sql.counted`); what DuckDB does not read (SPSS, Stata,
+    a Windows-1252 CSV, ...) is read and checked row by row first (:func:`read_valid`), then counted."""
     path = _path(data_source)
     if path == paths.SYNTHETIC:
         return _labelled(engine.counts(path), path)
-    return _labelled(engine.counts(read_valid(path, mapping)), path)
+    counts = extract_sql.counted(path, mapping)
+    if counts is None:
+        counts = engine.counts(read_valid(path, mapping))
+    return _labelled(counts, path)
