@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from sectorplannen import paths, reuse
+from sectorplannen import claims, paths, reuse
 from sectorplannen.errors import UnexplainedFindings
 from sectorplannen.participants import synthetic
 
@@ -131,15 +131,19 @@ def test_an_early_process_that_fails_leaves_the_error_to_this_one(scratch, calib
 
 
 @pytest.mark.slow
-def test_the_file_generated_alongside_is_the_file_generated_here(scratch):
+def test_the_file_generated_alongside_is_the_file_generated_here(scratch, synthetic_file, tmp_path):
+    """Generated in a second process, the file is the session's file (generated in a process of its own,
+    conftest) byte for byte, and it says which claims the calibration gave up (all explained)."""
     frame, _, how = synthetic.generated()
     assert how == "alongside"
-    fresh = synthetic.generate()
-    pd.testing.assert_frame_equal(frame, fresh)
-    assert frame.attrs == fresh.attrs
+    exported = synthetic.export_csv(synthetic.typed(frame), tmp_path / "deelnemers.csv")
+    assert exported.read_bytes() == paths.SYNTHETIC_CSV.read_bytes()
+    given_up = frame.attrs["niet gehaald"]
+    assert given_up and {entry.split()[0] for entry in given_up} <= set(claims.explanations())
     reused, _, how = synthetic.generated()
     assert how == "reused"
-    pd.testing.assert_frame_equal(reused, fresh)
+    pd.testing.assert_frame_equal(reused, frame)
+    assert reused.attrs == frame.attrs
 
 
 def test_saved_writes_only_when_the_files_there_are_not_the_ones_saved_before(scratch, tmp_path, monkeypatch):
