@@ -143,6 +143,8 @@ LONGEST_FIRST = (
     "test_browser.py",  # the first to ask for the shared report: its build starts early
     "test_disclosure.py",
     "test_participants.py",
+    "test_synthetic_reuse.py",
+    "test_extract_counted.py",
     "test_robuustheid.py",
     "test_site_browser.py",
     "test_notebooks.py",
