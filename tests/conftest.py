@@ -153,9 +153,17 @@ LONGEST_FIRST = (
 )
 
 
+# The fixtures that build or copy the whole report: a test that takes one reads the whole report, so it
+# is in the `notebook` group (make test-fast leaves it out) whether or not it says so itself.
+WHOLE_REPORT = frozenset({"built_report", "built_site", "variant_site", "report_copy"})
+
+
 def pytest_collection_modifyitems(items):
     rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    for item in items:
+        if WHOLE_REPORT & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.notebook)
 
 
 # -------------------------------------------------------------------- built once per test session
