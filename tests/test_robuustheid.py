@@ -19,9 +19,9 @@ def sensitivity(built_report):
     """The variants the shared report's robustness chapter computed and kept (sectorplannen.reuse, for
     exactly today's inputs): what the chapter's page shows, not computed a second time."""
     with as_outputs(built_report):
-        kept = paths.reuse() / f"robuustheid-{reuse.key('robuustheid', robuustheid.inputs())}.pickle"
-        assert kept.is_file(), "the report's robustness chapter kept no variants for these inputs"
-        return robuustheid.sensitivity()
+        kept = reuse.lookup(robuustheid.REUSED, robuustheid.inputs())
+    assert kept is not reuse.MISSING, "the report's robustness chapter kept no variants for these inputs"
+    return kept
 
 
 def _row(sensitivity, claim: str) -> pd.Series:

@@ -85,9 +85,7 @@ def keep(name: str, inputs: Iterable[Path], value: T) -> T:
 def reused(name: str, inputs: Iterable[Path], compute: Callable[[], T]) -> T:
     """``compute()``, or what it returned before for exactly these inputs. Older results of ``name``
     are removed when a new one is kept; a folder that cannot be written only costs the reuse."""
-    target = _target(name, inputs)  # the inputs as they were before computing
-    found = _load(target)
-    return _store(name, target, compute()) if found is MISSING else found
+    return _kept_or_computed(name, _target(name, inputs), compute)  # the inputs as they were before computing
 
 
 def reused_for(name: str, digest: str, compute: Callable[[], T]) -> T:
@@ -95,5 +93,9 @@ def reused_for(name: str, digest: str, compute: Callable[[], T]) -> T:
     everything ``compute`` reads, for inputs that are values rather than files (a solver's model).
     Kept and replaced as :func:`reused` keeps its results."""
     target = paths.reuse() / f"{name}-{hashlib.sha256(f'{name} {digest}'.encode()).hexdigest()}.pickle"
+    return _kept_or_computed(name, target, compute)
+
+
+def _kept_or_computed(name: str, target: Path, compute: Callable[[], T]) -> T:
     found = _load(target)
     return _store(name, target, compute()) if found is MISSING else found

@@ -191,10 +191,13 @@ def inputs() -> list[Path]:
     ]
 
 
+REUSED = "robuustheid"  # the name the variants are kept under (sectorplannen.reuse)
+
+
 def sensitivity(jobs: int | None = None) -> Sensitivity:
     """:func:`compute`, once per state of its inputs (:mod:`sectorplannen.reuse`): the chapter rebuilt
     for its notebook, the site or the build takes the variants it computed before."""
-    return reuse.reused("robuustheid", inputs(), lambda: compute(jobs))
+    return reuse.reused(REUSED, inputs(), lambda: compute(jobs))
 
 
 def summarise(default: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
