@@ -369,22 +369,28 @@ class Release:
             {"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "a": self._atom_array(rows)}
         ).drop_duplicates()
         frame = frame[frame["c"].isin(columns)]
-        keys = pd.DataFrame(index=[*checked.index, TOTAL], columns=[*columns, TOTAL], dtype=object)
-        values = pd.DataFrame(0, index=keys.index, columns=keys.columns, dtype=np.int64)
+        # each cell's finest groups, registered cell by cell, then each row's, each column's and the
+        # table's (in that order); the frames are made once from the keys (no cell-wise .loc)
         empty = np.array([], dtype=np.int64)
         cells = {name: group["a"].to_numpy() for name, group in frame.groupby(["r", "c"], observed=True)}
-        for r in checked.index:
-            for c in columns:
-                atoms = np.unique(cells.get((r, c), empty))
-                keys.loc[r, c] = self._register(atoms, primary=bool(pd.isna(checked.loc[r, c])))
-        for r in checked.index:
-            keys.loc[r, TOTAL] = self._register(np.unique(frame.loc[frame["r"] == r, "a"].to_numpy()))
-        for c in columns:
-            keys.loc[TOTAL, c] = self._register(np.unique(frame.loc[frame["c"] == c, "a"].to_numpy()))
-        keys.loc[TOTAL, TOTAL] = self._register(np.unique(frame["a"].to_numpy()))
-        for r in keys.index:
-            for c in keys.columns:
-                values.loc[r, c] = self._values[keys.loc[r, c]]
+        per_row = {r: group["a"].to_numpy() for r, group in frame.groupby("r", observed=True)}
+        per_column = {c: group["a"].to_numpy() for c, group in frame.groupby("c", observed=True)}
+        primary = checked[columns].isna().to_numpy()
+        grid = [
+            [
+                self._register(np.unique(cells.get((r, c), empty)), primary=bool(primary[i, j]))
+                for j, c in enumerate(columns)
+            ]
+            for i, r in enumerate(checked.index)
+        ]
+        for i, r in enumerate(checked.index):
+            grid[i].append(self._register(np.unique(per_row.get(r, empty))))
+        grid.append([self._register(np.unique(per_column.get(c, empty))) for c in columns])
+        grid[-1].append(self._register(np.unique(frame["a"].to_numpy())))
+        keys = pd.DataFrame(grid, index=[*checked.index, TOTAL], columns=[*columns, TOTAL], dtype=object)
+        values = pd.DataFrame(
+            [[self._values[key] for key in row] for row in grid], index=keys.index, columns=keys.columns, dtype=np.int64
+        )
         actual = (
             pd.DataFrame({"r": rows[by].to_numpy(), "c": rows[variable].to_numpy(), "n": counted})
             .pivot_table(index="r", columns="c", values="n", aggfunc="sum", fill_value=0)

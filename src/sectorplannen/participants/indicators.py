@@ -30,14 +30,18 @@ class ParticipantIndicators(TableIndicators):
         self.exclude_plans = tuple(exclude_plans)
         self.release = release
         self.keys: dict[tuple, tuple] = {}
+        self._cohorts: dict[str, pd.DataFrame] = {}
 
     def cohort(self, row: str | None) -> pd.DataFrame:
-
-        selection = cohort.parse(row or "")
-        selection.setdefault("tranche", self.cohort_tranche)
-        if self.exclude_plans:
-            selection["exclude_plans"] = self.exclude_plans
-        return cohort.select(self.people, **selection)
+        """The rows of the cohort ``row``, selected once per cohort (a ledger names some 70 cohorts in
+        about 230 claims); callers select from it, never change it."""
+        if row not in self._cohorts:
+            selection = cohort.parse(row or "")
+            selection.setdefault("tranche", self.cohort_tranche)
+            if self.exclude_plans:
+                selection["exclude_plans"] = self.exclude_plans
+            self._cohorts[row] = cohort.select(self.people, **selection)
+        return self._cohorts[row]
 
     def outcome(self, frame: pd.DataFrame, column: str | None) -> pd.Series:
         """Boolean: does each participant have the outcome ``variable=value|value``?"""
