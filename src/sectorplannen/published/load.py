@@ -25,6 +25,7 @@ A tidy table has one row per printed cell:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -229,16 +230,19 @@ def table(
         frame = read_table_file(path, res)
         if check_totals:
             assert_totals_recorded(frame, data_dir)
-        _TABLES[key] = frame
-    frame = _TABLES[key].copy()
-    if not metadata:
-        frame.attrs = {}
+        description, frame.attrs = frame.attrs, {}
+        _TABLES[key] = (frame, description)
+    cached, description = _TABLES[key]
+    frame = cached.copy()  # without attrs: pandas deep-copies them into every copy
+    if metadata:
+        frame.attrs = copy.deepcopy(description)
     return frame
 
 
-# Validated tables by file and its size and times (and those of findings.csv): a table read again
-# in the same process (every variant of the robustness chapter reads the same ones) is validated once.
-_TABLES: dict[tuple, pd.DataFrame] = {}
+# Validated tables by file and its size and times (and those of findings.csv), each with its description
+# kept apart: a table read again in the same process (every variant of the robustness chapter reads the
+# same ones) is validated once.
+_TABLES: dict[tuple, tuple[pd.DataFrame, dict]] = {}
 
 
 def _stamp(path: Path) -> tuple:
