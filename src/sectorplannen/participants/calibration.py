@@ -22,11 +22,12 @@ chooses how many people of each cell get each value:
 Which people of a cell get which value is a seeded random draw.
 
 A missed claim may be missed by at most what any assignment could miss it by
-(:func:`violation_limits`), not by the whole population as before: the optimum and the claims
-given up are the same (tests/test_calibration.py; on the real 2019 income programme, objective
-5.721.582,04 and the same five claims both ways), HiGHS proves it in about 60 percent of the time, and
-returns another of the tied optima, so the synthetic file changed with this (and with it the
-synthetic pages of chapters 4 and 7, whose claims hold as before).
+(:func:`violation_limits`), not by the whole population as before. The optimum and the claims
+given up are the same (tests/test_calibration.py; on the real 2019 income programme objective
+5.721.582,04 and the same five claims both ways), and HiGHS proves it in about 60 percent of the
+time. It returns another of the tied optima, though, so the synthetic file changed with this: in
+chapters 4 and 7 every claim has the same status and computed value as before; only numbers the
+report does not state moved (a few shares of employer and contract by one or two points).
 """
 
 from __future__ import annotations
@@ -359,7 +360,7 @@ def violation_limits(problem: Problem) -> np.ndarray:
     every assignment that keeps the cell sizes: a linear form over the cells is largest when each cell
     puts all its people on its largest coefficient. A missed claim's slack needs its binary times this
     limit; a limit as large as the whole population (as before) also holds, but leaves the relaxation
-    so weak that HiGHS took twice as long to prove which claims must be given up (same optimum)."""
+    so weak that HiGHS took 1,6 times as long to prove which claims must be given up (same optimum)."""
     sizes = problem.sizes
     out = np.zeros((len(problem.rows), 2))
     for number, (constraint, num, den) in enumerate(problem.rows):
