@@ -206,7 +206,11 @@ def test_the_programme_s_rows_as_written_out_by_hand():
     )
     n_x, n_seg = len(values), len(calibration.SEGMENT_WIDTHS)
     first_slack = n_x * (1 + 2 * n_seg)
-    matrix, lows, highs = calibration.constraint_matrix(problem, first_slack + 5, first_slack, 2.0)
+    limits = calibration.violation_limits(problem)
+    # by hand: both people on a value outside the claim miss 49.5 percent of 2 people by 0.99; both inside
+    # exceed (50.5 percent - a hair) of 2 by 0.99 and a hair
+    assert limits[0].tolist() == pytest.approx([0.99, 0.99], abs=1e-6)
+    matrix, lows, highs = calibration.constraint_matrix(problem, first_slack + 5, first_slack, limits)
     dense = matrix.toarray()
     assert dense.shape == (1 + n_x + 4 + 2, first_slack + 5)
     assert dense[0, :n_x].tolist() == [1.0] * n_x and (lows[0], highs[0]) == (2.0, 2.0)  # the cell's size
@@ -219,8 +223,79 @@ def test_the_programme_s_rows_as_written_out_by_hand():
     hard_high = dense[1 + n_x + 3]  # share employed - (0.505 - a hair) * everyone - slack <= 0
     assert hard_high[:n_x] == pytest.approx(employed[0] - 0.505, abs=1e-7)
     assert hard_high[first_slack + 3] == -1.0 and (lows[1 + n_x + 3], highs[1 + n_x + 3]) == (-math.inf, 0.0)
-    missed = dense[1 + n_x + 4]  # hard slack <= people * missed
-    assert missed[first_slack + 2] == 1.0 and missed[first_slack + 4] == -2.0 and highs[1 + n_x + 4] == 0.0
+    missed = dense[1 + n_x + 4]  # hard low slack <= its limit * missed
+    assert missed[first_slack + 2] == 1.0 and missed[first_slack + 4] == pytest.approx(-0.99)
+    assert highs[1 + n_x + 4] == 0.0
+
+
+def test_a_missed_claim_is_missed_by_at_most_what_any_assignment_can_miss_it_by():
+    """The limits of violation_limits by hand: two cells (600 and 400 people), a share and a count."""
+    values = calibration.VARIABLES["inkomenssituatie"]
+    employed = np.isin(values, ["werknemer", "werknemer_ww", "werknemer_overige_uitkering"]).astype(float)
+    share = calibration.constraint("s", "1", "", "baan=ja", 90)  # 89.5 <= share < 90.5
+    count = calibration.constraint("n", "1", "baan=ja", "", 873, unit="aantal")  # exactly 873
+    first_only = np.array([[1.0], [0.0]])  # the count's cohort: the first cell
+    problem = calibration.Problem(
+        "inkomenssituatie",
+        "2019-05-31",
+        pd.Series([0, 1]),
+        np.array([600.0, 400.0]),
+        np.full((2, len(values)), 1.0),
+        [(share, np.ones((2, 1)) * employed, np.ones((2, len(values)))), (count, None, first_only * employed)],
+    )
+    limits = calibration.violation_limits(problem)
+    # share, low: nobody employed misses 0.895 * 1000 by 895; high: everybody employed exceeds
+    # (0.905 - a hair) * 1000 by 95 and a hair
+    assert limits[0].tolist() == pytest.approx([895.0, 95.0], abs=1e-3)
+    # count, low: nobody of the first cell employed misses 873 by 873; high: all 600 employed cannot exceed it
+    assert limits[1].tolist() == [873.0, 0.0]
+
+
+def _optimum(programme):
+    answer = calibration.optimize.milp(
+        programme.cost,
+        constraints=calibration.optimize.LinearConstraint(programme.matrix, programme.lows, programme.highs),
+        integrality=programme.integrality,
+        bounds=calibration.optimize.Bounds(np.zeros(len(programme.cost)), programme.upper),
+        options={"mip_rel_gap": 1e-7},
+    )
+    return answer.fun, np.rint(answer.x[: programme.integrality.tolist().index(0)]).astype(int)
+
+
+def test_limits_per_claim_give_the_optimum_the_whole_population_as_limit_gave():
+    """Why the synthetic file changed (calibration.violation_limits): the programme with a limit per
+    claim has the same optimum and gives up the same claims as the one that let every claim be missed
+    by the whole population; HiGHS only proves it sooner, and returns another of the tied optima."""
+    people = _people({"scholing": 500, "loopbaan": 300, "leerwerkplekken": 200})
+    made = [  # two contradictions, on closed bounds (whole people), so that no optimum sits on an open end
+        calibration.constraint("a", "1", "categorie=scholing", "baan=ja", 90),  # 448 to 452 of 500 ...
+        calibration.constraint("na", "1", "categorie=scholing; baan=ja", "", 430, unit="aantal"),  # ... or 430
+        calibration.constraint("nb", "1", "categorie=loopbaan; baan=ja", "", 270, unit="aantal"),
+        calibration.constraint("nc", "1", "categorie=leerwerkplekken; baan=ja", "", 150, unit="aantal"),
+        calibration.constraint("total", "1", "baan=ja", "", 800, unit="aantal"),  # not 430 + 270 + 150
+        calibration.constraint("ww", "1", "categorie=loopbaan", "inkomenssituatie=ww", 5),
+    ]
+    values = calibration.VARIABLES["inkomenssituatie"]
+    weights = np.array([{"werknemer": 85, "ww": 5, "overig": 10}.get(v, 0.0) for v in values])
+    problem = calibration.build_problem(
+        "inkomenssituatie",
+        "2019-05-31",
+        pd.Series("prior", index=people.index),
+        {"prior": weights / weights.sum()},
+        {},
+        made,
+        calibration.attribute_masks(people, made),
+    )
+    whole = np.full((len(made), 2), problem.sizes.sum())
+    before, before_counts = _optimum(calibration.programme(problem, whole))
+    now, now_counts = _optimum(calibration.programme(problem))
+    assert now == pytest.approx(before, rel=1e-7)  # the solver's own tolerance
+    shape = problem.prior.shape
+    missed = [calibration.unmet(problem, counts.reshape(shape)) for counts in (before_counts, now_counts)]
+    # by hand: 430 employed is 86 percent of scholing (a missed by 17.5 people, na by 18); 430 + 270 + 150 is
+    # 850, not 800 (total missed by 50, or one of na, nb, nc by 50 at a larger move from the prior)
+    assert missed[0] == missed[1] == ["a", "total"]  # each contradiction gives up one claim
+    assert calibration.solve(problem).unmet == ["a", "total"]
 
 
 def test_the_solver_s_answer_is_kept_per_programme(scratch, monkeypatch):

@@ -203,7 +203,7 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
         people["jong"] = people.index.isin(rng.permutation(people.index)[:n_young])
         frames.append(people)
     out = pd.concat(frames, ignore_index=True)
-    out["tranche"] = out["plan_id"].map(lambda p: plans[p].tranche)
+    out["tranche"] = out["plan_id"].map({plan_id: plan.tranche for plan_id, plan in plans.items()})  # not per row
     out["plan_type"] = out["plan_id"].map(register().plan_types())
     out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
     out.insert(0, "deelnemer_id", [f"S{i:06d}" for i in range(1, len(out) + 1)])
