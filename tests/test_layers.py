@@ -21,7 +21,7 @@ LAYERS = [
         "sectorplannen.errors",
         "sectorplannen.paths",
         "sectorplannen.notation",
-        "sectorplannen.hashing", "sectorplannen.reuse",
+        "sectorplannen.hashing", "sectorplannen.reuse", "sectorplannen.yamlfile",
         "sectorplannen.datakind",
     },
     {"sectorplannen.sources"},

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
-from sectorplannen import notation, paths
+from sectorplannen import notation, paths, yamlfile
 from sectorplannen.errors import ClaimsError
 from sectorplannen.published import labels
 from sectorplannen.published.load import tables
@@ -283,7 +282,7 @@ def _stat(path: Path) -> tuple:
 def _explanations(files: list[Path]) -> dict[str, str]:
     out = {}
     for path in files:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        entries = yamlfile.read(path) or []
         for number, entry in enumerate(entries, start=1):
             ids = entry.get("claims") or [entry.get("claim")]
             if not all(ids) or not entry.get("explanation"):

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 from sectorplannen.errors import DataFileError, OutcomeError
 from sectorplannen.sources.categories import category_ids
 from sectorplannen.sources.register import register
@@ -118,7 +118,7 @@ def measures() -> dict[str, tuple[str, ...]]:
     ``maatregel`` is one of these for its theme, or 'niet uitgesplitst'. Nothing else: a value held by
     few participants would be shown as a row label, and free text never reaches a page."""
     try:
-        named = (yaml.safe_load(paths.CALIBRATION.read_text(encoding="utf-8")) or {}).get("maatregelen") or {}
+        named = (yamlfile.read(paths.CALIBRATION) or {}).get("maatregelen") or {}
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{paths.CALIBRATION}: cannot read the measures per theme ({exc})") from None
     return {str(theme): tuple(str(m) for m in per_theme) for theme, per_theme in named.items()}

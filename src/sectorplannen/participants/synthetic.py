@@ -34,9 +34,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
-from sectorplannen import hashing, paths, published, reuse
+from sectorplannen import hashing, paths, published, reuse, yamlfile
 from sectorplannen.errors import DataFileError
 from sectorplannen.participants import calibration, engine
 from sectorplannen.participants.calibration import VARIABLES
@@ -243,8 +242,7 @@ class Target:
 def load_calibration(path: Path | None = None) -> dict:
     """The prior (``data/calibratie.yaml``), parsed by libyaml where PyYAML has it (the same safe
     loader, eight times faster on this file)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((path or paths.CALIBRATION).read_text(encoding="utf-8"), Loader=loader) or {}  # a safe loader
+    return yamlfile.read(path or paths.CALIBRATION) or {}
 
 
 def targets(path: Path | None = None) -> list[Target]:

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 from sectorplannen.errors import DataFileError
 from sectorplannen.notation import round_half_up
 from sectorplannen.published.labels import extra_label_columns
@@ -138,7 +137,7 @@ def column_totals(frame: pd.DataFrame) -> list[Discrepancy]:
 
 def load_spec(path: Path | None = None) -> dict:
     """The declared checks (``data/raw/checks.yaml``)."""
-    return yaml.safe_load((path or paths.RAW / "checks.yaml").read_text(encoding="utf-8")) or {}
+    return yamlfile.read(path or paths.RAW / "checks.yaml") or {}
 
 
 def split_ref(ref: str) -> tuple[str, str]:

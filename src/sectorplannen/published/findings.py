@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 from sectorplannen.errors import DataFileError, PublishedDataError
 from sectorplannen.published.checks import Discrepancy, column_totals, row_totals
 
@@ -62,7 +61,7 @@ class Explanation:
 
 def explanations(path: Path | None = None) -> list[Explanation]:
     path = path or paths.RAW / "findings.yaml"
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = yamlfile.read(path) or []
     out = []
     for number, entry in enumerate(entries, start=1):
         missing = [key for key in ("check", "table", "explanation") if not entry.get(key)]

@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 from sectorplannen.errors import RawTableError, UnknownPlanError
 from sectorplannen.published.findings import COLUMNS as FINDING_COLUMNS
 from sectorplannen.published.labels import (
@@ -102,7 +101,7 @@ def to_csv_text(records: list[dict], columns: list[str]) -> str:
 
 def sources(raw_dir: Path | None = None) -> dict[str, dict]:
     """The source documents by seed (``000`` ... ``004``), from ``sources.yaml``."""
-    entries = yaml.safe_load(((raw_dir or paths.RAW) / "sources.yaml").read_text(encoding="utf-8"))
+    entries = yamlfile.read((raw_dir or paths.RAW) / "sources.yaml")
     return {str(entry["seed"]).zfill(3): entry for entry in entries}
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 
 
 @lru_cache(maxsize=4)
 def categories(path: Path | str | None = None) -> dict[str, list[dict]]:
     """The category axes (``thema``, ``type_traject``, ``totaal``) from ``categories.yaml``."""
-    return yaml.safe_load(Path(path or paths.RAW / "categories.yaml").read_text(encoding="utf-8"))
+    return yamlfile.read(path or paths.RAW / "categories.yaml")
 
 
 def category_lookup() -> dict[str, str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from sectorplannen import yamlfile
 from sectorplannen.errors import RawTableError
 
 UNITS = ("aantal", "procent", "euro", "duizend euro", "miljoen euro", "duizend")
@@ -147,7 +148,7 @@ def _read(path: Path) -> tuple[dict, list[tuple[int, str]]]:
     except StopIteration:
         raise RawTableError(path, "YAML header is not closed by a '---' line") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yamlfile.parse("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
         raise RawTableError(path, f"YAML header does not parse: {exc}") from None
     body = [(end + 2 + i, line) for i, line in enumerate(lines[end + 1 :])]

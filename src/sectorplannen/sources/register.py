@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 from sectorplannen.errors import DataFileError, ParameterError, UnknownPlanError
 
 TRANCHES = (1, 2, 3)
@@ -96,7 +95,7 @@ class PlanRegister:
     @classmethod
     def from_yaml(cls, path: Path | str) -> PlanRegister:
         path = Path(path)
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = yamlfile.read(path)
         if not isinstance(entries, list):
             raise DataFileError(f"{path}: expected a YAML list of plans")
         frame = pd.DataFrame(

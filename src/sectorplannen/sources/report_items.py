@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sectorplannen import paths
+from sectorplannen import paths, yamlfile
 from sectorplannen.errors import DataFileError
 
 ITEMS_FILE = paths.DATA / "claims" / "tabellen_figuren.yaml"
@@ -118,7 +118,7 @@ def items(path: Path | str | None = None) -> tuple[Item, ...]:
     """Every table and figure of the report, in the order the report prints them."""
     path = Path(path or ITEMS_FILE)
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = yamlfile.read(path)
     except yaml.YAMLError as exc:
         raise DataFileError(f"{path.name} is not valid YAML ({' '.join(str(exc).split())[:200]})") from None
     return parse(entries)
