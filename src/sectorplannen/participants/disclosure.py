@@ -69,7 +69,10 @@ def _quiet() -> None:
     logging.getLogger("acro").setLevel(logging.WARNING)
 
 
+@functools.lru_cache(maxsize=4)
 def _acro(min_cell: int):
+    """ACRO with suppression at ``min_cell``, made once per process (ACRO reads its configuration file
+    each time one is made): :func:`crosstab` empties its record of outputs after each table."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from acro import ACRO  # heavy (statsmodels, and logs on import): loaded only for a participant table
@@ -124,6 +127,8 @@ def crosstab(
         warnings.simplefilter("ignore")
         _quiet()
         table = checker.crosstab(index, columns)
+        for key in checker.results.get_keys():  # only the mask is wanted: no record grows over a session
+            checker.remove_output(key)
     table.columns.name = columns.name
     table.index.name = index.name
     return table
