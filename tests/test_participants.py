@@ -67,11 +67,8 @@ def test_measure_counts_and_calibrated_shares(people):
     assert round(youth) == 66  # Tabel 3.1
 
 
-@pytest.mark.slow
-def test_generation_is_deterministic(synthetic_path, tmp_path):
-    """Generated afresh, the file is the session's file byte for byte (CSV export)."""
-    again = synthetic.write(tmp_path / "again.csv")
-    assert again.read_bytes() == synthetic_path.read_bytes()
+# Generated afresh, the file is the session's file byte for byte: tests/test_synthetic_reuse.py
+# (test_the_file_generated_alongside_is_the_file_generated_here) generates it in a process of its own.
 
 
 @pytest.mark.slow

@@ -132,8 +132,9 @@ def test_an_early_process_that_fails_leaves_the_error_to_this_one(scratch, calib
 
 @pytest.mark.slow
 def test_the_file_generated_alongside_is_the_file_generated_here(scratch, synthetic_file, tmp_path):
-    """Generated in a second process, the file is the session's file (generated in a process of its own,
-    conftest) byte for byte, and it says which claims the calibration gave up (all explained)."""
+    """Generation is deterministic: generated afresh in a second process, the file is the session's file
+    (generated in a process of its own, conftest) byte for byte, and it says which claims the calibration
+    gave up (all explained)."""
     frame, _, how = synthetic.generated()
     assert how == "alongside"
     exported = synthetic.export_csv(synthetic.typed(frame), tmp_path / "deelnemers.csv")
