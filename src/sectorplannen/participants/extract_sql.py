@@ -325,20 +325,44 @@ class _Checks:
         return f"(SELECT *{self._typed() if typed and not self.problem else ''} FROM {rows})"
 
     @staticmethod
-    def _typed() -> str:
-        """The text columns the schema types, parsed as the pandas path parses them (NULL where they do
-        not parse; :data:`sectorplannen.participants.extract.DATE`)."""
+    def _parsers(value: str | None = None) -> dict[str, dict[str, str]]:
+        """Text column -> {typed column: the SQL that parses the text as the pandas path parses it}
+        (NULL where it does not parse; :data:`sectorplannen.participants.extract.DATE`); ``jong_t`` is
+        jong as the check compares it. The text is the column itself, or the expression ``value``."""
         space = _text(extract.SPACE)
-        true = " OR ".join(f"lower(trim(jong, {space})) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
 
-        def date(column):
-            text = f"trim({column}, {space})"
-            return f"CASE WHEN regexp_full_match({text}, '{extract.DATE}') THEN try_strptime({text}, '%Y-%m-%d') END"
+        def parsed(column: str) -> dict[str, str]:
+            text = f"trim({value or column}, {space})"
+            if column == "jong":
+                true = " OR ".join(f"lower({text}) = {_text(v)}" for v, meant in JONG_VALUES.items() if meant)
+                return {"jong_t": f"lower({text})", "jong_b": f"({true})"}
+            if column == "tranche":
+                return {"tranche_x": f"CASE WHEN NOT contains({text}, '_') THEN TRY_CAST({text} AS DOUBLE) END"}
+            date = f"CASE WHEN regexp_full_match({text}, '{extract.DATE}') THEN try_strptime({text}, '%Y-%m-%d') END"
+            return {f"{column}_d": date}
 
-        tranche = f"trim(tranche, {space})"
-        return (
-            f", {date('start')} AS start_d, {date('einde')} AS einde_d, ({true}) AS jong_b, "
-            f"CASE WHEN NOT contains({tranche}, '_') THEN TRY_CAST({tranche} AS DOUBLE) END AS tranche_x"
+        return {column: parsed(column) for column in ("start", "einde", "jong", "tranche")}
+
+    @classmethod
+    def _typed(cls) -> str:
+        """The typed columns, parsed row by row (for the queries over the rows themselves)."""
+        return "".join(
+            f", {expression} AS {name}" for parsed in cls._parsers().values() for name, expression in parsed.items()
+        )
+
+    def _typed_by_value(self, table: str, into: str) -> None:
+        """The table ``into``: ``table`` with the typed columns, each text parsed once per distinct
+        value (a date repeats over thousands of combinations; parsing is most of a query over them)."""
+        joins, columns = [], []
+        for i, (column, parsed) in enumerate(self._parsers("v").items()):
+            expressions = ", ".join(f"{expression} AS {name}" for name, expression in parsed.items())
+            joins.append(
+                f"LEFT JOIN (SELECT v, {expressions} FROM (SELECT DISTINCT {column} AS v FROM {table})) p{i} "
+                f"ON t.{column} = p{i}.v"
+            )
+            columns += [f"p{i}.{name}" for name in parsed]
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT t.*, {', '.join(columns)} FROM {table} t {' '.join(joins)}"
         )
 
     # ------------------------------------------------------------------ the checks, by flag
@@ -359,7 +383,7 @@ class _Checks:
         flags = {
             "parse:start": f"NOT {is_date('start_d')}",
             "parse:einde": f"NOT {is_date('einde_d')}",
-            "parse:jong": f"NOT {_among(f'lower(trim(jong, {_text(extract.SPACE)}))', jong)}",
+            "parse:jong": f"NOT {_among('jong_t', jong)}",
             "parse:tranche": "(tranche_x IS NULL OR NOT isfinite(tranche_x) OR tranche_x <> trunc(tranche_x))",
             "column:deelnemer_id": "deelnemer_id = ''",
         }
@@ -420,10 +444,12 @@ class _Checks:
         blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
         texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
         self._sql(
-            f"CREATE OR REPLACE TEMP VIEW kombinaties AS SELECT {texts}, "
+            f"CREATE OR REPLACE TEMP TABLE kombinaties_tekst AS SELECT {texts}, "
             f"CASE WHEN {blank} THEN n - no_id ELSE n END AS n, CASE WHEN {blank} THEN 0 ELSE no_id END AS no_id, "
             f"control, {self.clash} AS plan_clash FROM ruw"
         )
+        self._typed_by_value("kombinaties_tekst", "kombinaties")
+        self._sql("DROP TABLE kombinaties_tekst")
         sums = ", ".join(
             "sum(no_id)" if n == "column:deelnemer_id" else f"coalesce(sum(n) FILTER (WHERE coalesce({c}, false)), 0)"
             for n, c in flags.items()
@@ -431,7 +457,7 @@ class _Checks:
         grouped = self._sql(
             f"SELECT tranche_x, peildatum, plan_id, sum(n) AS n, coalesce(sum(n) FILTER (WHERE plan_clash), 0), "
             "sum(control) AS control, "
-            f"{sums} FROM (SELECT *{self._typed()} FROM kombinaties) GROUP BY ALL"
+            f"{sums} FROM kombinaties GROUP BY ALL"
         ).df()
         grouped.columns = ["tranche_x", "peildatum", "plan_id", "n", "clash", "control", *flags]
         totals = grouped.drop(columns=["tranche_x", "peildatum", "plan_id"]).sum()
@@ -507,7 +533,7 @@ class _Checks:
         columns = ", ".join(f"{typed.get(c, c)} AS {c}" for c in AUDIT_COLUMNS)
         self._sql(
             f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} "
-            f"FROM (SELECT *{self._typed()} FROM kombinaties) WHERE n > 0"
+            "FROM kombinaties WHERE n > 0"
         )
         return engine.counts(engine.View("gecontroleerd"), self.db)
 
