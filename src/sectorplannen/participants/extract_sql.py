@@ -532,8 +532,7 @@ class _Checks:
         typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b"}
         columns = ", ".join(f"{typed.get(c, c)} AS {c}" for c in AUDIT_COLUMNS)
         self._sql(
-            f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} "
-            "FROM kombinaties WHERE n > 0"
+            f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} FROM kombinaties WHERE n > 0"
         )
         return engine.counts(engine.View("gecontroleerd"), self.db)
 
