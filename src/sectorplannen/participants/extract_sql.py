@@ -105,17 +105,18 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     return None if checked is None else checked[0]
 
 
-def counted(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame | None:
+def counted(path: Path | str, mapping: Path | str | None = None, on_checked=None) -> pd.DataFrame | None:
     """A CSV or Parquet extract checked as :func:`check` does, then counted by the engine
     (:func:`sectorplannen.participants.engine.counts`: the participants per combination of the audited
     columns) over the combinations of the same pass, with the mapping applied and the columns parsed
     as the checks parsed them: the extract's rows are never in memory. None when the extract is for
-    the pandas reader."""
-    checked = _checked(path, mapping, None, counted=True)
+    the pandas reader. ``on_checked``, when given, is called once the checks passed, before the
+    counting (``make bench`` times both from one pass)."""
+    checked = _checked(path, mapping, None, counted=True, on_checked=on_checked)
     return None if checked is None else checked[1]
 
 
-def _checked(path, mapping, connection, counted: bool) -> tuple[pd.Series, pd.DataFrame | None] | None:
+def _checked(path, mapping, connection, counted: bool, on_checked=None) -> tuple[pd.Series, pd.DataFrame | None] | None:
     path = Path(path)
     mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     mapped = formats.Mapping(mapping) if mapping is not None else None
@@ -134,6 +135,8 @@ def _checked(path, mapping, connection, counted: bool) -> tuple[pd.Series, pd.Da
         per_group = checks.run()
         if per_group is None:
             return None
+        if on_checked is not None:
+            on_checked()
         return per_group, (checks.counted() if counted else None)
     except _Unreadable:
         return None
