@@ -20,10 +20,10 @@ The extract checks (:mod:`sectorplannen.participants.extract_sql`) run on the 20
 100x (26 million rows, every participant id distinct) written as one CSV file and one Parquet file;
 each file is loaded as a chapter loads it (``participants.load``: checked, then counted by the engine
 from the same pass), in one process per file, which gives both figures: checked (when the checks
-passed) and counted (when the counts are made). The two files are kept between runs in the temporary
-folder (``sectorplannen-bench/``, a folder per clone, which ``make clean`` removes), under the content hash of what they are made from (the synthetic file,
-the code that writes them, DuckDB's version), and read once into the page cache before they are
-timed, as a freshly written file is.
+passed) and counted (when the counts are made). The two files are kept between runs in the
+temporary folder (``sectorplannen-bench/``, a folder per clone, which ``make clean`` removes), under
+the content hash of what they are made from (the synthetic file, the code that writes them, DuckDB's
+version), and read once into the page cache before they are timed, as a freshly written file is.
 
 Usage: python benchmarks/participants_scale.py [--factors 1,10,100] [--disk 1000] [--extract 100] [--before]
 [--only extract] [--step NAME]
