@@ -32,6 +32,7 @@ underscore refused (tests/test_extract_parsing.py runs both on the same files).
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -444,6 +445,7 @@ class _Checks:
         ident = self.texts["deelnemer_id"]
         others = [c for c in COLUMNS if c != "deelnemer_id"]
         self._one_pass(ident, [self.raw[c] for c in others])
+        suspicion = self._suspicion()  # sorting in its own thread meanwhile
         blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
         texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
         self._sql(
@@ -471,7 +473,7 @@ class _Checks:
             if self._binary():
                 return None  # the pandas reader names the byte, its row and column
             self._first_failure(flags, failing[:1], totals)
-        self._per_participant()
+        self._per_participant(suspicion)
         ok = grouped[grouped["n"] > 0]
         counts = ok.assign(tranche=ok["tranche_x"].astype("int64")).groupby(["tranche", "peildatum", "plan_id"])["n"]
         return counts.sum().astype("int64").rename(None)
@@ -653,29 +655,32 @@ class _Checks:
 
     # ------------------------------------------------------------------ per participant
 
-    def _per_participant(self) -> None:
-        """A participant twice on one date, or on two trajectories: suspected from the hashes of the ids
-        (in memory up to IDS_IN_MEMORY rows, by sorting; beyond, grouped by DuckDB, spilling), and only
-        then looked for row by row by the exact queries."""
+    def _suspicion(self):
+        """Start deciding, from the hashes of the ids, whether a participant may be twice on one date or on
+        two trajectories; a function that gives the answer (twice, moved). Up to IDS_IN_MEMORY rows the
+        hashes are sorted in memory (:mod:`sectorplannen.participants.extract_ids`) in a thread of its own,
+        while DuckDB runs the checks per combination; beyond, DuckDB groups them (spilling) when asked."""
         static = f"hash({', '.join(self.raw[c] for c in STATIC_COLUMNS)})"
         per_combination = f"hash({self.texts['peildatum']}) AS d, {static} AS s FROM ruw WHERE sp_ids IS NOT NULL"
         (rows,) = self._sql("SELECT coalesce(sum(len(sp_ids)), 0) FROM ruw").fetchone()
-        if rows <= IDS_IN_MEMORY:
-            table = self._sql(f"SELECT sp_ids, {per_combination}").to_arrow_table()
-            ids = table.column("sp_ids").combine_chunks()
-            twice, moved = extract_ids.suspects(
-                ids.flatten().to_numpy(),
-                ids.value_lengths().to_numpy(),
-                table.column("d").to_numpy(),
-                table.column("s").to_numpy(),
-            )
-            del table, ids
-        else:
-            twice, moved = self._sql(
+        if rows > IDS_IN_MEMORY:
+            return lambda: self._sql(
                 "SELECT count(*) FILTER (WHERE twice) > 0, count(*) FILTER (WHERE moved) > 0 FROM ("
                 "SELECT count(*) > count(DISTINCT d) AS twice, min(s) <> max(s) AS moved "
                 f"FROM (SELECT unnest(sp_ids) AS h, {per_combination}) GROUP BY h)"
             ).fetchone()
+        table = self._sql(f"SELECT sp_ids, {per_combination}").to_arrow_table()
+        ids = table.column("sp_ids").combine_chunks()
+        arrays = (ids.flatten().to_numpy(), ids.value_lengths().to_numpy(), *(table.column(c).to_numpy() for c in "ds"))
+        pool = ThreadPoolExecutor(max_workers=1)
+        answer = pool.submit(extract_ids.suspects, *arrays)
+        pool.shutdown(wait=False)
+        return answer.result
+
+    def _per_participant(self, suspicion) -> None:
+        """A participant twice on one date, or on two trajectories: suspected from the hashes of the ids
+        (``suspicion``, from :meth:`_suspicion`), and only then looked for row by row by the exact queries."""
+        twice, moved = suspicion()
         if twice and self._duplicates():
             return
         if moved:
