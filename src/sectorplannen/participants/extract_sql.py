@@ -335,17 +335,24 @@ class _Checks:
         jong as the check compares it. The text is the column itself, or the expression ``value``."""
         space = _text(extract.SPACE)
 
-        def parsed(column: str) -> dict[str, str]:
-            text = f"trim({value or column}, {space})"
-            if column == "jong":
-                true = " OR ".join(f"lower({text}) = {_text(v)}" for v, meant in JONG_VALUES.items() if meant)
-                return {"jong_t": f"lower({text})", "jong_b": f"({true})"}
-            if column == "tranche":
-                return {"tranche_x": f"CASE WHEN NOT contains({text}, '_') THEN TRY_CAST({text} AS DOUBLE) END"}
-            date = f"CASE WHEN regexp_full_match({text}, '{extract.DATE}') THEN try_strptime({text}, '%Y-%m-%d') END"
-            return {f"{column}_d": date}
+        def text(column: str) -> str:
+            return f"trim({value or column}, {space})"
 
-        return {column: parsed(column) for column in ("start", "einde", "jong", "tranche")}
+        def date(column: str) -> str:
+            return (
+                f"CASE WHEN regexp_full_match({text(column)}, '{extract.DATE}') "
+                f"THEN try_strptime({text(column)}, '%Y-%m-%d') END"
+            )
+
+        jong = f"lower({text('jong')})"
+        true = " OR ".join(f"{jong} = {_text(v)}" for v, meant in JONG_VALUES.items() if meant)
+        tranche = text("tranche")
+        return {
+            "start": {"start_d": date("start")},
+            "einde": {"einde_d": date("einde")},
+            "jong": {"jong_t": jong, "jong_b": f"({true})"},
+            "tranche": {"tranche_x": f"CASE WHEN NOT contains({tranche}, '_') THEN TRY_CAST({tranche} AS DOUBLE) END"},
+        }
 
     @classmethod
     def _typed(cls) -> str:
