@@ -113,10 +113,10 @@ hooks: $(STAMP) ## Install the commit hooks into git (local hooks from .venv: no
 precommit: $(STAMP) ## Run the commit hooks on every file (ruff, notebooks without outputs and paired, no large files)
 	$(VENV)/bin/pre-commit run --all-files
 
-clean: ## Remove outputs/ (keeps its README) and the project's caches (.venv is left as it is)
+clean: ## Remove outputs/ (keeps its README), the project's caches and the extracts make bench keeps in the temporary folder (.venv is left as it is)
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache
+	rm -rf .pytest_cache .ruff_cache "$${TMPDIR:-/tmp}/sectorplannen-bench/$(subst /,_,$(CURDIR))"
 
 distclean: clean ## Also remove .venv
 	rm -rf $(VENV)

@@ -18,7 +18,12 @@ Pandas at 1000x is not run: at 100x it already needs more than 10 GB.
 
 The extract checks (:mod:`sectorplannen.participants.extract_sql`) run on the 2019 rows replicated
 100x (26 million rows, every participant id distinct) written as one CSV file and one Parquet file;
-then each file is loaded as a chapter loads it (checked and counted by the engine, ``participants.load``).
+each file is loaded as a chapter loads it (``participants.load``: checked, then counted by the engine
+from the same pass), in one process per file, which gives both figures: checked (when the checks
+passed) and counted (when the counts are made). The two files are kept between runs in the
+temporary folder (``sectorplannen-bench/``, a folder per clone, which ``make clean`` removes), under
+the content hash of what they are made from (the synthetic file, the code that writes them, DuckDB's
+version), and read once into the page cache before they are timed, as a freshly written file is.
 
 Usage: python benchmarks/participants_scale.py [--factors 1,10,100] [--disk 1000] [--extract 100] [--before]
 [--only extract] [--step NAME]
@@ -172,54 +177,74 @@ def step_disk(factor: int, folder: str) -> dict:
 def write_extract(factor: int, folder: Path) -> tuple[dict[str, Path], float]:
     """The 2019 rows replicated ``factor`` times as one extract, each copy with its own participant
     ids and the rows mixed as :func:`write_disk_file` mixes them (so Parquet's compression does not
-    profit from runs of one row), written as Parquet (zstd) and as CSV (UTF-8, with a header) by DuckDB."""
+    profit from runs of one row), written as Parquet (zstd) and as CSV (UTF-8, with a header) by DuckDB,
+    both from the same query (the same rows; the CSV writer may put them in another order). The row
+    numbers are a table, not ``range``, which one thread makes, so that both files are written on every core."""
     from sectorplannen import paths
     from sectorplannen.participants import engine
 
     files = {"Parquet": folder / f"extract_{factor}x.parquet", "CSV": folder / f"extract_{factor}x.csv"}
     connection = engine.connect(memory_limit="2GB", temp_directory=folder / "spill")
+    connection.execute("SET preserve_insertion_order = true")  # the Parquet file's rows in the query's order
+    connection.execute("SET enable_progress_bar = false")  # the bench prints its own lines
     start = time.perf_counter()
     connection.execute(
         "CREATE TABLE basis AS SELECT row_number() OVER () - 1 AS rij, * "
         f"FROM read_parquet('{engine.quoted(str(paths.SYNTHETIC))}') WHERE {ROWS_2019}"
     )
     (n,) = connection.execute("SELECT count(*) FROM basis").fetchone()
+    connection.execute(f"CREATE TABLE rijen AS SELECT range AS i FROM range({factor} * $n)", {"n": n})
     copies = (
         "SELECT b.deelnemer_id || '-' || (i // $n)::VARCHAR AS deelnemer_id, b.* EXCLUDE (rij, deelnemer_id) "
-        f"FROM range({factor} * $n) t(i) JOIN basis b ON b.rij = (i * 7919) % $n"
+        "FROM rijen JOIN basis b ON b.rij = (i * 7919) % $n"
     )
     connection.execute(
         f"COPY ({copies}) TO '{engine.quoted(str(files['Parquet']))}' "
         "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)",
         {"n": n},
     )
-    connection.execute(
-        f"COPY (SELECT * FROM read_parquet('{engine.quoted(str(files['Parquet']))}')) "
-        f"TO '{engine.quoted(str(files['CSV']))}' (FORMAT csv, HEADER)"
-    )
+    connection.execute(f"COPY ({copies}) TO '{engine.quoted(str(files['CSV']))}' (FORMAT csv, HEADER)", {"n": n})
     engine.close(connection)
     return files, time.perf_counter() - start
 
 
+def _used(start: float) -> dict:
+    """Seconds since ``start``, the CPU time of all threads and the peak resident memory so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
+
+
 def step_extract(_factor: int, path: str) -> dict:
-    """A real extract checked as check_extract does it: every check in DuckDB, out of core, with its own
-    connection (memory limited to extract_sql.MEMORY_LIMIT)."""
+    """A real extract loaded as a chapter loads it (participants.load): every check in DuckDB, out of
+    core, with its own connection (memory limited to extract_sql.MEMORY_LIMIT), then counted by the
+    engine over the combinations of the same pass, the rows never in pandas. Both moments are measured:
+    ``checked`` when the checks passed (what extract_sql.check does), ``counted`` when the counts are
+    made. None of it (but ``sql``) when the file went to the pandas reader."""
+    from sectorplannen import participants
     from sectorplannen.participants import extract_sql
 
     start = time.perf_counter()
-    counts = extract_sql.check(Path(path))
-    rows = int(counts.sum()) if counts is not None else 0
-    return {"seconds": time.perf_counter() - start, "rows": rows, "sql": counts is not None}
-
-
-def step_counted(_factor: int, path: str) -> dict:
-    """A real extract loaded as a chapter loads it (participants.load): checked, then counted by the engine
-    over the combinations of the same pass, the rows never in pandas."""
-    from sectorplannen import participants
-
-    start = time.perf_counter()
-    counts = participants.load(path)
-    return {"seconds": time.perf_counter() - start, "rows": int(counts["aantal"].sum()), "groups": len(counts)}
+    marks = {}
+    counted = extract_sql.counted
+    # participants.load calls extract_sql.counted: the same call, told to mark when the checks passed
+    extract_sql.counted = lambda *args, **kwargs: counted(
+        *args, **kwargs, on_checked=lambda: marks.update(_used(start))
+    )
+    try:
+        counts = participants.load(path)
+    finally:
+        extract_sql.counted = counted
+    return {
+        "checked": marks,
+        "counted": _used(start),
+        "rows": int(counts["aantal"].sum()),
+        "groups": len(counts),
+        "sql": bool(marks),
+    }
 
 
 def step_load(_factor: int, method: str) -> dict:
@@ -265,7 +290,7 @@ def main() -> int:
     if args.step:
         name, factor, *rest = args.step
         steps = {"pandas": step_pandas, "engine": step_engine, "disk": step_disk, "load": step_load}
-        steps["extract"], steps["counted"] = step_extract, step_counted
+        steps["extract"] = step_extract
         result = {**steps, "generate": step_generate}[name](int(factor), *rest)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         result["peak_mb"] = usage.ru_maxrss / 1024
@@ -281,9 +306,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sectorplannen-synthetic-") as folder:
         steps = {method: run_step("generate", "1", method, folder) for method in methods}
     new = steps["engine"]
-    old = (
-        f"CSV (before) {steps['pandas']['seconds']:6.2f} s {steps['pandas']['peak_mb']:6.0f} MiB;  " if before else ""
-    )
+    old = f"CSV (before) {steps['pandas']['seconds']:6.2f} s {steps['pandas']['peak_mb']:6.0f} MiB;  " if before else ""
     print(
         f"synthetic file, generated and written:  {old}Parquet + CSV export {new['seconds']:6.2f} s "
         f"{new['peak_mb']:6.0f} MiB  (of which generating {new['generate']:.2f} s; target: under 5 s: "
@@ -338,40 +361,109 @@ def main() -> int:
 EXTRACT_TARGET = (15.0, 2048)  # seconds and MiB per format (issue 24)
 
 
+# The written extracts, kept between runs: outside the repository (where an extract must be), one folder
+# per clone, named after its path (make clean removes it).
+KEPT = Path(tempfile.gettempdir()) / "sectorplannen-bench" / str(Path(__file__).resolve().parents[1]).replace("/", "_")
+
+
+def _made_from(factor: int) -> str:
+    """The content hash of what the extract of ``factor`` is made from: the synthetic file, the code
+    that writes it (with the rows it takes) and DuckDB's version (which writes it)."""
+    import hashlib
+    import inspect
+
+    import duckdb
+
+    from sectorplannen import hashing, paths
+
+    text = "\n".join(
+        [hashing.content_hash(paths.SYNTHETIC), inspect.getsource(write_extract), ROWS_2019, duckdb.__version__]
+    )
+    return f"{factor}x-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def kept_extract(factor: int) -> tuple[dict[str, Path], float | None]:
+    """The extract of ``factor`` as CSV and Parquet, from :data:`KEPT` when a run wrote it from the same
+    inputs (seconds None), else written (the seconds it took) into a folder of its own that is renamed
+    into place when both files are whole; extracts made from other inputs are removed (each is gigabytes)."""
+    import shutil
+
+    from sectorplannen import paths
+    from sectorplannen.participants import synthetic
+
+    if not paths.SYNTHETIC.exists():
+        synthetic.write()
+    folder = KEPT / f"extract-{_made_from(factor)}"
+    names = {"Parquet": f"extract_{factor}x.parquet", "CSV": f"extract_{factor}x.csv"}
+    if folder.is_dir():
+        return {kind: folder / name for kind, name in names.items()}, None
+    KEPT.mkdir(parents=True, exist_ok=True)
+    for old in KEPT.glob("extract-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    partial = Path(tempfile.mkdtemp(prefix="writing-", dir=KEPT))
+    try:
+        files, seconds = write_extract(factor, partial)
+        shutil.rmtree(partial / "spill", ignore_errors=True)
+        partial.rename(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return {kind: folder / path.name for kind, path in files.items()}, seconds
+
+
+def _into_cache(files: dict[str, Path]) -> float:
+    """Read the files once, so that a kept file is timed from the page cache as a freshly written one is
+    (a read of its bytes, no parsing). Returns the seconds it took."""
+    start = time.perf_counter()
+    buffer = bytearray(16 * 1024 * 1024)
+    for path in files.values():
+        with open(path, "rb", buffering=0) as handle:
+            while handle.readinto(buffer):
+                pass
+    return time.perf_counter() - start
+
+
+def _figures(figures: dict[str, dict]) -> str:
+    return "; ".join(
+        f"{kind} {f['seconds']:.1f} s ({f['cpu']:.1f} s CPU), {f['peak_mb']:,.0f} MiB" for kind, f in figures.items()
+    )
+
+
 def extract_checked(factor: int) -> int:
-    """The extract checks at ``factor`` times the 2019 rows, as CSV and as Parquet, each in its own process;
-    beside the time, the CPU time of all its threads (on two cores shared with other work, the time
-    depends on the others; on two free cores it is about half the CPU time, plus what runs on one)."""
+    """The extract checks at ``factor`` times the 2019 rows, as CSV and as Parquet, each loaded as a chapter
+    loads it in its own process, which times it checked and counted (one pass over the file each); beside
+    the time, the CPU time of all its threads (on two cores shared with other work, the time depends on
+    the others; on two free cores it is about half the CPU time, plus what runs on one)."""
     if not factor:
         return 0
-    print(f"make bench: writing the {factor}x extract (CSV and Parquet) ...", flush=True)
-    with tempfile.TemporaryDirectory(prefix="sectorplannen-extract-", dir=os.environ.get("TMPDIR")) as folder:
-        files, seconds = write_extract(factor, Path(folder))
-        sizes = ", ".join(f"{kind} {path.stat().st_size / 2**20:,.0f} MiB" for kind, path in files.items())
+    print(f"make bench: the {factor}x extract (CSV and Parquet) ...", flush=True)
+    files, seconds = kept_extract(factor)
+    sizes = ", ".join(f"{kind} {path.stat().st_size / 2**20:,.0f} MiB" for kind, path in files.items())
+    if seconds is None:
+        warm = _into_cache(files)
+        print(f"{factor}x extract kept from an earlier run ({sizes}; read into the page cache: {warm:.1f} s)")
+    else:
         print(f"{factor}x extract written (DuckDB, {seconds:.1f} s): {sizes}", flush=True)
-        figures = {kind: run_step("extract", str(factor), str(path)) for kind, path in files.items()}
-        seconds_target, mib_target = EXTRACT_TARGET
-        parts = "; ".join(
-            f"{kind} {f['seconds']:.1f} s ({f['cpu']:.1f} s CPU), {f['peak_mb']:,.0f} MiB"
-            + ("" if f["sql"] else " (pandas reader)")
-            for kind, f in figures.items()
-        )
-        rows = next(iter(figures.values()))["rows"]
-        met = all(f["seconds"] < seconds_target and f["peak_mb"] < mib_target for f in figures.values())
-        print(
-            f"extract checked, {factor}x: {parts} ({rows:,} rows; target: under {seconds_target:.0f} s and "
-            f"{mib_target:,} MiB each: {'met' if met else 'NOT met'})",
-            flush=True,
-        )
-        counted = {kind: run_step("counted", str(factor), str(path)) for kind, path in files.items()}
-    parts = "; ".join(
-        f"{kind} {f['seconds']:.1f} s ({f['cpu']:.1f} s CPU), {f['peak_mb']:,.0f} MiB" for kind, f in counted.items()
+    runs = {kind: run_step("extract", str(factor), str(path)) for kind, path in files.items()}
+    checked = {kind: run["checked"] for kind, run in runs.items() if run["sql"]}
+    seconds_target, mib_target = EXTRACT_TARGET
+    rows = next(iter(runs.values()))["rows"]
+    readers = "".join(f" ({kind}: the pandas reader)" for kind, run in runs.items() if not run["sql"])
+    met = len(checked) == len(runs) and all(
+        f["seconds"] < seconds_target and f["peak_mb"] < mib_target for f in checked.values()
     )
-    same = all(f["rows"] == rows for f in counted.values()) and len({f["groups"] for f in counted.values()}) == 1
     print(
-        f"extract counted, {factor}x: {parts} (checked, then counted by the engine as participants.load does; "
-        f"{next(iter(counted.values()))['groups']:,} counts of {rows:,} rows, the same from both files: "
-        f"{'yes' if same else 'NO'})"
+        f"extract checked, {factor}x: {_figures(checked)}{readers} ({rows:,} rows; target: under "
+        f"{seconds_target:.0f} s and {mib_target:,} MiB each: {'met' if met else 'NOT met'})",
+        flush=True,
+    )
+    same = all(run["rows"] == rows for run in runs.values()) and len({run["groups"] for run in runs.values()}) == 1
+    print(
+        f"extract counted, {factor}x: {_figures({kind: run['counted'] for kind, run in runs.items()})} (checked, "
+        f"then counted by the engine from the same pass, as participants.load does; "
+        f"{next(iter(runs.values()))['groups']:,} counts of {rows:,} rows, the same from both files: "
+        f"{'yes' if same else 'NO'})",
+        flush=True,
     )
     return 0
 

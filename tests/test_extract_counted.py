@@ -88,3 +88,26 @@ def test_a_mapping_given_beside_the_call_is_used(sample, tmp_path):
     mapping = tmp_path / "elders.yaml"
     mapping.write_text(yaml.safe_dump({"columns": {"UREN": "uren"}}), encoding="utf-8")
     pd.testing.assert_frame_equal(loading.load(path, mapping), _pandas_counts(path, mapping))
+
+
+def test_on_checked_is_told_once_the_checks_passed_and_before_the_counting(sample, tmp_path, monkeypatch):
+    """make bench times an extract checked and counted from one pass: the mark comes between the two."""
+    path = tmp_path / "extract.csv"
+    sample.to_csv(path, index=False)
+    events = []
+    counting = extract_sql._Checks.counted
+    monkeypatch.setattr(extract_sql._Checks, "counted", lambda self: events.append("counting") or counting(self))
+    got = extract_sql.counted(path, on_checked=lambda: events.append("checked"))
+    assert events == ["checked", "counting"]
+    assert int(got["aantal"].sum()) == len(sample) == 313
+
+
+def test_on_checked_is_not_told_when_a_check_fails(sample, tmp_path):
+    frame = sample.copy()
+    frame.loc[3, "uren"] = "altijd"
+    path = tmp_path / "extract.csv"
+    frame.to_csv(path, index=False)
+    events = []
+    with pytest.raises(ParticipantDataError, match="row 5, column 'uren'"):
+        extract_sql.counted(path, on_checked=lambda: events.append("checked"))
+    assert events == []

@@ -33,10 +33,12 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 
 def _keys(ids: np.ndarray, per_combination: np.ndarray, lengths: np.ndarray, salt: np.uint64) -> np.ndarray:
-    """A 64-bit key per row for the pair (id, the value of its combination), sorted."""
+    """A 64-bit key per row for the pair (id, the value of its combination), sorted: the id XOR the
+    combination's value mixed with the salt. Mixing the key once more would change no count of
+    distinct keys (the mix is a bijection), so it is not done."""
     keys = np.repeat(_mix(per_combination ^ salt), lengths)
     keys ^= ids
-    _mix(keys).sort()
+    keys.sort()
     return keys
 
 

@@ -32,6 +32,7 @@ underscore refused (tests/test_extract_parsing.py runs both on the same files).
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -105,17 +106,18 @@ def check(path: Path | str, mapping: Path | str | None = None, connection=None) 
     return None if checked is None else checked[0]
 
 
-def counted(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame | None:
+def counted(path: Path | str, mapping: Path | str | None = None, on_checked=None) -> pd.DataFrame | None:
     """A CSV or Parquet extract checked as :func:`check` does, then counted by the engine
     (:func:`sectorplannen.participants.engine.counts`: the participants per combination of the audited
     columns) over the combinations of the same pass, with the mapping applied and the columns parsed
     as the checks parsed them: the extract's rows are never in memory. None when the extract is for
-    the pandas reader."""
-    checked = _checked(path, mapping, None, counted=True)
+    the pandas reader. ``on_checked``, when given, is called once the checks passed, before the
+    counting (``make bench`` times both from one pass)."""
+    checked = _checked(path, mapping, None, counted=True, on_checked=on_checked)
     return None if checked is None else checked[1]
 
 
-def _checked(path, mapping, connection, counted: bool) -> tuple[pd.Series, pd.DataFrame | None] | None:
+def _checked(path, mapping, connection, counted: bool, on_checked=None) -> tuple[pd.Series, pd.DataFrame | None] | None:
     path = Path(path)
     mapping = Path(mapping) if mapping is not None else formats.mapping_beside(path)
     mapped = formats.Mapping(mapping) if mapping is not None else None
@@ -134,6 +136,8 @@ def _checked(path, mapping, connection, counted: bool) -> tuple[pd.Series, pd.Da
         per_group = checks.run()
         if per_group is None:
             return None
+        if on_checked is not None:
+            on_checked()
         return per_group, (checks.counted() if counted else None)
     except _Unreadable:
         return None
@@ -325,20 +329,51 @@ class _Checks:
         return f"(SELECT *{self._typed() if typed and not self.problem else ''} FROM {rows})"
 
     @staticmethod
-    def _typed() -> str:
-        """The text columns the schema types, parsed as the pandas path parses them (NULL where they do
-        not parse; :data:`sectorplannen.participants.extract.DATE`)."""
+    def _parsers(value: str | None = None) -> dict[str, dict[str, str]]:
+        """Text column -> {typed column: the SQL that parses the text as the pandas path parses it}
+        (NULL where it does not parse; :data:`sectorplannen.participants.extract.DATE`); ``jong_t`` is
+        jong as the check compares it. The text is the column itself, or the expression ``value``."""
         space = _text(extract.SPACE)
-        true = " OR ".join(f"lower(trim(jong, {space})) = {_text(v)}" for v, b in JONG_VALUES.items() if b)
 
-        def date(column):
-            text = f"trim({column}, {space})"
-            return f"CASE WHEN regexp_full_match({text}, '{extract.DATE}') THEN try_strptime({text}, '%Y-%m-%d') END"
+        def text(column: str) -> str:
+            return f"trim({value or column}, {space})"
 
-        tranche = f"trim(tranche, {space})"
-        return (
-            f", {date('start')} AS start_d, {date('einde')} AS einde_d, ({true}) AS jong_b, "
-            f"CASE WHEN NOT contains({tranche}, '_') THEN TRY_CAST({tranche} AS DOUBLE) END AS tranche_x"
+        def date(column: str) -> str:
+            return (
+                f"CASE WHEN regexp_full_match({text(column)}, '{extract.DATE}') "
+                f"THEN try_strptime({text(column)}, '%Y-%m-%d') END"
+            )
+
+        jong = f"lower({text('jong')})"
+        true = " OR ".join(f"{jong} = {_text(v)}" for v, meant in JONG_VALUES.items() if meant)
+        tranche = text("tranche")
+        return {
+            "start": {"start_d": date("start")},
+            "einde": {"einde_d": date("einde")},
+            "jong": {"jong_t": jong, "jong_b": f"({true})"},
+            "tranche": {"tranche_x": f"CASE WHEN NOT contains({tranche}, '_') THEN TRY_CAST({tranche} AS DOUBLE) END"},
+        }
+
+    @classmethod
+    def _typed(cls) -> str:
+        """The typed columns, parsed row by row (for the queries over the rows themselves)."""
+        return "".join(
+            f", {expression} AS {name}" for parsed in cls._parsers().values() for name, expression in parsed.items()
+        )
+
+    def _typed_by_value(self, table: str, into: str) -> None:
+        """The table ``into``: ``table`` with the typed columns, each text parsed once per distinct
+        value (a date repeats over thousands of combinations; parsing is most of a query over them)."""
+        joins, columns = [], []
+        for i, (column, parsed) in enumerate(self._parsers("v").items()):
+            expressions = ", ".join(f"{expression} AS {name}" for name, expression in parsed.items())
+            joins.append(
+                f"LEFT JOIN (SELECT v, {expressions} FROM (SELECT DISTINCT {column} AS v FROM {table})) p{i} "
+                f"ON t.{column} = p{i}.v"
+            )
+            columns += [f"p{i}.{name}" for name in parsed]
+        self._sql(
+            f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT t.*, {', '.join(columns)} FROM {table} t {' '.join(joins)}"
         )
 
     # ------------------------------------------------------------------ the checks, by flag
@@ -359,7 +394,7 @@ class _Checks:
         flags = {
             "parse:start": f"NOT {is_date('start_d')}",
             "parse:einde": f"NOT {is_date('einde_d')}",
-            "parse:jong": f"NOT {_among(f'lower(trim(jong, {_text(extract.SPACE)}))', jong)}",
+            "parse:jong": f"NOT {_among('jong_t', jong)}",
             "parse:tranche": "(tranche_x IS NULL OR NOT isfinite(tranche_x) OR tranche_x <> trunc(tranche_x))",
             "column:deelnemer_id": "deelnemer_id = ''",
         }
@@ -417,13 +452,16 @@ class _Checks:
         ident = self.texts["deelnemer_id"]
         others = [c for c in COLUMNS if c != "deelnemer_id"]
         self._one_pass(ident, [self.raw[c] for c in others])
+        suspicion = self._suspicion()  # sorting in its own thread meanwhile
         blank = " AND ".join(f"{self.texts[c]} = ''" for c in others)  # a row without values: left out
         texts = ", ".join(f"{self.texts[c]} AS {c}" for c in others)
         self._sql(
-            f"CREATE OR REPLACE TEMP VIEW kombinaties AS SELECT {texts}, "
+            f"CREATE OR REPLACE TEMP TABLE kombinaties_tekst AS SELECT {texts}, "
             f"CASE WHEN {blank} THEN n - no_id ELSE n END AS n, CASE WHEN {blank} THEN 0 ELSE no_id END AS no_id, "
             f"control, {self.clash} AS plan_clash FROM ruw"
         )
+        self._typed_by_value("kombinaties_tekst", "kombinaties")
+        self._sql("DROP TABLE kombinaties_tekst")
         sums = ", ".join(
             "sum(no_id)" if n == "column:deelnemer_id" else f"coalesce(sum(n) FILTER (WHERE coalesce({c}, false)), 0)"
             for n, c in flags.items()
@@ -431,7 +469,7 @@ class _Checks:
         grouped = self._sql(
             f"SELECT tranche_x, peildatum, plan_id, sum(n) AS n, coalesce(sum(n) FILTER (WHERE plan_clash), 0), "
             "sum(control) AS control, "
-            f"{sums} FROM (SELECT *{self._typed()} FROM kombinaties) GROUP BY ALL"
+            f"{sums} FROM kombinaties GROUP BY ALL"
         ).df()
         grouped.columns = ["tranche_x", "peildatum", "plan_id", "n", "clash", "control", *flags]
         totals = grouped.drop(columns=["tranche_x", "peildatum", "plan_id"]).sum()
@@ -442,7 +480,7 @@ class _Checks:
             if self._binary():
                 return None  # the pandas reader names the byte, its row and column
             self._first_failure(flags, failing[:1], totals)
-        self._per_participant()
+        self._per_participant(suspicion)
         ok = grouped[grouped["n"] > 0]
         counts = ok.assign(tranche=ok["tranche_x"].astype("int64")).groupby(["tranche", "peildatum", "plan_id"])["n"]
         return counts.sum().astype("int64").rename(None)
@@ -506,8 +544,7 @@ class _Checks:
         typed = {"tranche": "CAST(tranche_x AS BIGINT)", "jong": "jong_b"}
         columns = ", ".join(f"{typed.get(c, c)} AS {c}" for c in AUDIT_COLUMNS)
         self._sql(
-            f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} "
-            f"FROM (SELECT *{self._typed()} FROM kombinaties) WHERE n > 0"
+            f"CREATE OR REPLACE TEMP VIEW gecontroleerd AS SELECT {columns}, n AS {COUNT} FROM kombinaties WHERE n > 0"
         )
         return engine.counts(engine.View("gecontroleerd"), self.db)
 
@@ -625,29 +662,32 @@ class _Checks:
 
     # ------------------------------------------------------------------ per participant
 
-    def _per_participant(self) -> None:
-        """A participant twice on one date, or on two trajectories: suspected from the hashes of the ids
-        (in memory up to IDS_IN_MEMORY rows, by sorting; beyond, grouped by DuckDB, spilling), and only
-        then looked for row by row by the exact queries."""
+    def _suspicion(self):
+        """Start deciding, from the hashes of the ids, whether a participant may be twice on one date or on
+        two trajectories; a function that gives the answer (twice, moved). Up to IDS_IN_MEMORY rows the
+        hashes are sorted in memory (:mod:`sectorplannen.participants.extract_ids`) in a thread of its own,
+        while DuckDB runs the checks per combination; beyond, DuckDB groups them (spilling) when asked."""
         static = f"hash({', '.join(self.raw[c] for c in STATIC_COLUMNS)})"
         per_combination = f"hash({self.texts['peildatum']}) AS d, {static} AS s FROM ruw WHERE sp_ids IS NOT NULL"
         (rows,) = self._sql("SELECT coalesce(sum(len(sp_ids)), 0) FROM ruw").fetchone()
-        if rows <= IDS_IN_MEMORY:
-            table = self._sql(f"SELECT sp_ids, {per_combination}").to_arrow_table()
-            ids = table.column("sp_ids").combine_chunks()
-            twice, moved = extract_ids.suspects(
-                ids.flatten().to_numpy(),
-                ids.value_lengths().to_numpy(),
-                table.column("d").to_numpy(),
-                table.column("s").to_numpy(),
-            )
-            del table, ids
-        else:
-            twice, moved = self._sql(
+        if rows > IDS_IN_MEMORY:
+            return lambda: self._sql(
                 "SELECT count(*) FILTER (WHERE twice) > 0, count(*) FILTER (WHERE moved) > 0 FROM ("
                 "SELECT count(*) > count(DISTINCT d) AS twice, min(s) <> max(s) AS moved "
                 f"FROM (SELECT unnest(sp_ids) AS h, {per_combination}) GROUP BY h)"
             ).fetchone()
+        table = self._sql(f"SELECT sp_ids, {per_combination}").to_arrow_table()
+        ids = table.column("sp_ids").combine_chunks()
+        arrays = (ids.flatten().to_numpy(), ids.value_lengths().to_numpy(), *(table.column(c).to_numpy() for c in "ds"))
+        pool = ThreadPoolExecutor(max_workers=1)
+        answer = pool.submit(extract_ids.suspects, *arrays)
+        pool.shutdown(wait=False)
+        return answer.result
+
+    def _per_participant(self, suspicion) -> None:
+        """A participant twice on one date, or on two trajectories: suspected from the hashes of the ids
+        (``suspicion``, from :meth:`_suspicion`), and only then looked for row by row by the exact queries."""
+        twice, moved = suspicion()
         if twice and self._duplicates():
             return
         if moved:
