@@ -99,7 +99,7 @@ test: seeds $(STAMP) ## Lint, run the commit hooks on every file, run the whole 
 	$(MAKE) --no-print-directory precommit
 	$(PYTEST) --durations=15
 
-test-fast: seeds $(STAMP) ## The edit loop (about a minute): the test suite without its slow groups, which it names
+test-fast: seeds $(STAMP) ## The edit loop (under a minute): the test suite without its slow groups, which it names
 	@echo "make test-fast: skips the groups marked notebook (chapters executed, the whole report read or rendered) and slow (the whole synthetic file, everything make data or the robustness chapter computes); make test runs them"
 	$(PYTEST) -m "not ($(FAST_SKIP))"
 
