@@ -18,6 +18,17 @@ from sectorplannen import paths
 from sectorplannen.errors import ParameterError
 
 
+def file_stamp(path: Path) -> tuple:
+    """A file's size, modification time and inode (``(None,)`` when it is absent): the key under which
+    one process keeps what it read and validated from the file, so a file read again in the same run is
+    not parsed again and a file changed meanwhile is. Between runs, content hashes decide (above)."""
+    try:
+        found = Path(path).stat()
+    except OSError:
+        return (None,)
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from sectorplannen import notation, paths, yamlfile
+from sectorplannen import hashing, notation, paths, yamlfile
 from sectorplannen.errors import ClaimsError
 from sectorplannen.published import labels
 from sectorplannen.published.load import tables
@@ -194,11 +194,9 @@ def _table_refs() -> list[str]:
 def load(chapter_file: str, claims_dir: Path | None = None) -> pd.DataFrame:
     """The claims of one chapter notebook (``inhoud``, ``uitvoering``), validated."""
     path = Path(claims_dir or CLAIMS) / f"{chapter_file}.csv"
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise ClaimsError(f"{path}: missing") from None
-    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    key = (str(path), *hashing.file_stamp(path))
+    if key[1] is None:
+        raise ClaimsError(f"{path}: missing")
     if key not in _LOADED:
         _LOADED[key] = _read(path)
     return _LOADED[key].copy()
@@ -261,7 +259,7 @@ def explanations(claims_dir: Path | None = None) -> dict[str, str]:
     general file and one per chapter notebook); read once per state of the files in a process
     (every ledger reads them)."""
     files = sorted(Path(claims_dir or CLAIMS).glob("verschillen*.yaml"))
-    key = tuple((str(path), *_stat(path)) for path in files)
+    key = tuple((str(path), *hashing.file_stamp(path)) for path in files)
     if key not in _EXPLAINED:
         _EXPLAINED[key] = _explanations(files)
     return dict(_EXPLAINED[key])
@@ -269,14 +267,6 @@ def explanations(claims_dir: Path | None = None) -> dict[str, str]:
 
 # Explanations by the path, size and times of every file they come from.
 _EXPLAINED: dict[tuple, dict[str, str]] = {}
-
-
-def _stat(path: Path) -> tuple:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (None,)
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def _explanations(files: list[Path]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from sectorplannen import paths
+from sectorplannen import hashing, paths
 from sectorplannen.errors import PublishedDataError
 from sectorplannen.published.findings import assert_totals_recorded
 from sectorplannen.published.labels import SOURCES, label_columns
@@ -78,7 +78,7 @@ def _package(data_dir: Path) -> dict:
     table read looks its resource up here: the robustness chapter reads tables 1351 times).
     Treat it as read-only."""
     path = data_dir / "datapackage.json"
-    key = (str(path), *_stamp(path))
+    key = (str(path), *hashing.file_stamp(path))
     if key in _PACKAGES:
         return _PACKAGES[key]
     try:
@@ -225,7 +225,7 @@ def table(
     data_dir = Path(data_dir or paths.PUBLISHED)
     res = resource(table_id, source, data_dir)
     path = data_dir / res["path"]
-    key = (str(path), check_totals, *_stamp(path), *_stamp(data_dir / "findings.csv"))
+    key = (str(path), check_totals, *hashing.file_stamp(path), *hashing.file_stamp(data_dir / "findings.csv"))
     if key not in _TABLES:
         frame = read_table_file(path, res)
         if check_totals:
@@ -243,14 +243,6 @@ def table(
 # kept apart: a table read again in the same process (every variant of the robustness chapter reads the
 # same ones) is validated once.
 _TABLES: dict[tuple, tuple[pd.DataFrame, dict]] = {}
-
-
-def _stamp(path: Path) -> tuple:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (None,)
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def tables(data_dir: Path | str | None = None) -> list[tuple[str, str]]:
