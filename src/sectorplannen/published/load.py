@@ -116,15 +116,19 @@ def resource(table_id: str, source: str = "001", data_dir: Path | None = None) -
     return found[0]
 
 
+# A column of a CSV file read as text (read_csv with dtype=str and no NA values, as read_table_file and the
+# claims files do): every value is a str by construction, so a schema checks its values, not its type.
+# pandera's own str check tests each element and formats a report even when all pass: a quarter of the
+# time of reading the tables.
+TEXT_COLUMN = {"nullable": False}
+
+
 def _schema_for(res: dict) -> pa.DataFrameSchema:
     meta = res["sectorplannen"]
     extra = label_columns(meta)
     plan_ids = [plan.id for plan in register()]
     is_plan = meta["row_kind"] == "plan"
-    # Text columns: the file is read as text (read_csv with dtype=str and no NA values), so every value is a
-    # str by construction (read_table_file); the schema checks their values. pandera's own str check tests each
-    # element and formats a report even when all pass: a quarter of the time of reading the tables.
-    text = {"nullable": False}
+    text = TEXT_COLUMN
     columns = {
         "table": pa.Column(checks=pa.Check.eq(meta["table"]), **text),
         "line": pa.Column(checks=pa.Check.str_matches(r"^\d+(-\d+)?$"), **text),
