@@ -393,9 +393,11 @@ def test_a_figure_without_any_share_says_so(shares):
     from sectorplannen.render import figures
 
     fig = figures.stacked_shares(shares, "Contract", "bron", "SYNTHETISCH")
-    texts = [t.get_text() for t in fig.axes[0].texts]
+    drawn = fig.figure()  # the figure drawn again, to read its artists
+    texts = [t.get_text() for t in drawn.axes[0].texts]
     assert texts == ["Geen aandelen te tonen: elke cel is onderdrukt of leeg."]
-    assert len(fig.axes[0].patches) == 0  # no bars
+    assert len(drawn.axes[0].patches) == 0  # no bars
+    drawn.clf()
 
 
 def test_a_ledger_of_the_synthetic_file_records_the_default_cell_size(tmp_path, monkeypatch):

@@ -1,10 +1,10 @@
-"""The chapters' figures in the house style (seaborn/matplotlib), titled like the report's."""
+"""The chapters' figures in the house style (seaborn/matplotlib), titled like the report's. Each figure
+function returns a :class:`~sectorplannen.render.drawings.Drawing`: its PNG, drawn once per content."""
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -13,16 +13,16 @@ import seaborn as sns
 from IPython.display import HTML
 
 from sectorplannen import notation
-from sectorplannen.render import style
+from sectorplannen.render import drawings, style
+from sectorplannen.render.drawings import drawn
 from sectorplannen.sources import report_items
 
 
 def _img(fig, alt: str) -> str:
-    """A figure as an <img> of PNG bytes with alternative text (deterministic: no software stamp)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    """A figure (a house-style :class:`~sectorplannen.render.drawings.Drawing`, or any matplotlib figure,
+    which is closed) as an <img> of PNG bytes with alternative text."""
+    data = fig.png if isinstance(fig, drawings.Drawing) else drawings.png(fig)
+    data = base64.b64encode(data).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">'
 
 
@@ -51,6 +51,7 @@ def not_reproduced(item_id: str):
     )
 
 
+@drawn
 def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
     """Horizontal bars of one value per category (Figuur 2.1, 2.2)."""
     fig, ax = plt.subplots()
@@ -70,6 +71,7 @@ def bars(series: pd.Series, title: str, source: str, xlabel: str, percent: bool 
     return fig
 
 
+@drawn
 def per_plan(rates: pd.Series, title: str, source: str, xlabel: str, subtitle=None):
     """One bar per plan, highest first, with the 100% line (Figuur A.2, A.4, A.7)."""
     data = rates.sort_values(ascending=False, kind="mergesort")
@@ -86,6 +88,7 @@ def per_plan(rates: pd.Series, title: str, source: str, xlabel: str, subtitle=No
     return fig
 
 
+@drawn
 def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: str, source: str, subtitle=None):
     """Planned and realised side by side per category (Figuur 3.1)."""
     data = frame[[planned, realised]].rename(columns={planned: "Gepland", realised: "Gerealiseerd"})
@@ -100,6 +103,7 @@ def planned_realised(frame: pd.DataFrame, planned: str, realised: str, title: st
     return fig
 
 
+@drawn
 def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=None, euro=False, legend_below=False):
     """Stacked horizontal bars per plan by category (Figuur 3.2, 3.3, 6.1, 6.2); ``legend_below`` puts
     the legend in a band under the axis, for bars that reach the right edge (Figuur A.1, A.3, A.5, A.6)."""
@@ -121,6 +125,7 @@ def stacked(frame: pd.DataFrame, title: str, source: str, xlabel: str, subtitle=
     return fig
 
 
+@drawn
 def distribution(
     rates: pd.Series, title: str, source: str, xlabel: str, marked: pd.Series | None = None, subtitle=None
 ):
@@ -147,6 +152,7 @@ def distribution(
     return fig
 
 
+@drawn
 def grouped(frame: pd.DataFrame, title: str, source: str, xlabel: str, percent: bool = False, subtitle=None):
     """Horizontal bars per row, one colour per column (e.g. national against regional plans)."""
     long = frame.reset_index(names="rij").melt(id_vars="rij", var_name="groep", value_name="waarde").dropna()
@@ -161,6 +167,7 @@ def grouped(frame: pd.DataFrame, title: str, source: str, xlabel: str, percent: 
     return fig
 
 
+@drawn
 def over_time(frame: pd.DataFrame, title: str, source: str, ylabel: str, subtitle=None):
     """Lines over successive reports (quickscans, then the end figures)."""
     fig, ax = plt.subplots()
@@ -175,6 +182,7 @@ def over_time(frame: pd.DataFrame, title: str, source: str, ylabel: str, subtitl
     return fig
 
 
+@drawn
 def stacked_shares(shares: pd.DataFrame, title: str, source: str, label: str):
     """100%-stacked bars of shares per group (Figuur 4.1 and the like); suppressed cells left out.
     The legend sits under the axis label, in a band of fixed height whatever the number of bars."""
