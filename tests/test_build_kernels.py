@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -18,6 +19,7 @@ from sectorplannen import paths
 from sectorplannen.chapters import registry
 from sectorplannen.pipeline import kernel, nursery, report, uptodate
 from sectorplannen.pipeline.execute import PHASES, phases
+from sectorplannen.render import drawings
 
 SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter with figures
 
@@ -85,6 +87,7 @@ def test_a_page_from_a_forked_kernel_is_the_page_from_a_plain_one(scratch, monke
             monkeypatch.undo()
             monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
             monkeypatch.setattr(paths, "OUTPUTS", outputs)
+        shutil.rmtree(paths.reuse() / drawings.FOLDER, ignore_errors=True)  # each kernel draws its own figures
         (html,) = build_pages([SMALL], jobs=1, force=True, log=lambda _: None)
         timings = json.loads(report.timings_path().read_text(encoding="utf-8"))["chapters"][SMALL.name]
         assert timings["forked"] is (label == "forked")
