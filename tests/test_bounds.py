@@ -76,3 +76,33 @@ def test_the_solver_prints_nothing():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "3.0 [0, 1]\n"
     assert done.stderr == ""
+
+
+def test_the_model_handed_to_highs_is_the_one_described():
+    """a + b = 12 and b = 9, a at most 5, maximising b: HiGHS holds exactly these columns (a in the
+    first equation; b in both), bounds and sense, with no variable integer, as it held them when
+    the model was passed member by member (``highspy.HighsLp``)."""
+    import highspy
+
+    from sectorplannen.participants import bounds
+
+    solver = bounds._solver(
+        equations([[0, 1], [1]], 2),
+        lower=np.zeros(2),
+        upper=np.array([5.0, np.inf]),
+        rows_low=np.array([12.0, 9.0]),
+        rows_up=np.array([12.0, 9.0]),
+        cost=np.array([0.0, 1.0]),
+    )
+    lp = solver.getLp()
+    assert (lp.num_col_, lp.num_row_) == (2, 2)
+    assert list(lp.a_matrix_.start_) == [0, 1, 3]
+    assert list(lp.a_matrix_.index_) == [0, 0, 1]
+    assert list(lp.a_matrix_.value_) == [1.0, 1.0, 1.0]
+    assert list(lp.col_lower_) == [0.0, 0.0] and list(lp.col_upper_) == [5.0, highspy.kHighsInf]
+    assert list(lp.row_lower_) == [12.0, 9.0] == list(lp.row_upper_)
+    assert list(lp.col_cost_) == [0.0, 1.0] and lp.sense_ == highspy.ObjSense.kMaximize
+    assert all(kind == highspy.HighsVarType.kContinuous for kind in lp.integrality_)
+    assert bounds._optimal(solver)
+    assert solver.getInfo().objective_function_value == 9.0  # b = 9 is shown
+    assert list(solver.getSolution().col_value) == [3.0, 9.0]

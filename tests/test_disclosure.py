@@ -9,6 +9,7 @@ alone would show, does recover the small count: so the test can fail.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 
 import numpy as np
@@ -272,6 +273,102 @@ def test_values_cannot_be_read_before_the_audit():
     assert release.value(key) == 20
     with pytest.raises(RuntimeError, match="registered after protect"):
         release.count(people)
+
+
+def test_the_equations_hold_each_class_once():
+    """Counts over finest groups 0-5: {0, 1, 2}, {1, 2}, {3, 4}, {1, 2} again (a copy). No count tells
+    1 from 2 nor 3 from 4, so the classes are {0}, {1, 2}, {3, 4} and {5} (in no count); each
+    equation holds each of its classes once, whichever of its finest groups it names."""
+    people = pd.DataFrame({"categorie": list("abcdef"), "inkomenssituatie": "x"})
+    release = disclosure.Release(people, MIN)
+    equations = [np.array([0, 1, 2]), np.array([1, 2]), np.array([3, 4]), np.array([1, 2])]
+    inverse, sizes = release._classes(equations)
+    first = np.unique(inverse, return_index=True)[1]
+    matrix = disclosure._holding(equations, inverse, first).toarray()
+    named = {int(first[c]): matrix[:, c].tolist() for c in range(len(first))}  # a class by its first group
+    assert named == {0: [1, 0, 0, 0], 1: [1, 1, 0, 1], 3: [0, 0, 1, 0], 5: [0, 0, 0, 0]}
+    assert sizes[inverse[[0, 1, 3]]].tolist() == [1, 2, 2] and sizes[inverse[5]] == -1
+
+
+def test_the_equations_equal_those_made_from_every_finest_group():
+    """On 300 random counts over 400 finest groups: the matrix made from each class's first finest
+    group equals the one made from every finest group of every count (the audit's former way)."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(11)
+    people = pd.DataFrame({"categorie": [f"g{i:03d}" for i in range(400)], "inkomenssituatie": "x"})
+    release = disclosure.Release(people, MIN)
+    equations = [np.unique(rng.choice(400, size=rng.integers(1, 60))) for _ in range(300)]
+    equations += [np.arange(400), np.arange(200)]  # a total and a half
+    inverse, _ = release._classes(equations)
+    first = np.unique(inverse, return_index=True)[1]
+    rows = np.repeat(np.arange(len(equations)), [e.size for e in equations])
+    every = sparse.csr_matrix(
+        (np.ones(rows.size), (rows, inverse[np.concatenate(equations)])), shape=(len(equations), first.size)
+    )
+    every.sum_duplicates()
+    every.data[:] = 1.0
+    made = disclosure._holding(equations, inverse, first)
+    assert made.has_canonical_format and made.shape == every.shape
+    assert (made.indptr == every.indptr).all() and (made.indices == every.indices).all()
+    assert (made.data == every.data).all()
+
+
+def test_a_count_covers_the_measurement_dates_of_its_groups():
+    people = table_people({("a", "x"): 12, ("b", "x"): 11})
+    people = pd.concat([people.assign(peildatum=d) for d in ("2017-05-31", "2018-05-31", "2019-05-31")])
+    people = people.reset_index(drop=True)
+    release = disclosure.Release(people, MIN)
+    one = release.count(people[people["peildatum"] == "2019-05-31"])
+    two = release.count(people[(people["peildatum"] < "2019") & (people["categorie"] == "a")])
+    assert release._dates_of([one]) == 1 and release._dates_of([two]) == 2
+    assert release._dates_of([one, two]) == 3 == release._dates_of([two, one])
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        pd.DataFrame(
+            {"plan_id": ["bouw", "zorg-twente", ""], "jong": ["True", "False", "nan"], "_size": ["3", "12", "1"]}
+        ),
+        pd.DataFrame({"plan_id": ["bouw, noord", 'de "plan"', "regel\neen"], "_size": ["3", "12", "1"]}),
+        pd.DataFrame({"plan,id": ["a", "b"], "_size": ["1", "2"]}),
+        pd.DataFrame({"plan_id": ["a", ""]}),
+    ],
+    ids=["plain", "fields that need quotes", "a name that needs quotes", "one column"],
+)
+def test_the_release_key_text_is_pandas_csv(table):
+    """The record of an extract is kept under the hash of its finest groups as pandas writes them
+    as CSV: the direct join gives the same characters, or pandas writes them (a field with a comma,
+    a quote or a line break; a table of one column, whose empty field is written as "")."""
+    assert disclosure._csv_text(table) == table.to_csv(index=False, lineterminator="\n")
+
+
+def test_the_release_key_is_the_hash_of_its_finest_groups_as_csv():
+    people = table_people({("a", "x"): 12, ("a", "y"): 4, ("b", "x"): 30})
+    release = disclosure.Release(people, MIN)
+    text = "categorie,inkomenssituatie,_size\na,x,12\na,y,4\nb,x,30\n"
+    assert release._atom_table.astype(str).to_csv(index=False, lineterminator="\n") == text
+    assert release.key == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_acro_records_the_line_that_called_it():
+    """ACRO keeps the source line that asked for a table; given only the caller's frame (not the
+    whole stack) it finds the same line."""
+    import inspect
+
+    from acro import acro_tables, utils
+
+    people = table_people({("a", "x"): 12, ("a", "y"): 4, ("b", "x"): 30})
+    lines = []
+    original = utils.get_command
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utils, "get_command", lambda default, frames: lines.append(original(default, frames)) or "")
+        disclosure.crosstab(people["categorie"], people["inkomenssituatie"])
+        assert acro_tables.stack is disclosure._caller_only
+        patch.setattr(acro_tables, "stack", inspect.stack)
+        disclosure.crosstab(people["categorie"], people["inkomenssituatie"])
+    assert lines == ["table = checker.crosstab(index, columns)"] * 2
 
 
 # ----------------------------------------------------------------------------- what a real run writes

@@ -13,6 +13,7 @@ finds is true of the extract.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import multiprocessing
@@ -281,16 +282,37 @@ def test_reset_needs_a_reason_and_is_recorded(tmp_path):
     assert (folder / entry["kept_in"] / releases.LOG).exists()  # kept aside, never deleted
 
 
+def earlier_counts(record: releases.Record) -> list[tuple[list[int], int]]:
+    """What the record says was shown: (finest groups, value) per count."""
+    atoms, counted, _, _ = dataclasses.astuple(record.released())
+    return [(group.tolist(), value) for group, value in zip(atoms, counted, strict=True)]
+
+
 def test_a_damaged_record_stops_every_release_in_one_line(tmp_path):
+    """Also when the process read the release before it was damaged (what it keeps is per file stamp)."""
     key = "c" * 64
     with releases.opened(key, tmp_path) as record:
         record.append("run-1", {}, 10, [(np.array([0]), 11)])
+        assert earlier_counts(record) == [([0], 11)]
     (tmp_path / key / "release-0001.npz").write_bytes(b"kapot")
     with releases.opened(key, tmp_path) as record, pytest.raises(ReleaseRecordError, match="missing or damaged"):
         record.released()
     (tmp_path / key / releases.LOG).write_text("{niet json\n", encoding="utf-8")
     with releases.opened(key, tmp_path) as record, pytest.raises(ReleaseRecordError, match=r"line 1: .* damaged"):
         record.entries()
+
+
+def test_a_release_file_replaced_is_read_again(tmp_path):
+    """Two records whose first releases differ, the second's file copied over the first's: the
+    first record now shows the second's counts (a process keeps what it read only per file stamp)."""
+    one, two = "f" * 64, "0" * 64
+    for key, counts in ((one, [(np.array([0, 1]), 12)]), (two, [(np.array([2]), 15), (np.array([0, 2]), 40)])):
+        with releases.opened(key, tmp_path) as record:
+            record.append("run-1", {}, 10, counts)
+    first = releases.Record(one, tmp_path)
+    assert earlier_counts(first) == [([0, 1], 12)]
+    (tmp_path / one / "release-0001.npz").write_bytes((tmp_path / two / "release-0001.npz").read_bytes())
+    assert earlier_counts(first) == [([2], 15), ([0, 2], 40)]
 
 
 def test_the_record_is_never_reached_through_a_symbolic_link(tmp_path):

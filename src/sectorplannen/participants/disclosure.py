@@ -32,6 +32,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -69,14 +71,24 @@ def _quiet() -> None:
     logging.getLogger("acro").setLevel(logging.WARNING)
 
 
+def _caller_only() -> list[tuple]:
+    """What ACRO's table methods read of ``inspect.stack()``: the frame that called them, second in the
+    list (``acro.utils.get_command`` takes its source line for the output's record). The whole stack
+    reads the source of every frame up to the interpreter's first (tens under pytest or a kernel), a
+    fifth of a participant table's time; the record's line is the same."""
+    asking = sys._getframe(1)  # the ACRO method that asks
+    return [(asking,), (asking.f_back,)]
+
+
 @functools.lru_cache(maxsize=4)
 def _acro(min_cell: int):
     """ACRO with suppression at ``min_cell``, made once per process (ACRO reads its configuration file
     each time one is made): :func:`crosstab` empties its record of outputs after each table."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from acro import ACRO  # heavy (statsmodels, and logs on import): loaded only for a participant table
+        from acro import ACRO, acro_tables  # heavy (statsmodels, and logs on import): only for a participant table
 
+        acro_tables.stack = _caller_only
         _quiet()
         checker = ACRO(suppress=True)
     _quiet()
@@ -138,6 +150,21 @@ def marked(table: pd.DataFrame, formatter, mark: str = "x") -> pd.DataFrame:
     """Display strings: suppressed cells (NaN) as ``mark``. Not '<10': a cell hidden to protect
     another one may hold any number."""
     return table.apply(lambda column: column.map(lambda v: mark if pd.isna(v) else formatter(v)))
+
+
+# What makes the csv module quote a field (QUOTE_MINIMAL): then :func:`_csv_text` leaves it to pandas.
+_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _csv_text(table: pd.DataFrame) -> str:
+    """``table.to_csv(index=False, lineterminator="\\n")`` of a table of text, the same characters:
+    joined directly when no field needs quotes (eight times as fast: a release key is made from it
+    for every run), else written by pandas."""
+    fields = [table.columns.astype(str).tolist(), *(table[c].tolist() for c in table.columns)]
+    if table.shape[1] < 2 or any(_QUOTED.search("\0".join(column)) for column in fields):  # one field: "" quoted
+        return table.to_csv(index=False, lineterminator="\n")
+    lines = [",".join(fields[0]), *map(",".join, zip(*fields[1:], strict=True))]
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -206,6 +233,7 @@ class Release:
         self._people = people
         self._atoms: dict[bytes, np.ndarray] = {}
         self._copies: dict[bytes, np.ndarray | None] = {}  # per count, its copy on the first date
+        self._date_bits: dict[bytes, int] = {}  # per count, a bit per measurement date it covers
         self._values: dict[bytes, int] = {}
         self._primary: set[bytes] = set()
         self._released: set[bytes] = set()  # shown by an earlier run of the same extract: never suppressed
@@ -229,8 +257,7 @@ class Release:
         """The content hash of the file as the audit sees it (every finest group and its size): the
         same participants give the same key, whatever format or file name they came in; the
         :mod:`~sectorplannen.participants.releases` record is kept under it."""
-        text = self._atom_table.astype(str).to_csv(index=False, lineterminator="\n")
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(_csv_text(self._atom_table.astype(str)).encode("utf-8")).hexdigest()
 
     @functools.cached_property
     def _layout(self) -> _Layout:
@@ -284,10 +311,17 @@ class Release:
         return self._copies[key]
 
     def _dates_of(self, keys: list[bytes]) -> int:
-        """How many measurement dates the counts ``keys`` cover together."""
+        """How many measurement dates the counts ``keys`` cover together (each count's dates worked
+        out once, as a bit per date: every round of the audit asks again)."""
         if DATE_COLUMN not in self._columns or not keys:
             return 1
-        return np.unique(self._layout.date[np.concatenate([self._atoms[k] for k in keys])]).size
+        covered = 0
+        for key in keys:
+            if key not in self._date_bits:
+                dates = np.unique(self._layout.date[self._atoms[key]])
+                self._date_bits[key] = int(np.bitwise_or.reduce(np.left_shift(1, dates), initial=0))
+            covered |= self._date_bits[key]
+        return covered.bit_count()
 
     # -- registering counts
 
@@ -479,8 +513,6 @@ class Release:
     def _unsafe_groups(self, shown: list[bytes], inherited: set[int] = frozenset()) -> list[tuple]:
         """For each small group the shown counts prove small: the group (named by its first finest
         group), the shown counts of that proof, and every shown count that holds the group."""
-        from scipy import sparse  # heavy: loaded only for the disclosure audit
-
         if not shown:
             return []
         # the equations: each shown count, then the copies on the first date; owner: whose each is
@@ -501,13 +533,7 @@ class Release:
         small = small[np.bincount(inverse, weights=self._safe, minlength=n)[small] == 0]
         if small.size == 0:
             return []
-        # which classes each equation holds (a class once, however many of its finest groups it holds)
-        rows = np.repeat(np.arange(len(equations)), [atoms.size for atoms in equations])
-        matrix = sparse.csr_matrix(
-            (np.ones(rows.size), (rows, inverse[np.concatenate(equations)])), shape=(len(equations), n)
-        )
-        matrix.sum_duplicates()
-        matrix.data[:] = 1.0
+        matrix = _holding(equations, inverse, first)
         totals = np.array([self._values[k] for k in owner], dtype=float)
         audit = bounds.GroupBounds(matrix, totals)
         # one reading of the counts that puts a group at the threshold shows it safe; the others
@@ -515,12 +541,13 @@ class Release:
         pending = audit.still_small(small, self.min_cell)
         safe = np.setdiff1d(small, pending)
         proofs = []
+        columns = matrix.tocsc()  # per class, the equations that hold it (sorted)
         for group in pending:
             largest, binding = audit.largest(int(group))
             if largest is None or largest >= self.min_cell - bounds.TOLERANCE:
                 safe = np.append(safe, group)
                 continue
-            containing = np.flatnonzero(matrix[:, group].toarray().ravel())
+            containing = columns.indices[columns.indptr[group] : columns.indptr[group + 1]]
             if binding.size == 0:  # no dual certificate: every shown count containing the group
                 binding = containing
             proofs.append(
@@ -528,3 +555,21 @@ class Release:
             )
         self._safe |= np.isin(inverse, safe)
         return proofs
+
+
+def _holding(equations: list[np.ndarray], inverse: np.ndarray, first: np.ndarray):
+    """Which classes (``inverse``: class per finest group; ``first``: first finest group per class)
+    each equation holds, as a 0/1 matrix, a class once however many of its finest groups the
+    equation holds. The finest groups of a class are in the same equations (that is what a class
+    is), so only each class's first is looked up in the equations."""
+    from scipy import sparse  # heavy: loaded only for the disclosure audit
+
+    named = np.full(inverse.size, -1, dtype=np.int64)  # finest group -> its class, if it is its first
+    named[first] = np.arange(first.size)
+    held = named[np.concatenate(equations)]
+    rows = np.repeat(np.arange(len(equations)), [atoms.size for atoms in equations])
+    kept = held >= 0
+    matrix = sparse.csr_matrix((np.ones(int(kept.sum())), (rows[kept], held[kept])), shape=(len(equations), first.size))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sectorplannen import hashing
 from sectorplannen.errors import ReleaseRecordError
 
 LOG = "releases.jsonl"
@@ -136,21 +137,11 @@ class Record:
         seen: set[bytes] = set()
         entries = self.entries()
         for entry in entries:
-            path = self.folder / entry["file"]
-            try:
-                with np.load(path, allow_pickle=False) as data:
-                    flat, offsets, counted = data["atoms"], data["offsets"], data["values"]
-            except (OSError, ValueError, KeyError):
-                raise ReleaseRecordError(
-                    f"{path}: a release of this extract is missing or damaged; nothing can be released from it "
-                    "until the record is restored from a backup (or reset with a reason: `make releases`)"
-                ) from None
-            for group, value in zip(np.split(flat, offsets[1:-1]), counted.tolist(), strict=True):
-                digest = group.astype(np.int64).tobytes()
+            for digest, group, value in _counts_of(self.folder / entry["file"]):
                 if digest not in seen:
                     seen.add(digest)
-                    atoms.append(group.astype(np.int64))
-                    values.append(int(value))
+                    atoms.append(group)
+                    values.append(value)
         thresholds = [int(e["min_cell"]) for e in entries]
         return Released(atoms, values, len(entries), min(thresholds) if thresholds else None)
 
@@ -179,6 +170,32 @@ class Record:
         }
         _append_private(self.log, json.dumps(entry, sort_keys=True, ensure_ascii=False))
         return entry
+
+
+_READ: dict[tuple, list[tuple[bytes, np.ndarray, int]]] = {}  # per release file and its stamp: its counts
+
+
+def _counts_of(path: Path) -> list[tuple[bytes, np.ndarray, int]]:
+    """The counts one release showed: (the bytes of its finest groups, the groups, the value) each.
+    Kept per file stamp for the process (a run after many releases of one extract, as in a sweep,
+    reads each file once); a file changed, replaced or removed meanwhile is read again."""
+    key = (str(path), *hashing.file_stamp(path))
+    if key not in _READ:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                flat, offsets, counted = data["atoms"], data["offsets"], data["values"]
+        except (OSError, ValueError, KeyError):
+            raise ReleaseRecordError(
+                f"{path}: a release of this extract is missing or damaged; nothing can be released from it "
+                "until the record is restored from a backup (or reset with a reason: `make releases`)"
+            ) from None
+        groups = [group.astype(np.int64) for group in np.split(flat, offsets[1:-1])]
+        for group in groups:
+            group.flags.writeable = False  # shared by every later read of this file
+        if len(_READ) >= 4096:
+            _READ.clear()
+        _READ[key] = [(g.tobytes(), g, int(v)) for g, v in zip(groups, counted.tolist(), strict=True)]
+    return _READ[key]
 
 
 def _npz(**arrays) -> bytes:
