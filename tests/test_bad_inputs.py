@@ -267,7 +267,8 @@ def test_a_long_run_name_is_the_same_in_the_build_and_in_the_kernel():
 @pytest.fixture
 def one_nursery(scratch):
     """One kernel nursery for every build of a test (each build would otherwise start its own and
-    import the notebooks' modules again): its kernels are forked from it, as a build's are."""
+    import the notebooks' modules again): its kernels are forked from it, as a build's are. Started
+    after ``scratch``: a forked kernel keeps the outputs folder the nursery was started with."""
     with kernel.nursery() as running:
         yield running
 
