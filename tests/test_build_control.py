@@ -8,17 +8,20 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import build_pages
+from conftest import SYSTEM_TEMP, as_outputs, build_pages
 
 from sectorplannen import errors, paths, site
 from sectorplannen.chapters import registry
@@ -89,12 +92,52 @@ def started_kernels(temp, timeout: float = 60) -> list[int]:
     raise AssertionError("no kernel started")
 
 
+@dataclass(frozen=True)
+class QueuedBuild:
+    """A build of two chapters with one worker into an empty outputs folder, made a site: its outputs
+    and temporary directory, its pages, what it said, the kernels alive when its first chapter ended
+    and the timings it recorded."""
+
+    outputs: Path
+    temp: Path
+    pages: tuple[Path, ...]
+    lines: tuple[str, ...]
+    kernels_at_first_end: tuple[int, ...]
+    timings: dict
+
+
+@pytest.fixture(scope="module")
+def queued_build(tmp_path_factory) -> QueuedBuild:
+    """SMALL and SMALL_TOO built as ``make chapter`` builds (one worker, then the site), once for this
+    module: the normal-run and queued-chapter tests read how it went; the Ctrl-C and killed-build tests
+    start from a copy of its outputs, the earlier outputs a stopped build must leave intact. Read only."""
+    outputs = tmp_path_factory.mktemp("queued") / "outputs"
+    outputs.mkdir()
+    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=SYSTEM_TEMP))  # short: kernel sockets live in it
+    lines, kernels_at_first_end = [], []
+
+    def log(line: str) -> None:
+        if line.startswith(f"[klaar] hoofdstuk 5 {SMALL.name}"):
+            pids = [int(p.read_text()) for p in temp.glob(f"{kernel.KERNEL_FOLDER}*/kernel.pid")]
+            kernels_at_first_end.extend(pid for pid in pids if kernel.alive(pid))
+        lines.append(line)
+
+    with as_outputs(outputs), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(temp))
+        patch.setattr(tempfile, "tempdir", str(temp))
+        pages = build_pages([SMALL, SMALL_TOO], jobs=1, log=log)
+        timings = json.loads(report.timings_path().read_text(encoding="utf-8"))
+    yield QueuedBuild(outputs, temp, tuple(pages), tuple(lines), tuple(kernels_at_first_end), timings)
+    shutil.rmtree(temp, ignore_errors=True)
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_ctrl_c_stops_the_build_within_seconds_and_leaves_outputs_intact(scratch, stop_signal):
+def test_ctrl_c_stops_the_build_within_seconds_and_leaves_outputs_intact(queued_build, scratch, stop_signal):
     outputs, temp = scratch
-    report.build([SMALL], jobs=1, log=lambda _: None)
+    shutil.copytree(queued_build.outputs, outputs, dirs_exist_ok=True)  # two chapters built and made a site
     before = {p: p.read_bytes() for p in (outputs / "report").glob("*.html")}
+    assert {f"{SMALL.name}.html", f"{SMALL_TOO.name}.html", "index.html"} <= {p.name for p in before}
     manifests = {p: p.read_bytes() for p in (outputs / ".build").glob("*.json")}
     env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(outputs), "TMPDIR": str(temp)}
     env.pop("PYTHONUNBUFFERED", None)  # the build itself must flush its progress lines
@@ -166,30 +209,21 @@ def test_interrupted_build_exits_with_the_signal_status(monkeypatch, capsys):
 
 
 @pytest.mark.notebook
-def test_normal_run_leaves_no_kernel_folder(scratch):
-    outputs, temp = scratch
-    (html,) = build_pages([SMALL], jobs=1, force=True, log=lambda _: None)
-    assert html.exists()
-    assert kernel_leftovers(temp) == []
-    assert leftovers(outputs) == []
+def test_normal_run_leaves_no_kernel_folder(queued_build):
+    assert [page.name for page in queued_build.pages] == [f"{SMALL.name}.html", f"{SMALL_TOO.name}.html"]
+    assert all(page.exists() for page in queued_build.pages)
+    assert kernel_leftovers(queued_build.temp) == []
+    assert leftovers(queued_build.outputs) == []
 
 
 @pytest.mark.notebook
-def test_queued_chapters_wait_and_start_only_when_they_run(scratch):
+def test_queued_chapters_wait_and_start_only_when_they_run(queued_build, scratch):
     """One worker: the second chapter starts when the first is done (the lines say so), but its kernel
-    has been starting meanwhile (a standby: its kernel is up when the first chapter ends)."""
-    _, temp = scratch
-    lines, kernels_at_first_end = [], []
-
-    def log(line: str) -> None:
-        if line.startswith(f"[klaar] hoofdstuk 5 {SMALL.name}"):
-            pids = [int(p.read_text()) for p in temp.glob(f"{kernel.KERNEL_FOLDER}*/kernel.pid")]
-            kernels_at_first_end.extend(pid for pid in pids if kernel.alive(pid))
-        lines.append(line)
-
-    report.build([SMALL, SMALL_TOO], jobs=1, log=log)
+    has been starting meanwhile (a standby: its kernel is up when the first chapter ends). Built again
+    (a copy of its outputs), both are up to date."""
+    lines, kernels_at_first_end = list(queued_build.lines), queued_build.kernels_at_first_end
     assert len(kernels_at_first_end) == 1, "the second chapter's kernel had not started when the first ended"
-    chapters = json.loads(report.timings_path().read_text(encoding="utf-8"))["chapters"]
+    chapters = queued_build.timings["chapters"]
     assert "waited" not in chapters[SMALL.name] and chapters[SMALL_TOO.name]["waited"] > 0  # not in its total
     first, second = SMALL, SMALL_TOO  # equal expected seconds (no manifests yet): the given order
     pattern = [
@@ -202,7 +236,9 @@ def test_queued_chapters_wait_and_start_only_when_they_run(scratch):
     assert len(lines) == len(pattern), lines
     for line, expected in zip(lines, pattern, strict=True):
         assert re.fullmatch(expected, line), lines
-    assert kernel_leftovers(temp) == []
+    assert kernel_leftovers(queued_build.temp) == []
+    outputs, _ = scratch
+    shutil.copytree(queued_build.outputs, outputs, dirs_exist_ok=True)
     lines.clear()
     report.build([SMALL, SMALL_TOO], jobs=1, log=lines.append)
     assert lines == [f"[actueel] hoofdstuk 5 {SMALL.name}", f"[actueel] hoofdstuk 9 {SMALL_TOO.name}"]
@@ -377,21 +413,26 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _small_extract(folder):
-    """Every 7th row of the synthetic file as an extract outside the repository."""
+    """Every 70th row of the synthetic file (11.146 rows, all three tranches and dates) as an extract
+    outside the repository: small, as the preflight checks every row before the chapter starts."""
     rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
     folder.mkdir(parents=True)
     extract = folder / "deelnemers.csv"
-    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+    extract.write_text("\n".join(rows[:1] + rows[1::70]) + "\n", encoding="utf-8")
     return extract
 
 
 @pytest.mark.notebook
-def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_next_build_removes_it(scratch, tmp_path):
+def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_next_build_removes_it(
+    queued_build, scratch, tmp_path
+):
     """papermill writes the notebook with its injected parameters before the first cell runs; the
     build is killed (SIGKILL: nothing of it can clean up) as soon as that file exists. It names the
     extract by its label only (the path reaches the kernel through its environment), and the next
-    build removes it, as its writer is dead; a file of a live process stays."""
+    build removes it, as its writer is dead, also when it has no chapter to run (it starts from a
+    copy of two built chapters); a file of a live process stays."""
     outputs, temp = scratch
+    shutil.copytree(queued_build.outputs, outputs, dirs_exist_ok=True)
     extract = _small_extract(tmp_path / "vertrouwelijk-k3v8")
     label = provenance.extract_label(str(extract))
     env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(outputs), "TMPDIR": str(temp)}
@@ -437,7 +478,9 @@ def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_ne
     alive_file = outputs / "notebooks" / f".ander.{os.getppid()}.running.ipynb"  # a build still running
     alive_file.write_text("{}", encoding="utf-8")
     assert [p for p, _ in files.leftovers(outputs)] == sorted([running[0], alive_file])
-    report.build([SMALL], jobs=1, log=lambda _: None)
+    lines = []
+    report.build([SMALL], jobs=1, log=lines.append)
+    assert lines == [f"[actueel] hoofdstuk 5 {SMALL.name}"]
     assert files.leftovers(outputs) == [(alive_file, os.getppid())]
 
 

@@ -158,7 +158,6 @@ def _pdf(args) -> int:
 
 def _chapter(args) -> int:
     from sectorplannen.chapters import registry  # layers: imported when the command runs
-    from sectorplannen.pipeline import report  # layers: imported when the command runs
 
     files.remove_stale()
     files.check_writable()
@@ -166,6 +165,10 @@ def _chapter(args) -> int:
     if args.tranche:
         parameters["tranche"] = args.tranche
     chapter = registry.chapter_for(args.notebook, parameters)
+    # the build layer (and the participants layer under it) only once the parameters are right, so
+    # that a mistake in them is answered before half a second of imports it does not need
+    from sectorplannen.pipeline import report  # layers: imported when the command runs
+
     with kernel.nursery():
         (html,) = _with_site(
             lambda: report.build([chapter], show_code=args.show_code, jobs=1, force=args.force), [chapter]

@@ -20,8 +20,8 @@ from pathlib import Path
 import yaml
 
 from sectorplannen import datakind, hashing
+from sectorplannen.chapters import participant_values
 from sectorplannen.errors import ParameterError, did_you_mean
-from sectorplannen.participants import selection as participant_values
 from sectorplannen.sources.register import TRANCHE_WORDS, register, tranche_group
 from sectorplannen.statistics.selection import ChapterParams, validate
 

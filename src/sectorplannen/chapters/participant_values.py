@@ -2,7 +2,9 @@
 
 The registry (:mod:`sectorplannen.chapters.registry`) declares the parameters and resolves a run's
 values once; these functions are the checks it applies to the values only the participant file has.
-A wrong value raises :class:`~sectorplannen.errors.ParameterError` naming the parameter."""
+A wrong value raises :class:`~sectorplannen.errors.ParameterError` naming the parameter. They live
+beside the registry, not in the participants layer, so that a mistake in a parameter is answered
+without importing that layer (DuckDB, SciPy and the extract readers: half a second of the command line)."""
 
 from __future__ import annotations
 
