@@ -244,6 +244,52 @@ def built_site(built_report) -> Path:
     return built_report / "report"
 
 
+# The two quickest chapters (inhoud of tranche 3, then vormgeving), as (notebook, parameters).
+QUICK_CHAPTERS = (("inhoud", {"tranche": "3"}), ("vormgeving", {}))
+
+
+def _alive_kernels(temp: Path) -> list[int]:
+    """The kernels running from ``temp`` (their pids, read from their private folders)."""
+    from sectorplannen.pipeline import kernel
+
+    pids = []
+    for pid_file in temp.glob(f"{kernel.KERNEL_FOLDER}*/kernel.pid"):
+        with contextlib.suppress(OSError, ValueError):  # being written
+            pids.append(int(pid_file.read_text(encoding="utf-8")))
+    return [pid for pid in pids if kernel.alive(pid)]
+
+
+@pytest.fixture(scope="session")
+def quick_build(tmp_path_factory) -> Path:
+    """A folder holding ``outputs/``, the two quick chapters built as ``make chapter`` builds (one
+    worker, in the order given, forked kernels) into an empty folder and made a site, and
+    ``build.json``: each line the build said (``said``: the line and the kernels running as it said
+    it) and what the build left in its temporary directory (``left_in_temp``). Built once per test
+    session and shared by the tests of build control, kernels and markup; read only (copy its
+    outputs to build on them)."""
+
+    def make(folder: Path) -> None:
+        from sectorplannen.chapters import registry
+
+        outputs = folder / "outputs"
+        outputs.mkdir()
+        temp = Path(tempfile.mkdtemp(prefix="sp-", dir=SYSTEM_TEMP))  # short: kernel sockets live in it
+        said = []
+        try:
+            with as_outputs(outputs), pytest.MonkeyPatch.context() as patch:
+                patch.setenv("TMPDIR", str(temp))
+                patch.setattr(tempfile, "tempdir", str(temp))
+                chapters = [registry.chapter_for(notebook, parameters) for notebook, parameters in QUICK_CHAPTERS]
+                build_pages(chapters, jobs=1, log=lambda line: said.append([line, _alive_kernels(temp)]))
+            left = sorted(p.name for p in temp.iterdir())
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+        record = {"said": said, "left_in_temp": left}
+        (folder / "build.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+    return _once(tmp_path_factory, "quick", make)
+
+
 TRANSPORT_VARIANT = {"tranche": "3", "exclude_plans": ["Transport"]}  # the reviewer's question of issue 21
 
 

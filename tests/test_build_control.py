@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import suppress
@@ -21,22 +20,22 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import SYSTEM_TEMP, as_outputs, build_pages
+from conftest import QUICK_CHAPTERS
 
 from sectorplannen import errors, paths, site
 from sectorplannen.chapters import registry
 from sectorplannen.cli import main
 from sectorplannen.pipeline import files, kernel, provenance, report, workers
 
-SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
-SMALL_TOO = registry.chapter_for("vormgeving", {})
+SMALL, SMALL_TOO = (registry.chapter_for(*chapter) for chapter in QUICK_CHAPTERS)  # the quickest chapters
 PROGRESS = re.compile(r"^\[(actueel|wacht|start|klaar|gestopt)\] ")
 EXTRACT = "/beveiligd/projectschijf/deelnemers_2019.csv"  # never opened: the tests only name it
 
 
 def kernel_leftovers(temp):
-    """Kernel folders and stray connection files in a temporary directory."""
-    return sorted(p.name for p in temp.iterdir() if p.name.startswith(kernel.KERNEL_FOLDER) or p.suffix == ".json")
+    """Kernel folders and stray connection files in a temporary directory (or among its names)."""
+    names = [p.name for p in temp.iterdir()] if isinstance(temp, Path) else temp
+    return sorted(name for name in names if name.startswith(kernel.KERNEL_FOLDER) or name.endswith(".json"))
 
 
 def leftovers(outputs):
@@ -94,41 +93,35 @@ def started_kernels(temp, timeout: float = 60) -> list[int]:
 
 @dataclass(frozen=True)
 class QueuedBuild:
-    """A build of two chapters with one worker into an empty outputs folder, made a site: its outputs
-    and temporary directory, its pages, what it said, the kernels alive when its first chapter ended
-    and the timings it recorded."""
+    """A build of two chapters with one worker into an empty outputs folder, made a site: its outputs,
+    its pages, what it said, the kernels alive when its first chapter ended, what it left in its
+    temporary directory and the timings it recorded."""
 
     outputs: Path
-    temp: Path
     pages: tuple[Path, ...]
     lines: tuple[str, ...]
     kernels_at_first_end: tuple[int, ...]
+    left_in_temp: tuple[str, ...]
     timings: dict
 
 
 @pytest.fixture(scope="module")
-def queued_build(tmp_path_factory) -> QueuedBuild:
-    """SMALL and SMALL_TOO built as ``make chapter`` builds (one worker, then the site), once for this
-    module: the normal-run and queued-chapter tests read how it went; the Ctrl-C and killed-build tests
-    start from a copy of its outputs, the earlier outputs a stopped build must leave intact. Read only."""
-    outputs = tmp_path_factory.mktemp("queued") / "outputs"
-    outputs.mkdir()
-    temp = Path(tempfile.mkdtemp(prefix="sp-", dir=SYSTEM_TEMP))  # short: kernel sockets live in it
-    lines, kernels_at_first_end = [], []
-
-    def log(line: str) -> None:
-        if line.startswith(f"[klaar] hoofdstuk 5 {SMALL.name}"):
-            pids = [int(p.read_text()) for p in temp.glob(f"{kernel.KERNEL_FOLDER}*/kernel.pid")]
-            kernels_at_first_end.extend(pid for pid in pids if kernel.alive(pid))
-        lines.append(line)
-
-    with as_outputs(outputs), pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TMPDIR", str(temp))
-        patch.setattr(tempfile, "tempdir", str(temp))
-        pages = build_pages([SMALL, SMALL_TOO], jobs=1, log=log)
-        timings = json.loads(report.timings_path().read_text(encoding="utf-8"))
-    yield QueuedBuild(outputs, temp, tuple(pages), tuple(lines), tuple(kernels_at_first_end), timings)
-    shutil.rmtree(temp, ignore_errors=True)
+def queued_build(quick_build) -> QueuedBuild:
+    """SMALL and SMALL_TOO built as ``make chapter`` builds (one worker, then the site), once per test
+    session (conftest's ``quick_build``, which the kernel and markup tests share): the normal-run and
+    queued-chapter tests read how it went; the Ctrl-C and killed-build tests start from a copy of its
+    outputs, the earlier outputs a stopped build must leave intact. Read only."""
+    record = json.loads((quick_build / "build.json").read_text(encoding="utf-8"))
+    outputs = quick_build / "outputs"
+    first_end = [kernels for line, kernels in record["said"] if line.startswith(f"[klaar] hoofdstuk 5 {SMALL.name}")]
+    return QueuedBuild(
+        outputs=outputs,
+        pages=tuple(paths.report(outputs) / f"{chapter.name}.html" for chapter in (SMALL, SMALL_TOO)),
+        lines=tuple(line for line, _ in record["said"]),
+        kernels_at_first_end=tuple(first_end[0]) if first_end else (),
+        left_in_temp=tuple(record["left_in_temp"]),
+        timings=json.loads((paths.records(outputs) / "timings.json").read_text(encoding="utf-8")),
+    )
 
 
 @pytest.mark.notebook
@@ -210,9 +203,8 @@ def test_interrupted_build_exits_with_the_signal_status(monkeypatch, capsys):
 
 @pytest.mark.notebook
 def test_normal_run_leaves_no_kernel_folder(queued_build):
-    assert [page.name for page in queued_build.pages] == [f"{SMALL.name}.html", f"{SMALL_TOO.name}.html"]
-    assert all(page.exists() for page in queued_build.pages)
-    assert kernel_leftovers(queued_build.temp) == []
+    assert all(page.is_file() for page in queued_build.pages)
+    assert kernel_leftovers(queued_build.left_in_temp) == []
     assert leftovers(queued_build.outputs) == []
 
 
@@ -236,7 +228,7 @@ def test_queued_chapters_wait_and_start_only_when_they_run(queued_build, scratch
     assert len(lines) == len(pattern), lines
     for line, expected in zip(lines, pattern, strict=True):
         assert re.fullmatch(expected, line), lines
-    assert kernel_leftovers(queued_build.temp) == []
+    assert kernel_leftovers(queued_build.left_in_temp) == []
     outputs, _ = scratch
     shutil.copytree(queued_build.outputs, outputs, dirs_exist_ok=True)
     lines.clear()

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from conftest import build_pages
+from conftest import QUICK_CHAPTERS, build_pages
 from nbformat import v4
 
 from sectorplannen import paths
@@ -21,7 +21,7 @@ from sectorplannen.pipeline import kernel, nursery, report, uptodate
 from sectorplannen.pipeline.execute import PHASES, phases
 from sectorplannen.render import drawings
 
-SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter with figures
+SMALL = registry.chapter_for(*QUICK_CHAPTERS[0])  # the quickest chapter with figures (inhoud, tranche 3)
 
 
 def test_the_nursery_imports_what_the_notebooks_import():
@@ -77,22 +77,22 @@ def test_a_forked_kernel_is_fresh_and_the_nursery_leaves_nothing(scratch, tmp_pa
 
 
 @pytest.mark.notebook
-def test_a_page_from_a_forked_kernel_is_the_page_from_a_plain_one(scratch, monkeypatch):
+def test_a_page_from_a_forked_kernel_is_the_page_from_a_plain_one(quick_build, scratch, monkeypatch):
+    """The session's quick build ran SMALL in a forked kernel; built again in a plain kernel (forced,
+    in a copy of that build, so that the site around it is the same), its page is the same page."""
     outputs, _ = scratch
+    shutil.copytree(quick_build / "outputs", outputs, dirs_exist_ok=True)
+    shutil.rmtree(paths.reuse() / drawings.FOLDER, ignore_errors=True)  # the plain kernel draws its own figures
+    monkeypatch.setattr(kernel, "_from_nursery", lambda *a, **k: None)
+    (html,) = build_pages([SMALL], jobs=1, force=True, log=lambda _: None)
     pages = {}
-    for label in ("plain", "forked"):
-        if label == "plain":
-            monkeypatch.setattr(kernel, "_from_nursery", lambda *a, **k: None)
-        else:
-            monkeypatch.undo()
-            monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(outputs))
-            monkeypatch.setattr(paths, "OUTPUTS", outputs)
-        shutil.rmtree(paths.reuse() / drawings.FOLDER, ignore_errors=True)  # each kernel draws its own figures
-        (html,) = build_pages([SMALL], jobs=1, force=True, log=lambda _: None)
-        timings = json.loads(report.timings_path().read_text(encoding="utf-8"))["chapters"][SMALL.name]
+    for label, built in (("plain", outputs), ("forked", quick_build / "outputs")):
+        page = paths.report(built) / html.name
+        timings_file = paths.records(built) / report.timings_path().name
+        timings = json.loads(timings_file.read_text(encoding="utf-8"))["chapters"][SMALL.name]
         assert timings["forked"] is (label == "forked")
         footer = r"<footer class=\"sectorplannen-provenance\".*?</footer>"
-        pages[label] = re.sub(footer, "", html.read_text(encoding="utf-8"), flags=re.S)
+        pages[label] = re.sub(footer, "", page.read_text(encoding="utf-8"), flags=re.S)
     assert pages["plain"] == pages["forked"]
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from conftest import fake_run
+from conftest import QUICK_CHAPTERS, fake_run
 
 from sectorplannen import errors, notation
 from sectorplannen.chapters import registry
@@ -384,22 +385,27 @@ def test_the_policy_allows_no_inline_script_and_no_other_host():
 
 
 @pytest.mark.notebook
-def test_planted_parameter_is_inert_on_every_page_and_every_page_has_the_policy(scratch):
-    """A chapter run with markup in its string parameter, built and made a site: every page, the search
-    index and the PDF's document show it only as text, and every page carries the policy first in its head."""
+def test_planted_parameter_is_inert_on_every_page_and_every_page_has_the_policy(quick_build, scratch):
+    """A chapter run with markup in its string parameter, built beside two built chapters (a copy of
+    the session's quick build) and made a site: every page, the search index and the PDF's document
+    show it only as text, and every page carries the policy first in its head."""
     from sectorplannen import site
     from sectorplannen.pipeline import report
 
     outputs, _ = scratch
+    shutil.copytree(quick_build / "outputs", outputs, dirs_exist_ok=True)
     chapter = registry.chapter_for(
         "arbeidsmarktpositie", {"tranche": "3", "min_cell_size": 5, "min_cell_override": EVERYTHING}
     )
-    other = registry.chapter_for("vormgeving", {})
-    report.build([chapter, other], jobs=1, log=lambda _: None)
+    others = [registry.chapter_for(*other) for other in QUICK_CHAPTERS]
+    report.build([chapter], jobs=1, log=lambda _: None)
     report_dir = outputs / "report"
     site.build(report_dir, [chapter])
     pages = sorted(report_dir.glob("*.html"))
-    assert {p.name for p in pages} >= {f"{chapter.name}.html", "index.html", "getallen.html", "zoeken.html"}
+    assert {p.name for p in pages} >= {
+        *(f"{c.name}.html" for c in [chapter, *others]),
+        *("index.html", "getallen.html", "zoeken.html"),
+    }
     for path in pages:
         page = path.read_text(encoding="utf-8")
         assert_policy_first(page, path.name)
