@@ -10,7 +10,7 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import broken_notebook
+from conftest import QUICK_CHAPTERS, as_outputs, broken_notebook
 
 from sectorplannen import errors, paths, site
 from sectorplannen.chapters import registry
@@ -18,7 +18,7 @@ from sectorplannen.cli import main
 from sectorplannen.pipeline import kernel, preflight, report
 from sectorplannen.render import drawings
 
-SMALL = registry.chapter_for("inhoud", {"tranche": "3"})  # the quickest chapter
+SMALL = registry.chapter_for(*QUICK_CHAPTERS[0])  # the quickest chapter with figures (inhoud, tranche 3)
 
 
 def digest(path):
@@ -26,10 +26,13 @@ def digest(path):
 
 
 @pytest.fixture(scope="module")
-def small_built():
-    report.build([SMALL], jobs=1, log=lambda _: None)
-    site.build(paths.OUTPUTS / "report")  # the page, as make chapter renders it after the build
-    return paths.OUTPUTS / "report" / f"{SMALL.name}.html"
+def small_built(quick_build, tmp_path_factory):
+    """SMALL's page as ``make chapter`` leaves it (built, then the site rendered): the session's quick
+    build, copied into this module's own outputs, which its tests point at and may change."""
+    outputs = tmp_path_factory.mktemp("report") / "outputs"
+    shutil.copytree(quick_build / "outputs", outputs)
+    with as_outputs(outputs):
+        yield paths.OUTPUTS / "report" / f"{SMALL.name}.html"
 
 
 @pytest.mark.notebook
