@@ -352,25 +352,6 @@ def test_the_release_key_is_the_hash_of_its_finest_groups_as_csv():
     assert release.key == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def test_acro_records_the_line_that_called_it():
-    """ACRO keeps the source line that asked for a table; given only the caller's frame (not the
-    whole stack) it finds the same line."""
-    import inspect
-
-    from acro import acro_tables, utils
-
-    people = table_people({("a", "x"): 12, ("a", "y"): 4, ("b", "x"): 30})
-    lines = []
-    original = utils.get_command
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(utils, "get_command", lambda default, frames: lines.append(original(default, frames)) or "")
-        disclosure.crosstab(people["categorie"], people["inkomenssituatie"])
-        assert acro_tables.stack is disclosure._caller_only
-        patch.setattr(acro_tables, "stack", inspect.stack)
-        disclosure.crosstab(people["categorie"], people["inkomenssituatie"])
-    assert lines == ["table = checker.crosstab(index, columns)"] * 2
-
-
 # ----------------------------------------------------------------------------- what a real run writes
 
 

@@ -33,7 +33,6 @@ import functools
 import hashlib
 import logging
 import re
-import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -71,24 +70,14 @@ def _quiet() -> None:
     logging.getLogger("acro").setLevel(logging.WARNING)
 
 
-def _caller_only() -> list[tuple]:
-    """What ACRO's table methods read of ``inspect.stack()``: the frame that called them, second in the
-    list (``acro.utils.get_command`` takes its source line for the output's record). The whole stack
-    reads the source of every frame up to the interpreter's first (tens under pytest or a kernel), a
-    fifth of a participant table's time; the record's line is the same."""
-    asking = sys._getframe(1)  # the ACRO method that asks
-    return [(asking,), (asking.f_back,)]
-
-
 @functools.lru_cache(maxsize=4)
 def _acro(min_cell: int):
     """ACRO with suppression at ``min_cell``, made once per process (ACRO reads its configuration file
     each time one is made): :func:`crosstab` empties its record of outputs after each table."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from acro import ACRO, acro_tables  # heavy (statsmodels, and logs on import): only for a participant table
+        from acro import ACRO  # heavy (statsmodels, and logs on import): loaded only for a participant table
 
-        acro_tables.stack = _caller_only
         _quiet()
         checker = ACRO(suppress=True)
     _quiet()
@@ -158,7 +147,7 @@ _QUOTED = re.compile(r'[,"\r\n]')
 
 def _csv_text(table: pd.DataFrame) -> str:
     """``table.to_csv(index=False, lineterminator="\\n")`` of a table of text, the same characters:
-    joined directly when no field needs quotes (eight times as fast: a release key is made from it
+    joined directly when no field needs quotes (three times as fast: a release key is made from it
     for every run), else written by pandas."""
     fields = [table.columns.astype(str).tolist(), *(table[c].tolist() for c in table.columns)]
     if table.shape[1] < 2 or any(_QUOTED.search("\0".join(column)) for column in fields):  # one field: "" quoted
