@@ -4,10 +4,13 @@ and then forks a fresh kernel for each chapter (``python -m sectorplannen.pipeli
 A kernel started the usual way (``python -m ipykernel_launcher``) spends about a second starting
 Python and ipykernel and another second and a half importing pandas, matplotlib, seaborn, scipy
 and the package before the chapter's first line of its own runs; thirteen chapters paid that
-thirteen times. A forked kernel starts with those modules imported and nothing else: no
-chapter's code has run in the nursery, no data is loaded, no cache filled (importing has no
-side effect on the chapter's outputs; ``tests/test_build_kernels.py`` compares the pages), and
-the nursery never runs a kernel itself, so every chapter still gets a fresh interpreter state.
+thirteen times. A forked kernel starts with those modules imported and the published tables
+read: no chapter's code has run in the nursery and it never runs a kernel itself, so every chapter
+still gets a fresh interpreter state. While no kernel is asked for, the nursery reads and validates
+the published tables one at a time into the cache a chapter's first read would fill
+(:mod:`sectorplannen.published.read_ahead`), as every chapter reads them; a kernel forked after one
+of their files changed starts with none read. Neither has a side effect on the chapter's outputs
+(``tests/test_build_kernels.py`` compares the pages with a plain kernel's).
 
 The protocol is one JSON line per connection on a Unix socket: the launch request (the kernel's
 argv after ``ipykernel_launcher``, its environment and working directory, and the hash of the
@@ -37,6 +40,7 @@ from ipykernel import kernelapp
 
 from sectorplannen import paths
 from sectorplannen.pipeline.uptodate import code_digest
+from sectorplannen.published import read_ahead
 
 # What ipykernel would set before any of the notebook's code runs (kernelapp.init_gui_pylab): set it
 # before matplotlib is imported here so the kernel's matplotlib is configured as in a plain kernel.
@@ -141,8 +145,12 @@ def serve(address: str) -> None:
         code = None
     gc.freeze()  # what was imported stays shared with every kernel: their collections need not visit it
     imports = time.perf_counter() - start
+    ahead = read_ahead.ReadAhead()  # the published tables, one at a time while no kernel is asked for
     while True:
-        ready, _, _ = select.select([listener, sys.stdin], [], [])
+        ready, _, _ = select.select([listener, sys.stdin], [], [], 0 if ahead.todo else None)
+        if not ready:
+            ahead.step()
+            continue
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1024):
             break  # the build has ended
         if listener not in ready:
@@ -159,6 +167,7 @@ def serve(address: str) -> None:
             pid = os.fork()
             if pid == 0:
                 connection.close()
+                ahead.keep_or_forget()  # the tables read so far, while their files are as they were
                 _child(request, listener)
             connection.sendall((json.dumps({"pid": pid, "imports": imports}) + "\n").encode())
     listener.close()

@@ -249,6 +249,13 @@ def table(
 _TABLES: dict[tuple, tuple[pd.DataFrame, dict]] = {}
 
 
+def forget() -> None:
+    """Empty this module's caches: the validated tables and the data package
+    (:mod:`sectorplannen.published.read_ahead` empties them in a kernel whose files changed)."""
+    _TABLES.clear()
+    _PACKAGES.clear()
+
+
 def tables(data_dir: Path | str | None = None) -> list[tuple[str, str]]:
     """(source, table id) of every published table."""
     return [(r["sectorplannen"]["seed"], r["sectorplannen"]["table"]) for r in resources(data_dir)]
