@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -19,6 +20,7 @@ from sectorplannen import paths
 from sectorplannen.chapters import registry
 from sectorplannen.pipeline import kernel, nursery, report, uptodate
 from sectorplannen.pipeline.execute import PHASES, phases
+from sectorplannen.published import load
 from sectorplannen.render import drawings
 
 SMALL = registry.chapter_for(*QUICK_CHAPTERS[0])  # the quickest chapter with figures (inhoud, tranche 3)
@@ -38,8 +40,10 @@ def _probe(folder: Path) -> dict:
         cells=[
             v4.new_code_cell(
                 "import json, os, sys\n"
+                "load = sys.modules.get('sectorplannen.published.load')\n"
                 "print(json.dumps({'pid': os.getpid(), 'pandas': 'pandas' in sys.modules, "
-                "'leftover': 'left_by_a_chapter' in globals(), 'cwd': os.getcwd()}))\n"
+                "'leftover': 'left_by_a_chapter' in globals(), 'cwd': os.getcwd(), "
+                "'tables': len(load._TABLES) if load else 0}))\n"
                 "left_by_a_chapter = 1"
             )
         ],
@@ -74,6 +78,23 @@ def test_a_forked_kernel_is_fresh_and_the_nursery_leaves_nothing(scratch, tmp_pa
     assert first["cwd"] == second["cwd"] == str(tmp_path)
     assert not kernel.alive(running["pid"])
     assert [p.name for p in temp.iterdir()] == []  # no nursery socket, no kernel folder
+
+
+@pytest.mark.notebook
+def test_the_nursery_reads_the_tables_ahead_only_for_kernels_still_to_come(scratch, tmp_path, monkeypatch):
+    """A build of two chapters: the first kernel is not kept waiting for the tables, the second finds
+    some read (while no kernel was asked for), and once both are forked the nursery reads no more (a
+    third kernel, which this build did not announce, finds what the second found)."""
+    monkeypatch.setattr(kernel, "EXPECTED_KERNELS", 2)
+    with kernel.nursery():
+        first = _probe(tmp_path)
+        time.sleep(0.5)  # time for the nursery to read some tables ahead (about 15 ms a table)
+        second = _probe(tmp_path)
+        time.sleep(0.5)
+        third = _probe(tmp_path)
+    assert first["tables"] == 0
+    assert 0 < second["tables"] <= len(load.resources())
+    assert third["tables"] == second["tables"]  # (70 of 113 in a run on this machine: the reading stopped)
 
 
 @pytest.mark.notebook

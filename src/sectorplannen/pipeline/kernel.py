@@ -55,6 +55,11 @@ _nursery: dict | None = None
 # before it runs a chapter): a kernel is forked only from a nursery that imported that code.
 EXPECTED_CODE: str | None = None
 
+# How many kernels the running build will ask the nursery for (set by the build before its workers are
+# forked; they inherit it): the nursery reads the published tables ahead only while more are to come, so
+# a one-chapter build (make chapter) costs no reading nobody uses.
+EXPECTED_KERNELS = 1
+
 # The kernels this process launched (one per chapter in a worker): whether each was forked, and the
 # seconds its nursery spent importing; the build's timings read it.
 LAUNCHES: list[dict] = []
@@ -146,6 +151,7 @@ def _from_nursery(kernel_cmd: list[str], kw: dict, timeout: float = 120) -> dict
         "env": dict(kw.get("env") or os.environ),
         "cwd": kw.get("cwd") or os.getcwd(),
         "code": EXPECTED_CODE,
+        "kernels": EXPECTED_KERNELS,
     }
     deadline = time.monotonic() + timeout
     while True:

@@ -6,16 +6,18 @@ Python and ipykernel and another second and a half importing pandas, matplotlib,
 and the package before the chapter's first line of its own runs; thirteen chapters paid that
 thirteen times. A forked kernel starts with those modules imported and the published tables
 read: no chapter's code has run in the nursery and it never runs a kernel itself, so every chapter
-still gets a fresh interpreter state. While no kernel is asked for, the nursery reads and validates
-the published tables one at a time into the cache a chapter's first read would fill
+still gets a fresh interpreter state. While no kernel is asked for and the build will ask for more
+(each request says how many kernels the build needs), the nursery reads and validates the published
+tables one at a time into the cache a chapter's first read would fill
 (:mod:`sectorplannen.published.read_ahead`), as every chapter reads them; a kernel forked after one
 of their files changed starts with none read. Neither has a side effect on the chapter's outputs
 (``tests/test_build_kernels.py`` compares the pages with a plain kernel's).
 
 The protocol is one JSON line per connection on a Unix socket: the launch request (the kernel's
-argv after ``ipykernel_launcher``, its environment and working directory, and the hash of the
-package's code the chapter's fingerprint was computed with) in, the kernel's pid out; a request
-for other code than the nursery imported is refused, and the kernel is started the usual way.
+argv after ``ipykernel_launcher``, its environment and working directory, the hash of the
+package's code the chapter's fingerprint was computed with, and how many kernels the build needs)
+in, the kernel's pid out; a request for other code than the nursery imported is refused, and the
+kernel is started the usual way.
 The nursery exits when its standard input closes (the build ended or died) and ignores
 Ctrl-C, which the build handles; it never waits for its children (SIGCHLD ignored), so a
 kernel that ends leaves no zombie.
@@ -146,8 +148,10 @@ def serve(address: str) -> None:
     gc.freeze()  # what was imported stays shared with every kernel: their collections need not visit it
     imports = time.perf_counter() - start
     ahead = read_ahead.ReadAhead()  # the published tables, one at a time while no kernel is asked for
+    expected = forked = 0  # kernels the build will ask for (it says so in each request), kernels forked
     while True:
-        ready, _, _ = select.select([listener, sys.stdin], [], [], 0 if ahead.todo else None)
+        reading = ahead.todo and forked < expected  # only for kernels still to come
+        ready, _, _ = select.select([listener, sys.stdin], [], [], 0 if reading else None)
         if not ready:
             ahead.step()
             continue
@@ -164,11 +168,13 @@ def serve(address: str) -> None:
                 # could leave a page built from the old code recorded as built from the new).
                 connection.sendall(b'{"refused": "the package changed since the nursery imported it"}\n')
                 continue
+            expected = max(expected, int(request.get("kernels", 1)))
             pid = os.fork()
             if pid == 0:
                 connection.close()
                 ahead.keep_or_forget()  # the tables read so far, while their files are as they were
                 _child(request, listener)
+            forked += 1
             connection.sendall((json.dumps({"pid": pid, "imports": imports}) + "\n").encode())
     listener.close()
 

@@ -183,6 +183,7 @@ def build(
         with kernel.nursery():  # imports for every kernel while the checks run
             preflight(todo)
             _import_for_workers(show_code)
+            kernel.EXPECTED_KERNELS = len(todo)  # the nursery reads ahead for the kernels still to come
             results = run_all(todo, functools.partial(run_one, show_code=show_code), jobs, log)
         failures = [error for _, _, error in results if error]
         _write_timings(todo, time.perf_counter() - started)
