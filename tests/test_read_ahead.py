@@ -29,10 +29,12 @@ def read_all(reading: read_ahead.ReadAhead) -> None:
         reading.step()
 
 
-def test_every_table_is_read_ahead_and_then_served_without_reading(ahead, published_copy, monkeypatch):
+def test_a_table_read_ahead_is_served_without_reading(ahead, published_copy, monkeypatch):
     count = len(load.resources(published_copy))
-    assert len(ahead.todo) == count > 100
-    read_all(ahead)
+    assert len(ahead.todo) == count > 100  # every table is to be read
+    while ("A.2", "001") not in [(table_id, source) for table_id, source, _ in ahead.todo[:1]]:
+        ahead.step()
+    ahead.step()  # read up to Tabel A.2, as the nursery would before a chapter's kernel
     assert ahead.keep_or_forget()
     resource = load.resource("A.2", "001", published_copy)  # Tabel A.2: participants per plan and theme
     expected = load.read_table_file(published_copy / resource["path"], resource)
