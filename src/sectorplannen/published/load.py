@@ -37,6 +37,7 @@ from sectorplannen import hashing, paths
 from sectorplannen.errors import PublishedDataError
 from sectorplannen.published.findings import assert_totals_recorded
 from sectorplannen.published.labels import SOURCES, label_columns
+from sectorplannen.sources.categories import categories as read_categories
 from sectorplannen.sources.categories import category_ids
 from sectorplannen.sources.rawtable import UNITS
 from sectorplannen.sources.register import register
@@ -250,10 +251,13 @@ _TABLES: dict[tuple, tuple[pd.DataFrame, dict]] = {}
 
 
 def forget() -> None:
-    """Empty this module's caches: the validated tables and the data package
-    (:mod:`sectorplannen.published.read_ahead` empties them in a kernel whose files changed)."""
+    """Empty this process's caches of the published data: the validated tables, the data package, and
+    the plan register and categories that validate them (:mod:`sectorplannen.published.read_ahead`
+    empties them in a kernel whose files changed)."""
     _TABLES.clear()
     _PACKAGES.clear()
+    register.cache_clear()
+    read_categories.cache_clear()
 
 
 def tables(data_dir: Path | str | None = None) -> list[tuple[str, str]]:

@@ -13,16 +13,7 @@ from pathlib import Path
 
 from sectorplannen import hashing, paths
 from sectorplannen.published import load
-from sectorplannen.sources.categories import categories
-from sectorplannen.sources.register import register
-
-
-def forget() -> None:
-    """Empty this process's caches of the published data: the tables, the data package, the plan
-    register and the categories."""
-    load.forget()
-    register.cache_clear()
-    categories.cache_clear()
+from sectorplannen.published.load import forget
 
 
 class ReadAhead:

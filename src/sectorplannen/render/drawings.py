@@ -27,7 +27,6 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 from sectorplannen import paths, reuse
-from sectorplannen.hashing import content_hash
 
 KEEP = 2000  # figures kept (about 100 MB): every chapter's figures many times over
 FOLDER = "figuren"
@@ -66,8 +65,7 @@ def _settled() -> bytes:
     digest = hashlib.sha256(sys.version.encode())
     for library in LIBRARIES:
         digest.update(f"\n{library} {metadata.version(library)}".encode())
-    for path in reuse.code("render"):
-        digest.update(f"\n{path.name} {content_hash(path)}".encode())
+    digest.update(reuse.key(FOLDER, reuse.code("render")).encode())  # each file's place and content
     return digest.digest()
 
 
