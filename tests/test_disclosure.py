@@ -256,6 +256,23 @@ def test_a_count_shared_by_two_tables_is_suppressed_in_both():
     assert outer.counts().loc["a"].isna().tolist() == inner.counts().loc["Totaal"].isna().tolist()
 
 
+def test_acro_records_the_line_that_called_it_without_reading_the_whole_stack():
+    """ACRO keeps the source line that asked for a table as its command; it reads it from the two
+    frames ``disclosure.caller_frames`` gives (not every frame's source, as inspect.stack() did)."""
+    from acro import acro_tables
+
+    checker = disclosure._acro(MIN)
+    assert acro_tables.stack is disclosure.caller_frames
+    rows, columns = pd.Series(list("aab") * 10, name="r"), pd.Series(list("xyx") * 10, name="c")
+    table = checker.crosstab(rows, columns)  # the line ACRO records
+    keys = checker.results.get_keys()
+    commands = [checker.results.get(key).command for key in keys]
+    for key in keys:
+        checker.remove_output(key)
+    assert commands == ["table = checker.crosstab(rows, columns)  # the line ACRO records"]
+    assert table.loc["a", "x"] == 10 and np.isnan(table.loc["b", "y"])  # ten times (a, x); (b, y) never: hidden
+
+
 def test_a_selection_outside_the_audited_columns_is_a_bug():
     people = table_people({("a", "x"): 20, ("b", "y"): 20}).assign(leeftijd=list(range(40)))
     release = disclosure.Release(people, MIN)

@@ -33,6 +33,7 @@ import functools
 import hashlib
 import logging
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -70,16 +71,26 @@ def _quiet() -> None:
     logging.getLogger("acro").setLevel(logging.WARNING)
 
 
+def caller_frames(context: int = 1) -> list[tuple]:
+    """The two entries of ``inspect.stack()`` ACRO reads (its own frame, then its caller's, whose
+    source line it records as the command that made a table). ``inspect.stack()`` reads the source
+    of every frame on the stack: in a test or a kernel, about 40 frames and a tenth of a second per
+    table, more than ACRO's checks of it."""
+    frame = sys._getframe(1)
+    return [(frame,), (frame.f_back,)]
+
+
 @functools.lru_cache(maxsize=4)
 def _acro(min_cell: int):
     """ACRO with suppression at ``min_cell``, made once per process (ACRO reads its configuration file
     each time one is made): :func:`crosstab` empties its record of outputs after each table."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from acro import ACRO  # heavy (statsmodels, and logs on import): loaded only for a participant table
+        from acro import ACRO, acro_tables  # heavy (statsmodels, and logs on import): only for a participant table
 
         _quiet()
         checker = ACRO(suppress=True)
+    acro_tables.stack = caller_frames  # ACRO's call of inspect.stack(), for the one line it records
     _quiet()
     checker.config["safe_threshold"] = int(min_cell)
     return checker
