@@ -63,8 +63,13 @@ def test_counting_is_deterministic_and_the_csv_export_holds_the_same_rows(rows, 
 @pytest.mark.parametrize("tranche", ["1-2", "3"])
 def test_chapters_4_and_7_show_the_same_tables_from_the_engine(rows, counts, tranche):
     """Every table, comparison, audit and ledger value of chapter 4 (tranche 1-2) and 7 (tranche 3):
-    one row per participant (the method before the engine) against the engine's counts."""
+    one row per participant (the method before the engine) against the engine's counts. Tranche 1-2
+    on every fourth of its participants (by id, all their dates): row by row, all 247 thousand took
+    18 s, and the equality does not depend on the size (smaller groups only give the audit more to do)."""
     params = resolve("arbeidsmarktpositie", {"tranche": tranche})
+    if tranche == "1-2":
+        rows = rows[rows["deelnemer_id"].str[1:].astype(int) % 4 == 0].reset_index(drop=True)
+        counts = engine.counts(rows)
     before, after = arbeidsmarkt.compute(rows, params), arbeidsmarkt.compute(counts, params)
     assert after.audit == before.audit and after.n == before.n
     pd.testing.assert_frame_equal(after.participants, before.participants)
