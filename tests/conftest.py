@@ -227,6 +227,28 @@ def synthetic_file(tmp_path_factory) -> Path:
     return paths.SYNTHETIC
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_nursery():
+    """One kernel nursery per test process, for every build the tests run in it (the shared builds
+    included): each build would otherwise start its own and wait two or three seconds for its imports.
+    Its kernels write where their build writes (the nursery's ``_child`` reads the outputs and
+    temporary folders from the environment each build gives its kernels). A test of the nursery
+    itself starts its own (``own_nursery``)."""
+    from sectorplannen.pipeline import kernel
+
+    with kernel.nursery() as running:
+        yield running
+
+
+@pytest.fixture
+def own_nursery(monkeypatch):
+    """No session nursery for this test: a build or ``kernel.nursery()`` in it starts its own, as in a
+    run of ``make``."""
+    from sectorplannen.pipeline import kernel
+
+    monkeypatch.setattr(kernel, "_nursery", None)
+
+
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory) -> Path:
     """An outputs folder holding the whole report (report/, notebooks/, ledger/, robuustheid/): every
@@ -332,7 +354,7 @@ def fake_run(
     *,
     title: str | None = None,
     provenance: dict | None = None,
-    cells: str = "<h2 id=\"Aantal\">Aantal</h2><p>13.122 deelnemers</p>",
+    cells: str = '<h2 id="Aantal">Aantal</h2><p>13.122 deelnemers</p>',
     data_kind: str = "published",
 ) -> None:
     """A chapter run as the build leaves it, without running it: its manifest, its rendered cells (cut at

@@ -27,7 +27,7 @@ from sectorplannen.chapters import notebook, registry
 from sectorplannen.cli import main
 from sectorplannen.errors import ColumnMappingError, ParticipantDataError, StaleSyntheticData
 from sectorplannen.participants import engine, filebytes, formats
-from sectorplannen.pipeline import kernel, preflight, provenance, report
+from sectorplannen.pipeline import preflight, provenance, report
 
 PIPE = "a named pipe (FIFO), not a regular file: export the extract to a file and give its path as data_source"
 SAVE_AS = "save it as UTF-8 CSV (in Excel: 'CSV UTF-8 (comma delimited)')"
@@ -264,23 +264,14 @@ def test_a_long_run_name_is_the_same_in_the_build_and_in_the_kernel():
     assert other.name != in_build.name  # another parameter, another name
 
 
-@pytest.fixture
-def one_nursery(scratch):
-    """One kernel nursery for every build of a test (each build would otherwise start its own and
-    import the notebooks' modules again): its kernels are forked from it, as a build's are. Started
-    after ``scratch``: a forked kernel keeps the outputs folder the nursery was started with."""
-    with kernel.nursery() as running:
-        yield running
-
-
 @pytest.mark.notebook
-def test_ledger_and_manifest_trouble_is_noticed_and_repaired(scratch, one_nursery):
+def test_ledger_and_manifest_trouble_is_noticed_and_repaired(scratch, session_nursery):
     """One long-named run built for real: its ledger gets the page's name; a deleted or edited ledger
     makes the chapter stale (the page of all numbers would silently lose its numbers) and the next
     build rebuilds it; a damaged manifest is one line and a rebuild, never a traceback. The three
-    builds fork their kernels from one nursery."""
+    builds fork their kernels from the test session's nursery (conftest)."""
     outputs, _ = scratch
-    assert one_nursery is not None
+    assert session_nursery is not None
     # chapter 2, the quickest chapter with a plan selection (three builds of it)
     chapter = registry.chapter_for("inhoud", {"tranche": "1-2", "exclude_plans": [*MANY_PLANS, "Metalektro"]})
     assert len(chapter.name) == 111 and chapter.name[100] == "_"  # the name shortened with a hash

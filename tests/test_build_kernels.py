@@ -23,6 +23,8 @@ from sectorplannen.pipeline.execute import PHASES, phases
 from sectorplannen.published import load
 from sectorplannen.render import drawings
 
+# Each test here starts the nurseries it tests (not the test session's, conftest)
+pytestmark = pytest.mark.usefixtures("own_nursery")
 SMALL = registry.chapter_for(*QUICK_CHAPTERS[0])  # the quickest chapter with figures (inhoud, tranche 3)
 
 
@@ -39,11 +41,13 @@ def _probe(folder: Path) -> dict:
     nb = v4.new_notebook(
         cells=[
             v4.new_code_cell(
-                "import json, os, sys\n"
+                "import json, os, sys, tempfile\n"
                 "load = sys.modules.get('sectorplannen.published.load')\n"
+                "paths = sys.modules.get('sectorplannen.paths')\n"
                 "print(json.dumps({'pid': os.getpid(), 'pandas': 'pandas' in sys.modules, "
                 "'leftover': 'left_by_a_chapter' in globals(), 'cwd': os.getcwd(), "
-                "'tables': len(load._TABLES) if load else 0}))\n"
+                "'tables': len(load._TABLES) if load else 0, 'temp': tempfile.gettempdir(), "
+                "'outputs': str(paths.OUTPUTS) if paths else None}))\n"
                 "left_by_a_chapter = 1"
             )
         ],
@@ -78,6 +82,24 @@ def test_a_forked_kernel_is_fresh_and_the_nursery_leaves_nothing(scratch, tmp_pa
     assert first["cwd"] == second["cwd"] == str(tmp_path)
     assert not kernel.alive(running["pid"])
     assert [p.name for p in temp.iterdir()] == []  # no nursery socket, no kernel folder
+
+
+@pytest.mark.notebook
+def test_a_forked_kernel_writes_where_its_build_writes_not_where_the_nursery_started(scratch, tmp_path, monkeypatch):
+    """One nursery for builds into different folders (as each test worker runs one): a kernel takes
+    the outputs and temporary folders from the environment its build gives it."""
+    outputs, temp = scratch
+    with kernel.nursery() as running:
+        assert running is not None
+        first = _probe(tmp_path)
+        other, other_temp = tmp_path / "andere-outputs", tmp_path / "andere-tmp"
+        other_temp.mkdir()
+        monkeypatch.setenv("SECTORPLANNEN_OUTPUTS", str(other))
+        monkeypatch.setenv("TMPDIR", str(other_temp))
+        second = _probe(tmp_path)
+        assert kernel.LAUNCHES[-1]["forked"]
+    assert (first["outputs"], first["temp"]) == (str(outputs), str(temp))
+    assert (second["outputs"], second["temp"]) == (str(other), str(other_temp))
 
 
 @pytest.mark.notebook

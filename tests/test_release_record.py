@@ -371,7 +371,6 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
     import shutil
 
     from sectorplannen.chapters import notebook, registry
-    from sectorplannen.pipeline import kernel
 
     out = tmp_path / "outputs"
     folder = tmp_path / "releases"
@@ -381,17 +380,16 @@ def test_deleting_outputs_does_not_erase_what_was_shown(people, tmp_path, monkey
     extract_rows = plant(people[people["tranche"] == 3], 1, plan_id=SINGLE)
     extract = extract_csv(extract_rows, tmp_path / "beveiligd" / "deelnemers.csv")
     ledgers = []
-    with kernel.nursery():  # one for both builds (started after the outputs folder is set: its kernels keep it)
-        for i, excluded in enumerate(([], [SINGLE])):
-            chapter = registry.chapter_for(
-                "arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract), "exclude_plans": excluded}
-            )
-            (html,) = build_pages([chapter], jobs=1, log=lambda _: None)
-            page = html.read_text(encoding="utf-8")
-            assert ("1 eerdere run" in page) == (i == 1)
-            ledger = pd.read_csv(notebook.ledger_path(chapter.name)).set_index("claim")
-            ledgers.append(ledger)
-            shutil.rmtree(out)  # as `make clean` would: the record stays
+    for i, excluded in enumerate(([], [SINGLE])):  # both builds fork their kernels from the session's nursery
+        chapter = registry.chapter_for(
+            "arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract), "exclude_plans": excluded}
+        )
+        (html,) = build_pages([chapter], jobs=1, log=lambda _: None)
+        page = html.read_text(encoding="utf-8")
+        assert ("1 eerdere run" in page) == (i == 1)
+        ledger = pd.read_csv(notebook.ledger_path(chapter.name)).set_index("claim")
+        ledgers.append(ledger)
+        shutil.rmtree(out)  # as `make clean` would: the record stays
     (record,) = releases.listing(folder)
     assert record["releases"] == 2
     first, second = ledgers

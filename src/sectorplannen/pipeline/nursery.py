@@ -18,6 +18,9 @@ argv after ``ipykernel_launcher``, its environment and working directory, the ha
 package's code the chapter's fingerprint was computed with, and how many kernels the build needs)
 in, the kernel's pid out; a request for other code than the nursery imported is refused, and the
 kernel is started the usual way.
+A forked kernel reads the outputs, notebooks and temporary folders from the environment its build
+gives it, not from the nursery's, as a plain kernel would: one nursery may serve builds that write to
+different folders (the test suite runs one per test process for all its builds).
 The nursery exits when its standard input closes (the build ended or died) and ignores
 Ctrl-C, which the build handles; it never waits for its children (SIGCHLD ignored), so a
 kernel that ends leaves no zombie.
@@ -34,6 +37,7 @@ import select
 import signal
 import socket
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -113,6 +117,11 @@ def _child(request: dict, listener: socket.socket) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the nursery; the kernel ends if it is orphaned
+        # what was read from the environment when the nursery imported it, read again from the kernel's own:
+        # its build's outputs and notebooks folders, and its temporary folder (one nursery may serve builds
+        # that write to different folders, as the test suite's does)
+        paths.from_environment()
+        tempfile.tempdir = None
         if request.get("cwd"):
             os.chdir(request["cwd"])
         sys.path[0] = os.getcwd()  # as `python -m` puts the working directory first
