@@ -335,6 +335,38 @@ def variant_site(tmp_path_factory, built_report) -> Path:
     return _once(tmp_path_factory, "variant", make)
 
 
+EXTRACT_FOLDERS = ("vertrouwelijk-q7x9", "afgeschermd-k3m8")  # where the stand-in extract lies: no output may name them
+
+
+@pytest.fixture(scope="session")
+def extract_build(tmp_path_factory) -> Path:
+    """A folder holding a stand-in for a real extract outside the repository (every 7th row of the
+    synthetic file's CSV export, ``vertrouwelijk-q7x9/afgeschermd-k3m8/deelnemers.csv``) and ``outputs/``:
+    chapter 7 (tranche 3) built from it, with its site, as ``make chapter NB=arbeidsmarktpositie
+    TRANCHE=3 PARAMS='data_source=...'`` builds it. Built once per session; read only."""
+
+    def make(folder: Path) -> None:
+
+        extract = folder.joinpath(*EXTRACT_FOLDERS, "deelnemers.csv")
+        extract.parent.mkdir(parents=True)
+        rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
+        extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+        outputs = folder / "outputs"
+        outputs.mkdir()
+        with as_outputs(outputs):
+            build_pages([extract_chapter(folder)], jobs=1, log=lambda _: None)
+
+    return _once(tmp_path_factory, "extract", make)
+
+
+def extract_chapter(folder: Path, extract: Path | None = None):
+    """The run of chapter 7 on the extract of ``extract_build`` (or on ``extract``, a copy of it)."""
+    from sectorplannen.chapters import registry
+
+    source = extract or folder.joinpath(*EXTRACT_FOLDERS, "deelnemers.csv")
+    return registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(source)})
+
+
 @pytest.fixture
 def report_copy(built_report, scratch) -> Path:
     """This test's own copy of the shared built report as its outputs (``paths.OUTPUTS`` and the

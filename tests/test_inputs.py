@@ -9,7 +9,7 @@ import subprocess
 
 import nbformat
 import pytest
-from conftest import build_pages
+from conftest import EXTRACT_FOLDERS, extract_chapter
 
 from sectorplannen import errors, hashing, paths
 from sectorplannen.chapters import registry
@@ -304,22 +304,33 @@ def test_make_chapter_passes_force_and_make_sync_exists(tmp_path):
 
 
 @pytest.mark.notebook
-def test_extract_path_appears_nowhere_in_outputs(tmp_path, scratch_outputs):
-    extract = small_extract(tmp_path / "vertrouwelijk-q7x9")
-    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
-    build_pages([chapter], jobs=1, log=lambda _: None)
+def test_extract_path_appears_nowhere_in_outputs(extract_build, tmp_path, scratch_outputs):
+    """Chapter 7 built from an extract outside the repository (the session's, conftest): no output
+    names its path or its folders; the notebook and its record name it by a hash of its content; an
+    edit of the extract at the same path makes the run stale."""
+    chapter = extract_chapter(extract_build)
+    extract = extract_build.joinpath(*EXTRACT_FOLDERS, "deelnemers.csv")
+    outputs = extract_build / "outputs"
     label = hashing.extract_label(str(extract))
-    produced = [p for p in scratch_outputs.rglob("*") if p.is_file()]
+    produced = [p for p in outputs.rglob("*") if p.is_file()]
     assert any(p.suffix == ".html" for p in produced)
     for path in produced:
         text = path.read_text(encoding="utf-8", errors="ignore")
-        assert str(extract) not in text and extract.parent.name not in text, f"{path} names the extract"
-    nb = nbformat.read(scratch_outputs / "notebooks" / f"{chapter.name}.ipynb", as_version=4)
+        assert str(extract) not in text, f"{path} names the extract"
+        assert not any(folder in text for folder in EXTRACT_FOLDERS), f"{path} names the extract's folder"
+    nb = nbformat.read(outputs / "notebooks" / f"{chapter.name}.ipynb", as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert f'data_source = "{label}"' in injected.source
     assert nb.metadata["sectorplannen"]["parameters"]["data_source"] == label
     assert label in nb.metadata["sectorplannen"]["inputs"]
-    assert report.is_current(chapter)
-    rows = extract.read_text(encoding="utf-8").splitlines()
-    extract.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")  # a new extract at the same path
-    assert not report.is_current(chapter)
+    # the same extract at another path is the same run, current in a copy of the outputs; edited, it is not
+    shutil.copytree(outputs, scratch_outputs)
+    copy = tmp_path / "kopie" / "deelnemers.csv"
+    copy.parent.mkdir()
+    shutil.copy(extract, copy)
+    again = extract_chapter(extract_build, copy)
+    assert again.name == chapter.name
+    assert report.is_current(again)
+    rows = copy.read_text(encoding="utf-8").splitlines()
+    copy.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")  # a new extract at the same path
+    assert not report.is_current(again)

@@ -10,7 +10,7 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import QUICK_CHAPTERS, as_outputs, broken_notebook
+from conftest import EXTRACT_FOLDERS, QUICK_CHAPTERS, as_outputs, broken_notebook, extract_chapter
 
 from sectorplannen import errors, paths, site
 from sectorplannen.chapters import registry
@@ -183,34 +183,21 @@ def test_bad_participant_parameters_fail_before_any_work(capsys):
 
 
 @pytest.mark.notebook
-def test_real_extract_leaves_no_participant_row_in_outputs(tmp_path):
-    """A run on a (stand-in) real extract: no participant id or row may reach outputs/."""
-    from sectorplannen.participants import synthetic
-
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    extract = tmp_path / "beveiligd" / "deelnemers.csv"
-    extract.parent.mkdir()
-    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
-    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
-    chapter = registry.chapter_for("arbeidsmarktpositie", {"tranche": "3", "data_source": str(extract)})
-    assert str(extract) not in chapter.name
-    try:
-        (html,) = report.build([chapter], jobs=1, log=lambda _: None)
-        site.build(paths.OUTPUTS / "report", [chapter])
-        assert chapter.data_kind == "extract"
-        ids = {line.split(",", 1)[0] for line in rows[1::7]}
-        assert all(re.fullmatch(r"S\d{6}", i) for i in ids)  # so every place one could stand is found below
-        produced = [p for p in paths.OUTPUTS.rglob("*") if p.is_file() and chapter.name in p.name]
-        assert produced
-        for path in produced:  # every 'S' and six digits anywhere in the file, overlapping ones too
-            text = path.read_text(encoding="utf-8", errors="ignore")
-            leaked = sorted(ids & set(re.findall(r"(?=(S\d{6}))", text)))
-            assert not leaked, f"{path} contains participant ids {leaked[:3]}"
-        page = html.read_text(encoding="utf-8")
-        assert "SYNTHETISCHE GEGEVENS" not in page and "vertrouwelijk deelnemersbestand" in page
-    finally:  # the run is named after this temporary extract: leave nothing behind
-        for path in paths.OUTPUTS.rglob("*"):
-            if path.is_file() and chapter.name in path.name:
-                path.unlink()
-        site.build(paths.OUTPUTS / "report")
+def test_real_extract_leaves_no_participant_row_in_outputs(extract_build):
+    """A run on a (stand-in) real extract (the session's, conftest): no participant id or row may
+    reach outputs/."""
+    chapter = extract_chapter(extract_build)
+    extract = extract_build.joinpath(*EXTRACT_FOLDERS, "deelnemers.csv")
+    assert str(extract) not in chapter.name and chapter.data_kind == "extract"
+    rows = extract.read_text(encoding="utf-8").splitlines()[1:]
+    ids = {line.split(",", 1)[0] for line in rows}
+    assert len(ids) > 1000 and all(re.fullmatch(r"S\d{6}", i) for i in ids)  # so every place one could stand is found
+    outputs = extract_build / "outputs"
+    produced = [p for p in outputs.rglob("*") if p.is_file() and chapter.name in p.name]
+    assert produced
+    for path in produced:  # every 'S' and six digits anywhere in the file, overlapping ones too
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        leaked = sorted(ids & set(re.findall(r"(?=(S\d{6}))", text)))
+        assert not leaked, f"{path} contains participant ids {leaked[:3]}"
+    page = (paths.report(outputs) / f"{chapter.name}.html").read_text(encoding="utf-8")
+    assert "SYNTHETISCHE GEGEVENS" not in page and "vertrouwelijk deelnemersbestand" in page
