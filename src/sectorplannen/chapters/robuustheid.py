@@ -127,19 +127,16 @@ def _claims(group: str) -> pd.DataFrame:
     return frame[frame["tranche"] == group].reset_index(drop=True)
 
 
-def _ledger(group: str, data: bijlage.Bijlage, only: set[str] | None = None) -> pd.DataFrame:
-    """The ledger rows of the group's claims (of ``only`` these ids) for one selection of plans."""
+def _ledger(selected: pd.DataFrame, data: bijlage.Bijlage) -> pd.DataFrame:
+    """The ledger rows of the claims ``selected`` for one selection of plans."""
     indicators = Indicators(data)
-    selected = _claims(group)
-    if only is not None:
-        selected = selected[selected["id"].isin(only)]
-    return pd.DataFrame([claims.evaluate(claim, indicators) for _, claim in selected.iterrows()])
+    return pd.DataFrame([claims.evaluate(claim, indicators) for claim in selected.to_dict("records")])
 
 
-def _evaluate(task: tuple[Variant, frozenset]) -> pd.DataFrame:
+def _evaluate(task: tuple[Variant, pd.DataFrame]) -> pd.DataFrame:
     """The claims ``task[1]`` computed for the variant's selection (a worker's task)."""
-    variant, only = task
-    frame = _ledger(variant.group, bijlage.without(_full(variant.group), variant.plans), set(only))
+    variant, selected = task
+    frame = _ledger(selected, bijlage.without(_full(variant.group), variant.plans))
     return pd.DataFrame(
         {
             "claim": frame["claim"],
@@ -167,9 +164,13 @@ class Sensitivity:
 
 def compute(jobs: int | None = None) -> Sensitivity:
     """Every variant of both tranche groups, in ``jobs`` worker processes (default: the cores)."""
-    default = pd.concat([_ledger(group, _full(group)).assign(tranchegroep=group) for group in GROUPS])
+    claimed = {group: _claims(group) for group in GROUPS}  # read once, not once per variant
+    default = pd.concat([_ledger(claimed[group], _full(group)).assign(tranchegroep=group) for group in GROUPS])
     holding = default[default["status"].isin(HOLDING) & default["berekend_waarde"].notna()]
-    only = {group: frozenset(holding.loc[holding["tranchegroep"] == group, "claim"]) for group in GROUPS}
+    only = {
+        group: claimed[group][claimed[group]["id"].isin(holding.loc[holding["tranchegroep"] == group, "claim"])]
+        for group in GROUPS
+    }
     todo = [(v, only[group]) for group in GROUPS for v in variants(group)]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1:  # forked workers inherit the tables and claims already read

@@ -36,7 +36,6 @@ from sectorplannen.claims.files import (
 )
 from sectorplannen.claims.inputs import reader_inputs
 from sectorplannen.claims.rounding import format_step, matches
-from sectorplannen.published.load import tables as published_tables
 from sectorplannen.sources import categories as category_file
 from sectorplannen.sources.register import register
 from sectorplannen.statistics import bijlage
@@ -46,8 +45,8 @@ from sectorplannen.statistics.selection import validate
 HOLDS = "_klopt"  # while a ledger is made: whether the computed value gives the printed number at its rounding
 
 
-def evaluate(claim: pd.Series, indicators: Indicators, published_cohort: bool = True) -> dict:
-    """One ledger row for a claim."""
+def evaluate(claim, indicators: Indicators, published_cohort: bool = True) -> dict:
+    """One ledger row for a claim (a row of a claims file: a mapping of its columns)."""
     row = {
         "claim": claim["id"],
         "hoofdstuk": claim["chapter"],
@@ -133,10 +132,11 @@ def printed_in(claim: pd.Series) -> str | None:
 
 def _caption_of(source: str, lines: tuple[int, int]) -> str | None:
     """The printed table of ``source`` whose caption (the first of its lines) the lines are part of."""
-    for seed, table_id in published_tables():
+    for resource in published.resources():  # in the package's order, each read once (not looked up by id)
+        seed, table_id = resource["sectorplannen"]["seed"], resource["sectorplannen"]["table"]
         if seed != source or _TEXT_TABLE.search(f"/{table_id}"):
             continue
-        first = published.resource(table_id, seed)["sectorplannen"]["lines"][0]
+        first = resource["sectorplannen"]["lines"][0]
         if first <= lines[0] <= first + 2:
             return f"{seed}/{table_id}"
     return None
@@ -221,7 +221,7 @@ def ledger(
     known = explanations(claims_dir)
     cache = {tranche: indicators} if indicators is not None else {}
     rows = []
-    for _, claim in claims.iterrows():
+    for claim in claims.to_dict("records"):  # a claim's fields by name: a dict reads them fifty times as fast as a row
         if claim["tranche"] not in cache:
             cache[claim["tranche"]] = indicators_for(claim["tranche"])
         own = claim["tranche"] == tranche
@@ -258,7 +258,7 @@ def beside_default(frame: pd.DataFrame, claims: pd.DataFrame, tranche: str) -> p
     own = (claims["tranche"] == tranche).to_numpy()
     standard, difference, standard_status = [], [], []
     holds = ["" if pd.isna(h) else ("ja" if h else "nee") for h in frame.get(HOLDS, pd.Series([None] * len(frame)))]
-    for (_, claim), row, is_own in zip(claims.iterrows(), frame.itertuples(index=False), own, strict=True):
+    for claim, row, is_own in zip(claims.to_dict("records"), frame.itertuples(index=False), own, strict=True):
         base = evaluate(claim, default) if is_own else None
         standard_status.append(base["status"] if base is not None else "")
         if base is None or base["berekend_waarde"] is None:
