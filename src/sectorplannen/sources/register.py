@@ -12,12 +12,13 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING
 
 from sectorplannen import paths, yamlfile
 from sectorplannen.errors import DataFileError, ParameterError, UnknownPlanError
+
+if TYPE_CHECKING:
+    import pandas as pd  # for the annotations only: pandas is loaded when the register is read
 
 TRANCHES = (1, 2, 3)
 
@@ -59,19 +60,25 @@ class Plan:
         return tranche_group(self.tranche)
 
 
-REGISTER_SCHEMA = pa.DataFrameSchema(
-    {
-        "id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$"), unique=True),
-        "name": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "tranche": pa.Column(int, pa.Check.isin(TRANCHES)),
-        "plan_type": pa.Column(str, pa.Check.isin(PLAN_TYPES)),
-        "cluster": pa.Column(str, pa.Check.isin(CLUSTERS)),
-        "aliases": pa.Column(str, nullable=True),
-        "status": pa.Column(str, pa.Check.isin(STATUSES)),
-    },
-    strict=True,
-    coerce=True,
-)
+@lru_cache(maxsize=1)
+def register_schema():
+    """What ``plans.yaml`` must hold, as a pandera schema (made when the register is first read: the
+    command line checks a chapter's parameters, most of which need no plan, without pandas)."""
+    import pandera.pandas as pa  # heavy (pandas): loaded only when the register is read
+
+    return pa.DataFrameSchema(
+        {
+            "id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$"), unique=True),
+            "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "tranche": pa.Column(int, pa.Check.isin(TRANCHES)),
+            "plan_type": pa.Column(str, pa.Check.isin(PLAN_TYPES)),
+            "cluster": pa.Column(str, pa.Check.isin(CLUSTERS)),
+            "aliases": pa.Column(str, nullable=True),
+            "status": pa.Column(str, pa.Check.isin(STATUSES)),
+        },
+        strict=True,
+        coerce=True,
+    )
 
 
 class PlanRegister:
@@ -94,6 +101,9 @@ class PlanRegister:
 
     @classmethod
     def from_yaml(cls, path: Path | str) -> PlanRegister:
+        import pandas as pd  # heavy: loaded only when the register is read (see register_schema)
+        import pandera.pandas as pa  # heavy, as pandas
+
         path = Path(path)
         entries = yamlfile.read(path)
         if not isinstance(entries, list):
@@ -106,7 +116,7 @@ class PlanRegister:
             ]
         )
         try:
-            REGISTER_SCHEMA.validate(frame, lazy=True)
+            register_schema().validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             case = exc.failure_cases.iloc[0]
             raise DataFileError(
@@ -182,6 +192,8 @@ class PlanRegister:
 
     def frame(self) -> pd.DataFrame:
         """The register as a table (one row per plan), as written to ``plans.csv``."""
+        import pandas as pd  # heavy: loaded only when the register is read (see register_schema)
+
         return pd.DataFrame(
             [
                 {
