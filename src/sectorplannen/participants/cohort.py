@@ -56,6 +56,11 @@ def parse(text: str) -> dict:
 
 def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     """The rows of ``people`` in the cohort (default measurement date 31 May 2019)."""
+    return people[mask(people, **cohort)]
+
+
+def mask(people: pd.DataFrame, **cohort) -> pd.Series:
+    """Which rows of ``people`` are in the cohort (:func:`select` without copying the rows)."""
     unknown = set(cohort) - set(KEYS)
     if unknown:
         raise CohortError(f"unknown cohort key(s) {', '.join(sorted(unknown))}; valid: {', '.join(KEYS)}")
@@ -91,4 +96,4 @@ def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     excluded = cohort.get("exclude_plans") or ()
     if excluded:
         mask &= ~people["plan_id"].isin(list(excluded))
-    return people[mask]
+    return mask

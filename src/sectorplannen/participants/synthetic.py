@@ -161,57 +161,75 @@ def measure_counts() -> dict[str, pd.Series]:
 
 
 def population(rng: np.random.Generator) -> pd.DataFrame:
-    """One row per participant (no outcomes yet), tranche 1-2 and 3."""
+    """One row per participant (no outcomes yet), tranche 1-2 and 3. Built from arrays (a plan's
+    people in a block, a theme's blocks one after the other) with the same seeded draws, in the
+    same order, as row-by-row construction made them."""
     plans = {p.id: p for p in register()}
-    frames = []
+    parts: dict[str, list[np.ndarray]] = {"plan_id": [], "doelgroep": [], "categorie": [], "maatregel": [], "jong": []}
+
+    def add(plan_id: np.ndarray, doelgroep, categorie: str, maatregel, jong: np.ndarray) -> None:
+        n = len(plan_id)
+        for name, values in (("doelgroep", doelgroep), ("maatregel", maatregel)):
+            parts[name].append(values if isinstance(values, np.ndarray) else np.full(n, values, dtype=object))
+        parts["plan_id"].append(plan_id)
+        parts["categorie"].append(np.full(n, categorie, dtype=object))
+        parts["jong"].append(jong)
+
     counts12, groups = _counts("A.8"), _target_groups()
     youth = _youth_shares()
     measures = measure_counts()
     for theme in counts12.columns:
         per_plan = counts12[theme][counts12[theme] > 0]
         by_group = two_margin_table(per_plan, groups.loc[theme][groups.loc[theme] > 0])
-        part = by_group.stack().rename("n").reset_index()
-        part.columns = ["plan_id", "doelgroep", "n"]
-        people = part.loc[part.index.repeat(part["n"])].drop(columns="n").reset_index(drop=True)
-        people["categorie"] = theme
+        sizes = by_group.to_numpy().ravel()  # plan by plan, each plan's groups in order (as stack() reads it)
+        plan_id = np.repeat(np.repeat(by_group.index.to_numpy(dtype=object), by_group.shape[1]), sizes)
+        doelgroep = np.repeat(np.tile(by_group.columns.to_numpy(dtype=object), by_group.shape[0]), sizes)
+        maatregel = "niet uitgesplitst"
         if theme in measures:
-            by_measure = two_margin_table(per_plan, measures[theme])
-            labels = []
-            for plan_id in people["plan_id"].unique():
-                row = by_measure.loc[plan_id]
-                labels.append(pd.Series(np.repeat(row.index.to_numpy(), row.to_numpy()), name=plan_id))
-            assignment = {s.name: list(rng.permutation(s.to_numpy())) for s in labels}
-            people["maatregel"] = [assignment[p].pop() for p in people["plan_id"]]
-        else:
-            people["maatregel"] = "niet uitgesplitst"
-        n_young = round(youth.get(theme, 0.0) * len(people))
-        students = people.index[people["doelgroep"] == "studenten"]
-        others = people.index.difference(students)
-        young = list(students[:n_young]) + list(rng.permutation(others)[: max(0, n_young - len(students))])
-        people["jong"] = people.index.isin(young)
-        frames.append(people)
+            maatregel = _measures(plan_id, two_margin_table(per_plan, measures[theme]), rng)
+        n_young = round(youth.get(theme, 0.0) * len(plan_id))
+        students = np.flatnonzero(doelgroep == "studenten")
+        others = np.flatnonzero(doelgroep != "studenten")
+        jong = np.zeros(len(plan_id), dtype=bool)
+        jong[students[:n_young]] = True
+        jong[rng.permutation(others)[: max(0, n_young - len(students))]] = True
+        add(plan_id, doelgroep, theme, maatregel, jong)
     counts3 = _counts("A.13")
     share3 = _youth_share_t3()
     for kind in counts3.columns:
         per_plan = counts3[kind][counts3[kind] > 0]
-        people = pd.DataFrame({"plan_id": np.repeat(per_plan.index.to_numpy(), per_plan.to_numpy())})
-        people["categorie"] = kind
-        people["doelgroep"] = kind
-        people["maatregel"] = "niet uitgesplitst"
-        n_young = round(share3 * len(people))
-        people["jong"] = people.index.isin(rng.permutation(people.index)[:n_young])
-        frames.append(people)
-    out = pd.concat(frames, ignore_index=True)
-    out["tranche"] = out["plan_id"].map({plan_id: plan.tranche for plan_id, plan in plans.items()})  # not per row
-    out["plan_type"] = out["plan_id"].map(register().plan_types())
-    out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
-    out.insert(0, "deelnemer_id", [f"S{i:06d}" for i in range(1, len(out) + 1)])
-    early = out["tranche"] < 3
+        plan_id = np.repeat(per_plan.index.to_numpy(dtype=object), per_plan.to_numpy())
+        jong = np.zeros(len(plan_id), dtype=bool)
+        jong[rng.permutation(len(plan_id))[: round(share3 * len(plan_id))]] = True
+        add(plan_id, kind, kind, "niet uitgesplitst", jong)
+    columns = {name: np.concatenate(arrays) for name, arrays in parts.items()}
+    plan_codes, plan_ids = pd.factorize(columns["plan_id"])
+    tranche = np.array([plans[plan_id].tranche for plan_id in plan_ids], dtype=np.int64)[plan_codes]  # not per row
+    plan_types = register().plan_types()
+    columns["plan_type"] = np.array([plan_types[plan_id] for plan_id in plan_ids], dtype=object)[plan_codes]
+    order = rng.permutation(len(plan_codes))
+    out = pd.DataFrame({"deelnemer_id": np.array([f"S{i:06d}" for i in range(1, len(order) + 1)], dtype=object)})
+    for name in ("plan_id", "doelgroep", "categorie", "maatregel", "jong"):
+        out[name] = columns[name][order]
+    out["tranche"] = tranche[order]
+    out["plan_type"] = columns["plan_type"][order]
+    early = out["tranche"].to_numpy() < 3
     start12 = pd.Timestamp("2014-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, len(out)), unit="D")
     start3 = pd.Timestamp("2016-06-01") + pd.to_timedelta(rng.integers(0, 18 * 30, len(out)), unit="D")
     out["start"] = np.where(early, start12, start3)
     months = np.where(early, rng.integers(3, 19, len(out)), rng.integers(3, 13, len(out)))
     out["einde"] = add_months(out["start"].to_numpy("datetime64[D]"), months)
+    return out
+
+
+def _measures(plan_id: np.ndarray, by_measure: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Each person's measure: per plan (in order of appearance) its measures in a seeded random order,
+    handed out from the end of that order to the plan's people in row order."""
+    codes, order = pd.factorize(plan_id)
+    labels = by_measure.columns.to_numpy(dtype=object)
+    drawn = [rng.permutation(np.repeat(labels, by_measure.loc[plan].to_numpy())) for plan in order]
+    out = np.empty(len(plan_id), dtype=object)
+    out[np.argsort(codes, kind="stable")] = np.concatenate([plan[::-1] for plan in drawn])
     return out
 
 
@@ -226,16 +244,28 @@ class Target:
     distribution: dict
     source: str
 
-    def matches(self, people: pd.DataFrame) -> pd.Series:
+    def attributes(self, people: pd.DataFrame) -> pd.Series:
+        """Whether each row is in the target's tranche and meets its conditions on attributes: the part
+        of :meth:`matches` that no outcome changes, so the generator evaluates it once."""
         mask = people["tranche"].isin([1, 2] if self.tranche == "1-2" else [3])
         for key, value in self.cohort.items():
-            if key in OUTCOME_CONDITIONS:  # baan=ja|nee, baanwisselaar=ja|nee, as cohort selection reads them
-                variable, values = outcome_condition(key, value)
-                mask &= people[variable].isin(values)
-            elif people[key].dtype == bool:
+            if key in OUTCOME_CONDITIONS:
+                continue
+            if people[key].dtype == bool:
                 mask &= people[key] == (str(value).lower() in ("true", "ja", "1"))
             else:
                 mask &= people[key] == value
+        return mask
+
+    def outcome_conditions(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The target's conditions on outcomes (baan=ja|nee, baanwisselaar=ja|nee, as cohort selection
+        reads them) as (variable, values admitted)."""
+        return [outcome_condition(key, value) for key, value in self.cohort.items() if key in OUTCOME_CONDITIONS]
+
+    def matches(self, people: pd.DataFrame) -> pd.Series:
+        mask = self.attributes(people)
+        for variable, values in self.outcome_conditions():
+            mask &= people[variable].isin(values)
         return mask
 
 
@@ -265,81 +295,130 @@ def targets(path: Path | None = None) -> list[Target]:
     return out
 
 
+def _domain(variable: str) -> tuple[str, ...]:
+    """The values of an outcome variable as the generator numbers them: its own values, then "geen"
+    (not employed) for whoever is not eligible."""
+    return (*VARIABLES[variable], NOT_EMPLOYED)
+
+
 def _prior(
-    frame: pd.DataFrame, variable: str, peildatum: str, eligible: pd.Series, goals: list[Target], later
-) -> tuple[pd.Series, dict[str, np.ndarray]]:
-    """Each eligible person's prior for ``variable``: the most specific calibration target of this
-    date that matches; otherwise the value at the later date (fewest changes); otherwise the
-    most specific 2019 target. Returns the prior key per person and the distribution per key."""
+    variable: str,
+    peildatum: str,
+    rows: np.ndarray,
+    goals: list[Target],
+    in_goal: list[np.ndarray],
+    current: dict[str, np.ndarray],
+    later: dict[str, np.ndarray] | None,
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Each eligible person's prior for ``variable`` (``rows``: who is eligible): the most specific
+    calibration target of this date that matches; otherwise the value at the later date (fewest
+    changes); otherwise the most specific 2019 target. ``in_goal`` holds per goal who meets its
+    attributes; ``current`` and ``later`` each person's outcomes (numbered as :func:`_domain`) at this
+    date and at the later one. Returns the prior key per person as a number in sorted order of the
+    keys' names (the order that numbers the cells) and the distribution per number."""
 
     values = VARIABLES[variable]
-    rows = eligible.to_numpy(dtype=bool)  # by position, as frame.index[eligible] reads it
-    index = frame.index[rows]
+    names: dict[str, int] = {}  # each key's name and its number in order of appearance
     table: dict[str, np.ndarray] = {}
 
+    def number(name: str, weights: np.ndarray) -> int:
+        table[name] = weights
+        return names.setdefault(name, len(names))
+
+    def matching(goal: int) -> np.ndarray:
+        mask = in_goal[goal]
+        for source, members in goals[goal].outcome_conditions():
+            mask = mask & np.isin(_domain(source), members)[current[source]]
+        return mask[rows]
+
     def most_specific(date: str) -> np.ndarray:
-        chosen = np.full(len(index), "", dtype=object)
-        relevant = [t for t in goals if t.variable == variable and t.peildatum == date]
-        for goal in sorted(relevant, key=lambda t: len(t.cohort)):
+        chosen = np.full(int(rows.sum()), -1, dtype=np.int64)
+        relevant = [i for i, t in enumerate(goals) if t.variable == variable and t.peildatum == date]
+        for i in sorted(relevant, key=lambda i: len(goals[i].cohort)):
+            goal = goals[i]
             key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
             weights = np.array([goal.distribution.get(v, 0.0) for v in values])
-            table[key] = weights / weights.sum()
-            chosen[goal.matches(frame).to_numpy(dtype=bool)[rows]] = key  # on all rows: no copy of the frame
+            chosen[matching(i)] = number(key, weights / weights.sum())
         return chosen
 
     keys = most_specific(peildatum)
     if later is not None:
-        previous = later[variable].to_numpy()[later.index.get_indexer(index)]
-        own = (keys == "") & pd.Series(previous).isin(values).to_numpy()
-        for value in values:
-            table[f"= {value}"] = np.array([float(v == value) for v in values])
-        named = {value: f"= {value}" for value in values}
-        keys[own] = [named[value] for value in previous[own]]
-    missing = keys == ""
+        previous = later[variable][rows]
+        own = (keys == -1) & (previous < len(values))  # the later value, unless "geen"
+        named = np.array([number(f"= {value}", np.array([float(v == value) for v in values])) for value in values])
+        keys[own] = named[previous[own]]
+    missing = keys == -1
     if missing.any():
         keys[missing] = most_specific(PEILDATA[-1])[missing]
-    if (keys == "").any():
+    if (keys == -1).any():
         raise ValueError(
-            f"calibratie: no target for {variable} covers {int((keys == '').sum())} people (add a tranche-wide target)"
+            f"calibratie: no target for {variable} covers {int((keys == -1).sum())} people (add a tranche-wide target)"
         )
-    return pd.Series(keys, index=index, dtype=object), table
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[[names[name] for name in sorted(names)]] = np.arange(len(names))
+    return ranks[keys], {int(ranks[code]): table[name] for name, code in names.items()}
 
 
 def outcomes(
     people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None, reuse_answers: bool = False
 ) -> pd.DataFrame:
-    """Long frame: every participant at every measurement date with income, employer, contract,
-    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`;
-    ``reuse_answers``: the solver's answers kept per programme, ``calibration.solve``).
-    The claims the calibration could not meet together are in ``frame.attrs["niet gehaald"]``."""
+    """Long frame: every participant at every measurement date (participant by participant, the dates
+    in order) with income, employer, contract, hours, calibrated to the claims of chapters 4 and 7
+    (:mod:`sectorplannen.participants.calibration`; ``reuse_answers``: the solver's answers kept per
+    programme, ``calibration.solve``). The claims the calibration could not meet together are in
+    ``frame.attrs["niet gehaald"]``. The outcomes are kept as numbers per person (:func:`_domain`)
+    and become text once, in the long frame."""
 
     claims = calibration.constraints() if claims is None else claims
     people = with_categories(people)
     masks = calibration.attribute_masks(people, claims)
-    frames, unmet = [], []
+    in_goal = [goal.attributes(people).to_numpy(dtype=bool) for goal in goals]  # attributes: the same every date
+    employed = np.isin(_domain("inkomenssituatie"), EMPLOYED)
+    by_date: dict[str, dict[str, np.ndarray]] = {}
+    unmet: list[str] = []
     later = None
     for peildatum in reversed(PEILDATA):  # 2019 first: earlier dates stay as close to it as the claims allow
-        frame = people.copy()
-        frame["peildatum"] = peildatum
+        current: dict[str, np.ndarray] = {}
         assigned: dict[str, pd.Series] = {}
         for variable in calibration.VARIABLES:
             if variable == "inkomenssituatie":
-                eligible = pd.Series(True, index=frame.index)
+                rows = np.ones(len(people), dtype=bool)
             else:
-                eligible = assigned["inkomenssituatie"].isin(EMPLOYED)
-            keys, table = _prior(frame, variable, peildatum, eligible, goals, later)
+                rows = employed[current["inkomenssituatie"]]
+            keys, table = _prior(variable, peildatum, rows, goals, in_goal, current, later)
             relevant = [c for c in claims if c.variable == variable and c.peildatum == peildatum[:4]]
-            problem = calibration.build_problem(variable, peildatum, keys, table, assigned, relevant, masks)
+            problem = calibration.build_problem(
+                variable, peildatum, pd.Series(keys, index=people.index[rows]), table, assigned, relevant, masks
+            )
             result = calibration.solve(problem, reuse_answer=reuse_answers)
             unmet += [f"{claim} ({peildatum[:4]})" for claim in result.unmet]
-            values = calibration.assign(problem, result, rng)
-            column = np.full(len(frame), NOT_EMPLOYED, dtype=object)  # who is not eligible: not employed
-            column[frame.index.get_indexer(values.index)] = values.to_numpy()
-            assigned[variable] = pd.Series(column, index=frame.index)
-            frame[variable] = assigned[variable]
-        later = frame
-        frames.append(frame)
-    out = pd.concat(frames[::-1], ignore_index=True)
+            column = np.full(len(people), len(VARIABLES[variable]), dtype=np.int8)  # not eligible: not employed
+            column[rows] = calibration.assigned_numbers(problem, result, rng)
+            current[variable] = column
+            assigned[variable] = pd.Series(pd.Categorical.from_codes(column, _domain(variable)), index=people.index)
+        later = current
+        by_date[peildatum] = current
+    return _long(people, by_date, unmet)
+
+
+def _long(people: pd.DataFrame, by_date: dict[str, dict[str, np.ndarray]], unmet: list[str]) -> pd.DataFrame:
+    """The file's rows: each participant (sorted by id) at each measurement date (in order), the
+    outcomes as text. The generated ids are in row order already; other ids are sorted."""
+    ids = pd.Index(people["deelnemer_id"])
+    order = np.arange(len(people)) if ids.is_monotonic_increasing else np.argsort(ids.to_numpy(), kind="stable")
+    dates = sorted(by_date)
+    rows = np.repeat(order, len(dates))
+    columns = {}
+    for name in [c for c in COLUMNS if c in people.columns]:  # what describes the person: the same every date
+        column = people[name]
+        columns[name] = (column.array if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy()).take(
+            rows
+        )
+    columns["peildatum"] = np.tile(np.array(dates, dtype=object), len(order))
+    for variable in VARIABLES:
+        numbers = np.stack([by_date[date][variable] for date in dates], axis=1)[order].ravel()
+        columns[variable] = np.array(_domain(variable), dtype=object)[numbers]
+    out = pd.DataFrame({name: columns[name] for name in COLUMNS})
     out.attrs["niet gehaald"] = unmet
     return out
 
@@ -350,14 +429,11 @@ def generate(seed: int = SEED, calibration: Path | None = None, reuse_answers: b
     takes the solver's answer to a programme it solved before (the same file, sooner)."""
     rng = np.random.default_rng(seed)
     people = population(rng)
-    long = outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
-    frame = long[COLUMNS].take(_by_participant_and_date(long))
-    frame.index = pd.RangeIndex(len(frame))
+    frame = outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
     # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
     # YYYY-MM-DD and true/false
     frame["start"] = pd.to_datetime(frame["start"])
     frame["einde"] = pd.to_datetime(frame["einde"])
-    frame.attrs["niet gehaald"] = list(long.attrs.get("niet gehaald", []))
     return frame
 
 
@@ -430,19 +506,6 @@ def _generate_into(sender) -> None:
         frame = None
     sender.send(frame)
     sender.close()
-
-
-def _by_participant_and_date(long: pd.DataFrame) -> np.ndarray:
-    """The rows' order sorted by participant, then date (stable, as ``sort_values(kind="mergesort")``
-    orders them): the 260 thousand distinct ids are sorted once, not the 780 thousand rows' texts."""
-
-    def ranks(column: pd.Series) -> np.ndarray:
-        codes, distinct = pd.factorize(column.to_numpy())
-        rank = np.empty(len(distinct), dtype=np.int64)
-        rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
-        return rank[codes]
-
-    return np.lexsort((ranks(long["peildatum"]), ranks(long["deelnemer_id"])))
 
 
 def typed(frame: pd.DataFrame) -> pa.Table:
