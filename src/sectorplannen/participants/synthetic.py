@@ -33,6 +33,8 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from sectorplannen import hashing, paths, published, reuse, yamlfile
@@ -418,7 +420,7 @@ def _long(people: pd.DataFrame, by_date: dict[str, dict[str, np.ndarray]], unmet
     for variable in VARIABLES:
         numbers = np.stack([by_date[date][variable] for date in dates], axis=1)[order].ravel()
         columns[variable] = np.array(_domain(variable), dtype=object)[numbers]
-    out = pd.DataFrame({name: columns[name] for name in COLUMNS})
+    out = pd.DataFrame({name: columns[name] for name in COLUMNS}, copy=False)  # a block per column: no stacking
     out.attrs["niet gehaald"] = unmet
     return out
 
@@ -429,12 +431,9 @@ def generate(seed: int = SEED, calibration: Path | None = None, reuse_answers: b
     takes the solver's answer to a programme it solved before (the same file, sooner)."""
     rng = np.random.default_rng(seed)
     people = population(rng)
-    frame = outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
-    # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
-    # YYYY-MM-DD and true/false
-    frame["start"] = pd.to_datetime(frame["start"])
-    frame["einde"] = pd.to_datetime(frame["einde"])
-    return frame
+    # dates stay dates and jong a boolean (as population makes them): Parquet stores them typed, the
+    # CSV export writes YYYY-MM-DD and true/false
+    return outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
 
 
 def inputs() -> list[Path]:
@@ -519,15 +518,49 @@ def typed(frame: pd.DataFrame) -> pa.Table:
 
 def export_csv(table: pa.Table, path: Path) -> Path:
     """The file as CSV (comma, UTF-8, dates YYYY-MM-DD, ``jong`` true/false) for people who want to
-    read it; the engine reads the Parquet file."""
+    read it; the engine reads the Parquet file. DuckDB's CSV writer defines the bytes; Arrow's writes
+    the same bytes in a fifth of the time where no value needs quotes (:func:`_unquoted`), so it
+    writes the file when it can and DuckDB otherwise."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    connection = engine.connect()
-    connection.execute("SET preserve_insertion_order = true")  # the rows in the file's order
-    connection.register("bestand", table)
-    connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
-    engine.close(connection)
+    plain = _unquoted(table)
+    if plain is not None:
+        try:
+            with tmp.open("wb") as out:
+                out.write((",".join(plain.column_names) + "\n").encode())
+                pa_csv.write_csv(plain, out, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
+        except pa.ArrowInvalid:  # a value with a comma, a quote or a line break: DuckDB quotes it
+            plain = None
+    if plain is None:
+        connection = engine.connect()
+        connection.execute("SET preserve_insertion_order = true")  # the rows in the file's order
+        connection.register("bestand", table)
+        connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
+        engine.close(connection)
     tmp.replace(path)
     return path
+
+
+# What Arrow writes as DuckDB does when nothing is quoted: text, whole numbers, booleans, dates.
+_UNQUOTED_TYPES = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_boolean)
+
+
+def _unquoted(table: pa.Table) -> pa.Table | None:
+    """``table`` with its dictionary columns as plain text, when Arrow writes it as DuckDB does without
+    quotes: names of letters, digits and underscores; only text, whole numbers, booleans and dates;
+    no empty text (DuckDB writes ``""``, an empty field is a missing value). None otherwise. A value
+    with a comma, a quote or a line break makes Arrow's writer fail (the caller then asks DuckDB)."""
+    columns = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        plain_type = column.type == pa.date32() or any(check(column.type) for check in _UNQUOTED_TYPES)
+        if not (plain_type and name.isascii() and name.replace("_", "a").isalnum() and not name[:1].isdigit()):
+            return None
+        text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        if text and pa_compute.any(pa_compute.equal(column, "")).as_py():
+            return None
+        columns.append(column)
+    return pa.table(dict(zip(table.column_names, columns, strict=True))) if columns else None
 
 
 def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
