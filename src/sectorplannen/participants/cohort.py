@@ -8,6 +8,7 @@ own exclusion of the six regional cross-sector plans from the mobility figures.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sectorplannen.errors import CohortError, OutcomeError
@@ -54,6 +55,21 @@ def parse(text: str) -> dict:
     return out
 
 
+def isin(column: pd.Series, values) -> pd.Series:
+    """``column.isin(values)``, for a categorical column read by its codes and for whole numbers by
+    comparison (``numpy.isin``): the same answer without a hash table of 260 thousand rows per call."""
+    values = list(values)
+    if any(pd.isna(value) for value in values):  # a missing value: as pandas matches it
+        return column.isin(values)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # code -1 (missing) is in no list without one
+        found = np.append(column.cat.categories.isin(values), False)[column.cat.codes.to_numpy()]
+    elif column.dtype.kind in "iu" and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        found = np.isin(column.to_numpy(), np.array(values, dtype=np.int64))
+    else:
+        return column.isin(values)
+    return pd.Series(found, index=column.index, name=column.name)
+
+
 def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
     """The rows of ``people`` in the cohort (default measurement date 31 May 2019)."""
     return people[mask(people, **cohort)]
@@ -74,10 +90,10 @@ def mask(people: pd.DataFrame, **cohort) -> pd.Series:
         wanted = {"1-2": [1, 2], "1": [1], "2": [2], "3": [3]}.get(tranche)
         if wanted is None:
             raise CohortError(f"tranche must be 1-2, 1, 2 or 3, not {tranche!r}")
-        mask &= people["tranche"].isin(wanted)
+        mask &= isin(people["tranche"], wanted)
     for key in ("categorie", "maatregel", "doelgroep"):
         if key in cohort:  # one value, or several as a|b
-            mask &= people[key].isin(str(cohort[key]).split("|"))
+            mask &= isin(people[key], str(cohort[key]).split("|"))
     if "plan" in cohort:
         mask &= people["plan_id"] == cohort["plan"]
     if "jong" in cohort:
@@ -90,10 +106,10 @@ def mask(people: pd.DataFrame, **cohort) -> pd.Series:
                 variable, values = outcome_condition(key, cohort[key])
             except OutcomeError as exc:
                 raise CohortError(str(exc)) from None
-            mask &= people[variable].isin(values)
+            mask &= isin(people[variable], values)
     if cohort.get("excl_overstijgend") == "ja":
-        mask &= ~people["plan_id"].isin(CROSS_SECTOR_PLANS)
+        mask &= ~isin(people["plan_id"], CROSS_SECTOR_PLANS)
     excluded = cohort.get("exclude_plans") or ()
     if excluded:
-        mask &= ~people["plan_id"].isin(list(excluded))
+        mask &= ~isin(people["plan_id"], excluded)
     return mask

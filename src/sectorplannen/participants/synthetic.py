@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 from sectorplannen import hashing, paths, published, reuse, yamlfile
 from sectorplannen.errors import DataFileError
 from sectorplannen.participants import calibration, engine
+from sectorplannen.participants import cohort as cohort_module
 from sectorplannen.participants.calibration import VARIABLES
 from sectorplannen.participants.schema import (
     COLUMNS,
@@ -163,19 +164,22 @@ def measure_counts() -> dict[str, pd.Series]:
 
 
 def population(rng: np.random.Generator) -> pd.DataFrame:
-    """One row per participant (no outcomes yet), tranche 1-2 and 3. Built from arrays (a plan's
-    people in a block, a theme's blocks one after the other) with the same seeded draws, in the
-    same order, as row-by-row construction made them."""
+    """One row per participant (no outcomes yet), tranche 1-2 and 3; the text columns as categoricals
+    (as :func:`~sectorplannen.participants.schema.with_categories` makes them). Built from numbered
+    values (a plan's people in a block, a theme's blocks one after the other) with the same seeded
+    draws, in the same order, as row-by-row construction made them."""
     plans = {p.id: p for p in register()}
-    parts: dict[str, list[np.ndarray]] = {"plan_id": [], "doelgroep": [], "categorie": [], "maatregel": [], "jong": []}
+    numbered: dict[str, dict[str, int]] = {name: {} for name in ("plan_id", "doelgroep", "categorie", "maatregel")}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in (*numbered, "jong")}
 
-    def add(plan_id: np.ndarray, doelgroep, categorie: str, maatregel, jong: np.ndarray) -> None:
-        n = len(plan_id)
-        for name, values in (("doelgroep", doelgroep), ("maatregel", maatregel)):
-            parts[name].append(values if isinstance(values, np.ndarray) else np.full(n, values, dtype=object))
-        parts["plan_id"].append(plan_id)
-        parts["categorie"].append(np.full(n, categorie, dtype=object))
-        parts["jong"].append(jong)
+    def number(name: str, values) -> np.ndarray:
+        """The numbers of a few values of a text column (numbered as they come)."""
+        seen = numbered[name]
+        return np.array([seen.setdefault(value, len(seen)) for value in values], dtype=np.int64)
+
+    def add(n: int, **columns) -> None:
+        for name, values in columns.items():
+            parts[name].append(values if len(values) == n else np.repeat(values, n))
 
     counts12, groups = _counts("A.8"), _target_groups()
     youth = _youth_shares()
@@ -184,37 +188,39 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
         per_plan = counts12[theme][counts12[theme] > 0]
         by_group = two_margin_table(per_plan, groups.loc[theme][groups.loc[theme] > 0])
         sizes = by_group.to_numpy().ravel()  # plan by plan, each plan's groups in order (as stack() reads it)
-        plan_id = np.repeat(np.repeat(by_group.index.to_numpy(dtype=object), by_group.shape[1]), sizes)
-        doelgroep = np.repeat(np.tile(by_group.columns.to_numpy(dtype=object), by_group.shape[0]), sizes)
-        maatregel = "niet uitgesplitst"
+        plan_id = np.repeat(np.repeat(number("plan_id", by_group.index), by_group.shape[1]), sizes)
+        doelgroep = np.repeat(np.tile(number("doelgroep", by_group.columns), by_group.shape[0]), sizes)
+        maatregel = number("maatregel", ["niet uitgesplitst"])
         if theme in measures:
-            maatregel = _measures(plan_id, two_margin_table(per_plan, measures[theme]), rng)
+            by_measure = two_margin_table(per_plan, measures[theme])
+            maatregel = _measures(plan_id, number("maatregel", by_measure.columns), by_measure.to_numpy(), rng)
         n_young = round(youth.get(theme, 0.0) * len(plan_id))
-        students = np.flatnonzero(doelgroep == "studenten")
-        others = np.flatnonzero(doelgroep != "studenten")
+        student = doelgroep == numbered["doelgroep"].get("studenten", -1)
+        students, others = np.flatnonzero(student), np.flatnonzero(~student)
         jong = np.zeros(len(plan_id), dtype=bool)
         jong[students[:n_young]] = True
         jong[rng.permutation(others)[: max(0, n_young - len(students))]] = True
-        add(plan_id, doelgroep, theme, maatregel, jong)
+        add(len(plan_id), plan_id=plan_id, doelgroep=doelgroep, categorie=number("categorie", [theme]))
+        add(len(plan_id), maatregel=maatregel, jong=jong)
     counts3 = _counts("A.13")
     share3 = _youth_share_t3()
     for kind in counts3.columns:
         per_plan = counts3[kind][counts3[kind] > 0]
-        plan_id = np.repeat(per_plan.index.to_numpy(dtype=object), per_plan.to_numpy())
+        plan_id = np.repeat(number("plan_id", per_plan.index), per_plan.to_numpy())
         jong = np.zeros(len(plan_id), dtype=bool)
         jong[rng.permutation(len(plan_id))[: round(share3 * len(plan_id))]] = True
-        add(plan_id, kind, kind, "niet uitgesplitst", jong)
-    columns = {name: np.concatenate(arrays) for name, arrays in parts.items()}
-    plan_codes, plan_ids = pd.factorize(columns["plan_id"])
-    tranche = np.array([plans[plan_id].tranche for plan_id in plan_ids], dtype=np.int64)[plan_codes]  # not per row
+        add(len(plan_id), plan_id=plan_id, doelgroep=number("doelgroep", [kind]), categorie=number("categorie", [kind]))
+        add(len(plan_id), maatregel=number("maatregel", ["niet uitgesplitst"]), jong=jong)
+    order = rng.permutation(sum(len(block) for block in parts["jong"]))
+    columns = {name: np.concatenate(blocks)[order] for name, blocks in parts.items()}
+    plan_ids = list(numbered["plan_id"])
     plan_types = register().plan_types()
-    columns["plan_type"] = np.array([plan_types[plan_id] for plan_id in plan_ids], dtype=object)[plan_codes]
-    order = rng.permutation(len(plan_codes))
-    out = pd.DataFrame({"deelnemer_id": np.array([f"S{i:06d}" for i in range(1, len(order) + 1)], dtype=object)})
-    for name in ("plan_id", "doelgroep", "categorie", "maatregel", "jong"):
-        out[name] = columns[name][order]
-    out["tranche"] = tranche[order]
-    out["plan_type"] = columns["plan_type"][order]
+    out = pd.DataFrame({"deelnemer_id": participant_ids(len(order))})
+    for name in ("plan_id", "doelgroep", "categorie", "maatregel"):
+        out[name] = _categorical(columns[name], list(numbered[name]))
+    out["jong"] = columns["jong"]
+    out["tranche"] = np.array([plans[plan_id].tranche for plan_id in plan_ids], dtype=np.int64)[columns["plan_id"]]
+    out["plan_type"] = _categorical(columns["plan_id"], [plan_types[plan_id] for plan_id in plan_ids])
     early = out["tranche"].to_numpy() < 3
     start12 = pd.Timestamp("2014-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, len(out)), unit="D")
     start3 = pd.Timestamp("2016-06-01") + pd.to_timedelta(rng.integers(0, 18 * 30, len(out)), unit="D")
@@ -224,15 +230,40 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
     return out
 
 
-def _measures(plan_id: np.ndarray, by_measure: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Each person's measure: per plan (in order of appearance) its measures in a seeded random order,
-    handed out from the end of that order to the plan's people in row order."""
-    codes, order = pd.factorize(plan_id)
-    labels = by_measure.columns.to_numpy(dtype=object)
-    drawn = [rng.permutation(np.repeat(labels, by_measure.loc[plan].to_numpy())) for plan in order]
-    out = np.empty(len(plan_id), dtype=object)
+def participant_ids(n: int) -> np.ndarray:
+    """``S000001`` up to ``f"S{n:06d}"``: up to 999.999 written as digits into one byte buffer and split
+    (a third of the time of formatting each), beyond that formatted one by one."""
+    if n >= 10**6:
+        return np.array([f"S{i:06d}" for i in range(1, n + 1)], dtype=object)
+    numbers = np.arange(1, n + 1)
+    text = np.empty((n, 8), dtype=np.uint8)
+    text[:, 0], text[:, 7] = ord("S"), ord(" ")
+    for place in range(6, 0, -1):
+        text[:, place] = ord("0") + numbers % 10
+        numbers //= 10
+    return np.array(text.tobytes().decode("ascii").split(), dtype=object)
+
+
+def _measures(plan_id: np.ndarray, measures: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each person's measure (``measures``, numbered; ``counts``: plans in order of appearance x
+    measures): per plan its measures in a seeded random order, handed out from the end of that order
+    to the plan's people in row order."""
+    codes = pd.factorize(plan_id)[0]  # in order of appearance, as the plans' rows of ``counts``
+    drawn = [rng.permutation(np.repeat(measures, row)) for row in counts]
+    out = np.empty(len(plan_id), dtype=np.int64)
     out[np.argsort(codes, kind="stable")] = np.concatenate([plan[::-1] for plan in drawn])
     return out
+
+
+def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """``labels[codes]`` as a categorical of the values present, sorted, as ``astype("category")``
+    makes it of the texts (without hashing a text per row)."""
+    text = np.array(labels, dtype=object)
+    present = np.flatnonzero(np.bincount(codes, minlength=len(text)))
+    distinct = pd.unique(text[present])  # two plans of one plan type: one category
+    ranks = {value: rank for rank, value in enumerate(sorted(distinct))}
+    renumber = np.array([ranks.get(value, -1) for value in text], dtype=np.int64)  # -1: not present
+    return pd.Categorical.from_codes(renumber[codes], categories=pd.Index(sorted(distinct), dtype=object))
 
 
 @dataclass
@@ -249,7 +280,7 @@ class Target:
     def attributes(self, people: pd.DataFrame) -> pd.Series:
         """Whether each row is in the target's tranche and meets its conditions on attributes: the part
         of :meth:`matches` that no outcome changes, so the generator evaluates it once."""
-        mask = people["tranche"].isin([1, 2] if self.tranche == "1-2" else [3])
+        mask = cohort_module.isin(people["tranche"], [1, 2] if self.tranche == "1-2" else [3])
         for key, value in self.cohort.items():
             if key in OUTCOME_CONDITIONS:
                 continue
