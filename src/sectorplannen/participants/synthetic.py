@@ -485,8 +485,30 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
     process from the tables as they are while ``alongside()`` runs here; if ``alongside()``
     changed an input, that early result is dropped and the file generated again. Says how:
     ``"reused"``, ``"alongside"`` or ``"afresh"``."""
+    frame, side, how, _ = _generated(alongside, write=False)
+    return frame, side, how
+
+
+def generated_and_saved(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, T, str, bool]:
+    """:func:`generated`, then :func:`saved` (whether the files were written: the fourth value), as
+    ``make data`` runs them. A file generated alongside is also written by the second process, to
+    temporary names, while this one keeps the frame: the files are put in place here when
+    :func:`saved` would write them, and removed otherwise (or when ``alongside()`` changed an input)."""
+    frame, side, how, early = _generated(alongside, write=True)
+    if early is None:
+        return frame, side, how, saved(frame)
+    try:
+        return frame, side, how, saved(frame, early.files())
+    finally:
+        early.stop()  # what it wrote and was not put in place is removed
+
+
+def _generated(alongside: Callable[[], T], write: bool) -> tuple[pd.DataFrame, T, str, _Early | None]:
+    """:func:`generated`, and the second process when its frame was taken and it is writing the files."""
     before = reuse.key(REUSED, inputs())
-    early = _Early() if reuse.lookup(REUSED, inputs()) is reuse.MISSING else None
+    early = None
+    if reuse.lookup(REUSED, inputs()) is reuse.MISSING:
+        early = _Early(paths.SYNTHETIC) if write else _Early()
     try:
         side = alongside()
     except BaseException:
@@ -496,45 +518,68 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
     if early is not None:
         frame = early.result() if reuse.key(REUSED, inputs()) == before else early.stop()
         if frame is not None:
-            return reuse.keep(REUSED, inputs(), frame), side, "alongside"
+            return reuse.keep(REUSED, inputs(), frame), side, "alongside", early if write else None
+        early.stop()
     found = reuse.lookup(REUSED, inputs())
     if found is not reuse.MISSING:
-        return found, side, "reused"
-    return reuse.reused(REUSED, inputs(), lambda: generate(reuse_answers=True)), side, "afresh"
+        return found, side, "reused", None
+    return reuse.reused(REUSED, inputs(), lambda: generate(reuse_answers=True)), side, "afresh", None
 
 
 class _Early:
     """:func:`generate` in a forked process (it inherits the modules and tables already read);
-    its frame comes back through a pipe, or None when it failed (then the caller generates it)."""
+    its frame comes back through a pipe, or None when it failed (then the caller generates it).
+    Given a place to ``write``, it then writes the files there under temporary names
+    (:func:`_written`) and sends them with their hashes (:meth:`files`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, write: Path | None = None) -> None:
         context = multiprocessing.get_context("fork")
+        self.write = write
         self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_generate_into, args=(sender,), daemon=True)
+        self.process = context.Process(target=_generate_into, args=(sender, write), daemon=True)
         self.process.start()
         sender.close()  # the child's end: a child that dies closes the pipe
 
     def result(self) -> pd.DataFrame | None:
-        try:
-            frame = self.receiver.recv()
-        except (EOFError, OSError):
-            frame = None
-        self.stop()
+        frame = self._receive()
+        if frame is None or self.write is None:
+            self.stop()
         return frame
+
+    def files(self) -> dict | None:
+        """The files it wrote for the frame (``{"pairs": [(temporary, place)], "hashes": {place: sha256}}``),
+        or None when it could not write them."""
+        return self._receive()
+
+    def _receive(self):
+        try:
+            return self.receiver.recv()
+        except (EOFError, OSError):
+            return None
 
     def stop(self) -> None:
         if self.process.is_alive():  # dropped, or stopped by an error here: its work is not needed
             self.process.terminate()
         self.process.join()
         self.receiver.close()
+        if self.write is not None:  # what it wrote and nobody put in place (or began when stopped)
+            for leftover in _temporaries(self.write, self.process.pid):
+                leftover.unlink(missing_ok=True)
 
 
-def _generate_into(sender) -> None:
+def _generate_into(sender, write: Path | None) -> None:
     try:
         frame = generate(reuse_answers=True)
     except BaseException:  # the caller generates the file itself, and reports what goes wrong there
         frame = None
     sender.send(frame)
+    if frame is not None and write is not None:
+        try:
+            pairs = _written(frame, write, str(os.getpid()))
+            files = {"pairs": pairs, "hashes": {place: hashing.content_hash(temporary) for temporary, place in pairs}}
+        except BaseException:  # the caller saves the frame itself, and reports what goes wrong there
+            files = None
+        sender.send(files)
     sender.close()
 
 
@@ -599,37 +644,55 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
     export ``deelnemers.csv`` beside it; a path ending in ``.csv`` gets the CSV alone), then the
     record of what it was made from next to it (``deelnemers.parquet.sources.json``), so a build can
     tell when the file is older than its prior, claims or code."""
-
     path = path or paths.SYNTHETIC
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    table = typed(frame)
-    if path.suffix == ".parquet":
-        csv_path = path.with_suffix(".csv")
-        csv_tmp = csv_path.with_name(f".{csv_path.name}.{os.getpid()}.part")
-        try:
-            with ThreadPoolExecutor(1) as pool:  # DuckDB writes the CSV while Arrow writes the Parquet file
-                csv = pool.submit(export_csv, table, csv_tmp)
-                pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
-                csv.result()
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            csv_tmp.unlink(missing_ok=True)
-            raise
-        csv_tmp.replace(csv_path)  # both written: neither file changes when one of them cannot be
-    else:
-        export_csv(table, tmp)
-    tmp.replace(path)
-    hashing.write_sources_record(
-        path, synthetic_sources()
-    )  # after the file: a crash in between leaves it looking stale
+    _in_place(_written(frame, path, str(os.getpid())), path)
     return path
 
 
-def saved(frame: pd.DataFrame) -> bool:
+def _written(frame: pd.DataFrame, path: Path, tag: str) -> list[tuple[Path, Path]]:
+    """:func:`save`'s files written under temporary names marked ``tag`` (:func:`_temporaries`), as
+    (temporary, place) in the order they are to be put in place; on an error none is left."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{tag}.tmp")
+    table = typed(frame)
+    if path.suffix != ".parquet":
+        export_csv(table, tmp)
+        return [(tmp, path)]
+    csv_path = path.with_suffix(".csv")
+    csv_tmp = csv_path.with_name(f".{csv_path.name}.{tag}.part")
+    try:
+        with ThreadPoolExecutor(1) as pool:  # the CSV is written while Arrow writes the Parquet file
+            csv = pool.submit(export_csv, table, csv_tmp)
+            pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
+            csv.result()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        csv_tmp.unlink(missing_ok=True)
+        raise
+    return [(csv_tmp, csv_path), (tmp, path)]  # both written: neither file changes when one of them cannot be
+
+
+def _in_place(pairs: list[tuple[Path, Path]], path: Path) -> None:
+    """Put :func:`_written`'s files in place, then the record of what they were made from."""
+    for temporary, place in pairs:
+        temporary.replace(place)
+    hashing.write_sources_record(path, synthetic_sources())  # after the file: a crash in between leaves it stale
+
+
+def _temporaries(path: Path, tag: str | int) -> list[Path]:
+    """Every temporary name :func:`_written` (and :func:`export_csv` inside it, in a process ``tag``)
+    may leave for ``path``."""
+    csv_path = path.with_suffix(".csv")
+    made = [path.with_name(f".{path.name}.{tag}.tmp"), csv_path.with_name(f".{csv_path.name}.{tag}.part")]
+    return made + [name.with_name(f".{name.name}.{tag}.tmp") for name in made]
+
+
+def saved(frame: pd.DataFrame, early: dict | None = None) -> bool:
     """:func:`save` a frame :func:`generated` gave to the default place, unless the files there are the
     ones saved from it before (their hashes are kept with the inputs' key, :mod:`sectorplannen.reuse`)
-    and their record is current. Whether it wrote them."""
+    and their record is current. Whether it wrote them. ``early``: the files a second process wrote
+    from this frame under temporary names (:meth:`_Early.files`), put in place instead of writing
+    them again."""
     files = [paths.SYNTHETIC, *([paths.SYNTHETIC.with_suffix(".csv")] if paths.SYNTHETIC.suffix == ".parquet" else [])]
     kept = reuse.lookup(WRITTEN, inputs())
     if (
@@ -639,8 +702,13 @@ def saved(frame: pd.DataFrame) -> bool:
         and [hashing.content_hash(f) for f in files] == kept
     ):
         return False
-    save(frame)
-    reuse.keep(WRITTEN, inputs(), [hashing.content_hash(f) for f in files])
+    if early is not None and sorted(place for _, place in early["pairs"]) == sorted(files):
+        _in_place(early["pairs"], paths.SYNTHETIC)
+        hashes = [early["hashes"][f] for f in files]
+    else:
+        save(frame)
+        hashes = [hashing.content_hash(f) for f in files]
+    reuse.keep(WRITTEN, inputs(), hashes)
     return True
 
 
