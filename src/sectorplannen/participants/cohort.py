@@ -99,7 +99,7 @@ def mask(people: pd.DataFrame, **cohort) -> pd.Series:
     if "jong" in cohort:
         mask &= people["jong"] == (str(cohort["jong"]) in ("ja", "True", "true", "1"))
     if "plan_type" in cohort:
-        mask &= people["plan_id"].map(plan_type) == cohort["plan_type"]
+        mask &= isin(people["plan_id"], [plan for plan, kind in plan_type.items() if kind == cohort["plan_type"]])
     for key in OUTCOME_CONDITIONS:  # baan=ja|nee, baanwisselaar=ja|nee
         if key in cohort:
             try:

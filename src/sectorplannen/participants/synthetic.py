@@ -345,8 +345,8 @@ def _prior(
 ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Each eligible person's prior for ``variable`` (``rows``: who is eligible): the most specific
     calibration target of this date that matches; otherwise the value at the later date (fewest
-    changes); otherwise the most specific 2019 target. ``in_goal`` holds per goal who meets its
-    attributes; ``current`` and ``later`` each person's outcomes (numbered as :func:`_domain`) at this
+    changes); otherwise the most specific 2019 target. ``in_goal`` holds per goal where the people
+    who meet its attributes are; ``current`` and ``later`` each person's outcomes (numbered as :func:`_domain`) at this
     date and at the later one. Returns the prior key per person as a number in sorted order of the
     keys' names (the order that numbers the cells) and the distribution per number."""
 
@@ -359,20 +359,21 @@ def _prior(
         return names.setdefault(name, len(names))
 
     def matching(goal: int) -> np.ndarray:
-        mask = in_goal[goal]
+        """Where the people who meet a goal are (its attributes, then its conditions on outcomes)."""
+        where = in_goal[goal]
         for source, members in goals[goal].outcome_conditions():
-            mask = mask & np.isin(_domain(source), members)[current[source]]
-        return mask[rows]
+            where = where[np.isin(_domain(source), members)[current[source][where]]]
+        return where
 
     def most_specific(date: str) -> np.ndarray:
-        chosen = np.full(int(rows.sum()), -1, dtype=np.int64)
+        chosen = np.full(len(rows), -1, dtype=np.int64)  # everyone; the eligible ones are taken at the end
         relevant = [i for i, t in enumerate(goals) if t.variable == variable and t.peildatum == date]
         for i in sorted(relevant, key=lambda i: len(goals[i].cohort)):
             goal = goals[i]
             key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
             weights = np.array([goal.distribution.get(v, 0.0) for v in values])
             chosen[matching(i)] = number(key, weights / weights.sum())
-        return chosen
+        return chosen[rows]
 
     keys = most_specific(peildatum)
     if later is not None:
@@ -405,7 +406,7 @@ def outcomes(
     claims = calibration.constraints() if claims is None else claims
     people = with_categories(people)
     masks = calibration.attribute_masks(people, claims)
-    in_goal = [goal.attributes(people).to_numpy(dtype=bool) for goal in goals]  # attributes: the same every date
+    in_goal = [np.flatnonzero(goal.attributes(people).to_numpy(dtype=bool)) for goal in goals]  # the same every date
     employed = np.isin(_domain("inkomenssituatie"), EMPLOYED)
     by_date: dict[str, dict[str, np.ndarray]] = {}
     unmet: list[str] = []
