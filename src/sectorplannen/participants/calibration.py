@@ -160,7 +160,7 @@ def constraints(chapter_file: str = "arbeidsmarktpositie", claims_dir=None) -> l
     frame = claims_module.load(chapter_file, claims_dir)
     frame = frame[frame["statistic"].isin(claims_module.PARTICIPANT_STATISTICS)]
     out = []
-    for _, claim in frame.iterrows():
+    for claim in frame.to_dict("records"):
         made = constraint(
             claim["id"],
             claim["tranche"],

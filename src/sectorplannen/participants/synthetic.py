@@ -406,7 +406,7 @@ def outcomes(
     claims = calibration.constraints() if claims is None else claims
     people = with_categories(people)
     masks = calibration.attribute_masks(people, claims)
-    in_goal = [np.flatnonzero(goal.attributes(people).to_numpy(dtype=bool)) for goal in goals]  # the same every date
+    in_goal = _goal_members(people, goals)
     employed = np.isin(_domain("inkomenssituatie"), EMPLOYED)
     by_date: dict[str, dict[str, np.ndarray]] = {}
     unmet: list[str] = []
@@ -433,6 +433,20 @@ def outcomes(
         later = current
         by_date[peildatum] = current
     return _long(people, by_date, unmet)
+
+
+def _goal_members(people: pd.DataFrame, goals: list[Target]) -> list[np.ndarray]:
+    """Per goal where the people who meet its attributes are: the same at every date, and once per
+    distinct tranche and attributes (many goals share them)."""
+    found: dict[tuple, np.ndarray] = {}
+    out = []
+    for goal in goals:
+        attributes = sorted((k, repr(v)) for k, v in goal.cohort.items() if k not in OUTCOME_CONDITIONS)
+        key = (goal.tranche, tuple(attributes))
+        if key not in found:
+            found[key] = np.flatnonzero(goal.attributes(people).to_numpy(dtype=bool))
+        out.append(found[key])
+    return out
 
 
 def _long(people: pd.DataFrame, by_date: dict[str, dict[str, np.ndarray]], unmet: list[str]) -> pd.DataFrame:
