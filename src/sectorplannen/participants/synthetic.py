@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -169,8 +170,8 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
     values (a plan's people in a block, a theme's blocks one after the other) with the same seeded
     draws, in the same order, as row-by-row construction made them."""
     plans = {p.id: p for p in register()}
-    numbered: dict[str, dict[str, int]] = {name: {} for name in ("plan_id", "doelgroep", "categorie", "maatregel")}
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in (*numbered, "jong")}
+    numbered: dict[str, dict[str, int]] = defaultdict(dict)  # per text column: its values' numbers
+    parts: dict[str, list[np.ndarray]] = defaultdict(list)  # per column: its blocks
 
     def number(name: str, values) -> np.ndarray:
         """The numbers of a few values of a text column (numbered as they come)."""
@@ -216,8 +217,8 @@ def population(rng: np.random.Generator) -> pd.DataFrame:
     plan_ids = list(numbered["plan_id"])
     plan_types = register().plan_types()
     out = pd.DataFrame({"deelnemer_id": participant_ids(len(order))})
-    for name in ("plan_id", "doelgroep", "categorie", "maatregel"):
-        out[name] = _categorical(columns[name], list(numbered[name]))
+    for name, seen in numbered.items():
+        out[name] = _categorical(columns[name], list(seen))
     out["jong"] = columns["jong"]
     out["tranche"] = np.array([plans[plan_id].tranche for plan_id in plan_ids], dtype=np.int64)[columns["plan_id"]]
     out["plan_type"] = _categorical(columns["plan_id"], [plan_types[plan_id] for plan_id in plan_ids])
