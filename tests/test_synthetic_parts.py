@@ -54,6 +54,8 @@ def test_categorical_of_numbered_values_is_what_astype_category_makes():
         (pd.Series([1, 2, 3, 2]), ["1", "2"]),  # text against numbers: no match, as pandas says
         (pd.Series([1, 2, 3, 2]), [True]),  # a boolean is no whole number here: as pandas matches it
         (pd.Series(["x", "y", "x"]), ("x",)),
+        (pd.Series([1, None, 3], dtype="Int64"), [1, 3]),  # a nullable column: as pandas reads it
+        (pd.Series(["x", None, "y"], dtype="string"), ["x"]),
     ],
 )
 def test_cohort_isin_answers_as_pandas(column, values):

@@ -63,11 +63,15 @@ def isin(column: pd.Series, values) -> pd.Series:
         return column.isin(values)
     if isinstance(column.dtype, pd.CategoricalDtype):  # code -1 (missing) is in no list without one
         found = np.append(column.cat.categories.isin(values), False)[column.cat.codes.to_numpy()]
-    elif column.dtype.kind in "iu" and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    elif isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu" and all(_whole(v) for v in values):
         found = np.isin(column.to_numpy(), np.array(values, dtype=np.int64))
     else:
         return column.isin(values)
     return pd.Series(found, index=column.index, name=column.name)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def select(people: pd.DataFrame, **cohort) -> pd.DataFrame:
