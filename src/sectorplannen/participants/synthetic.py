@@ -347,9 +347,10 @@ def _prior(
     """Each eligible person's prior for ``variable`` (``rows``: who is eligible): the most specific
     calibration target of this date that matches; otherwise the value at the later date (fewest
     changes); otherwise the most specific 2019 target. ``in_goal`` holds per goal where the people
-    who meet its attributes are; ``current`` and ``later`` each person's outcomes (numbered as :func:`_domain`) at this
-    date and at the later one. Returns the prior key per person as a number in sorted order of the
-    keys' names (the order that numbers the cells) and the distribution per number."""
+    who meet its attributes are; ``current`` and ``later`` each person's outcomes (numbered as
+    :func:`_domain`) at this date and at the later one. Returns the prior key per person as a number
+    in sorted order of the keys' names (the order that numbers the cells) and the distribution per
+    number."""
 
     values = VARIABLES[variable]
     names: dict[str, int] = {}  # each key's name and its number in order of appearance
@@ -452,7 +453,7 @@ def _goal_members(people: pd.DataFrame, goals: list[Target]) -> list[np.ndarray]
 
 def _long(people: pd.DataFrame, by_date: dict[str, dict[str, np.ndarray]], unmet: list[str]) -> pd.DataFrame:
     """The file's rows: each participant (sorted by id) at each measurement date (in order), the
-    outcomes as text. The generated ids are in row order already; other ids are sorted."""
+    outcomes as text. The generated ids (unique) are in row order already; other ids are sorted."""
     ids = pd.Index(people["deelnemer_id"])
     order = np.arange(len(people)) if ids.is_monotonic_increasing else np.argsort(ids.to_numpy(), kind="stable")
     dates = sorted(by_date)
