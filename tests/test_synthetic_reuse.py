@@ -4,12 +4,13 @@ kept and looked up by a content hash of what it is made from, generated in a for
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pandas as pd
 import pytest
 
-from sectorplannen import claims, paths, reuse
+from sectorplannen import claims, hashing, paths, reuse
 from sectorplannen.errors import UnexplainedFindings
 from sectorplannen.participants import synthetic
 
@@ -179,3 +180,106 @@ def test_a_failing_csv_export_changes_neither_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         synthetic.save(pd.DataFrame({"deelnemer_id": ["S000002"], "jong": [False]}), target)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temporary file left either
+
+
+# -------------------------------------------------------------------- written alongside (make data)
+
+
+@pytest.fixture
+def synthetic_target(tmp_path, monkeypatch):
+    """The synthetic file's place in tmp_path (what make data writes)."""
+    target = tmp_path / "synthetic" / "deelnemers.parquet"
+    monkeypatch.setattr(paths, "SYNTHETIC", target)
+    return target
+
+
+@pytest.fixture
+def writers(tmp_path, monkeypatch):
+    """The processes that wrote the synthetic file's files (a log in a file: the early process is another)."""
+    log = tmp_path / "schrijvers.txt"
+    written = synthetic._written
+
+    def logged(frame, path, tag):
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return written(frame, path, tag)
+
+    monkeypatch.setattr(synthetic, "_written", logged)
+    return lambda: [int(line) for line in log.read_text(encoding="utf-8").split()] if log.exists() else []
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _expected(frame, tmp_path) -> dict[str, bytes]:
+    """The files save() writes for a frame, in a folder of their own."""
+    synthetic.save(frame, tmp_path / "verwacht" / "deelnemers.parquet")
+    return {name: data for name, data in _files(tmp_path / "verwacht").items() if not name.endswith(".json")}
+
+
+def test_make_data_s_file_is_written_by_the_process_that_generated_it(
+    scratch, calibration_copy, synthetic_target, writers, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(synthetic, "generate", _counting_generate(tmp_path / "log.txt"))
+    frame, side, how, written = synthetic.generated_and_saved(lambda: "tabellen")
+    assert (side, how, written) == ("tabellen", "alongside", True)
+    early = writers()
+    assert len(early) == 1 and early[0] != os.getpid()  # the early process wrote them, once
+    files = _files(synthetic_target.parent)  # in place, with their record; nothing temporary left
+    assert sorted(files) == ["deelnemers.csv", "deelnemers.parquet", "deelnemers.parquet.sources.json"]
+    assert {name: files[name] for name in ("deelnemers.csv", "deelnemers.parquet")} == _expected(frame, tmp_path)
+    assert hashing.changed_sources(synthetic_target, synthetic.synthetic_sources()) == []
+    kept = reuse.lookup(synthetic.WRITTEN, synthetic.inputs())
+    assert kept == [hashing.content_hash(synthetic_target), hashing.content_hash(synthetic_target.with_suffix(".csv"))]
+    again = synthetic.generated_and_saved()
+    assert again[2:] == ("reused", False) and len(writers()) == 2  # only _expected's save: nothing written again
+
+
+def test_files_written_early_are_dropped_with_the_early_result(
+    scratch, calibration_copy, synthetic_target, writers, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(synthetic, "generate", _counting_generate(tmp_path / "log.txt"))
+
+    def tables():  # make data rewriting an input while the early process generates and writes
+        calibration_copy.write_text("doelen: []\n", encoding="utf-8")
+
+    frame, _, how, written = synthetic.generated_and_saved(tables)
+    assert (how, written) == ("afresh", True) and frame["prior"].iloc[0] == "doelen: []\n"
+    assert os.getpid() in writers()  # written here, from the frame generated again
+    files = _files(synthetic_target.parent)
+    assert sorted(files) == ["deelnemers.csv", "deelnemers.parquet", "deelnemers.parquet.sources.json"]
+    assert {name: files[name] for name in ("deelnemers.csv", "deelnemers.parquet")} == _expected(frame, tmp_path)
+
+
+def test_files_written_early_are_removed_when_the_same_files_are_there(
+    scratch, calibration_copy, synthetic_target, writers, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(synthetic, "generate", _counting_generate(tmp_path / "log.txt"))
+    synthetic.generated_and_saved()
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in synthetic_target.parent.iterdir()}
+    for kept in paths.reuse().glob(f"{synthetic.REUSED}-*"):  # the frame generated again, the files not written
+        kept.unlink()
+    _, _, how, written = synthetic.generated_and_saved()
+    assert (how, written) == ("alongside", False) and len(writers()) == 2  # written early, not put in place
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in synthetic_target.parent.iterdir()} == before
+
+
+def test_an_early_process_that_cannot_write_leaves_the_files_to_this_one(
+    scratch, calibration_copy, synthetic_target, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(synthetic, "generate", _counting_generate(tmp_path / "log.txt"))
+    here, export = os.getpid(), synthetic.export_csv
+
+    def full_disk_there(table, path):
+        if os.getpid() != here:
+            path.write_text("deelnemer_id\n", encoding="utf-8")  # begun, then the disk is full
+            raise OSError(28, "No space left on device")
+        return export(table, path)
+
+    monkeypatch.setattr(synthetic, "export_csv", full_disk_there)
+    frame, _, how, written = synthetic.generated_and_saved()
+    assert (how, written) == ("alongside", True)
+    files = _files(synthetic_target.parent)
+    assert sorted(files) == ["deelnemers.csv", "deelnemers.parquet", "deelnemers.parquet.sources.json"]
+    assert {name: files[name] for name in ("deelnemers.csv", "deelnemers.parquet")} == _expected(frame, tmp_path)

@@ -25,9 +25,10 @@ def _data(args) -> int:
     from sectorplannen.published import make  # layers: imported when the command runs
 
     start = time.perf_counter()
-    # the synthetic file is made from data/published/: generated alongside it (or reused), see synthetic.generated
-    frame, result, how = synthetic.generated(make.make_data)
-    done = "written" if synthetic.saved(frame) else "unchanged (the same file is there)"
+    # the synthetic file is made from data/published/: generated (and written) alongside it, or reused,
+    # see synthetic.generated_and_saved
+    frame, result, how, written = synthetic.generated_and_saved(make.make_data)
+    done = "written" if written else "unchanged (the same file is there)"
     seconds = time.perf_counter() - start
     print(f"{make.shown(paths.SYNTHETIC)}: SYNTHETIC participant file {done} ({how}; {seconds:.1f} s with the tables)")
     missed = frame.attrs["niet gehaald"]

@@ -160,7 +160,7 @@ def constraints(chapter_file: str = "arbeidsmarktpositie", claims_dir=None) -> l
     frame = claims_module.load(chapter_file, claims_dir)
     frame = frame[frame["statistic"].isin(claims_module.PARTICIPANT_STATISTICS)]
     out = []
-    for _, claim in frame.iterrows():
+    for claim in frame.to_dict("records"):
         made = constraint(
             claim["id"],
             claim["tranche"],
@@ -178,16 +178,18 @@ def constraints(chapter_file: str = "arbeidsmarktpositie", claims_dir=None) -> l
 
 def attribute_masks(people: pd.DataFrame, relevant: list[Constraint]) -> dict[str, pd.Series]:
     """Per claim: the people matching its cohort's tranche and attribute conditions (not the
-    conditions on outcomes, which change as outcomes are assigned)."""
-    frame = with_categories(people.assign(peildatum="2019-05-31"))
+    conditions on outcomes, which change as outcomes are assigned). Claims with the same conditions
+    share one mask (the same object), so that what is computed per mask is computed once."""
+    frame = people.copy(deep=False)  # the people as of 31 May 2019, without copying their columns
+    frame["peildatum"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), ["2019-05-31"])
+    frame = with_categories(frame)
     out, seen = {}, {}
     for constraint in relevant:
         attributes = {k: v for k, v in constraint.cohort.items() if k in cohort_module.ATTRIBUTE_KEYS}
         attributes["tranche"] = constraint.tranche
         key = tuple(sorted(attributes.items()))
         if key not in seen:
-            keep = cohort_module.select(frame, **attributes).index
-            seen[key] = pd.Series(people.index.isin(keep), index=people.index)
+            seen[key] = pd.Series(cohort_module.mask(frame, **attributes).to_numpy(dtype=bool), index=people.index)
         out[constraint.claim] = seen[key]
     return out
 
@@ -234,31 +236,42 @@ def build_problem(
     def aligned(series: pd.Series, members: tuple | None = None) -> np.ndarray:
         """``series`` for the eligible people by position (a label lookup builds a hash table each
         time), or whether they have one of ``members``; once per series and condition, as many claims
-        share a cohort or an outcome condition."""
+        share a cohort or an outcome condition. A categorical series is read by its codes."""
         key = (id(series), members)
         if key not in found:
             if id(series.index) not in positions:
                 positions[id(series.index)] = series.index.get_indexer(index)
-            picked = series.to_numpy()[positions[id(series.index)]]
-            found[key] = picked if members is None else pd.Series(picked).isin(members).to_numpy()
+            where = positions[id(series.index)]
+            if members is None:
+                found[key] = series.to_numpy()[where]
+            elif isinstance(series.dtype, pd.CategoricalDtype):  # code -1 (no value) is no member
+                found[key] = np.append(series.cat.categories.isin(members), False)[series.cat.codes.to_numpy()[where]]
+            else:
+                found[key] = pd.Series(series.to_numpy()[where]).isin(members).to_numpy()
         return found[key]
 
     key_columns = {"prior": prior_keys.to_numpy()}
+    cohorts: dict[tuple, np.ndarray] = {}  # per attribute mask and outcome conditions: who is in the cohort
     for constraint in relevant:
-        mask = aligned(masks[constraint.claim])
-        for key, value in constraint.cohort.items():
-            source, members = conditions(key, value, variable)
-            if source != variable:
-                mask = mask & aligned(assigned[source], tuple(members))
-        key_columns[constraint.claim] = mask
+        outside = tuple(
+            (source, tuple(members))
+            for source, members in (conditions(key, value, variable) for key, value in constraint.cohort.items())
+            if source != variable
+        )
+        cohort = (id(masks[constraint.claim]), outside)
+        if cohort not in cohorts:
+            mask = aligned(masks[constraint.claim])
+            for source, members in outside:
+                mask = mask & aligned(assigned[source], members)
+            cohorts[cohort] = mask
+        key_columns[constraint.claim] = cohorts[cohort]
         if constraint.outcome is not None and constraint.outcome[0] != variable:
             key_columns[f"{constraint.claim} uitkomst"] = aligned(
                 assigned[constraint.outcome[0]], tuple(constraint.outcome[1])
             )
-    numbers = cell_numbers(key_columns)
+    numbers, first = _cells(key_columns)  # first: one person per cell, in the order of the cells
     cells = pd.Series(numbers, index=index)
     sizes = np.bincount(numbers, minlength=int(numbers.max()) + 1 if len(numbers) else 0).astype(float)
-    first = np.unique(numbers, return_index=True)[1]  # one person per cell, in the order of the cells
     representative = {column: np.asarray(keys)[first] for column, keys in key_columns.items()}
     prior = np.vstack([prior_table[key] for key in representative["prior"]]) * sizes[:, None]
     rows = []
@@ -285,22 +298,56 @@ def cell_numbers(keys) -> np.ndarray:
     (the last one first), then by the boolean ones in their order. The combination so far is one
     integer, renumbered densely before it could overflow: a hundred claims over 260 thousand people
     need a few megabytes and milliseconds where a groupby over the columns needs hundreds."""
+    return _cells(keys)[0]
+
+
+def _cells(keys) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cell_numbers` and the first row of each cell. Columns of whole numbers from 0 are their
+    own order (no sort); a boolean column that is constant or equal to an earlier one separates no
+    more rows and leaves the order alone, so it is skipped; the others go in eight to a byte."""
     columns = {name: np.asarray(keys[name]) for name in keys}
     flags = [name for name, column in columns.items() if column.dtype == bool]
     others = [name for name in columns if name not in flags]
     n_rows = len(next(iter(columns.values()))) if columns else len(keys)
-    numbers, distinct = np.zeros(n_rows, dtype=np.int64), 1
-    for name in [*others[::-1], *flags]:
-        if name in flags:
-            codes = columns[name].astype(np.int64)
+    parts = []  # (codes, levels), the most significant first
+    for name in others[::-1]:
+        column = columns[name]
+        if column.dtype.kind in "iu" and (n_rows == 0 or column.min() >= 0):
+            codes = column.astype(np.int64)
         else:  # a missing value sorts last
-            codes = pd.factorize(columns[name], sort=True, use_na_sentinel=False)[0]
-        levels = 2 if name in flags else max(int(codes.max()) + 1 if n_rows else 1, 1)
+            codes = pd.factorize(column, sort=True, use_na_sentinel=False)[0]
+        parts.append((codes, max(int(codes.max()) + 1 if n_rows else 1, 1)))
+    seen, kept = set(), []
+    for name in flags:
+        column = columns[name]
+        packed = np.packbits(column).tobytes()
+        if packed not in seen and column.any() and not column.all():
+            seen.add(packed)
+            kept.append(column)
+    if kept:  # the first flag the highest bit of the first byte
+        parts += [(row.astype(np.int64), 256) for row in np.packbits(np.stack(kept), axis=0)]
+    numbers, distinct = np.zeros(n_rows, dtype=np.int64), 1
+    for codes, levels in parts:
         if distinct * levels >= 2**62:  # renumber densely, keeping the order
-            numbers = np.unique(numbers, return_inverse=True)[1].ravel().astype(np.int64)
+            numbers, _ = _dense(numbers)
             distinct = int(numbers.max()) + 1 if n_rows else 1
         numbers, distinct = numbers * levels + codes, distinct * levels
-    return np.unique(numbers, return_inverse=True)[1].ravel()
+    return _dense(numbers)
+
+
+def _dense(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``numbers`` renumbered 0, 1, ... in their order, and the first row of each: the distinct
+    numbers are found by hashing and only they are sorted (as ``np.unique`` does, without sorting
+    every row)."""
+    codes, distinct = pd.factorize(numbers)  # in order of first appearance
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+    seen_before = np.maximum.accumulate(codes)
+    new = np.ones(len(codes), dtype=bool)
+    new[1:] = seen_before[1:] > seen_before[:-1]  # where the next code appears first
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[rank] = np.flatnonzero(new)
+    return rank[codes], first
 
 
 @dataclass
@@ -491,17 +538,28 @@ def unmet(problem: Problem, counts: np.ndarray) -> list[str]:
     return [constraint.claim for constraint, num, den in problem.rows if not constraint.met(achieved(num, den, counts))]
 
 
+def assigned_numbers(problem: Problem, result: Result, rng: np.random.Generator) -> np.ndarray:
+    """Each eligible person's value as its number in ``VARIABLES[problem.variable]``: per cell (in
+    order) a seeded random order of its people, who get the cell's values in turn. Only the draws
+    are made cell by cell; the values are handed out at once."""
+    sizes = problem.sizes.astype(int)
+    if (result.counts.sum(axis=1) != sizes).any():
+        raise ValueError(f"calibration of {problem.variable}: counts per cell differ from the cells' sizes")
+    cells = problem.cells.to_numpy()
+    small = np.uint16 if len(sizes) <= np.iinfo(np.uint16).max else np.int64  # small numbers: a radix sort
+    order = np.argsort(cells.astype(small), kind="stable")  # positions, cell by cell
+    ends = np.cumsum(sizes)
+    drawn = [rng.permutation(order[end - size : end]) for size, end in zip(sizes, ends, strict=True)]
+    out = np.empty(len(cells), dtype=np.int64)
+    labels = np.repeat(np.tile(np.arange(result.counts.shape[1]), len(sizes)), result.counts.ravel())
+    out[np.concatenate(drawn) if drawn else np.empty(0, dtype=np.int64)] = labels
+    return out
+
+
 def assign(problem: Problem, result: Result, rng: np.random.Generator) -> pd.Series:
     """Hand out the values of each cell to its people (seeded draw)."""
     values = np.array(VARIABLES[problem.variable], dtype=object)
-    out = np.full(len(problem.cells), "", dtype=object)
-    order = np.argsort(problem.cells.to_numpy(), kind="stable")  # positions, cell by cell
-    starts = np.concatenate([[0], np.cumsum(problem.sizes.astype(int))])
-    for cell in range(len(problem.sizes)):
-        chunk = order[starts[cell] : starts[cell + 1]]
-        labels = np.repeat(values, result.counts[cell])
-        out[rng.permutation(chunk)] = labels  # the draw of the labels' order, by position
-    return pd.Series(out, index=problem.cells.index, dtype=object)
+    return pd.Series(values[assigned_numbers(problem, result, rng)], index=problem.cells.index, dtype=object)
 
 
 __all__ = [
@@ -511,6 +569,7 @@ __all__ = [
     "Programme",
     "Result",
     "assign",
+    "assigned_numbers",
     "attribute_masks",
     "build_problem",
     "constraint",

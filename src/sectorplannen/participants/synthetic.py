@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,11 +34,14 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from sectorplannen import hashing, paths, published, reuse, yamlfile
 from sectorplannen.errors import DataFileError
 from sectorplannen.participants import calibration, engine
+from sectorplannen.participants import cohort as cohort_module
 from sectorplannen.participants.calibration import VARIABLES
 from sectorplannen.participants.schema import (
     COLUMNS,
@@ -161,58 +165,106 @@ def measure_counts() -> dict[str, pd.Series]:
 
 
 def population(rng: np.random.Generator) -> pd.DataFrame:
-    """One row per participant (no outcomes yet), tranche 1-2 and 3."""
+    """One row per participant (no outcomes yet), tranche 1-2 and 3; the text columns as categoricals
+    (as :func:`~sectorplannen.participants.schema.with_categories` makes them). Built from numbered
+    values (a plan's people in a block, a theme's blocks one after the other) with the same seeded
+    draws, in the same order, as row-by-row construction made them."""
     plans = {p.id: p for p in register()}
-    frames = []
+    numbered: dict[str, dict[str, int]] = defaultdict(dict)  # per text column: its values' numbers
+    parts: dict[str, list[np.ndarray]] = defaultdict(list)  # per column: its blocks
+
+    def number(name: str, values) -> np.ndarray:
+        """The numbers of a few values of a text column (numbered as they come)."""
+        seen = numbered[name]
+        return np.array([seen.setdefault(value, len(seen)) for value in values], dtype=np.int64)
+
+    def add(n: int, **columns) -> None:
+        for name, values in columns.items():
+            parts[name].append(values if len(values) == n else np.repeat(values, n))
+
     counts12, groups = _counts("A.8"), _target_groups()
     youth = _youth_shares()
     measures = measure_counts()
     for theme in counts12.columns:
         per_plan = counts12[theme][counts12[theme] > 0]
         by_group = two_margin_table(per_plan, groups.loc[theme][groups.loc[theme] > 0])
-        part = by_group.stack().rename("n").reset_index()
-        part.columns = ["plan_id", "doelgroep", "n"]
-        people = part.loc[part.index.repeat(part["n"])].drop(columns="n").reset_index(drop=True)
-        people["categorie"] = theme
+        sizes = by_group.to_numpy().ravel()  # plan by plan, each plan's groups in order (as stack() reads it)
+        plan_id = np.repeat(np.repeat(number("plan_id", by_group.index), by_group.shape[1]), sizes)
+        doelgroep = np.repeat(np.tile(number("doelgroep", by_group.columns), by_group.shape[0]), sizes)
+        maatregel = number("maatregel", ["niet uitgesplitst"])
         if theme in measures:
             by_measure = two_margin_table(per_plan, measures[theme])
-            labels = []
-            for plan_id in people["plan_id"].unique():
-                row = by_measure.loc[plan_id]
-                labels.append(pd.Series(np.repeat(row.index.to_numpy(), row.to_numpy()), name=plan_id))
-            assignment = {s.name: list(rng.permutation(s.to_numpy())) for s in labels}
-            people["maatregel"] = [assignment[p].pop() for p in people["plan_id"]]
-        else:
-            people["maatregel"] = "niet uitgesplitst"
-        n_young = round(youth.get(theme, 0.0) * len(people))
-        students = people.index[people["doelgroep"] == "studenten"]
-        others = people.index.difference(students)
-        young = list(students[:n_young]) + list(rng.permutation(others)[: max(0, n_young - len(students))])
-        people["jong"] = people.index.isin(young)
-        frames.append(people)
+            maatregel = _measures(plan_id, number("maatregel", by_measure.columns), by_measure.to_numpy(), rng)
+        n_young = round(youth.get(theme, 0.0) * len(plan_id))
+        student = doelgroep == numbered["doelgroep"].get("studenten", -1)
+        students, others = np.flatnonzero(student), np.flatnonzero(~student)
+        jong = np.zeros(len(plan_id), dtype=bool)
+        jong[students[:n_young]] = True
+        jong[rng.permutation(others)[: max(0, n_young - len(students))]] = True
+        add(len(plan_id), plan_id=plan_id, doelgroep=doelgroep, categorie=number("categorie", [theme]))
+        add(len(plan_id), maatregel=maatregel, jong=jong)
     counts3 = _counts("A.13")
     share3 = _youth_share_t3()
     for kind in counts3.columns:
         per_plan = counts3[kind][counts3[kind] > 0]
-        people = pd.DataFrame({"plan_id": np.repeat(per_plan.index.to_numpy(), per_plan.to_numpy())})
-        people["categorie"] = kind
-        people["doelgroep"] = kind
-        people["maatregel"] = "niet uitgesplitst"
-        n_young = round(share3 * len(people))
-        people["jong"] = people.index.isin(rng.permutation(people.index)[:n_young])
-        frames.append(people)
-    out = pd.concat(frames, ignore_index=True)
-    out["tranche"] = out["plan_id"].map({plan_id: plan.tranche for plan_id, plan in plans.items()})  # not per row
-    out["plan_type"] = out["plan_id"].map(register().plan_types())
-    out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
-    out.insert(0, "deelnemer_id", [f"S{i:06d}" for i in range(1, len(out) + 1)])
-    early = out["tranche"] < 3
+        plan_id = np.repeat(number("plan_id", per_plan.index), per_plan.to_numpy())
+        jong = np.zeros(len(plan_id), dtype=bool)
+        jong[rng.permutation(len(plan_id))[: round(share3 * len(plan_id))]] = True
+        add(len(plan_id), plan_id=plan_id, doelgroep=number("doelgroep", [kind]), categorie=number("categorie", [kind]))
+        add(len(plan_id), maatregel=number("maatregel", ["niet uitgesplitst"]), jong=jong)
+    order = rng.permutation(sum(len(block) for block in parts["jong"]))
+    columns = {name: np.concatenate(blocks)[order] for name, blocks in parts.items()}
+    plan_ids = list(numbered["plan_id"])
+    plan_types = register().plan_types()
+    out = pd.DataFrame({"deelnemer_id": participant_ids(len(order))})
+    for name, seen in numbered.items():
+        out[name] = _categorical(columns[name], list(seen))
+    out["jong"] = columns["jong"]
+    out["tranche"] = np.array([plans[plan_id].tranche for plan_id in plan_ids], dtype=np.int64)[columns["plan_id"]]
+    out["plan_type"] = _categorical(columns["plan_id"], [plan_types[plan_id] for plan_id in plan_ids])
+    early = out["tranche"].to_numpy() < 3
     start12 = pd.Timestamp("2014-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, len(out)), unit="D")
     start3 = pd.Timestamp("2016-06-01") + pd.to_timedelta(rng.integers(0, 18 * 30, len(out)), unit="D")
     out["start"] = np.where(early, start12, start3)
     months = np.where(early, rng.integers(3, 19, len(out)), rng.integers(3, 13, len(out)))
     out["einde"] = add_months(out["start"].to_numpy("datetime64[D]"), months)
     return out
+
+
+def participant_ids(n: int) -> np.ndarray:
+    """``S000001`` up to ``f"S{n:06d}"``: up to 999.999 written as digits into one byte buffer and split
+    (a third of the time of formatting each), beyond that formatted one by one."""
+    if n >= 10**6:
+        return np.array([f"S{i:06d}" for i in range(1, n + 1)], dtype=object)
+    numbers = np.arange(1, n + 1)
+    text = np.empty((n, 8), dtype=np.uint8)
+    text[:, 0], text[:, 7] = ord("S"), ord(" ")
+    for place in range(6, 0, -1):
+        text[:, place] = ord("0") + numbers % 10
+        numbers //= 10
+    return np.array(text.tobytes().decode("ascii").split(), dtype=object)
+
+
+def _measures(plan_id: np.ndarray, measures: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each person's measure (``measures``, numbered; ``counts``: plans in order of appearance x
+    measures): per plan its measures in a seeded random order, handed out from the end of that order
+    to the plan's people in row order."""
+    codes = pd.factorize(plan_id)[0]  # in order of appearance, as the plans' rows of ``counts``
+    drawn = [rng.permutation(np.repeat(measures, row)) for row in counts]
+    out = np.empty(len(plan_id), dtype=np.int64)
+    out[np.argsort(codes, kind="stable")] = np.concatenate([plan[::-1] for plan in drawn])
+    return out
+
+
+def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """``labels[codes]`` as a categorical of the values present, sorted, as ``astype("category")``
+    makes it of the texts (without hashing a text per row)."""
+    text = np.array(labels, dtype=object)
+    present = np.flatnonzero(np.bincount(codes, minlength=len(text)))
+    distinct = pd.unique(text[present])  # two plans of one plan type: one category
+    ranks = {value: rank for rank, value in enumerate(sorted(distinct))}
+    renumber = np.array([ranks.get(value, -1) for value in text], dtype=np.int64)  # -1: not present
+    return pd.Categorical.from_codes(renumber[codes], categories=pd.Index(sorted(distinct), dtype=object))
 
 
 @dataclass
@@ -226,16 +278,28 @@ class Target:
     distribution: dict
     source: str
 
-    def matches(self, people: pd.DataFrame) -> pd.Series:
-        mask = people["tranche"].isin([1, 2] if self.tranche == "1-2" else [3])
+    def attributes(self, people: pd.DataFrame) -> pd.Series:
+        """Whether each row is in the target's tranche and meets its conditions on attributes: the part
+        of :meth:`matches` that no outcome changes, so the generator evaluates it once."""
+        mask = cohort_module.isin(people["tranche"], [1, 2] if self.tranche == "1-2" else [3])
         for key, value in self.cohort.items():
-            if key in OUTCOME_CONDITIONS:  # baan=ja|nee, baanwisselaar=ja|nee, as cohort selection reads them
-                variable, values = outcome_condition(key, value)
-                mask &= people[variable].isin(values)
-            elif people[key].dtype == bool:
+            if key in OUTCOME_CONDITIONS:
+                continue
+            if people[key].dtype == bool:
                 mask &= people[key] == (str(value).lower() in ("true", "ja", "1"))
             else:
                 mask &= people[key] == value
+        return mask
+
+    def outcome_conditions(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The target's conditions on outcomes (baan=ja|nee, baanwisselaar=ja|nee, as cohort selection
+        reads them) as (variable, values admitted)."""
+        return [outcome_condition(key, value) for key, value in self.cohort.items() if key in OUTCOME_CONDITIONS]
+
+    def matches(self, people: pd.DataFrame) -> pd.Series:
+        mask = self.attributes(people)
+        for variable, values in self.outcome_conditions():
+            mask &= people[variable].isin(values)
         return mask
 
 
@@ -265,81 +329,146 @@ def targets(path: Path | None = None) -> list[Target]:
     return out
 
 
+def _domain(variable: str) -> tuple[str, ...]:
+    """The values of an outcome variable as the generator numbers them: its own values, then "geen"
+    (not employed) for whoever is not eligible."""
+    return (*VARIABLES[variable], NOT_EMPLOYED)
+
+
 def _prior(
-    frame: pd.DataFrame, variable: str, peildatum: str, eligible: pd.Series, goals: list[Target], later
-) -> tuple[pd.Series, dict[str, np.ndarray]]:
-    """Each eligible person's prior for ``variable``: the most specific calibration target of this
-    date that matches; otherwise the value at the later date (fewest changes); otherwise the
-    most specific 2019 target. Returns the prior key per person and the distribution per key."""
+    variable: str,
+    peildatum: str,
+    rows: np.ndarray,
+    goals: list[Target],
+    in_goal: list[np.ndarray],
+    current: dict[str, np.ndarray],
+    later: dict[str, np.ndarray] | None,
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Each eligible person's prior for ``variable`` (``rows``: who is eligible): the most specific
+    calibration target of this date that matches; otherwise the value at the later date (fewest
+    changes); otherwise the most specific 2019 target. ``in_goal`` holds per goal where the people
+    who meet its attributes are; ``current`` and ``later`` each person's outcomes (numbered as
+    :func:`_domain`) at this date and at the later one. Returns the prior key per person as a number
+    in sorted order of the keys' names (the order that numbers the cells) and the distribution per
+    number."""
 
     values = VARIABLES[variable]
-    rows = eligible.to_numpy(dtype=bool)  # by position, as frame.index[eligible] reads it
-    index = frame.index[rows]
+    names: dict[str, int] = {}  # each key's name and its number in order of appearance
     table: dict[str, np.ndarray] = {}
 
+    def number(name: str, weights: np.ndarray) -> int:
+        table[name] = weights
+        return names.setdefault(name, len(names))
+
+    def matching(goal: int) -> np.ndarray:
+        """Where the people who meet a goal are (its attributes, then its conditions on outcomes)."""
+        where = in_goal[goal]
+        for source, members in goals[goal].outcome_conditions():
+            where = where[np.isin(_domain(source), members)[current[source][where]]]
+        return where
+
     def most_specific(date: str) -> np.ndarray:
-        chosen = np.full(len(index), "", dtype=object)
-        relevant = [t for t in goals if t.variable == variable and t.peildatum == date]
-        for goal in sorted(relevant, key=lambda t: len(t.cohort)):
+        chosen = np.full(len(rows), -1, dtype=np.int64)  # everyone; the eligible ones are taken at the end
+        relevant = [i for i, t in enumerate(goals) if t.variable == variable and t.peildatum == date]
+        for i in sorted(relevant, key=lambda i: len(goals[i].cohort)):
+            goal = goals[i]
             key = f"{date[:4]} {goal.variable} {goal.tranche} {sorted(goal.cohort.items())}"
             weights = np.array([goal.distribution.get(v, 0.0) for v in values])
-            table[key] = weights / weights.sum()
-            chosen[goal.matches(frame).to_numpy(dtype=bool)[rows]] = key  # on all rows: no copy of the frame
-        return chosen
+            chosen[matching(i)] = number(key, weights / weights.sum())
+        return chosen[rows]
 
     keys = most_specific(peildatum)
     if later is not None:
-        previous = later[variable].to_numpy()[later.index.get_indexer(index)]
-        own = (keys == "") & pd.Series(previous).isin(values).to_numpy()
-        for value in values:
-            table[f"= {value}"] = np.array([float(v == value) for v in values])
-        named = {value: f"= {value}" for value in values}
-        keys[own] = [named[value] for value in previous[own]]
-    missing = keys == ""
+        previous = later[variable][rows]
+        own = (keys == -1) & (previous < len(values))  # the later value, unless "geen"
+        named = np.array([number(f"= {value}", np.array([float(v == value) for v in values])) for value in values])
+        keys[own] = named[previous[own]]
+    missing = keys == -1
     if missing.any():
         keys[missing] = most_specific(PEILDATA[-1])[missing]
-    if (keys == "").any():
+    if (keys == -1).any():
         raise ValueError(
-            f"calibratie: no target for {variable} covers {int((keys == '').sum())} people (add a tranche-wide target)"
+            f"calibratie: no target for {variable} covers {int((keys == -1).sum())} people (add a tranche-wide target)"
         )
-    return pd.Series(keys, index=index, dtype=object), table
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[[names[name] for name in sorted(names)]] = np.arange(len(names))
+    return ranks[keys], {int(ranks[code]): table[name] for name, code in names.items()}
 
 
 def outcomes(
     people: pd.DataFrame, rng: np.random.Generator, goals: list[Target], claims=None, reuse_answers: bool = False
 ) -> pd.DataFrame:
-    """Long frame: every participant at every measurement date with income, employer, contract,
-    hours, calibrated to the claims of chapters 4 and 7 (:mod:`sectorplannen.participants.calibration`;
-    ``reuse_answers``: the solver's answers kept per programme, ``calibration.solve``).
-    The claims the calibration could not meet together are in ``frame.attrs["niet gehaald"]``."""
+    """Long frame: every participant at every measurement date (participant by participant, the dates
+    in order) with income, employer, contract, hours, calibrated to the claims of chapters 4 and 7
+    (:mod:`sectorplannen.participants.calibration`; ``reuse_answers``: the solver's answers kept per
+    programme, ``calibration.solve``). The claims the calibration could not meet together are in
+    ``frame.attrs["niet gehaald"]``. The outcomes are kept as numbers per person (:func:`_domain`)
+    and become text once, in the long frame."""
 
     claims = calibration.constraints() if claims is None else claims
     people = with_categories(people)
     masks = calibration.attribute_masks(people, claims)
-    frames, unmet = [], []
+    in_goal = _goal_members(people, goals)
+    employed = np.isin(_domain("inkomenssituatie"), EMPLOYED)
+    by_date: dict[str, dict[str, np.ndarray]] = {}
+    unmet: list[str] = []
     later = None
     for peildatum in reversed(PEILDATA):  # 2019 first: earlier dates stay as close to it as the claims allow
-        frame = people.copy()
-        frame["peildatum"] = peildatum
+        current: dict[str, np.ndarray] = {}
         assigned: dict[str, pd.Series] = {}
         for variable in calibration.VARIABLES:
             if variable == "inkomenssituatie":
-                eligible = pd.Series(True, index=frame.index)
+                rows = np.ones(len(people), dtype=bool)
             else:
-                eligible = assigned["inkomenssituatie"].isin(EMPLOYED)
-            keys, table = _prior(frame, variable, peildatum, eligible, goals, later)
+                rows = employed[current["inkomenssituatie"]]
+            keys, table = _prior(variable, peildatum, rows, goals, in_goal, current, later)
             relevant = [c for c in claims if c.variable == variable and c.peildatum == peildatum[:4]]
-            problem = calibration.build_problem(variable, peildatum, keys, table, assigned, relevant, masks)
+            problem = calibration.build_problem(
+                variable, peildatum, pd.Series(keys, index=people.index[rows]), table, assigned, relevant, masks
+            )
             result = calibration.solve(problem, reuse_answer=reuse_answers)
             unmet += [f"{claim} ({peildatum[:4]})" for claim in result.unmet]
-            values = calibration.assign(problem, result, rng)
-            column = np.full(len(frame), NOT_EMPLOYED, dtype=object)  # who is not eligible: not employed
-            column[frame.index.get_indexer(values.index)] = values.to_numpy()
-            assigned[variable] = pd.Series(column, index=frame.index)
-            frame[variable] = assigned[variable]
-        later = frame
-        frames.append(frame)
-    out = pd.concat(frames[::-1], ignore_index=True)
+            column = np.full(len(people), len(VARIABLES[variable]), dtype=np.int8)  # not eligible: not employed
+            column[rows] = calibration.assigned_numbers(problem, result, rng)
+            current[variable] = column
+            assigned[variable] = pd.Series(pd.Categorical.from_codes(column, _domain(variable)), index=people.index)
+        later = current
+        by_date[peildatum] = current
+    return _long(people, by_date, unmet)
+
+
+def _goal_members(people: pd.DataFrame, goals: list[Target]) -> list[np.ndarray]:
+    """Per goal where the people who meet its attributes are: the same at every date, and once per
+    distinct tranche and attributes (many goals share them)."""
+    found: dict[tuple, np.ndarray] = {}
+    out = []
+    for goal in goals:
+        attributes = sorted((k, repr(v)) for k, v in goal.cohort.items() if k not in OUTCOME_CONDITIONS)
+        key = (goal.tranche, tuple(attributes))
+        if key not in found:
+            found[key] = np.flatnonzero(goal.attributes(people).to_numpy(dtype=bool))
+        out.append(found[key])
+    return out
+
+
+def _long(people: pd.DataFrame, by_date: dict[str, dict[str, np.ndarray]], unmet: list[str]) -> pd.DataFrame:
+    """The file's rows: each participant (sorted by id) at each measurement date (in order), the
+    outcomes as text. The generated ids (unique) are in row order already; other ids are sorted."""
+    ids = pd.Index(people["deelnemer_id"])
+    order = np.arange(len(people)) if ids.is_monotonic_increasing else np.argsort(ids.to_numpy(), kind="stable")
+    dates = sorted(by_date)
+    rows = np.repeat(order, len(dates))
+    columns = {}
+    for name in [c for c in COLUMNS if c in people.columns]:  # what describes the person: the same every date
+        column = people[name]
+        columns[name] = (column.array if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy()).take(
+            rows
+        )
+    columns["peildatum"] = np.tile(np.array(dates, dtype=object), len(order))
+    for variable in VARIABLES:
+        numbers = np.stack([by_date[date][variable] for date in dates], axis=1)[order].ravel()
+        columns[variable] = np.array(_domain(variable), dtype=object)[numbers]
+    out = pd.DataFrame({name: columns[name] for name in COLUMNS}, copy=False)  # a block per column: no stacking
     out.attrs["niet gehaald"] = unmet
     return out
 
@@ -350,15 +479,9 @@ def generate(seed: int = SEED, calibration: Path | None = None, reuse_answers: b
     takes the solver's answer to a programme it solved before (the same file, sooner)."""
     rng = np.random.default_rng(seed)
     people = population(rng)
-    long = outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
-    frame = long[COLUMNS].take(_by_participant_and_date(long))
-    frame.index = pd.RangeIndex(len(frame))
-    # dates stay dates and jong a boolean: Parquet stores them typed, the CSV export writes
-    # YYYY-MM-DD and true/false
-    frame["start"] = pd.to_datetime(frame["start"])
-    frame["einde"] = pd.to_datetime(frame["einde"])
-    frame.attrs["niet gehaald"] = list(long.attrs.get("niet gehaald", []))
-    return frame
+    # dates stay dates and jong a boolean (as population makes them): Parquet stores them typed, the
+    # CSV export writes YYYY-MM-DD and true/false
+    return outcomes(people, rng, targets(calibration), reuse_answers=reuse_answers)
 
 
 def inputs() -> list[Path]:
@@ -379,8 +502,30 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
     process from the tables as they are while ``alongside()`` runs here; if ``alongside()``
     changed an input, that early result is dropped and the file generated again. Says how:
     ``"reused"``, ``"alongside"`` or ``"afresh"``."""
+    frame, side, how, _ = _generated(alongside, write=False)
+    return frame, side, how
+
+
+def generated_and_saved(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, T, str, bool]:
+    """:func:`generated`, then :func:`saved` (whether the files were written: the fourth value), as
+    ``make data`` runs them. A file generated alongside is also written by the second process, to
+    temporary names, while this one keeps the frame: the files are put in place here when
+    :func:`saved` would write them, and removed otherwise (or when ``alongside()`` changed an input)."""
+    frame, side, how, early = _generated(alongside, write=True)
+    if early is None:
+        return frame, side, how, saved(frame)
+    try:
+        return frame, side, how, saved(frame, early.files())
+    finally:
+        early.stop()  # what it wrote and was not put in place is removed
+
+
+def _generated(alongside: Callable[[], T], write: bool) -> tuple[pd.DataFrame, T, str, _Early | None]:
+    """:func:`generated`, and the second process when its frame was taken and it is writing the files."""
     before = reuse.key(REUSED, inputs())
-    early = _Early() if reuse.lookup(REUSED, inputs()) is reuse.MISSING else None
+    early = None
+    if reuse.lookup(REUSED, inputs()) is reuse.MISSING:
+        early = _Early(paths.SYNTHETIC) if write else _Early()
     try:
         side = alongside()
     except BaseException:
@@ -390,59 +535,69 @@ def generated(alongside: Callable[[], T] = lambda: None) -> tuple[pd.DataFrame, 
     if early is not None:
         frame = early.result() if reuse.key(REUSED, inputs()) == before else early.stop()
         if frame is not None:
-            return reuse.keep(REUSED, inputs(), frame), side, "alongside"
+            return reuse.keep(REUSED, inputs(), frame), side, "alongside", early if write else None
+        early.stop()
     found = reuse.lookup(REUSED, inputs())
     if found is not reuse.MISSING:
-        return found, side, "reused"
-    return reuse.reused(REUSED, inputs(), lambda: generate(reuse_answers=True)), side, "afresh"
+        return found, side, "reused", None
+    return reuse.reused(REUSED, inputs(), lambda: generate(reuse_answers=True)), side, "afresh", None
 
 
 class _Early:
     """:func:`generate` in a forked process (it inherits the modules and tables already read);
-    its frame comes back through a pipe, or None when it failed (then the caller generates it)."""
+    its frame comes back through a pipe, or None when it failed (then the caller generates it).
+    Given a place to ``write``, it then writes the files there under temporary names
+    (:func:`_written`) and sends them with their hashes (:meth:`files`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, write: Path | None = None) -> None:
         context = multiprocessing.get_context("fork")
+        self.write = write
         self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_generate_into, args=(sender,), daemon=True)
+        self.process = context.Process(target=_generate_into, args=(sender, write), daemon=True)
         self.process.start()
         sender.close()  # the child's end: a child that dies closes the pipe
 
     def result(self) -> pd.DataFrame | None:
-        try:
-            frame = self.receiver.recv()
-        except (EOFError, OSError):
-            frame = None
-        self.stop()
+        frame = self._receive()
+        if frame is None or self.write is None:
+            self.stop()
         return frame
+
+    def files(self) -> dict | None:
+        """The files it wrote for the frame (``{"pairs": [(temporary, place)], "hashes": {place: sha256}}``),
+        or None when it could not write them."""
+        return self._receive()
+
+    def _receive(self):
+        try:
+            return self.receiver.recv()
+        except (EOFError, OSError):
+            return None
 
     def stop(self) -> None:
         if self.process.is_alive():  # dropped, or stopped by an error here: its work is not needed
             self.process.terminate()
         self.process.join()
         self.receiver.close()
+        if self.write is not None:  # what it wrote and nobody put in place (or began when stopped)
+            for leftover in _temporaries(self.write, self.process.pid):
+                leftover.unlink(missing_ok=True)
 
 
-def _generate_into(sender) -> None:
+def _generate_into(sender, write: Path | None) -> None:
     try:
         frame = generate(reuse_answers=True)
     except BaseException:  # the caller generates the file itself, and reports what goes wrong there
         frame = None
     sender.send(frame)
+    if frame is not None and write is not None:
+        try:
+            pairs = _written(frame, write, str(os.getpid()))
+            files = {"pairs": pairs, "hashes": {place: hashing.content_hash(temporary) for temporary, place in pairs}}
+        except BaseException:  # the caller saves the frame itself, and reports what goes wrong there
+            files = None
+        sender.send(files)
     sender.close()
-
-
-def _by_participant_and_date(long: pd.DataFrame) -> np.ndarray:
-    """The rows' order sorted by participant, then date (stable, as ``sort_values(kind="mergesort")``
-    orders them): the 260 thousand distinct ids are sorted once, not the 780 thousand rows' texts."""
-
-    def ranks(column: pd.Series) -> np.ndarray:
-        codes, distinct = pd.factorize(column.to_numpy())
-        rank = np.empty(len(distinct), dtype=np.int64)
-        rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
-        return rank[codes]
-
-    return np.lexsort((ranks(long["peildatum"]), ranks(long["deelnemer_id"])))
 
 
 def typed(frame: pd.DataFrame) -> pa.Table:
@@ -456,15 +611,49 @@ def typed(frame: pd.DataFrame) -> pa.Table:
 
 def export_csv(table: pa.Table, path: Path) -> Path:
     """The file as CSV (comma, UTF-8, dates YYYY-MM-DD, ``jong`` true/false) for people who want to
-    read it; the engine reads the Parquet file."""
+    read it; the engine reads the Parquet file. DuckDB's CSV writer defines the bytes; Arrow's writes
+    the same bytes in a fifth of the time where no value needs quotes (:func:`_unquoted`), so it
+    writes the file when it can and DuckDB otherwise."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    connection = engine.connect()
-    connection.execute("SET preserve_insertion_order = true")  # the rows in the file's order
-    connection.register("bestand", table)
-    connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
-    engine.close(connection)
+    plain = _unquoted(table)
+    if plain is not None:
+        try:
+            with tmp.open("wb") as out:
+                out.write((",".join(plain.column_names) + "\n").encode())
+                pa_csv.write_csv(plain, out, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
+        except pa.ArrowInvalid:  # a value with a comma, a quote or a line break: DuckDB quotes it
+            plain = None
+    if plain is None:
+        connection = engine.connect()
+        connection.execute("SET preserve_insertion_order = true")  # the rows in the file's order
+        connection.register("bestand", table)
+        connection.execute(f"COPY bestand TO '{engine.quoted(str(tmp))}' (HEADER, DELIMITER ',')")
+        engine.close(connection)
     tmp.replace(path)
     return path
+
+
+# What Arrow writes as DuckDB does when nothing is quoted: text, whole numbers, booleans, dates.
+_UNQUOTED_TYPES = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_boolean)
+
+
+def _unquoted(table: pa.Table) -> pa.Table | None:
+    """``table`` with its dictionary columns as plain text, when Arrow writes it as DuckDB does without
+    quotes: names of letters, digits and underscores; only text, whole numbers, booleans and dates;
+    no empty text (DuckDB writes ``""``, an empty field is a missing value). None otherwise. A value
+    with a comma, a quote or a line break makes Arrow's writer fail (the caller then asks DuckDB)."""
+    columns = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        plain_type = column.type == pa.date32() or any(check(column.type) for check in _UNQUOTED_TYPES)
+        if not (plain_type and name.isascii() and name.replace("_", "a").isalnum() and not name[:1].isdigit()):
+            return None
+        text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        if text and pa_compute.any(pa_compute.equal(column, "")).as_py():
+            return None
+        columns.append(column)
+    return pa.table(dict(zip(table.column_names, columns, strict=True))) if columns else None
 
 
 def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
@@ -472,37 +661,55 @@ def save(frame: pd.DataFrame, path: Path | None = None) -> Path:
     export ``deelnemers.csv`` beside it; a path ending in ``.csv`` gets the CSV alone), then the
     record of what it was made from next to it (``deelnemers.parquet.sources.json``), so a build can
     tell when the file is older than its prior, claims or code."""
-
     path = path or paths.SYNTHETIC
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    table = typed(frame)
-    if path.suffix == ".parquet":
-        csv_path = path.with_suffix(".csv")
-        csv_tmp = csv_path.with_name(f".{csv_path.name}.{os.getpid()}.part")
-        try:
-            with ThreadPoolExecutor(1) as pool:  # DuckDB writes the CSV while Arrow writes the Parquet file
-                csv = pool.submit(export_csv, table, csv_tmp)
-                pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
-                csv.result()
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            csv_tmp.unlink(missing_ok=True)
-            raise
-        csv_tmp.replace(csv_path)  # both written: neither file changes when one of them cannot be
-    else:
-        export_csv(table, tmp)
-    tmp.replace(path)
-    hashing.write_sources_record(
-        path, synthetic_sources()
-    )  # after the file: a crash in between leaves it looking stale
+    _in_place(_written(frame, path, str(os.getpid())), path)
     return path
 
 
-def saved(frame: pd.DataFrame) -> bool:
+def _written(frame: pd.DataFrame, path: Path, tag: str) -> list[tuple[Path, Path]]:
+    """:func:`save`'s files written under temporary names marked ``tag`` (:func:`_temporaries`), as
+    (temporary, place) in the order they are to be put in place; on an error none is left."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{tag}.tmp")
+    table = typed(frame)
+    if path.suffix != ".parquet":
+        export_csv(table, tmp)
+        return [(tmp, path)]
+    csv_path = path.with_suffix(".csv")
+    csv_tmp = csv_path.with_name(f".{csv_path.name}.{tag}.part")
+    try:
+        with ThreadPoolExecutor(1) as pool:  # the CSV is written while Arrow writes the Parquet file
+            csv = pool.submit(export_csv, table, csv_tmp)
+            pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
+            csv.result()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        csv_tmp.unlink(missing_ok=True)
+        raise
+    return [(csv_tmp, csv_path), (tmp, path)]  # both written: neither file changes when one of them cannot be
+
+
+def _in_place(pairs: list[tuple[Path, Path]], path: Path) -> None:
+    """Put :func:`_written`'s files in place, then the record of what they were made from."""
+    for temporary, place in pairs:
+        temporary.replace(place)
+    hashing.write_sources_record(path, synthetic_sources())  # after the file: a crash in between leaves it stale
+
+
+def _temporaries(path: Path, tag: str | int) -> list[Path]:
+    """Every temporary name :func:`_written` (and :func:`export_csv` inside it, in a process ``tag``)
+    may leave for ``path``."""
+    csv_path = path.with_suffix(".csv")
+    made = [path.with_name(f".{path.name}.{tag}.tmp"), csv_path.with_name(f".{csv_path.name}.{tag}.part")]
+    return made + [name.with_name(f".{name.name}.{tag}.tmp") for name in made]
+
+
+def saved(frame: pd.DataFrame, early: dict | None = None) -> bool:
     """:func:`save` a frame :func:`generated` gave to the default place, unless the files there are the
     ones saved from it before (their hashes are kept with the inputs' key, :mod:`sectorplannen.reuse`)
-    and their record is current. Whether it wrote them."""
+    and their record is current. Whether it wrote them. ``early``: the files a second process wrote
+    from this frame under temporary names (:meth:`_Early.files`), put in place instead of writing
+    them again."""
     files = [paths.SYNTHETIC, *([paths.SYNTHETIC.with_suffix(".csv")] if paths.SYNTHETIC.suffix == ".parquet" else [])]
     kept = reuse.lookup(WRITTEN, inputs())
     if (
@@ -512,8 +719,13 @@ def saved(frame: pd.DataFrame) -> bool:
         and [hashing.content_hash(f) for f in files] == kept
     ):
         return False
-    save(frame)
-    reuse.keep(WRITTEN, inputs(), [hashing.content_hash(f) for f in files])
+    if early is not None and sorted(place for _, place in early["pairs"]) == sorted(files):
+        _in_place(early["pairs"], paths.SYNTHETIC)
+        hashes = [early["hashes"][f] for f in files]
+    else:
+        save(frame)
+        hashes = [hashing.content_hash(f) for f in files]
+    reuse.keep(WRITTEN, inputs(), hashes)
     return True
 
 
