@@ -214,6 +214,17 @@ def test_a_browser_that_quits_or_hangs_is_reported_with_what_it_said(tmp_path):
 
 
 @needs_chromium
+def test_a_page_that_does_not_finish_loading_is_reported(tmp_path):
+    """A page that never loads is named with the time it was given (in a Chromium of its own: it stays busy)."""
+    page = tmp_path / "hangt.html"
+    page.write_text("<!DOCTYPE html><html><body><script>while (true) {}</script></body></html>", encoding="utf-8")
+    said = f"did not finish loading {re.escape(page.as_uri())} within 2 s"
+    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser, pytest.raises(TimeoutError, match=said):
+        browser.timeout = 2  # once started: a busy machine may take longer to start it
+        browser.open(page.as_uri())
+
+
+@needs_chromium
 def test_a_script_that_fails_in_the_page_is_reported(browser):
     browser.fresh()
     browser.open("about:blank")

@@ -125,12 +125,12 @@ class DevTools:
         A new browser context would isolate more, but costs about 0,45 s a page (its own network stack).
         ``watch`` records the new page's requests and console."""
         if self._target:
-            self.call("Storage.clearDataForOrigin", {"origin": "file://", "storageTypes": "all"})
             self._send("Target.closeTarget", {"targetId": self._target})
             self._session = self._target = None
         self.events.clear()
         self._target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self._session = self._send("Target.attachToTarget", {"targetId": self._target, "flatten": True})["sessionId"]
+        self.call("Storage.clearDataForOrigin", {"origin": "file://", "storageTypes": "all"})  # before it loads
         for method in ("Page.enable", *(_WATCH if watch else ())):
             self.call(method)
         self.call("Page.setLifecycleEventsEnabled", {"enabled": True})  # its load, told apart by navigation
@@ -164,7 +164,10 @@ class DevTools:
         ]
         if budget_ms is not None:
             wanted.append(lambda e: e["method"] == "Emulation.virtualTimeBudgetExpired")
-        self._wait_for(*wanted)
+        try:
+            self._wait_for(*wanted)
+        except TimeoutError:
+            raise TimeoutError(f"Chromium did not finish loading {url} within {self.timeout:g} s") from None
 
     def evaluate(self, expression: str):
         """The value of a script expression in the page (a promise is awaited)."""
