@@ -3,16 +3,14 @@ within its Content-Security-Policy (no page needs anything the policy forbids)."
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import TRANSPORT_VARIANT
-from test_browser import CHROMIUM, FLAGS, _chromium
+from test_browser import one_browser, render
 
 from sectorplannen import paths
 from sectorplannen.chapters import notebook, registry
@@ -39,41 +37,37 @@ def _pages(site: Path) -> list[Path]:
     return sorted(site.glob("*.html"))
 
 
-def _dom(url: str, tmp_path) -> BeautifulSoup:
-    return BeautifulSoup(_chromium(["--virtual-time-budget=5000", "--dump-dom", url], tmp_path), "html.parser")
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module; each page opens fresh in it (``render``)."""
+    yield from one_browser()
 
 
-def _page_requests(netlog: Path) -> set[str]:
-    """The URLs a page (not the browser itself) asked for over the network, from Chromium's net log."""
-    events = json.loads(netlog.read_text(encoding="utf-8"))["events"]
-    urls = set()
-    for event in events:
-        params = event.get("params") or {}
-        url = str(params.get("url", ""))
-        on_behalf_of_page = (
-            "file://" in str(params.get("network_isolation_key", "")) or params.get("initiator") == "null"
-        )
-        if url and not url.startswith(("file:", "data:", "blob:")) and on_behalf_of_page:
-            urls.add(url)
-    return urls
+def _dom(browser: DevTools, url: str) -> BeautifulSoup:
+    return render(browser, url, budget_ms=5000)
+
+
+def _console(browser: DevTools, url: str, budget_ms: int = 3000) -> tuple[BeautifulSoup, list[str]]:
+    """The page as Chromium leaves it (opened fresh), and what it wrote to the console about the page's policy."""
+    dom = render(browser, url, budget_ms, watch=True)
+    return dom, [line for line in browser.console() if "Content Security Policy" in line]
 
 
 @pytest.fixture(scope="module")
-def rendered(built_site, tmp_path_factory) -> dict[str, tuple[str, set[str], list[str]]]:
-    """Every page of the site as headless Chromium leaves it: its DOM after its scripts ran, the
-    URLs it asked other hosts for (from the net log of that run) and what it wrote to the console
-    about the page's policy. One browser run per page, which the tests of every page below read."""
-    folder = tmp_path_factory.mktemp("rendered")
+def rendered(built_site, browser) -> dict[str, tuple[BeautifulSoup, set[str], list[str]]]:
+    """Every page of the site as headless Chromium leaves it: its DOM after its scripts ran (parsed once:
+    the tests below only read it), the URLs it asked other hosts for (the requests the page made) and what
+    it wrote to the console about the page's policy. Each page opened fresh once, which the tests of every
+    page below read."""
     pages = {}
     for page in _pages(built_site):
-        netlog = folder / f"{page.stem}.netlog.json"
-        dom, violations = _console(page.as_uri(), folder, [f"--log-net-log={netlog}", "--virtual-time-budget=5000"])
-        pages[page.name] = (str(dom), _page_requests(netlog), violations)
+        dom, violations = _console(browser, page.as_uri(), 5000)
+        pages[page.name] = (dom, browser.requests(), violations)
     return pages
 
 
 def _rendered_dom(rendered, page: Path) -> BeautifulSoup:
-    return BeautifulSoup(rendered[page.name][0], "html.parser")
+    return rendered[page.name][0]
 
 
 def test_every_page_is_self_contained_titled_and_dutch(site, rendered):
@@ -110,32 +104,32 @@ def test_sidebar_and_previous_next_links_resolve(site, rendered):
     assert [a["href"] for a in first.select(".site-prevnext a")] == ["index.html", f"{registry.CHAPTERS[1].name}.html"]
 
 
-def test_search_finds_a_chapter_by_a_printed_number_and_a_claim_by_its_id(site, tmp_path):
-    dom = _dom((site / "zoeken.html").as_uri() + "?q=296.145", tmp_path)
+def test_search_finds_a_chapter_by_a_printed_number_and_a_claim_by_its_id(site, browser):
+    dom = _dom(browser, (site / "zoeken.html").as_uri() + "?q=296.145")
     hits = [a["href"] for a in dom.select(".search-results a")]
     assert any(h.startswith(f"{registry.CHAPTERS[1].name}.html#") for h in hits), hits[:10]
     assert any(h.startswith("getallen.html#claim-") for h in hits)
-    dom = _dom((site / "zoeken.html").as_uri() + "?q=3-01", tmp_path)
+    dom = _dom(browser, (site / "zoeken.html").as_uri() + "?q=3-01")
     hits = [a["href"] for a in dom.select(".search-results a")]
     assert "getallen.html#claim-3-01" in hits[:3]
-    assert "Geen resultaten" in _dom((site / "zoeken.html").as_uri() + "?q=qqxqq", tmp_path).get_text()
+    assert "Geen resultaten" in _dom(browser, (site / "zoeken.html").as_uri() + "?q=qqxqq").get_text()
 
 
-def test_claims_page_has_every_claim_and_filters_by_status(site, tmp_path):
+def test_claims_page_has_every_claim_and_filters_by_status(site, browser):
     import pandas as pd
 
     ledgers = [pd.read_csv(notebook.ledger_path(c.name)) for c in registry.CHAPTERS if c.entry.claims]
     differ = sum(int((ledger["status"] == "wijkt af").sum()) for ledger in ledgers)
-    dom = _dom((site / "getallen.html").as_uri(), tmp_path)
+    dom = _dom(browser, (site / "getallen.html").as_uri())
     rows = dom.select("table.claims tbody tr")
     assert len(rows) == sum(len(ledger) for ledger in ledgers)
-    dom = _dom((site / "getallen.html").as_uri() + "?status=wijkt+af", tmp_path)
+    dom = _dom(browser, (site / "getallen.html").as_uri() + "?status=wijkt+af")
     shown = [row for row in dom.select("table.claims tbody tr") if not row.has_attr("hidden")]
     assert 0 < differ == len(shown)
     assert {row["data-status"] for row in shown} == {"wijkt af"}
     assert dom.select_one(".claims-count").get_text() == f"{differ} van {len(rows)} getallen"
     # each chapter's ledger summary links to its rows there, and the claims link back to the chapter
-    chapter = _dom((site / f"{registry.CHAPTERS[1].name}.html").as_uri(), tmp_path)
+    chapter = _dom(browser, (site / f"{registry.CHAPTERS[1].name}.html").as_uri())
     assert chapter.select_one('#grootboek a[href^="getallen.html?hoofdstuk="]') is not None
     assert len(chapter.select("table")) < 20 and "grootboek" in rows[0].select_one("td:nth-of-type(2) a")["href"]
 
@@ -153,46 +147,38 @@ def test_no_table_shows_a_raw_id_or_a_python_value(site, rendered):
                 assert not re.search(r"(Tabel \S+)\W+\1\b", text), f"{page.name}: caption {text[:60]!r}"
 
 
-def test_screenshots_of_the_site(site, tmp_path):
+def test_screenshots_of_the_site(site, browser, tmp_path):
     for name in (registry.CHAPTERS[9].name + ".html", "getallen.html?status=wijkt+af", "zoeken.html?q=296.145"):
         shot = tmp_path / (re.sub(r"\W+", "-", name) + ".png")
-        _chromium(
-            [
-                f"--screenshot={shot}",
-                "--window-size=1400,1600",
-                (site / name.split("?")[0]).as_uri() + ("?" + name.split("?")[1] if "?" in name else ""),
-            ],
-            tmp_path,
-        )
+        url = (site / name.split("?")[0]).as_uri() + ("?" + name.split("?")[1] if "?" in name else "")
+        render(browser, url, window=(1400, 1600))
+        shot.write_bytes(browser.screenshot())
         assert shot.stat().st_size > 20_000, f"{shot} looks empty"
 
 
-def _console(url: str, tmp_path, options=("--virtual-time-budget=3000",)) -> tuple[BeautifulSoup, list[str]]:
-    """The page as Chromium leaves it, and what it wrote to the console about the page's policy."""
-    if CHROMIUM is None:
-        pytest.skip("headless Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            *FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr",
-            "--v=0",
-            *options,
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def test_each_page_opens_fresh_and_its_timers_run_within_the_budget(browser, tmp_path):
+    """What one page stores or sets is gone on the next (storage of the files' origin, session storage, the
+    window size); a timer runs when the budget of virtual time covers it (2 s of 3 s), not when it does not."""
+    page = tmp_path / "klok.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body><p id="p">voor</p><script src="klok.js"></script></body></html>', encoding="utf-8"
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    violations = [line for line in result.stderr.splitlines() if "Content Security Policy" in line]
-    return BeautifulSoup(result.stdout, "html.parser"), violations
+    (tmp_path / "klok.js").write_text(
+        "var seen = [localStorage.getItem('x'), sessionStorage.getItem('y'), innerWidth].map(String).join(' ');"
+        "localStorage.setItem('x', 'bewaard'); sessionStorage.setItem('y', 'sessie');"
+        "setTimeout(function () { document.getElementById('p').textContent = 'na ' + seen; }, 2000);",
+        encoding="utf-8",
+    )
+    assert render(browser, page.as_uri(), 3000, window=(333, 444)).select_one("#p").get_text() == "na null null 333"
+    second = render(browser, page.as_uri(), 3000).select_one("#p").get_text()
+    wide = browser.evaluate("innerWidth")
+    assert wide != 333 and second == f"na null null {wide}"
+    assert render(browser, page.as_uri(), 1000).select_one("#p").get_text() == "voor"
+    browser.open(page.as_uri(), 3000)  # the same page again keeps what it stored: the check above can fail
+    assert browser.dom().count("na bewaard sessie") == 1
 
 
-def test_a_page_that_breaks_the_policy_is_reported(tmp_path):
+def test_a_page_that_breaks_the_policy_is_reported(browser, tmp_path):
     """The check below can fail: an inline script and an inline handler under the policy are refused and reported."""
     page = tmp_path / "inline.html"
     page.write_text(
@@ -201,24 +187,43 @@ def test_a_page_that_breaks_the_policy_is_reported(tmp_path):
         "<img src=\"data:,\" onerror=\"document.getElementById('p').textContent = 'handler'\"></body></html>",
         encoding="utf-8",
     )
-    dom, violations = _console(page.as_uri(), tmp_path)
+    dom, violations = _console(browser, page.as_uri())
     assert dom.select_one("#p").get_text() == "leeg"
     assert len(violations) == 2 and "Executing inline script" in violations[0]
 
 
-def test_every_page_works_within_its_policy(site, rendered, tmp_path):
+def test_a_page_that_asks_another_host_is_seen(browser, tmp_path):
+    """The check of every page above can fail: a page that asks another host for an image and a script is
+    seen asking (under the site's policy, which refuses both, so nothing leaves the machine), and a fresh page
+    after it asks nothing."""
+    page = tmp_path / "extern.html"
+    page.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.SCRIPTED_META}</head><body>'
+        '<img src="https://example.invalid/logo.png" alt="logo"><script src="https://cdn.example.invalid/x.js">'
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    _, violations = _console(browser, page.as_uri())
+    assert browser.requests() == {"https://example.invalid/logo.png", "https://cdn.example.invalid/x.js"}
+    assert len(violations) == 2 and "https://example.invalid/logo.png" in violations[0]
+    empty = tmp_path / "leeg.html"
+    empty.write_text("<!DOCTYPE html><html><body><p>leeg</p></body></html>", encoding="utf-8")
+    assert _console(browser, empty.as_uri())[1] == [] and browser.requests() == set()
+
+
+def test_every_page_works_within_its_policy(site, rendered, browser):
     """Every page loads without a policy violation, and its scripts (files of the site, 'self' from disk)
     still run: search finds and marks, the page of all numbers filters; a query full of markup stays text."""
     for page in _pages(site):
         violations = rendered[page.name][2]
         assert violations == [], f"{page.name}: {violations[:2]}"
-    dom, violations = _console((site / "zoeken.html").as_uri() + "?q=296.145", tmp_path)
+    dom, violations = _console(browser, (site / "zoeken.html").as_uri() + "?q=296.145")
     assert violations == [] and dom.select(".search-results li") and dom.select(".search-results mark")
     assert {m.get_text() for m in dom.select(".search-results mark")} == {"296.145"}
-    dom, violations = _console((site / "getallen.html").as_uri() + "?status=wijkt+af", tmp_path)
+    dom, violations = _console(browser, (site / "getallen.html").as_uri() + "?status=wijkt+af")
     assert violations == [] and re.fullmatch(r"\d+ van \d+ getallen", dom.select_one(".claims-count").get_text())
     query = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20%3C%2Fmark%3E"
-    dom, violations = _console((site / "zoeken.html").as_uri() + f"?q={query}", tmp_path)
+    dom, violations = _console(browser, (site / "zoeken.html").as_uri() + f"?q={query}")
     assert violations == [] and dom.select("main img") == []
     assert (
         dom.select_one(".search-count").get_text()
@@ -229,12 +234,12 @@ def test_every_page_works_within_its_policy(site, rendered, tmp_path):
 # -------------------------------------------------------------------- the reviewer's pages
 
 
-def test_the_variant_page_answers_the_reviewer_in_the_browser(variant_site, tmp_path):
+def test_the_variant_page_answers_the_reviewer_in_the_browser(variant_site, browser):
     """Leave out a plan, open the page: the summary, per number the published selection beside the
     variant, links that land on the numbers, the comparison cell by cell, and the index row saying so."""
     report_dir = variant_site / "report"
     name = registry.chapter_for("uitvoering", TRANSPORT_VARIANT).name
-    dom = _dom((report_dir / f"{name}.html").as_uri(), tmp_path)
+    dom = _dom(browser, (report_dir / f"{name}.html").as_uri())
     banner = dom.select_one("section.site-variant")
     assert banner.h2.get_text() == "Variant: zonder Transport (t3)"
     assert re.search(r"van de \d+ gedrukte getallen .* houden er \d+ stand en vallen er \d+ weg", banner.get_text())
@@ -243,11 +248,11 @@ def test_the_variant_page_answers_the_reviewer_in_the_browser(variant_site, tmp_
     row = [td.get_text() for td in dom.find(id="variant-6-04").find_all("td")]
     assert row[3:6] == ["13.122", "13.122", "10.333"]  # printed, published selection, without Transport (t3)
     compare = dom.find("a", string=re.compile("cel voor cel"))["href"]
-    cells = _dom((report_dir / compare).as_uri(), tmp_path)
+    cells = _dom(browser, (report_dir / compare).as_uri())
     assert cells.h1.get_text() == "Vergelijking van twee berekeningen van hoofdstuk 6"
     totals = [[td.get_text() for td in tr.find_all("td")] for tr in cells.select("table.site-compare-cells tr")]
     assert ["Totaal", "Gerealiseerd aantal deelnemers", "13.122", "10.333", "-2.789"] in totals  # A.9: Transport 2.789
-    index = _dom((report_dir / "index.html").as_uri(), tmp_path)
+    index = _dom(browser, (report_dir / "index.html").as_uri())
     variant_rows = [tr.get_text(" ", strip=True) for tr in index.select("table.site-index tr.variant")]
     assert len(variant_rows) == 1 and variant_rows[0].startswith("variant: zonder Transport (t3)")
     assert "houden stand" in variant_rows[0] and "gereproduceerd" not in variant_rows[0]
@@ -277,23 +282,16 @@ _WIDTHS = """(() => ({
 }))()"""
 
 
-def _widths(urls: list[str], width: int = 1280) -> list[dict]:
-    """The widths of each page in a headless Chromium window ``width`` px wide."""
-    if CHROMIUM is None:
-        pytest.skip("headless Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
-    with DevTools(CHROMIUM, FLAGS) as browser:
-        browser.call(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-        )
-        found = []
-        for url in urls:
-            browser.open(url)
-            found.append(browser.evaluate(_WIDTHS))
+def _widths(browser: DevTools, urls: list[str], width: int = 1280) -> list[dict]:
+    """The widths of each page (opened fresh) in a headless Chromium window ``width`` px wide."""
+    found = []
+    for url in urls:
+        render(browser, url, window=(width, 900))
+        found.append(browser.evaluate(_WIDTHS))
     return found
 
 
-def test_the_width_check_sees_a_page_wider_than_the_window(tmp_path):
+def test_the_width_check_sees_a_page_wider_than_the_window(browser, tmp_path):
     page = tmp_path / "breed.html"
     page.write_text(
         '<!DOCTYPE html><html lang="nl"><body style="margin: 0"><div style="width: 2000px">breed</div>'
@@ -301,13 +299,13 @@ def test_the_width_check_sees_a_page_wider_than_the_window(tmp_path):
         '<th style="width: 10px; white-space: nowrap">Toelichting</th></tr></thead></table></body></html>',
         encoding="utf-8",
     )
-    [found] = _widths([page.as_uri()])
+    [found] = _widths(browser, [page.as_uri()])
     assert found["scroll"] == 2000 > 1280 >= found["window"] and found["cut"] == ["Toelichting"]
 
 
-def test_the_page_of_all_numbers_fits_a_window_of_1280_px(site):
+def test_the_page_of_all_numbers_fits_a_window_of_1280_px(site, browser):
     """All numbers, filtered or not, in a 1.280 px window: no sideways scrolling, every column shown whole."""
     url = (site / "getallen.html").as_uri()
-    for query, found in zip(("", "?status=wijkt+af"), _widths([url, url + "?status=wijkt+af"]), strict=True):
+    for query, found in zip(("", "?status=wijkt+af"), _widths(browser, [url, url + "?status=wijkt+af"]), strict=True):
         assert found["scroll"] <= found["window"] <= 1280, f"getallen.html{query}: {found['scroll']} px wide"
         assert found["columns"] >= 10 and found["cut"] == [], f"getallen.html{query}: cut off {found['cut']}"

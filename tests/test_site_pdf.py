@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_browser import one_browser
 
 from sectorplannen.chapters import registry
 from sectorplannen.site import pdf, printed
@@ -19,6 +20,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="headless Chromium is not installed (Debian package 'chromium')"
 )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module's layouts, measurements and prints; each page opens fresh in it."""
+    yield from one_browser()
+
 
 # Per table: the page it prints on (CSS `page`), its right edge, its caption and its chapter's title;
 # and every element that would print a scroll bar (overflow auto or scroll in print).
@@ -40,28 +48,27 @@ _MEASURE = """(() => {
 })()"""
 
 
-def printed_overflows(document: Path) -> tuple[list[str], list[str]]:
+def printed_overflows(browser: DevTools, document: Path) -> tuple[list[str], list[str]]:
     """The tables of a print document wider than the page they print on, each as 'chapter: caption (width)',
-    and the elements that print a scroll bar; measured in Chromium's print layout, once as wide as a
-    portrait A4 page inside the PDF's margins and once as a landscape one."""
+    and the elements that print a scroll bar; measured in Chromium's print layout (a fresh page each), once
+    as wide as a portrait A4 page inside the PDF's margins and once as a landscape one."""
     tables, scrolling = [], []
-    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser:
-        for landscape, width_mm in ((False, pdf.PORTRAIT_MM), (True, pdf.LANDSCAPE_MM)):
-            pdf.print_layout(browser, document, width_mm)
-            found = browser.evaluate(_MEASURE)
-            limit = pdf.page_px(width_mm)
-            for table in found["tables"]:
-                if (table["page"] == pdf.LANDSCAPE) == landscape and table["right"] > limit:
-                    tables.append(
-                        f"{table['chapter']}: {table['caption'][:90]} ({table['right']:.0f} px op een "
-                        f"{'liggende' if landscape else 'staande'} pagina van {limit} px)"
-                    )
-            scrolling += [] if landscape else found["scrolling"]
+    for landscape, width_mm in ((False, pdf.PORTRAIT_MM), (True, pdf.LANDSCAPE_MM)):
+        pdf.print_layout(browser, document, width_mm)
+        found = browser.evaluate(_MEASURE)
+        limit = pdf.page_px(width_mm)
+        for table in found["tables"]:
+            if (table["page"] == pdf.LANDSCAPE) == landscape and table["right"] > limit:
+                tables.append(
+                    f"{table['chapter']}: {table['caption'][:90]} ({table['right']:.0f} px op een "
+                    f"{'liggende' if landscape else 'staande'} pagina van {limit} px)"
+                )
+        scrolling += [] if landscape else found["scrolling"]
     return tables, scrolling
 
 
 @needs_chromium
-def test_the_print_check_names_a_table_too_wide_and_a_scroll_bar(tmp_path):
+def test_the_print_check_names_a_table_too_wide_and_a_scroll_bar(browser, tmp_path):
     """The check below can fail: a table wider than a portrait page, one wider than a landscape page on a
     landscape page, and a box that scrolls are each named (chapter title and caption)."""
     document = tmp_path / "breed.html"
@@ -75,7 +82,7 @@ def test_the_print_check_names_a_table_too_wide_and_a_scroll_bar(tmp_path):
         '</table><div class="schuif" style="overflow-x: auto">d</div></section></body></html>',
         encoding="utf-8",
     )
-    tables, scrolling = printed_overflows(document)
+    tables, scrolling = printed_overflows(browser, document)
     assert tables == [
         f"Hoofdstuk 1. Breed: Tabel 1.1 acht honderd pixels (800 px op een staande pagina van {pdf.page_px(182)} px)",
         f"Hoofdstuk 1. Breed: Tabel 1.3: te breed (1100 px op een liggende pagina van {pdf.page_px(269)} px)",
@@ -84,19 +91,19 @@ def test_the_print_check_names_a_table_too_wide_and_a_scroll_bar(tmp_path):
 
 
 @needs_chromium
-def test_every_table_of_every_chapter_fits_its_printed_page(request, tmp_path):
+def test_every_table_of_every_chapter_fits_its_printed_page(request, browser, tmp_path):
     site = request.getfixturevalue("built_site")  # the whole report as a site, built once per session
     document = tmp_path / "rapport.html"
-    pdf.prepare(site, document)  # as `make pdf` lays it out
+    pdf.prepare(site, document, browser=browser)  # as `make pdf` lays it out
     html = document.read_text(encoding="utf-8")
     assert html.count("<table") > 80  # every chapter's tables, not an empty document
-    tables, scrolling = printed_overflows(document)
+    tables, scrolling = printed_overflows(browser, document)
     assert tables == [], "tables cut off at the right margin in print:\n" + "\n".join(tables)
     assert scrolling == [], f"elements that print a scroll bar: {scrolling[:10]}"
 
 
 @needs_chromium
-def test_a_table_too_wide_for_a_portrait_page_prints_on_a_landscape_page(tmp_path):
+def test_a_table_too_wide_for_a_portrait_page_prints_on_a_landscape_page(browser, tmp_path):
     """``layout`` sends a table wider than a portrait page to a landscape page, one wider than that too to a
     landscape page in smaller type that may break inside a word; the PDF holds the landscape page."""
     cells = "".join(f"<td>Arbeidsmarktpositie{i}</td>" for i in range(7))
@@ -109,11 +116,12 @@ def test_a_table_too_wide_for_a_portrait_page_prints_on_a_landscape_page(tmp_pat
     page = '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><style>{}</style></head><body>{}</body></html>'
     document = tmp_path / "liggend.html"
     document.write_text(page.format(pdf.print_css("abc1234"), body), encoding="utf-8")
-    marks = pdf.layout(document)
+    marks = pdf.layout(document, browser=browser)
     assert marks == {"T_breed": pdf.LANDSCAPE, "T_zeer-breed": pdf.NARROW}
     document.write_text(page.format(pdf.print_css("abc1234", marks), body), encoding="utf-8")  # the same body
-    assert printed_overflows(document) == ([], [])
-    data = pdf.print_to_pdf(document, tmp_path / "liggend.pdf", 120)
+    assert printed_overflows(browser, document) == ([], [])
+    data = pdf.print_to_pdf(document, tmp_path / "liggend.pdf", 120, browser)
+    assert (tmp_path / "liggend.pdf").read_bytes() == data
     boxes = [tuple(round(float(n)) for n in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)]
     assert boxes == [(595, 842), (842, 595), (595, 842), (842, 595)]  # A4 portrait, each wide table landscape
 
@@ -136,7 +144,7 @@ def test_a_table_too_wide_without_an_id_is_named(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(RuntimeError, match="has no id to mark it by: 'Zonder id'"):
-        pdf.layout(document)
+        pdf.layout(document)  # in a Chromium of its own, as `make pdf` starts one
 
 
 def test_destination_pages_follow_the_page_tree():
@@ -167,9 +175,9 @@ def _outline_titles(data: bytes) -> list[str]:
 
 
 @needs_chromium
-def test_make_pdf_prints_every_chapter_with_page_numbers(request, tmp_path):
+def test_make_pdf_prints_every_chapter_with_page_numbers(request, browser, tmp_path):
     site = request.getfixturevalue("built_site")  # the whole report as a site, built once per session
-    target = pdf.build(site, tmp_path / "rapport.pdf")
+    target = pdf.build(site, tmp_path / "rapport.pdf", browser=browser)  # `make pdf` starts its own
     data = target.read_bytes()
     assert data.startswith(b"%PDF-")
     pages = printed.page_count(target)
@@ -206,9 +214,33 @@ def test_a_browser_that_quits_or_hangs_is_reported_with_what_it_said(tmp_path):
 
 
 @needs_chromium
-def test_a_script_that_fails_in_the_page_is_reported(tmp_path):
-    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser:
-        browser.open("about:blank")
-        assert browser.evaluate("[1, 2].map(n => n * 3)") == [3, 6]
-        with pytest.raises(RuntimeError, match=r"script failed: .*kapot"):
-            browser.evaluate("(() => { throw new Error('kapot'); })()")
+def test_a_page_that_does_not_finish_loading_is_reported(tmp_path):
+    """A page that never loads is named with the time it was given (in a Chromium of its own: it stays busy)."""
+    page = tmp_path / "hangt.html"
+    page.write_text("<!DOCTYPE html><html><body><script>while (true) {}</script></body></html>", encoding="utf-8")
+    said = f"did not finish loading {re.escape(page.as_uri())} within 2 s"
+    with DevTools(CHROMIUM, pdf.BROWSER_FLAGS) as browser, pytest.raises(TimeoutError, match=said):
+        browser.timeout = 2  # once started: a busy machine may take longer to start it
+        browser.open(page.as_uri())
+
+
+@needs_chromium
+def test_a_script_that_fails_in_the_page_is_reported(browser):
+    browser.fresh()
+    browser.open("about:blank")
+    assert browser.evaluate("[1, 2].map(n => n * 3)") == [3, 6]
+    with pytest.raises(RuntimeError, match=r"script failed: .*kapot"):
+        browser.evaluate("(() => { throw new Error('kapot'); })()")
+
+
+@needs_chromium
+def test_a_document_that_cannot_be_opened_is_not_printed(browser, tmp_path):
+    """A print that fails says so with what Chromium said, and leaves no PDF; the browser prints on after it."""
+    missing = tmp_path / "weg.html"
+    with pytest.raises(
+        RuntimeError, match=r"Chromium could not print the report: .*weg\.html: net::ERR_FILE_NOT_FOUND"
+    ):
+        pdf.print_to_pdf(missing, tmp_path / "weg.pdf", 60, browser)
+    assert not (tmp_path / "weg.pdf").exists()
+    missing.write_text("<!DOCTYPE html><html><body><p>terug</p></body></html>", encoding="utf-8")
+    assert pdf.print_to_pdf(missing, tmp_path / "weg.pdf", 60, browser).startswith(b"%PDF-")

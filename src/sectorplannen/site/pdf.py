@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
-import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from markupsafe import Markup
@@ -30,7 +31,15 @@ BROWSER_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-FLAGS = [*BROWSER_FLAGS, "--no-pdf-header-footer", "--generate-pdf-document-outline"]
+# How the report prints (what `--print-to-pdf` with `--no-pdf-header-footer --generate-pdf-document-outline`
+# does): no header or footer of the browser's, backgrounds, paper and margins from the document's `@page`,
+# the headings as the PDF's outline.
+PRINT_OPTIONS = {
+    "displayHeaderFooter": False,
+    "printBackground": True,
+    "preferCSSPageSize": True,
+    "generateDocumentOutline": True,
+}
 # A4 with the report's margins (top, right, bottom, left, in mm); what a table may be wide on either page.
 A4_MM = (210, 297)
 MARGINS_MM = (16, 14, 18, 14)
@@ -155,9 +164,20 @@ def page_px(width_mm: float) -> int:
     return int(width_mm * PX_PER_MM)
 
 
+@contextlib.contextmanager
+def _browser(browser: DevTools | None, timeout: float) -> Iterator[DevTools]:
+    """``browser`` when given (it stays open for its owner's next use), otherwise one started for the block."""
+    if browser is not None:
+        yield browser
+        return
+    with DevTools(chromium(), BROWSER_FLAGS, timeout=timeout) as started:
+        yield started
+
+
 def print_layout(browser: DevTools, document: Path, width_mm: float) -> None:
-    """Open ``document`` in ``browser`` laid out as it prints (print media, no scroll bars) on a page whose
-    printable area is ``width_mm`` wide."""
+    """Open ``document`` in a fresh page of ``browser`` laid out as it prints (print media, no scroll bars) on
+    a page whose printable area is ``width_mm`` wide."""
+    browser.fresh()
     browser.call("Emulation.setScrollbarsHidden", {"hidden": True})
     browser.call("Emulation.setEmulatedMedia", {"media": "print"})
     browser.call(
@@ -173,11 +193,12 @@ def table_edges(browser: DevTools, document: Path, width_mm: float) -> list[list
     return browser.evaluate(_TABLE_EDGES)
 
 
-def layout(document: Path, timeout: int = 300) -> dict[str, str]:
+def layout(document: Path, timeout: int = 300, browser: DevTools | None = None) -> dict[str, str]:
     """Which tables of the print ``document`` do not fit a portrait page (by their id): each gets a
     landscape page, and the ones that do not fit that either the narrow mark. A table too wide without
-    an id cannot be marked: that is a bug of the templates, named with its caption."""
-    with DevTools(chromium(), BROWSER_FLAGS, timeout=timeout) as browser:
+    an id cannot be marked: that is a bug of the templates, named with its caption. Measured in ``browser``
+    when given, otherwise in a Chromium of its own."""
+    with _browser(browser, timeout) as browser:
         wide = [t for t in table_edges(browser, document, PORTRAIT_MM) if t[1] > page_px(PORTRAIT_MM)]
         unnamed = [caption for table_id, _, caption in wide if not table_id]
         if unnamed:
@@ -186,50 +207,51 @@ def layout(document: Path, timeout: int = 300) -> dict[str, str]:
     return {t[0]: NARROW if edges[t[0]] > page_px(LANDSCAPE_MM) else LANDSCAPE for t in wide}
 
 
-def prepare(report_dir: Path, source: Path, starts: dict[str, int] | None = None, timeout: int = 300) -> dict[str, str]:
+def prepare(
+    report_dir: Path,
+    source: Path,
+    starts: dict[str, int] | None = None,
+    timeout: int = 300,
+    browser: DevTools | None = None,
+) -> dict[str, str]:
     """Write the print document of the report to ``source`` with its tables laid out (``layout``); the marks."""
     source.write_text(print_html(report_dir), encoding="utf-8")
-    marks = layout(source, timeout)
+    marks = layout(source, timeout, browser)
     source.write_text(print_html(report_dir, marks, starts), encoding="utf-8")
     return marks
 
 
-def print_to_pdf(source: Path, partial: Path, timeout: int) -> bytes:
-    """Print the HTML document ``source`` to ``partial`` with headless Chromium; the PDF's bytes."""
+def print_to_pdf(source: Path, partial: Path, timeout: int, browser: DevTools | None = None) -> bytes:
+    """Print the HTML document ``source`` to ``partial`` in a fresh page of ``browser`` (or of a Chromium of
+    its own), as the command line prints it (``PRINT_OPTIONS``); the PDF's bytes."""
     partial.unlink(missing_ok=True)
-    result = subprocess.run(
-        [
-            chromium(),
-            *FLAGS,
-            f"--user-data-dir={source.parent / 'profile'}",
-            f"--print-to-pdf={partial}",
-            source.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0 or not partial.exists():
-        raise RuntimeError(f"Chromium could not print the report: {result.stderr.strip()[-500:]}")
-    return partial.read_bytes()
+    with _browser(browser, timeout) as browser:
+        try:
+            browser.fresh()
+            browser.open(source.as_uri())
+            data = browser.print_pdf(PRINT_OPTIONS)
+        except RuntimeError as error:
+            raise RuntimeError(f"Chromium could not print the report: {str(error)[-500:]}") from None
+    partial.write_bytes(data)
+    return data
 
 
-def build(report_dir: Path, target: Path | None = None, timeout: int = 300) -> Path:
+def build(report_dir: Path, target: Path | None = None, timeout: int = 300, browser: DevTools | None = None) -> Path:
     """Print the whole report to one PDF (``outputs/report/sectorplannen-reproductie.pdf``) with Chromium:
     measure which tables need a landscape page, print, read on which page each chapter starts, and print
-    again with those pages in the contents (again while they move, at most three times)."""
+    again with those pages in the contents (again while they move, at most three times); all in one
+    Chromium (``browser`` when given)."""
     report_dir = Path(report_dir)
     target = Path(target or report_dir / PDF_NAME)
     names = [chapter["name"] for chapter in _chapters(report_dir)]
-    with tempfile.TemporaryDirectory(prefix="sectorplannen-pdf-") as folder:
+    with _browser(browser, timeout) as browser, tempfile.TemporaryDirectory(prefix="sectorplannen-pdf-") as folder:
         source, partial = Path(folder) / "rapport.html", Path(folder) / "rapport.pdf"
-        marks = prepare(report_dir, source, timeout=timeout)
+        marks = prepare(report_dir, source, timeout=timeout, browser=browser)
         starts: dict[str, int] = {}
         for _ in range(3):
             if starts:
                 source.write_text(print_html(report_dir, marks, starts), encoding="utf-8")
-            found = destination_pages(print_to_pdf(source, partial, timeout))
+            found = destination_pages(print_to_pdf(source, partial, timeout, browser))
             missing = [name for name in names if name not in found]
             if missing:
                 raise RuntimeError(f"the printed report has no destination for chapter(s) {', '.join(missing)}")
