@@ -150,6 +150,9 @@ LONGEST_FIRST = (
     "test_notebooks.py",
     "test_sweep.py",
     "test_build_control.py",
+    "test_build_kernels.py",
+    "test_site_pdf.py",
+    "test_bad_inputs.py",
 )
 
 
