@@ -269,6 +269,7 @@ def test_a_count_shared_by_two_tables_is_suppressed_in_both():
     assert outer.counts().loc["a"].isna().tolist() == inner.counts().loc["Totaal"].isna().tolist()
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # ACRO's own use of pandas (disclosure.crosstab silences it too)
 def test_acro_records_the_line_that_called_it_without_reading_the_whole_stack():
     """ACRO keeps the source line that asked for a table as its command; it reads it from the two
     frames ``disclosure.caller_frames`` gives (not every frame's source, as inspect.stack() did)."""
