@@ -178,14 +178,22 @@ def test_each_page_opens_fresh_and_its_timers_run_within_the_budget(browser, tmp
     assert browser.dom().count("na bewaard sessie") == 1
 
 
+def _under_policy(page: Path, body: str) -> Path:
+    """A test page with the site's policy for pages with scripts and ``body``."""
+    page.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.SCRIPTED_META}</head><body>{body}</body></html>',
+        encoding="utf-8",
+    )
+    return page
+
+
 def test_a_page_that_breaks_the_policy_is_reported(browser, tmp_path):
     """The check below can fail: an inline script and an inline handler under the policy are refused and reported."""
-    page = tmp_path / "inline.html"
-    page.write_text(
-        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.SCRIPTED_META}</head><body><p id="p">leeg</p>'
+    page = _under_policy(
+        tmp_path / "inline.html",
+        '<p id="p">leeg</p>'
         "<script>document.getElementById('p').textContent = 'inline';</script>"
-        "<img src=\"data:,\" onerror=\"document.getElementById('p').textContent = 'handler'\"></body></html>",
-        encoding="utf-8",
+        "<img src=\"data:,\" onerror=\"document.getElementById('p').textContent = 'handler'\">",
     )
     dom, violations = _console(browser, page.as_uri())
     assert dom.select_one("#p").get_text() == "leeg"
@@ -196,12 +204,10 @@ def test_a_page_that_asks_another_host_is_seen(browser, tmp_path):
     """The check of every page above can fail: a page that asks another host for an image and a script is
     seen asking (under the site's policy, which refuses both, so nothing leaves the machine), and a fresh page
     after it asks nothing."""
-    page = tmp_path / "extern.html"
-    page.write_text(
-        f'<!DOCTYPE html><html><head><meta charset="utf-8">{csp.SCRIPTED_META}</head><body>'
+    page = _under_policy(
+        tmp_path / "extern.html",
         '<img src="https://example.invalid/logo.png" alt="logo"><script src="https://cdn.example.invalid/x.js">'
-        "</script></body></html>",
-        encoding="utf-8",
+        "</script>",
     )
     _, violations = _console(browser, page.as_uri())
     assert browser.requests() == {"https://example.invalid/logo.png", "https://cdn.example.invalid/x.js"}
