@@ -18,10 +18,10 @@ from sectorplannen.sources.register import register
 
 @pytest.fixture
 def ahead(published_copy):
-    read_ahead.forget()
+    load.forget()
     reading = read_ahead.ReadAhead(published_copy)
     yield reading
-    read_ahead.forget()
+    load.forget()
 
 
 def read_all(reading: read_ahead.ReadAhead) -> None:
@@ -100,9 +100,9 @@ def test_a_damaged_data_package_reads_nothing_ahead(published_copy):
     (published_copy / "datapackage.json").write_text("{niet", encoding="utf-8")
     reading = read_ahead.ReadAhead(published_copy)
     assert reading.todo == [] and not load._PACKAGES
-    read_ahead.forget()
+    load.forget()
 
 
 def test_the_real_published_folder_is_the_default():
     assert read_ahead.ReadAhead().data_dir == paths.PUBLISHED
-    read_ahead.forget()
+    load.forget()

@@ -236,7 +236,7 @@ def build_problem(
     def aligned(series: pd.Series, members: tuple | None = None) -> np.ndarray:
         """``series`` for the eligible people by position (a label lookup builds a hash table each
         time), or whether they have one of ``members``; once per series and condition, as many claims
-        share a cohort or an outcome condition. A categorical series is read by its codes."""
+        share a cohort or an outcome condition (membership as cohort selection reads it: by codes)."""
         key = (id(series), members)
         if key not in found:
             if id(series.index) not in positions:
@@ -244,10 +244,8 @@ def build_problem(
             where = positions[id(series.index)]
             if members is None:
                 found[key] = series.to_numpy()[where]
-            elif isinstance(series.dtype, pd.CategoricalDtype):  # code -1 (no value) is no member
-                found[key] = np.append(series.cat.categories.isin(members), False)[series.cat.codes.to_numpy()[where]]
             else:
-                found[key] = pd.Series(series.to_numpy()[where]).isin(members).to_numpy()
+                found[key] = cohort_module.isin(series, members).to_numpy()[where]
         return found[key]
 
     key_columns = {"prior": prior_keys.to_numpy()}

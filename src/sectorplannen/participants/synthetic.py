@@ -297,6 +297,8 @@ class Target:
         return [outcome_condition(key, value) for key, value in self.cohort.items() if key in OUTCOME_CONDITIONS]
 
     def matches(self, people: pd.DataFrame) -> pd.Series:
+        """Whether each row is in the target's cohort: its attributes and its conditions on outcomes (the
+        generator takes the two parts apart, the attributes once for every date)."""
         mask = self.attributes(people)
         for variable, values in self.outcome_conditions():
             mask &= people[variable].isin(values)
@@ -536,7 +538,6 @@ def _generated(alongside: Callable[[], T], write: bool) -> tuple[pd.DataFrame, T
         frame = early.result() if reuse.key(REUSED, inputs()) == before else early.stop()
         if frame is not None:
             return reuse.keep(REUSED, inputs(), frame), side, "alongside", early if write else None
-        early.stop()
     found = reuse.lookup(REUSED, inputs())
     if found is not reuse.MISSING:
         return found, side, "reused", None

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sectorplannen import hashing, paths
 from sectorplannen.published import load
-from sectorplannen.published.load import forget
 
 
 class ReadAhead:
@@ -35,7 +34,7 @@ class ReadAhead:
             self.todo = [(r["sectorplannen"]["table"], r["sectorplannen"]["seed"], r["path"]) for r in found]
         except Exception:  # a damaged data package is the chapter's to report, in its own words
             self.todo = []
-            forget()
+            load.forget()
 
     def step(self) -> None:
         """Read the next table (totals checked, as a chapter reads it); after a table that cannot be
@@ -46,12 +45,12 @@ class ReadAhead:
             load.table(table_id, source, self.data_dir, metadata=False)
         except Exception:  # the chapter reads it again and says what is wrong
             self.todo, self.stamps = [], {}
-            forget()
+            load.forget()
 
     def keep_or_forget(self) -> bool:
         """Whether what was read ahead is kept: every file it depends on is as it was when read;
         otherwise every cache of the published data is emptied."""
         if self.stamps and all(hashing.file_stamp(path) == stamp for path, stamp in self.stamps.items()):
             return True
-        forget()
+        load.forget()
         return False

@@ -180,10 +180,7 @@ def print_layout(browser: DevTools, document: Path, width_mm: float) -> None:
     browser.fresh()
     browser.call("Emulation.setScrollbarsHidden", {"hidden": True})
     browser.call("Emulation.setEmulatedMedia", {"media": "print"})
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": page_px(width_mm), "height": 1000, "deviceScaleFactor": 1, "mobile": False},
-    )
+    browser.window(page_px(width_mm), 1000)
     browser.open(document.as_uri())
 
 
