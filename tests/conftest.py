@@ -338,6 +338,16 @@ def variant_site(tmp_path_factory, built_report) -> Path:
     return _once(tmp_path_factory, "variant", make)
 
 
+def stand_in_extract(folder: Path) -> Path:
+    """A stand-in for a real extract outside the repository, ``folder/deelnemers.csv``: every 7th row of
+    the synthetic file's CSV export (111.457 rows, all three tranches and dates)."""
+    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
+    folder.mkdir(parents=True)
+    extract = folder / "deelnemers.csv"
+    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+    return extract
+
+
 EXTRACT_FOLDERS = ("vertrouwelijk-q7x9", "afgeschermd-k3m8")  # where the stand-in extract lies: no output may name them
 
 
@@ -349,11 +359,7 @@ def extract_build(tmp_path_factory) -> Path:
     TRANCHE=3 PARAMS='data_source=...'`` builds it. Built once per session; read only."""
 
     def make(folder: Path) -> None:
-
-        extract = folder.joinpath(*EXTRACT_FOLDERS, "deelnemers.csv")
-        extract.parent.mkdir(parents=True)
-        rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
-        extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+        stand_in_extract(folder.joinpath(*EXTRACT_FOLDERS))
         outputs = folder / "outputs"
         outputs.mkdir()
         with as_outputs(outputs):

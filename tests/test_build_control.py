@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import QUICK_CHAPTERS
+from conftest import QUICK_CHAPTERS, stand_in_extract
 
 from sectorplannen import errors, paths, site
 from sectorplannen.chapters import registry
@@ -404,17 +404,6 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def _small_extract(folder):
-    """Every 7th row of the synthetic file (111.457 rows, all three tranches and dates) as an extract
-    outside the repository: large enough that the chapter is still running when the test kills its
-    build on a busy machine (with every 70th row it had sometimes finished, and its notebook was gone)."""
-    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
-    folder.mkdir(parents=True)
-    extract = folder / "deelnemers.csv"
-    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
-    return extract
-
-
 @pytest.mark.notebook
 def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_next_build_removes_it(
     queued_build, scratch, tmp_path
@@ -426,7 +415,9 @@ def test_a_build_killed_while_papermill_writes_leaves_no_extract_path_and_the_ne
     copy of two built chapters); a file of a live process stays."""
     outputs, temp = scratch
     shutil.copytree(queued_build.outputs, outputs, dirs_exist_ok=True)
-    extract = _small_extract(tmp_path / "vertrouwelijk-k3v8")
+    # every 7th row: large enough that the chapter is still running when the kill lands on a busy machine
+    # (with every 70th row it had sometimes finished, and its notebook was gone)
+    extract = stand_in_extract(tmp_path / "vertrouwelijk-k3v8")
     label = provenance.extract_label(str(extract))
     env = {**os.environ, "SECTORPLANNEN_OUTPUTS": str(outputs), "TMPDIR": str(temp)}
     process = subprocess.Popen(

@@ -38,17 +38,6 @@ def fingerprint(chapter: registry.Chapter, inputs: tuple[str, ...] | None = None
     return provenance.fingerprint(source, chapter.parameters, kind, inputs or chapter.entry.inputs)
 
 
-def small_extract(folder):
-    """A stand-in for a real extract outside the repository: every 7th row of the synthetic file."""
-    if not paths.SYNTHETIC.exists():
-        synthetic.write()
-    rows = paths.SYNTHETIC_CSV.read_text(encoding="utf-8").splitlines()
-    folder.mkdir(parents=True)
-    extract = folder / "deelnemers.csv"
-    extract.write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
-    return extract
-
-
 # -------------------------------------------------------------------- participant files
 
 
